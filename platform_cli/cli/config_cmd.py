@@ -1,0 +1,122 @@
+"""``mlops config``: create, check and show platform.yaml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import jinja2
+import typer
+
+from platform_cli.cli.context import cli_context
+from platform_cli.cli.errors import fail
+from platform_cli.cli.output import emit, info, stdout
+from platform_cli.config import TemplateKind, parse_config, read_yaml, validation_problems
+
+app = typer.Typer(help="Create, check and show platform.yaml.", no_args_is_help=True)
+
+EXAMPLE_VALUES: dict[str, Any] = {
+    "naming_prefix": "mlops",
+    "org": "acme-ml",
+    "api_url": "https://api.github.com",
+    "auth": "app",
+    "app_id": 123456,
+    "installation_id": 7654321,
+    "region": "eu-west-1",
+    "business_unit": "retail",
+    "dev_account": "111111111111",
+    "preprod_account": "222222222222",
+    "prod_account": "333333333333",
+    "reviewers": "ml-reviewers",
+    "maintainers": "ml-platform",
+    "templates": [kind.value for kind in TemplateKind],
+}
+
+
+def render_config(values: dict[str, Any]) -> str:
+    """Render the documented platform.yaml template with ``values``."""
+    loader = jinja2.PackageLoader("platform_cli", "data")
+    # Not HTML: autoescape would corrupt YAML; values are validated by parse_config after rendering.
+    environment = jinja2.Environment(  # noqa: S701
+        loader=loader, undefined=jinja2.StrictUndefined, keep_trailing_newline=True
+    )
+    return environment.get_template("platform.yaml.j2").render(**values)
+
+
+@app.command()
+def init(
+    ctx: typer.Context,
+    org: Annotated[str, typer.Option(help="GitHub organisation.")] = EXAMPLE_VALUES["org"],
+    region: Annotated[str, typer.Option(help="AWS region.")] = EXAMPLE_VALUES["region"],
+    api_url: Annotated[str, typer.Option(help="GitHub REST API URL.")] = EXAMPLE_VALUES["api_url"],
+    auth: Annotated[str, typer.Option(help="pat or app.")] = EXAMPLE_VALUES["auth"],
+    app_id: Annotated[int, typer.Option(help="GitHub App id (auth app).")] = EXAMPLE_VALUES["app_id"],
+    installation_id: Annotated[int, typer.Option(help="GitHub App installation id (auth app).")] = EXAMPLE_VALUES[
+        "installation_id"
+    ],
+    business_unit: Annotated[str, typer.Option(help="First business unit.")] = EXAMPLE_VALUES["business_unit"],
+    dev_account: Annotated[str, typer.Option(help="Dev account id.")] = EXAMPLE_VALUES["dev_account"],
+    preprod_account: Annotated[str, typer.Option(help="Preprod account id.")] = EXAMPLE_VALUES["preprod_account"],
+    prod_account: Annotated[str, typer.Option(help="Prod account id.")] = EXAMPLE_VALUES["prod_account"],
+    reviewers: Annotated[str, typer.Option(help="Team slug of approvers.")] = EXAMPLE_VALUES["reviewers"],
+    maintainers: Annotated[str, typer.Option(help="Team slug of maintainers.")] = EXAMPLE_VALUES["maintainers"],
+    naming_prefix: Annotated[str, typer.Option(help="Name prefix.")] = EXAMPLE_VALUES["naming_prefix"],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a documented platform.yaml (to --config's path) from these values."""
+    context = cli_context(ctx)
+    path = context.config_path
+    if path.exists() and not force:
+        fail(f"{path} already exists; pass --force to overwrite it")
+    values = {**EXAMPLE_VALUES, **{k: v for k, v in locals().items() if k in EXAMPLE_VALUES}}
+    text = render_config(values)
+    parse_config(_yaml(text), source=str(path))  # refuse to write a file that would not validate
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    emit(
+        context,
+        {"written": str(path)},
+        lambda d: info(f"wrote {d['written']}; edit it, then run `mlops config validate`"),
+    )
+
+
+def _yaml(text: str) -> Any:
+    import yaml
+
+    return yaml.safe_load(text)
+
+
+@app.command()
+def validate(ctx: typer.Context) -> None:
+    """Check platform.yaml and list every problem, one line each."""
+    context = cli_context(ctx)
+    problems = validation_problems(context.config_path)
+    emit(
+        context,
+        {"file": str(context.config_path), "valid": not problems, "problems": problems},
+        lambda d: stdout.print(f"{d['file']}: valid", markup=False) if d["valid"] else None,
+    )
+    if problems:
+        if context.output.value == "text":
+            for problem in problems:
+                typer.echo(f"error: {problem}", err=True)
+        raise typer.Exit(1)
+
+
+@app.command()
+def show(ctx: typer.Context) -> None:
+    """Print the validated configuration with every default filled in."""
+    context = cli_context(ctx)
+    config = parse_config(read_yaml(context.config_path), source=str(context.config_path))
+    data = config.model_dump(mode="json")
+    emit(context, data, lambda d: stdout.print(_as_yaml(d), markup=False, end=""))
+
+
+def _as_yaml(data: Any) -> str:
+    import yaml
+
+    return str(yaml.safe_dump(data, sort_keys=False))
+
+
+def example_path() -> Path:
+    return Path(__file__).resolve().parents[2] / "platform.yaml"

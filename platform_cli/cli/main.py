@@ -1,0 +1,56 @@
+"""The ``mlops`` command: global options, and one sub-command group per module."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from platform_cli import __version__
+from platform_cli.cli import config_cmd, doctor
+from platform_cli.cli.context import CliContext, OutputFormat
+from platform_cli.cli.errors import GuardedGroup
+from platform_cli.config import DEFAULT_CONFIG_PATH
+
+app = typer.Typer(
+    cls=GuardedGroup,
+    name="mlops",
+    help="Run a secure, multi-account MLOps platform on AWS from your GitHub organisation.",
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_enable=False,
+)
+app.add_typer(config_cmd.app, name="config")
+app.command(name="doctor")(doctor.doctor)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"mlops {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    config: Annotated[
+        Path, typer.Option("--config", "-c", help="Path to platform.yaml.", envvar="MLOPS_CONFIG")
+    ] = DEFAULT_CONFIG_PATH,
+    output: Annotated[
+        OutputFormat, typer.Option("--output", "-o", help="text for people, json for scripts.")
+    ] = OutputFormat.TEXT,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """Global options apply to every command."""
+    ctx.obj = CliContext(config_path=config, output=output, debug=debug)
+
+
+def run() -> None:
+    """Console-script entry point."""
+    app()
