@@ -1,0 +1,5 @@
+"""Shared fixtures live in tests/fixtures/ as pytest plugins, one module per embedded default."""
+
+from __future__ import annotations
+
+pytest_plugins: list[str] = []
