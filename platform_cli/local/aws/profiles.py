@@ -41,10 +41,19 @@ def render_config(info: LocalAwsInfo) -> str:
             f"[profile {acc.profile_name(environment)}]\n"
             f"role_arn = {acc.role_arn(account_id)}\n"
             f"source_profile = {acc.BASE_PROFILE}\n"
-            f"role_session_name = mlops-local-{environment}\n"
+            f"role_session_name = {_session_name(info, environment)}\n"
             f"{common}"
         )
     return "\n".join(parts)
+
+
+def _session_name(info: LocalAwsInfo, environment: str) -> str:
+    """A role session name unique to this server run.
+
+    The AWS CLI caches assumed-role credentials in ``~/.aws/cli/cache`` keyed by role ARN and session name; a new
+    moto server does not know credentials issued by an earlier one, so the name changes with every server.
+    """
+    return f"mlops-local-{environment}-{info.port}-{int(info.started_at)}"
 
 
 def render_credentials() -> str:
