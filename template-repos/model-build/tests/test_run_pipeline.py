@@ -64,3 +64,20 @@ def test_a_missing_variable_exits_1_with_the_name(monkeypatch: pytest.MonkeyPatc
         monkeypatch.delenv(name, raising=False)
     assert run_pipeline.main(["--definition-only", "x.json"]) == 1
     assert "SAGEMAKER_PROJECT_NAME" in capsys.readouterr().err
+
+
+def test_credentials_of_another_account_are_refused(local_aws: None, monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    for name, value in ENV.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("AWS_ACCOUNT_ID", "999999999999")
+    assert run_pipeline.main(["--definition-only", "unused.json"]) == 1
+    assert "999999999999" in capsys.readouterr().err
+
+
+def test_credentials_of_the_environment_account_are_accepted() -> None:
+    class Sts:
+        def get_caller_identity(self) -> dict[str, str]:
+            return {"Account": "111111111111"}
+
+    run_pipeline.check_account(Sts(), "111111111111")

@@ -2,7 +2,8 @@
 
 Reads the repository variables the platform provisions (exported as environment variables by the workflow):
 SAGEMAKER_PROJECT_NAME, SAGEMAKER_PROJECT_ID, MODEL_PACKAGE_GROUP_NAME, ARTIFACT_BUCKET,
-PIPELINE_EXECUTION_ROLE_ARN, and the region from AWS_REGION (set by configure-aws-credentials) or MLOPS_AWS_REGION.
+PIPELINE_EXECUTION_ROLE_ARN, the region from AWS_REGION (set by configure-aws-credentials) or MLOPS_AWS_REGION,
+and AWS_ACCOUNT_ID (the dev environment's account: the run stops if the credentials belong to another).
 
     python -m pipelines.run_pipeline --definition-only build/pipeline.json   # no execution, just the JSON
     python -m pipelines.run_pipeline --wait                                 # upsert, start, wait for the end
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import boto3
 from botocore.exceptions import WaiterError
 
 from pipelines import config as config_module
@@ -28,7 +30,17 @@ REQUIRED = ("SAGEMAKER_PROJECT_NAME", "MODEL_PACKAGE_GROUP_NAME", "ARTIFACT_BUCK
 
 
 class SettingsError(ValueError):
-    """A required environment variable is missing; the message names it."""
+    """A required environment variable is missing or wrong; the message names it."""
+
+
+def check_account(sts_client: Any, expected_account_id: str) -> None:
+    """Refuse to touch an account other than the environment's AWS_ACCOUNT_ID (a mis-set role ARN)."""
+    actual = sts_client.get_caller_identity()["Account"]
+    if expected_account_id and actual != expected_account_id:
+        raise SettingsError(
+            f"credentials are for account {actual} but this environment's AWS_ACCOUNT_ID is {expected_account_id};"
+            " check the environment's AWS_ROLE_ARN"
+        )
 
 
 @dataclass(frozen=True)
@@ -93,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = settings_from_env(dict(os.environ))
+        if os.environ.get("AWS_ACCOUNT_ID"):
+            check_account(boto3.client("sts", region_name=settings.region), os.environ["AWS_ACCOUNT_ID"])
         pipeline = build(settings, args.config)
     except (SettingsError, config_module.ConfigError) as exc:
         print(f"error: {exc}", file=sys.stderr)
