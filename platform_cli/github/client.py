@@ -49,13 +49,18 @@ def build_client(
     api_url: str = "https://api.github.com",
     deadline: Deadline | None = None,
     policy: ClientPolicy = ClientPolicy(),
+    auth: Auth.Auth | None = None,
 ) -> Github:
-    """A ``Github`` client for ``api_url`` (``https://api.github.com`` or ``https://HOST/api/v3``)."""
+    """A ``Github`` client for ``api_url`` (``https://api.github.com`` or ``https://HOST/api/v3``).
+
+    Pass ``auth`` (from ``build_auth``) to reuse an App installation token across clients (the Lambda caches it
+    across invocations; PyGithub refreshes it before it expires).
+    """
     timeout = policy.timeout
     if deadline is not None:
         timeout = max(min(timeout, deadline.remaining()), 1.0)
     return Github(
-        auth=build_auth(credentials),
+        auth=auth or build_auth(credentials),
         base_url=api_url.rstrip("/"),
         timeout=int(max(timeout, 1)),
         user_agent=USER_AGENT,
