@@ -5,10 +5,11 @@ Routes (JSON in, JSON out; ``Authorization: Bearer <admin token>``):
 - ``POST /_forge/users`` ``{login, scopes?, name?, email?}`` → ``{login, id, token}``; ``scopes`` (a list) makes
   the token a classic PAT that reports ``X-OAuth-Scopes``; omitted, the token is not scope-limited.
 - ``POST /_forge/users/{login}/tokens`` ``{scopes?}`` → ``{token}``
-- ``POST /_forge/orgs`` ``{login, owners: [...], members: [...]}`` → ``{login, id}``
+- ``POST /_forge/orgs`` ``{login, owners: [...], members: [...], default_repository_permission?}`` → ``{login, id}``
 - ``POST /_forge/orgs/{org}/teams`` ``{name, members: [...], maintainers?: [...]}`` → ``{slug, id}``
 - ``POST /_forge/repos`` ``{owner, name, private?, is_template?, visibility?}`` → ``{full_name, id}``
 - ``POST /_forge/repos/{owner}/{repo}/commits`` ``{branch?, message?, files: {path: text}, replace?}`` → ``{sha}``
+- ``POST /_forge/repos/{owner}/{repo}/branches`` ``{name, from?}`` → ``{name, sha}``
 - ``GET /_forge/repos/{owner}/{repo}/secrets`` → ``{NAME: plaintext}``;
   ``GET /_forge/repos/{owner}/{repo}/environments/{env}/secrets`` likewise
 - ``GET /_forge/dispatches?repo=owner/name`` → recorded workflow/repository dispatches
@@ -76,7 +77,12 @@ def _route(forge: Forge, method: str, parts: list[str], body: dict[str, Any], re
             return _json({"token": token}, 201)
         case "POST", ["orgs"]:
             org = service.create_org(
-                store, body["login"], body.get("owners", []), body.get("members", []), body.get("name")
+                store,
+                body["login"],
+                body.get("owners", []),
+                body.get("members", []),
+                body.get("name"),
+                body.get("default_repository_permission", "read"),
             )
             return _json({"login": org["login"], "id": org["id"]}, 201)
         case "POST", ["orgs", org, "teams"]:
@@ -109,6 +115,14 @@ def _route(forge: Forge, method: str, parts: list[str], body: dict[str, Any], re
             )
             repo["pushed_at"] = now_iso()
             return _json({"sha": sha}, 201)
+        case "POST", ["repos", owner, name, "branches"]:
+            repo = _repo(forge, owner, name)
+            path = store.repo_path(repo)
+            source = gitrepo.resolve(path, f"refs/heads/{body.get('from') or repo['default_branch']}")
+            if source is None:
+                return _error(404, "the source branch does not exist")
+            gitrepo.update_ref(path, f"refs/heads/{body['name']}", source)
+            return _json({"name": body["name"], "sha": source}, 201)
         case "GET", ["repos", owner, name, "secrets"]:
             return _json(_open(_repo(forge, owner, name)))
         case "GET", ["repos", owner, name, "environments", env, "secrets"]:
@@ -188,8 +202,20 @@ class ForgeAdmin:
         token: str = self._call("POST", f"users/{quote(login)}/tokens", {"scopes": scopes})["token"]
         return token
 
-    def create_org(self, login: str, owners: list[str], members: list[str] | None = None) -> int:
-        ident: int = self._call("POST", "orgs", {"login": login, "owners": owners, "members": members or []})["id"]
+    def create_org(
+        self,
+        login: str,
+        owners: list[str],
+        members: list[str] | None = None,
+        default_repository_permission: str = "read",
+    ) -> int:
+        body = {
+            "login": login,
+            "owners": owners,
+            "members": members or [],
+            "default_repository_permission": default_repository_permission,
+        }
+        ident: int = self._call("POST", "orgs", body)["id"]
         return ident
 
     def create_team(
@@ -220,6 +246,11 @@ class ForgeAdmin:
             f"repos/{full_name}/commits",
             {"files": files, "branch": branch, "message": message, "replace": replace},
         )["sha"]
+        return sha
+
+    def create_branch(self, full_name: str, name: str, source: str | None = None) -> str:
+        """Create branch ``name`` at the tip of ``source`` (default branch when None); returns its sha."""
+        sha: str = self._call("POST", f"repos/{full_name}/branches", {"name": name, "from": source})["sha"]
         return sha
 
     def secrets(self, full_name: str, environment: str | None = None) -> dict[str, str]:

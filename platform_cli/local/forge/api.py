@@ -206,9 +206,14 @@ class Ctx:
         if repo.get("template_full_name"):
             source = self.store.repo(*repo["template_full_name"].split("/", 1))
             if source is not None:
-                template = shapes.repo(self.api, self.web, source, self.owner_id(source), None, None)
+                viewer = self.permission(source) if (self.user or self.token) else None
+                template = shapes.repo(self.api, self.web, source, self.owner_id(source), viewer, None)
         level = self.permission(repo) if (self.user or self.token) else None
-        return shapes.repo(self.api, self.web, repo, self.owner_id(repo), level, template)
+        body = shapes.repo(self.api, self.web, repo, self.owner_id(repo), level, template)
+        org = self.store.org(repo["owner"]) if repo["owner_type"] == "Organization" else None
+        if org is not None:
+            body["organization"] = shapes.user_simple(self.api, self.web, org["login"], org["id"], "Organization")
+        return body
 
     def user_json(self, user: Record) -> dict[str, Any]:
         return shapes.user(self.api, self.web, user)

@@ -57,11 +57,20 @@ def create_token(
     return value, record
 
 
-def create_org(store: Store, login: str, owners: list[str], members: list[str], name: str | None = None) -> Record:
+def create_org(
+    store: Store,
+    login: str,
+    owners: list[str],
+    members: list[str],
+    name: str | None = None,
+    default_repository_permission: str = "read",
+) -> Record:
     if not LOGIN_RE.match(login):
         raise ServiceError(422, f"org login {login!r} is not a valid GitHub login")
     if store.user(login) or store.org(login):
         raise ServiceError(422, f"login {login!r} is already taken")
+    if default_repository_permission not in ("read", "write", "admin", "none"):
+        raise ServiceError(422, "default_repository_permission must be read, write, admin or none")
     roles: dict[str, str] = {}
     for who, role in [(m, "member") for m in members] + [(o, "admin") for o in owners]:
         if store.user(who) is None:
@@ -74,7 +83,7 @@ def create_org(store: Store, login: str, owners: list[str], members: list[str], 
         "description": None,
         "created_at": now_iso(),
         "members": roles,
-        "default_repository_permission": "read",
+        "default_repository_permission": default_repository_permission,
         "variables": {},
     }
     store.data["orgs"][login.lower()] = org

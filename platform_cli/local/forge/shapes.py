@@ -67,6 +67,7 @@ def user_full(api: str, web: str, rec: Record, public_repos: int, private: bool)
     if private:
         body.update(
             {
+                "notification_email": rec.get("email"),
                 "private_gists": 0,
                 "total_private_repos": 0,
                 "owned_private_repos": 0,
@@ -219,6 +220,19 @@ REPO_SETTINGS = {
     "merge_commit_message": "PR_TITLE",
     "merge_commit_title": "MERGE_MESSAGE",
 }
+# Settings PATCH stores but that only admins see, in the answer's own place.
+ADMIN_SETTINGS = ("security_and_analysis",)
+DEFAULT_ANALYSIS = {
+    name: {"status": "disabled"}
+    for name in (
+        "advanced_security",
+        "secret_scanning",
+        "secret_scanning_push_protection",
+        "dependabot_security_updates",
+        "secret_scanning_non_provider_patterns",
+        "secret_scanning_validity_checks",
+    )
+}
 
 
 def repo(api: str, web: str, rec: Record, owner_id: int, permission: str | None, template: Json | None) -> Json:
@@ -269,6 +283,9 @@ def repo(api: str, web: str, rec: Record, owner_id: int, permission: str | None,
     body.update({key: rec["settings"].get(key, default) for key, default in REPO_SETTINGS.items()})
     if permission is not None:
         body["permissions"] = permissions_json(permission)
+    if permission == "admin":
+        body["security_and_analysis"] = rec["settings"].get("security_and_analysis") or DEFAULT_ANALYSIS
+    body["custom_properties"] = {}
     body["temp_clone_token"] = ""
     body["template_repository"] = template
     body["network_count"] = 0

@@ -47,6 +47,7 @@ def _summary(ctx: Ctx, repo: Record, branch: str, sha: str) -> dict[str, Any]:
         "protected": protection is not None,
         "protection": {
             "enabled": protection is not None,
+            "enforce_admins": bool((protection or {}).get("enforce_admins")),
             "required_status_checks": {
                 "enforcement_level": "non_admins" if protection and protection.get("required_status_checks") else "off",
                 "contexts": checks["contexts"],

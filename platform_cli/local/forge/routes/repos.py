@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from platform_cli.local.forge import service
 from platform_cli.local.forge.access import LEVELS, normalise, permissions_json, repo_permission
 from platform_cli.local.forge.api import ApiError, Ctx, Router, json_response, no_content, not_found, validation
-from platform_cli.local.forge.shapes import REPO_SETTINGS
+from platform_cli.local.forge.shapes import ADMIN_SETTINGS, DEFAULT_ANALYSIS, REPO_SETTINGS
 from platform_cli.local.forge.store import Record, now_iso
 
 TOPIC_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,49}$")
@@ -96,9 +96,12 @@ def edit_repo(ctx: Ctx, owner: str, repo: str) -> Response:
             raise validation(errors=[{"resource": "Repository", "code": "invalid", "field": "default_branch"}])
         rec["default_branch"] = branch
         gitrepo.set_head(path, branch)
-    for key in REPO_SETTINGS:
+    for key in (*REPO_SETTINGS, *ADMIN_SETTINGS):
         if key in body:
             rec["settings"][key] = body[key]
+    if isinstance(body.get("security_and_analysis"), dict):
+        current = rec["settings"].get("security_and_analysis") or {}
+        rec["settings"]["security_and_analysis"] = {**DEFAULT_ANALYSIS, **current, **body["security_and_analysis"]}
     rec["updated_at"] = now_iso()
     return json_response(ctx.repo_json(rec))
 

@@ -53,6 +53,22 @@ def get_team_by_id(ctx: Ctx, org_id: str, team_id: str) -> Response:
     return _team_json(ctx, *_team_by_ids(ctx, org_id, team_id))
 
 
+def _legacy(ctx: Ctx, team_id: str) -> tuple[Record, Record]:
+    """Teams by id alone (``/teams/{id}``), GitHub's legacy URL that older clients still follow."""
+    team = ctx.store.team_by_id(int(team_id)) if team_id.isdigit() else None
+    if team is None:
+        raise not_found()
+    return _team_by_ids(ctx, str(ctx.org(team["org"])["id"]), team_id)
+
+
+def get_legacy_team(ctx: Ctx, team_id: str) -> Response:
+    return _team_json(ctx, *_legacy(ctx, team_id))
+
+
+def legacy_members(ctx: Ctx, team_id: str) -> Response:
+    return _members(ctx, _legacy(ctx, team_id)[1])
+
+
 def _members(ctx: Ctx, team: Record) -> Response:
     role = ctx.request.args.get("role", "all")
     logins = [who for who, r in team["members"].items() if role == "all" or r == role]
@@ -174,5 +190,7 @@ def register(router: Router) -> None:
         router.add(method, "/organizations/{org_id}/team/{team_id}/memberships/{login}", membership_by_id)
         router.add(method, "/organizations/{org_id}/team/{team_id}/repos/{owner}/{repo}", team_repo_by_id)
     router.add("GET", "/organizations/{org_id}/team/{team_id}", get_team_by_id)
+    router.add("GET", "/teams/{team_id}", get_legacy_team)
+    router.add("GET", "/teams/{team_id}/members", legacy_members)
     router.add("GET", "/organizations/{org_id}/team/{team_id}/members", members_by_id)
     router.add("GET", "/organizations/{org_id}/team/{team_id}/repos", team_repos_by_id)

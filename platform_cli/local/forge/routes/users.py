@@ -47,11 +47,13 @@ def rate_limit(ctx: Ctx) -> Response:
         "integration_manifest": other(5000),
         "source_import": other(100),
         "code_scanning_upload": other(1000),
+        "code_scanning_autofix": other(10),
         "actions_runner_registration": other(10000),
         "scim": other(15000),
         "dependency_snapshots": other(100),
         "code_search": other(10),
         "audit_log": other(1750),
+        "audit_log_streaming": other(15),
     }
     return json_response({"resources": resources, "rate": core})
 

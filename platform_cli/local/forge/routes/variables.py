@@ -13,7 +13,8 @@ from werkzeug.wrappers import Response
 from platform_cli.local.forge.api import ApiError, Ctx, Router, json_response, no_content, validation
 from platform_cli.local.forge.store import Record, now_iso
 
-VARIABLE_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# GitHub documents [A-Za-z0-9_] but accepts hyphens too (recorded: POST of "variable-name" → 201).
+VARIABLE_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 VISIBILITIES = ("all", "private", "selected")
 
 
