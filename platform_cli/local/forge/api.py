@@ -175,7 +175,9 @@ class Ctx:
     def permission(self, repo: Record) -> str:
         if self.token is not None and self.token.get("installation_id") is not None:
             installation = self.store.data["installations"].get(str(self.token["installation_id"]), {})
-            return "admin" if installation.get("account", "").lower() == repo["owner"].lower() else "none"
+            if installation.get("account", "").lower() == repo["owner"].lower():
+                return "admin"
+            return "none" if repo["private"] else "pull"
         return repo_permission(self.store, repo, self.user)
 
     def org(self, login: str, admin: bool = False) -> Record:

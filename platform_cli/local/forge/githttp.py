@@ -60,7 +60,8 @@ def handle_git(forge: Forge, request: Request, environ: dict[str, Any]) -> Respo
             return _challenge() if not given else Response("Repository not found.\n", status=404)
         if token is not None and token.get("installation_id") is not None:
             installation = forge.store.data["installations"].get(str(token["installation_id"]), {})
-            level = "admin" if installation.get("account", "").lower() == repo["owner"].lower() else "none"
+            mine = installation.get("account", "").lower() == repo["owner"].lower()
+            level = "admin" if mine else ("none" if repo["private"] else "pull")
         else:
             level = repo_permission(forge.store, repo, user)
         if level == "none":

@@ -5,7 +5,9 @@ Every operation is one short ``git`` subprocess (argument lists, never a shell) 
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 import subprocess
 import time
 from pathlib import Path
@@ -45,9 +47,10 @@ def init_bare(repo: Path, default_branch: str) -> None:
         capture_output=True,
         env=git_env(),
     )
-    _git(repo, "config", "http.receivepack", "true")
-    _git(repo, "config", "uploadpack.hideRefs", HIDDEN_PREFIX.rstrip("/"))
-    _git(repo, "config", "receive.hideRefs", HIDDEN_PREFIX.rstrip("/"))
+    hidden = HIDDEN_PREFIX.rstrip("/")
+    with (repo / "config").open("a") as config:  # one process fewer per setting than `git config`
+        config.write(f"[http]\n\treceivepack = true\n[uploadpack]\n\thideRefs = {hidden}\n")
+        config.write(f"[receive]\n\thideRefs = {hidden}\n")
 
 
 def set_head(repo: Path, branch: str) -> None:
@@ -79,8 +82,34 @@ def commit_files(repo: Path, ref: str, files: dict[str, bytes], message: str, re
 
 def resolve(repo: Path, ref: str) -> str | None:
     """The commit sha ``ref`` points at, or None when it does not exist."""
+    fast = read_ref(repo, ref)
+    if fast is not None:
+        return fast
     out = _git(repo, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", check=False).strip()
     return out.decode() or None
+
+
+_SHA = re.compile(r"^[0-9a-f]{40}$")
+
+
+def read_ref(repo: Path, ref: str) -> str | None:
+    """The sha a full branch ref (``refs/heads/...``) names, read from the ref files without starting git."""
+    if not ref.startswith("refs/heads/") or ".." in ref or "//" in ref:
+        return None
+    loose = repo / ref
+    try:
+        value = loose.read_text().strip()
+        return value if _SHA.match(value) else None
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        pass
+    try:
+        for line in (repo / "packed-refs").read_text().splitlines():
+            sha, _, name = line.partition(" ")
+            if name == ref and _SHA.match(sha):
+                return sha
+    except FileNotFoundError:
+        pass
+    return None
 
 
 def branches(repo: Path) -> list[tuple[str, str]]:
@@ -95,10 +124,33 @@ def tags(repo: Path) -> list[str]:
     return [line for line in out.decode().splitlines() if line]
 
 
-def commit_info(repo: Path, sha: str) -> dict[str, str]:
-    """Author, committer, dates, message, tree and parents of a commit."""
+def commit_info(repo: Path, ref: str) -> dict[str, str] | None:
+    """Sha, author, committer, dates, message, tree and parents of the commit ``ref`` names (None if none)."""
+    sha = read_ref(repo, ref) or (ref if _SHA.match(ref) else None)
+    if sha is not None:
+        cached = _commit_info_of_sha(str(repo), sha)
+        return dict(cached) if cached is not None else None
+    return _commit_info(repo, ref)
+
+
+@functools.lru_cache(maxsize=4096)
+def _commit_info_of_sha(repo: str, sha: str) -> tuple[tuple[str, str], ...] | None:
+    """Commits never change: their details are cached by (repository, sha)."""
+    info = _commit_info(Path(repo), sha)
+    return tuple(info.items()) if info is not None else None
+
+
+def _commit_info(repo: Path, ref: str) -> dict[str, str] | None:
     fmt = "%H%x00%T%x00%P%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI%x00%B"
-    out = _git(repo, "show", "-s", f"--format={fmt}", sha).decode()
+    result = subprocess.run(
+        ["git", "--git-dir", str(repo), "show", "-s", f"--format={fmt}", f"{ref}^{{commit}}", "--"],
+        capture_output=True,
+        env=git_env(),
+        check=False,
+    )
+    if result.returncode != 0:
+        return None
+    out = result.stdout.decode()
     keys = ["sha", "tree", "parents", "author_name", "author_email", "author_date"]
     keys += ["committer_name", "committer_email", "committer_date", "message"]
     return dict(zip(keys, out.split("\x00", 9), strict=True))
@@ -108,6 +160,36 @@ def list_dir(repo: Path, ref: str, directory: str) -> list[str]:
     """Names of the blobs directly in ``directory`` at ``ref`` (empty when either is missing)."""
     out = _git(repo, "ls-tree", "--name-only", ref, f"{directory.rstrip('/')}/", check=False)
     return [line.rsplit("/", 1)[-1] for line in out.decode().splitlines() if line]
+
+
+@functools.lru_cache(maxsize=1024)
+def files_in(repo: str, sha: str, directory: str) -> tuple[tuple[str, bytes], ...]:
+    """(path, content) of the files directly in ``directory`` at commit ``sha``; cached, commits never change."""
+    path = Path(repo)
+    names = [n for n in list_dir(path, sha, directory)]
+    files = [f"{directory.rstrip('/')}/{name}" for name in names]
+    contents = read_blobs(path, sha, files)
+    return tuple((f, contents[f]) for f in files if f in contents)
+
+
+def read_blobs(repo: Path, ref: str, paths: list[str]) -> dict[str, bytes]:
+    """The content of each of ``paths`` at ``ref`` that exists, in one ``git cat-file --batch``."""
+    if not paths:
+        return {}
+    query = "".join(f"{ref}:{path}\n" for path in paths).encode()
+    out = _git(repo, "cat-file", "--batch", data=query)
+    found: dict[str, bytes] = {}
+    position = 0
+    for path in paths:
+        end = out.index(b"\n", position)
+        header = out[position:end].decode()
+        position = end + 1
+        if header.endswith(" missing"):
+            continue
+        size = int(header.rsplit(" ", 1)[1])
+        found[path] = out[position : position + size]
+        position += size + 1
+    return found
 
 
 def read_blob(repo: Path, ref: str, path: str) -> bytes | None:

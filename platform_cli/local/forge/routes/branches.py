@@ -66,8 +66,10 @@ def list_branches(ctx: Ctx, owner: str, repo: str) -> Response:
     return ctx.paginate([_summary(ctx, rec, name, sha) for name, sha in found])
 
 
-def _commit_json(ctx: Ctx, repo: Record, sha: str) -> dict[str, Any]:
-    info = gitrepo.commit_info(ctx.store.repo_path(repo), sha)
+def _commit_json(ctx: Ctx, repo: Record, sha: str, info: dict[str, str] | None = None) -> dict[str, Any]:
+    info = info or gitrepo.commit_info(ctx.store.repo_path(repo), sha)
+    if info is None:
+        raise branch_not_found()
     base = f"{ctx.api}/repos/{repo['full_name']}"
     parents = [p for p in info["parents"].split() if p]
     return {
@@ -99,9 +101,12 @@ def _commit_json(ctx: Ctx, repo: Record, sha: str) -> dict[str, Any]:
 
 
 def get_branch(ctx: Ctx, rec: Record, branch: str) -> Response:
-    sha = _sha(ctx, rec, branch)
+    info = gitrepo.commit_info(ctx.store.repo_path(rec), f"refs/heads/{branch}")
+    if info is None:
+        raise branch_not_found()
+    sha = info["sha"]
     body = _summary(ctx, rec, branch, sha)
-    body["commit"] = _commit_json(ctx, rec, sha)
+    body["commit"] = _commit_json(ctx, rec, sha, info)
     body["_links"] = {"self": _branch_url(ctx, rec, branch), "html": f"{ctx.web}/{rec['full_name']}/tree/{branch}"}
     return json_response(body)
 

@@ -42,13 +42,11 @@ def _triggers(doc: dict[str, Any]) -> dict[str, Any]:
 
 def _workflows(ctx: Ctx, repo: Record, ref: str | None = None) -> list[tuple[str, dict[str, Any]]]:
     path = ctx.store.repo_path(repo)
-    ref = ref or f"refs/heads/{repo['default_branch']}"
-    found = []
-    for name in sorted(gitrepo.list_dir(path, ref, WORKFLOW_DIR)):
-        if name.endswith((".yml", ".yaml")):
-            file_path = f"{WORKFLOW_DIR}/{name}"
-            found.append((file_path, _parse(gitrepo.read_blob(path, ref, file_path))))
-    return found
+    sha = gitrepo.resolve(path, ref or f"refs/heads/{repo['default_branch']}")
+    if sha is None:
+        return []
+    files = gitrepo.files_in(str(path), sha, WORKFLOW_DIR)
+    return sorted((name, _parse(content)) for name, content in files if name.endswith((".yml", ".yaml")))
 
 
 def _workflow_json(ctx: Ctx, repo: Record, file_path: str, doc: dict[str, Any]) -> dict[str, Any]:
