@@ -152,8 +152,9 @@ class Ctx:
 
     # --- resources ----------------------------------------------------------------------------------------
 
-    def repo(self, owner: str, name: str, need: str = "pull") -> Record:
-        """The repo, or GitHub's 404 when the caller cannot see it and 403 when it lacks ``need``."""
+    def repo(self, owner: str, name: str, need: str = "pull", archived_ok: bool = False) -> Record:
+        """The repo, or GitHub's 404 when the caller cannot see it and 403 when it lacks ``need`` (or when it is
+        archived and the call would change it)."""
         repo = self.store.repo(owner, name)
         if repo is None:
             raise not_found()
@@ -169,6 +170,8 @@ class Ctx:
             raise ApiError(403, message)
         if need != "pull" and not self.has_scope("repo", "public_repo"):
             raise ApiError(403, "Resource not accessible by personal access token")
+        if repo["archived"] and not archived_ok and self.request.method in ("POST", "PUT", "PATCH", "DELETE"):
+            raise ApiError(403, "Repository was archived so is read-only.")
         self.forge.settle_generation(repo)
         return repo
 

@@ -9,10 +9,13 @@ document atomically (temp file + rename) so a restart finds the last committed s
 from __future__ import annotations
 
 import json
+import os
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from platform_cli.local.forge.exceptions import ForgeStartError
 
 Record = dict[str, Any]
 
@@ -47,7 +50,12 @@ class Store:
         self.repos_dir.mkdir(parents=True, exist_ok=True)
         self.lock = threading.RLock()
         path = state_dir / STATE_FILE
-        self.data: Record = json.loads(path.read_text()) if path.exists() else _empty()
+        try:
+            self.data: Record = json.loads(path.read_text()) if path.exists() else _empty()
+        except (OSError, ValueError) as error:
+            raise ForgeStartError(
+                f"forge state {path} is unreadable ({type(error).__name__}); restore it or start with a new --state-dir"
+            ) from error
 
     def new_id(self) -> int:
         with self.lock:
@@ -60,7 +68,10 @@ class Store:
         with self.lock:
             path = self.state_dir / STATE_FILE
             tmp = path.with_suffix(".tmp")
-            tmp.write_text(json.dumps(self.data, separators=(",", ":")))
+            # The document holds the sealed secrets and the keys that open them: owner-only, like the admin token.
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(json.dumps(self.data, separators=(",", ":")))
             tmp.replace(path)
 
     # --- lookups (None when absent) -------------------------------------------------------------------------

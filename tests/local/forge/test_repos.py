@@ -116,3 +116,20 @@ def test_collaborator_is_added_checked_and_removed(forge: ForgeEnv, forge_org: F
     assert outsider in {c.login for c in repo.get_collaborators()}
     repo.remove_from_collaborators(outsider)
     assert repo.has_in_collaborators(outsider) is False
+
+
+def test_archived_repo_refuses_new_variables(forge_org: ForgeOrg) -> None:
+    repo = forge_org.gh.get_organization(forge_org.login).create_repo("read-only")
+    repo.edit(archived=True)
+    with pytest.raises(GithubException) as raised:
+        repo.create_variable("LATE", "x")
+    assert raised.value.status == 403
+    assert raised.value.data["message"] == "Repository was archived so is read-only."
+
+
+def test_archived_repo_can_be_unarchived(forge_org: ForgeOrg) -> None:
+    repo = forge_org.gh.get_organization(forge_org.login).create_repo("revived")
+    repo.edit(archived=True)
+    repo.edit(archived=False)
+    repo.create_variable("AGAIN", "y")
+    assert repo.get_variable("AGAIN").value == "y"

@@ -83,3 +83,16 @@ def test_module_entry_point_has_help() -> None:
     )
     assert result.returncode == 0
     assert "--state-dir" in result.stdout
+
+
+def test_corrupt_state_is_a_clear_start_error(tmp_path: Path) -> None:
+    (tmp_path / "state.json").write_text("{not json")
+    with pytest.raises(ForgeStartError, match="unreadable"):
+        ForgeServer(tmp_path).start()
+
+
+def test_state_file_is_private_to_its_owner(tmp_path: Path) -> None:
+    with ForgeServer(tmp_path) as server:
+        server.admin.create_user("owner-only")
+    assert (tmp_path / "state.json").stat().st_mode & 0o077 == 0
+    assert (tmp_path / "admin-token").stat().st_mode & 0o077 == 0

@@ -67,7 +67,7 @@ def get_repo(ctx: Ctx, owner: str, repo: str) -> Response:
 
 
 def edit_repo(ctx: Ctx, owner: str, repo: str) -> Response:
-    rec = ctx.repo(owner, repo, "admin")
+    rec = ctx.repo(owner, repo, "admin", archived_ok=True)
     body = ctx.body()
     if rec["archived"] and body.get("archived", True) is not False:
         raise ApiError(403, "Repository was archived so is read-only.")
@@ -131,7 +131,7 @@ def _rename(ctx: Ctx, rec: Record, name: str) -> None:
 
 
 def delete_repo(ctx: Ctx, owner: str, repo: str) -> Response:
-    rec = ctx.repo(owner, repo, "admin")
+    rec = ctx.repo(owner, repo, "admin", archived_ok=True)
     ctx.need_scope("delete_repo")
     service.delete_repo(ctx.store, rec)
     return no_content()
