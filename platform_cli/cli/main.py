@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from platform_cli import __version__
-from platform_cli.cli import config_cmd, doctor
+from platform_cli.cli import bootstrap_cmd, config_cmd, doctor
 from platform_cli.cli.context import CliContext, OutputFormat
 from platform_cli.cli.errors import GuardedGroup
 from platform_cli.config import DEFAULT_CONFIG_PATH
@@ -24,6 +24,7 @@ app = typer.Typer(
 )
 app.add_typer(config_cmd.app, name="config")
 app.command(name="doctor")(doctor.doctor)
+app.command(name="bootstrap")(bootstrap_cmd.bootstrap)
 
 
 def _show_version(value: bool) -> None:
