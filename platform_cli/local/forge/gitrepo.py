@@ -57,8 +57,11 @@ def set_head(repo: Path, branch: str) -> None:
     _git(repo, "symbolic-ref", "HEAD", f"refs/heads/{branch}")
 
 
-def commit_files(repo: Path, ref: str, files: dict[str, bytes], message: str, replace: bool = False) -> str:
-    """Commit ``files`` (path → content) on ``ref`` (on top of it when it exists); returns the new commit sha."""
+def commit_files(
+    repo: Path, ref: str, files: dict[str, bytes], message: str, replace: bool = False, deletes: tuple[str, ...] = ()
+) -> str:
+    """Commit ``files`` (path → content) and the removal of ``deletes`` on ``ref`` (on top of it when it exists);
+    returns the new commit sha."""
     parent = resolve(repo, ref)
     stamp = int(time.time())
     msg = message.encode()
@@ -71,6 +74,8 @@ def commit_files(repo: Path, ref: str, files: dict[str, bytes], message: str, re
         chunks.append(f"from {parent}\n".encode())
     if replace:
         chunks.append(b"deleteall\n")
+    for path in deletes:
+        chunks.append(f"D {path}\n".encode())
     for path, content in sorted(files.items()):
         chunks.append(f"M 100644 inline {path}\ndata {len(content)}\n".encode() + content + b"\n")
     chunks.append(b"done\n")
@@ -117,6 +122,27 @@ def branches(repo: Path) -> list[tuple[str, str]]:
     out = _git(repo, "for-each-ref", "--format=%(refname:strip=2) %(objectname)", "refs/heads/")
     pairs = [line.split(" ", 1) for line in out.decode().splitlines() if line]
     return sorted((name, sha) for name, sha in pairs)
+
+
+def refs(repo: Path, prefix: str = "refs/") -> list[tuple[str, str]]:
+    """(full ref name, sha) of the branches and tags under ``prefix``, sorted; the forge's hidden refs excluded."""
+    out = _git(repo, "for-each-ref", "--format=%(refname) %(objectname)", prefix)
+    pairs = [tuple(line.split(" ", 1)) for line in out.decode().splitlines() if line]
+    return sorted((n, s) for n, s in pairs if n.startswith(("refs/heads/", "refs/tags/")))
+
+
+def commit_exists(repo: Path, sha: str) -> bool:
+    return bool(_SHA.match(sha)) and resolve(repo, sha) == sha
+
+
+def is_ancestor(repo: Path, old: str, new: str) -> bool:
+    result = subprocess.run(
+        ["git", "--git-dir", str(repo), "merge-base", "--is-ancestor", old, new],
+        capture_output=True,
+        env=git_env(),
+        check=False,
+    )
+    return result.returncode == 0
 
 
 def tags(repo: Path) -> list[str]:

@@ -9,6 +9,7 @@ from platform_cli.local.forge.routes import (
     branches,
     contents,
     environments,
+    gitrefs,
     orgs,
     repos,
     secrets,
@@ -29,5 +30,6 @@ ALL_MODULES: list[ModuleType] = [
     variables,
     environments,
     workflows,
+    gitrefs,
     apps,
 ]
