@@ -40,17 +40,20 @@ def _git(repo: Path, *args: str, data: bytes | None = None, check: bool = True) 
 
 
 def init_bare(repo: Path, default_branch: str) -> None:
-    """A new empty bare repository whose HEAD names ``default_branch``; pushes are accepted over smart HTTP."""
-    subprocess.run(
-        ["git", "init", "--quiet", "--bare", f"--initial-branch={default_branch}", str(repo)],
-        check=True,
-        capture_output=True,
-        env=git_env(),
-    )
+    """A new empty bare repository whose HEAD names ``default_branch``; pushes are accepted over smart HTTP.
+
+    Written directly (HEAD, config, objects/, refs/) rather than by ``git init``: the same layout, one process
+    fewer per repository, which matters when a test suite creates hundreds.
+    """
+    for sub in ("objects/info", "objects/pack", "refs/heads", "refs/tags"):
+        (repo / sub).mkdir(parents=True, exist_ok=True)
+    (repo / "HEAD").write_text(f"ref: refs/heads/{default_branch}\n")
     hidden = HIDDEN_PREFIX.rstrip("/")
-    with (repo / "config").open("a") as config:  # one process fewer per setting than `git config`
-        config.write(f"[http]\n\treceivepack = true\n[uploadpack]\n\thideRefs = {hidden}\n")
-        config.write(f"[receive]\n\thideRefs = {hidden}\n")
+    (repo / "config").write_text(
+        "[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = true\n"
+        "[http]\n\treceivepack = true\n"
+        f"[uploadpack]\n\thideRefs = {hidden}\n[receive]\n\thideRefs = {hidden}\n"
+    )
 
 
 def set_head(repo: Path, branch: str) -> None:
