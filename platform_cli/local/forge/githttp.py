@@ -31,7 +31,8 @@ while read old new ref; do
   fi
   if [ -n "$files" ]; then
     first=$(echo "$files" | head -n 1)
-    echo "refusing to allow a Personal Access Token to create or update workflow \\`$first\\` without \\`workflow\\` scope" >&2
+    msg="refusing to allow a Personal Access Token to create or update workflow"
+    echo "$msg \\`$first\\` without \\`workflow\\` scope" >&2
     exit 1
   fi
 done
