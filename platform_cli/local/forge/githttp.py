@@ -43,7 +43,7 @@ exit 0
 def workflow_hooks_dir(forge: Forge) -> Path:
     hooks = forge.state_dir / "hooks" / "workflow-scope"
     hook = hooks / "pre-receive"
-    if not hook.exists():
+    if not hook.exists() or hook.read_text() != WORKFLOW_SCOPE_HOOK:
         hooks.mkdir(parents=True, exist_ok=True)
         hook.write_text(WORKFLOW_SCOPE_HOOK)
         hook.chmod(0o755)

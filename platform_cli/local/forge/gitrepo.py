@@ -148,11 +148,6 @@ def is_ancestor(repo: Path, old: str, new: str) -> bool:
     return result.returncode == 0
 
 
-def tags(repo: Path) -> list[str]:
-    out = _git(repo, "for-each-ref", "--format=%(refname:strip=2)", "refs/tags/")
-    return [line for line in out.decode().splitlines() if line]
-
-
 def commit_info(repo: Path, ref: str) -> dict[str, str] | None:
     """Sha, author, committer, dates, message, tree and parents of the commit ``ref`` names (None if none)."""
     sha = read_ref(repo, ref) or (ref if _SHA.match(ref) else None)
