@@ -34,8 +34,7 @@ def main(argv: list[str] | None = None) -> int:
         pass
     finally:
         server.server_close()
-        with forge.store.lock:
-            forge.store.save()
+        forge.store.flush()
         import os
 
         _clear_pid_file(state_dir, os.getpid())

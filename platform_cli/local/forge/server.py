@@ -87,8 +87,7 @@ class ForgeServer:
             self._server.server_close()
             self._server = None
         if self.forge is not None:
-            with self.forge.store.lock:
-                self.forge.store.save()
+            self.forge.store.flush()
 
     def __enter__(self) -> ForgeServer:
         return self.start()
