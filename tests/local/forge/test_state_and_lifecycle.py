@@ -11,7 +11,7 @@ import pytest
 import requests
 from github import Auth, Github
 
-from platform_cli.local.forge import ForgeServer, start_background, status, stop
+from platform_cli.local.forge import Faults, ForgeServer, start_background, status, stop
 from platform_cli.local.forge.exceptions import ForgeStartError
 
 
@@ -71,6 +71,15 @@ def test_second_background_start_on_same_state_is_refused(tmp_path: Path) -> Non
     try:
         with pytest.raises(ForgeStartError, match="already runs"):
             start_background(tmp_path)
+    finally:
+        stop(handle)
+
+
+def test_background_run_takes_its_faults_from_the_command_line(tmp_path: Path) -> None:
+    handle = start_background(tmp_path, faults=Faults(error_rate=1.0, error_status=503))
+    try:
+        assert requests.get(f"{handle.api_url}/rate_limit", timeout=5).status_code == 503
+        assert handle.admin().faults().error_status == 503
     finally:
         stop(handle)
 
