@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import pytest
-import requests
 from github import GithubException
 
 from tests.fixtures.forge import ForgeEnv, ForgeOrg
 
 
 def test_create_repo_in_org_answers_201_with_location(forge: ForgeEnv, forge_org: ForgeOrg) -> None:
-    response = requests.post(
-        f"{forge.api_url}/orgs/{forge_org.login}/repos",
-        json={"name": "made", "private": True},
-        headers={"Authorization": f"token {forge_org.token}"},
-        timeout=5,
+    status, headers, body = forge_org.gh.requester.requestJson(
+        "POST", f"/orgs/{forge_org.login}/repos", input={"name": "made", "private": True}
     )
-    assert response.status_code == 201
-    assert response.headers["Location"] == f"{forge.api_url}/repos/{forge_org.login}/made"
-    assert response.json()["private"] is True
+    assert status == 201
+    assert headers["location"] == f"{forge.api_url}/repos/{forge_org.login}/made"
+    assert '"private":true' in body
 
 
 def test_created_repo_reads_back_with_its_settings(forge_org: ForgeOrg) -> None:
