@@ -10,6 +10,7 @@ from platform_cli.local.forge.routes import (
     contents,
     environments,
     gitrefs,
+    invitations,
     orgs,
     repos,
     secrets,
@@ -31,5 +32,6 @@ ALL_MODULES: list[ModuleType] = [
     environments,
     workflows,
     gitrefs,
+    invitations,
     apps,
 ]
