@@ -132,3 +132,11 @@ def test_local_aws_env_fixture_sends_default_clients_to_dev(local_aws_env: dict[
     import boto3
 
     assert boto3.client("sts").get_caller_identity()["Account"] == "111111111111"
+
+
+def test_sessions_taken_after_a_reset_still_reach_their_account(local_aws: LocalAws) -> None:
+    before = local_aws.session_for("preprod")
+    local_aws.reset()
+    after = local_aws.session_for("preprod")
+    assert after is not before
+    assert after.client("sts").get_caller_identity()["Account"] == "222222222222"
