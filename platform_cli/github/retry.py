@@ -63,4 +63,7 @@ def retry_policy(
         secondary_rate_wait=secondary_rate_wait,
         raise_on_status=False,
         respect_retry_after_header=True,
+        # Every write the platform makes is idempotent (PUT/PATCH set a value; a retried POST that already
+        # succeeded answers 422 "already exists", which the reconciler treats as done).
+        allowed_methods=frozenset({"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"}),
     )

@@ -71,3 +71,38 @@ class CredentialCache:
     def invalidate(self) -> None:
         with self._lock:
             self._value = None
+
+
+SECRET_ARN_PARAMETER = "/mlops/github/credentials_secret_arn"
+
+
+def default_secret_name(naming_prefix: str) -> str:
+    """Name of the credential secret when base infrastructure has not published its ARN in SSM yet."""
+    return f"{naming_prefix}/github-credentials"
+
+
+def find_secret_id(ssm: Any, naming_prefix: str) -> str:
+    """The secret's ARN from SSM (``/mlops/github/credentials_secret_arn``), else the default name."""
+    try:
+        value = ssm.get_parameter(Name=SECRET_ARN_PARAMETER)["Parameter"]["Value"]
+        return str(value)
+    except Exception:
+        return default_secret_name(naming_prefix)
+
+
+def store_credentials(secrets: Any, secret_id: str, credentials: GitHubCredentials) -> str:
+    """Create or update the secret; returns ``created`` or ``updated``. The value is never logged."""
+    value = credentials.to_secret_string()
+    REDACTOR.register(value)
+    try:
+        secrets.put_secret_value(SecretId=secret_id, SecretString=value)
+        return "updated"
+    except Exception as error:
+        code = getattr(error, "response", {}).get("Error", {}).get("Code", "")
+        if code != "ResourceNotFoundException":
+            raise LambdaError(
+                f"cannot write the GitHub credential secret {secret_id} ({code or type(error).__name__}); "
+                "check your AWS credentials and permissions"
+            ) from None
+    secrets.create_secret(Name=secret_id, SecretString=value, Description="GitHub credentials of mlops-platform")
+    return "created"

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("platform_cli.lambdas.project_repos")
 FAILED_PREFIX = "failed:"
-ClientFactory = Callable[[Deadline], Github]
+ClientFactory = Callable[[Deadline], "Github"]
 
 
 @dataclass

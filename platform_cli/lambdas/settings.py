@@ -6,8 +6,12 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from platform_cli.lambdas.exceptions import LambdaConfigError
+
+if TYPE_CHECKING:
+    from platform_cli.config import PlatformConfig
 
 
 @dataclass(frozen=True)
@@ -79,3 +83,19 @@ class LambdaSettings:
             dispatch_statuses=statuses or ("Approved",),
             dispatch_ref=env.get("MLOPS_DISPATCH_REF", "main"),
         )
+
+
+def settings_from_config(config: PlatformConfig, credentials_secret_id: str, **overrides: Any) -> LambdaSettings:
+    """The settings Terraform gives the Lambdas, computed from ``platform.yaml`` (the CLI plays the Lambda)."""
+    values: dict[str, Any] = {
+        "github_org": config.github.org,
+        "credentials_secret_id": credentials_secret_id,
+        "api_url": config.github.api_url,
+        "reviewers_team": config.teams.reviewers,
+        "maintainers_team": config.teams.maintainers,
+        "repo_visibility": config.github.repo_visibility,
+        "naming_prefix": config.naming_prefix,
+        "region": config.aws.region,
+    }
+    values.update(overrides)
+    return LambdaSettings(**values)

@@ -89,7 +89,7 @@ def handle_event(event: Any, github: Github, settings: LambdaSettings) -> Outcom
     return Outcome(False, f"unknown project {project}: no deploy repository found")
 
 
-ClientFactory = Callable[[Deadline], Github]
+ClientFactory = Callable[[Deadline], "Github"]
 
 
 def run(event: Any, context: Any, github: ClientFactory, settings: LambdaSettings) -> dict[str, Any]:

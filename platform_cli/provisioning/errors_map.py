@@ -22,10 +22,10 @@ def github_message(error: GithubException) -> str:
 
 def translate(error: Exception, doing: str) -> PlatformError:
     """The ``PlatformError`` to raise for ``error`` raised while ``doing``."""
-    if isinstance(error, PlatformError):
-        return error
     if isinstance(error, GitHubDeadlineError):
         return DeadlineExceededError(str(error))
+    if isinstance(error, PlatformError):
+        return error
     if isinstance(error, BadCredentialsException):
         return GitHubAccessError(
             f"GitHub refused the token (401 bad credentials) while {doing}; "

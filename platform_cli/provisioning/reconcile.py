@@ -489,7 +489,10 @@ class Reconciler:
             try:
                 protection = branch.get_protection()
                 raw = protection.raw_data if isinstance(protection.raw_data, dict) else {}
-            except UnknownObjectException:
+            except GithubException as error:
+                # GitHub answers 404 "Branch not protected" (not PyGithub's UnknownObjectException "Not Found").
+                if error.status != 404:
+                    raise
                 raw = {}
         reviews = raw.get("required_pull_request_reviews") or {}
         enforce = (raw.get("enforce_admins") or {}).get("enabled")

@@ -12,7 +12,7 @@ import json
 import time
 import urllib.request
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import boto3
@@ -159,6 +159,9 @@ class LocalAws:
         request = urllib.request.Request(f"{info.endpoint_url}/moto-api/reset", method="POST")  # noqa: S310
         with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (loopback http only)
             response.read()
+        info = replace(info, credentials_generation=info.credentials_generation + 1)
+        profiles.write_profiles(info)
+        write_state(info)
         seed_member_roles(info)
 
     # --- internals ------------------------------------------------------------------------------------------
