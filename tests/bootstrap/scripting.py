@@ -18,8 +18,8 @@ VENV_BIN = str(Path(sys.executable).parent)  # where the aws CLI of the dev extr
 
 
 def fresh_home() -> str:
-    """A new HOME: the AWS CLI caches assumed-role credentials under ~/.aws/cli/cache, and after local AWS is reset
-    (``clean_local_aws``) moto no longer knows them, so a cached entry would land the CLI in moto's default account."""
+    """A new HOME per run: the AWS CLI keeps assumed-role credentials in ~/.aws/cli/cache; a test neither reads a
+    cache written against another server state nor writes into the real home."""
     home = tempfile.mkdtemp(prefix="bootstrap-home-")
     atexit.register(shutil.rmtree, home, ignore_errors=True)
     return home
