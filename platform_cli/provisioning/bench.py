@@ -209,8 +209,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="Print one JSON document.")
     args = parser.parse_args(argv)
 
+    import logging
+
     from platform_cli.local.forge import ForgeServer
 
+    logging.getLogger("github").setLevel(logging.WARNING)  # retries are expected under the secondary limit
     report: dict[str, Any] = {"cold_import_ms": {}}
     for module in HANDLERS:
         median, worst = cold_import_ms(module)
