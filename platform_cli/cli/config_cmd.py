@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Any
 
 import jinja2
 import typer
+import yaml
 
 from platform_cli.cli.context import cli_context
 from platform_cli.cli.errors import fail
@@ -70,7 +70,7 @@ def init(
         fail(f"{path} already exists; pass --force to overwrite it")
     values = {**EXAMPLE_VALUES, **{k: v for k, v in locals().items() if k in EXAMPLE_VALUES}}
     text = render_config(values)
-    parse_config(_yaml(text), source=str(path))  # refuse to write a file that would not validate
+    parse_config(yaml.safe_load(text), source=str(path))  # refuse to write a file that would not validate
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     emit(
@@ -78,12 +78,6 @@ def init(
         {"written": str(path)},
         lambda d: info(f"wrote {d['written']}; edit it, then run `mlops config validate`"),
     )
-
-
-def _yaml(text: str) -> Any:
-    import yaml
-
-    return yaml.safe_load(text)
 
 
 @app.command()
@@ -113,10 +107,4 @@ def show(ctx: typer.Context) -> None:
 
 
 def _as_yaml(data: Any) -> str:
-    import yaml
-
     return str(yaml.safe_dump(data, sort_keys=False))
-
-
-def example_path() -> Path:
-    return Path(__file__).resolve().parents[2] / "platform.yaml"

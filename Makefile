@@ -1,0 +1,88 @@
+# mlops-platform: the two commands a newcomer needs are `make demo` and `make test`.
+# Both create (or reuse) the virtual environment in .venv and a Terraform CLI config in .tf-cli-config.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+# Where a local Terraform provider mirror may live (CI images, air-gapped machines). When it holds providers,
+# Terraform installs those from it; everything else, and everything when it is absent, comes from the registry.
+TF_PLUGIN_MIRROR ?= /opt/tf-plugins
+TF_CLI_CONFIG := $(CURDIR)/.tf-cli-config
+export TF_CLI_CONFIG_FILE := $(TF_CLI_CONFIG)
+export TF_IN_AUTOMATION := 1
+PYTEST_ARGS ?=
+
+.PHONY: help
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-10s %s\n", $$1, $$2}'
+
+# --- environment -------------------------------------------------------------------------------------------
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "error: Python 3.11+ is required (found " + sys.version.split()[0] + "); set PYTHON=/path/to/python3.11")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "installing mlops-platform and its dev tools into $(VENV) (first run only)..."
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+.PHONY: venv
+venv: $(VENV)/.installed ## Create or update the virtual environment
+
+.PHONY: tf-config
+tf-config: ## Write the Terraform CLI config (uses TF_PLUGIN_MIRROR when it holds providers)
+	@if [ -d "$(TF_PLUGIN_MIRROR)/registry.terraform.io" ]; then \
+	  providers=$$(cd "$(TF_PLUGIN_MIRROR)" && find registry.terraform.io -mindepth 2 -maxdepth 2 -type d | sort | sed 's/.*/"&"/' | paste -sd, -); \
+	  printf 'provider_installation {\n  filesystem_mirror {\n    path    = "%s"\n    include = [%s]\n  }\n  direct {\n    exclude = [%s]\n  }\n}\n' \
+	    "$(TF_PLUGIN_MIRROR)" "$$providers" "$$providers" > $(TF_CLI_CONFIG).tmp; \
+	else \
+	  printf '# No provider mirror at %s: Terraform uses its registry.\n' "$(TF_PLUGIN_MIRROR)" > $(TF_CLI_CONFIG).tmp; \
+	fi
+	@mv $(TF_CLI_CONFIG).tmp $(TF_CLI_CONFIG)
+
+# --- the two quick-start commands -----------------------------------------------------------------------------
+
+.PHONY: demo
+demo: venv tf-config ## Rehearse the whole platform on this machine (local AWS + local GitHub forge)
+	@echo "make demo: the end-to-end rehearsal is not available yet." >&2
+	@echo "  available now: mlops config init|validate|show, mlops doctor" >&2
+	@echo "  not yet: local AWS and forge, bootstrap, base infrastructure apply, project provisioning, templates" >&2
+	@exit 2
+
+.PHONY: test
+test: venv tf-config lint ## Run every test and quality gate
+	@$(BIN)/pytest --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
+
+# --- quality gates and tools ------------------------------------------------------------------------------------
+
+.PHONY: lint
+lint: venv ## ruff (lint + format check) and mypy
+	@$(BIN)/ruff check .
+	@$(BIN)/ruff format --check .
+	@$(BIN)/mypy
+
+.PHONY: format
+format: venv ## Apply ruff's formatting and safe fixes
+	@$(BIN)/ruff format .
+	@$(BIN)/ruff check --fix .
+
+.PHONY: bench
+bench: venv tf-config ## Print the benchmark figures (speed and memory targets)
+	@echo "make bench: no benchmarks are available yet (they land with the embedded defaults and provisioning)." >&2; exit 2
+
+.PHONY: lambda
+lambda: venv ## Build the reproducible Lambda zip into build/lambda.zip
+	@echo "make lambda: not available yet (lands with project provisioning)." >&2; exit 2
+
+.PHONY: diagrams
+diagrams: venv ## Render the architecture diagrams into architecture/
+	@command -v dot >/dev/null || { echo "make diagrams: Graphviz is missing (no dot on PATH); install it: apt-get install graphviz" >&2; exit 2; }
+	@$(BIN)/python architecture/render.py --out architecture
+
+.PHONY: clean
+clean: ## Remove build outputs and caches (keeps .venv)
+	rm -rf build .pytest_cache .mypy_cache .ruff_cache .coverage $(TF_CLI_CONFIG)

@@ -1,0 +1,53 @@
+"""The root command: help at every level, version, and the one-line error contract."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from platform_cli import __version__
+from tests.cli.conftest import Invoke
+
+
+def test_help_lists_the_command_groups(mlops: Invoke) -> None:
+    result = mlops("--help")
+    assert result.exit_code == 0
+    for command in ("config", "doctor"):
+        assert command in result.stdout
+
+
+@pytest.mark.parametrize("command", [["config"], ["config", "init"], ["config", "validate"], ["doctor"]])
+def test_every_command_has_help(mlops: Invoke, command: list[str]) -> None:
+    result = mlops(*command, "--help")
+    assert result.exit_code == 0
+    assert "Usage:" in result.stdout
+
+
+def test_version_prints_the_package_version(mlops: Invoke) -> None:
+    result = mlops("--version")
+    assert result.exit_code == 0
+    assert result.stdout.strip() == f"mlops {__version__}"
+
+
+def test_an_expected_error_is_one_line_on_stderr_with_exit_code_1(mlops: Invoke, tmp_path: Path) -> None:
+    result = mlops("--config", str(tmp_path / "absent.yaml"), "config", "show")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.strip().count("\n") == 0
+    assert result.stderr.startswith("error: ")
+    assert "Traceback" not in result.stderr
+
+
+def test_debug_lets_the_traceback_through(mlops: Invoke, tmp_path: Path) -> None:
+    from platform_cli.errors import ConfigError
+
+    with pytest.raises(ConfigError):
+        mlops("--debug", "--config", str(tmp_path / "absent.yaml"), "config", "show")
+
+
+def test_config_path_can_come_from_the_environment(
+    mlops: Invoke, config_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MLOPS_CONFIG", str(config_file))
+    assert mlops("config", "validate").exit_code == 0
