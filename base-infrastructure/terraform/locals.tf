@@ -12,6 +12,12 @@ locals {
   account_id = local.accounts[var.environment]
   partition  = data.aws_partition.current.partition
 
+  # The bootstrap's apply role may only create roles that carry this boundary.
+  permissions_boundary_arn = coalesce(
+    var.permissions_boundary_arn,
+    "arn:${data.aws_partition.current.partition}:iam::${local.accounts[var.environment]}:policy/${local.config.naming_prefix}-${var.environment}-permissions-boundary",
+  )
+
   github = {
     org             = local.config.github.org
     api_url         = try(local.config.github.api_url, "https://api.github.com")

@@ -7,15 +7,16 @@ module "kms" {
 }
 
 module "networking" {
-  source                  = "./modules/networking"
-  name_prefix             = local.prefix
-  vpc_cidr                = var.vpc_cidr
-  az_count                = var.az_count
-  enable_nat_gateway      = var.enable_nat_gateway
-  existing_vpc            = var.existing_vpc
-  flow_log_retention_days = var.log_retention_days
-  logs_kms_key_arn        = module.kms.key_arns["logs"]
-  tags                    = local.tags
+  source                   = "./modules/networking"
+  permissions_boundary_arn = local.permissions_boundary_arn
+  name_prefix              = local.prefix
+  vpc_cidr                 = var.vpc_cidr
+  az_count                 = var.az_count
+  enable_nat_gateway       = var.enable_nat_gateway
+  existing_vpc             = var.existing_vpc
+  flow_log_retention_days  = var.log_retention_days
+  logs_kms_key_arn         = module.kms.key_arns["logs"]
+  tags                     = local.tags
 }
 
 module "s3" {
@@ -30,6 +31,7 @@ module "s3" {
 
 module "iam" {
   source                        = "./modules/iam"
+  permissions_boundary_arn      = local.permissions_boundary_arn
   name_prefix                   = local.prefix
   environment                   = var.environment
   create_personas               = var.enable_project_factory
@@ -43,18 +45,19 @@ module "iam" {
 }
 
 module "deploy_targets" {
-  source                = "./modules/deploy_targets"
-  name_prefix           = local.prefix
-  environment           = var.environment
-  github_org            = local.github.org
-  accounts              = local.accounts
-  artifact_bucket_arn   = module.s3.artifact_bucket_arn
-  artifacts_kms_key_arn = module.kms.key_arns["artifacts"]
-  execution_role        = { name = module.iam.execution_role_name, arn = module.iam.execution_role_arn }
-  pipeline_role_arn     = module.iam.pipeline_role_arn
-  private_subnet_ids    = module.networking.private_subnet_ids
-  security_group_id     = module.networking.security_group_id
-  tags                  = local.tags
+  source                   = "./modules/deploy_targets"
+  permissions_boundary_arn = local.permissions_boundary_arn
+  name_prefix              = local.prefix
+  environment              = var.environment
+  github_org               = local.github.org
+  accounts                 = local.accounts
+  artifact_bucket_arn      = module.s3.artifact_bucket_arn
+  artifacts_kms_key_arn    = module.kms.key_arns["artifacts"]
+  execution_role           = { name = module.iam.execution_role_name, arn = module.iam.execution_role_arn }
+  pipeline_role_arn        = module.iam.pipeline_role_arn
+  private_subnet_ids       = module.networking.private_subnet_ids
+  security_group_id        = module.networking.security_group_id
+  tags                     = local.tags
 }
 
 # --- the project factory: where SageMaker projects are created (dev) ----------------------------------------
@@ -83,6 +86,7 @@ locals {
 module "project_lambdas" {
   count                         = var.enable_project_factory ? 1 : 0
   source                        = "./modules/project_lambdas"
+  permissions_boundary_arn      = local.permissions_boundary_arn
   name_prefix                   = local.prefix
   environment                   = var.environment
   lambda_zip_path               = var.lambda_zip_path
@@ -115,6 +119,7 @@ module "sagemaker_studio" {
 module "project_templates" {
   count                      = var.enable_project_factory ? 1 : 0
   source                     = "./modules/project_templates"
+  permissions_boundary_arn   = local.permissions_boundary_arn
   name_prefix                = local.prefix
   templates_dir              = var.project_templates_dir
   enabled_templates          = local.enabled_templates

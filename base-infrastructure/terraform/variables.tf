@@ -171,3 +171,14 @@ variable "extra_tags" {
     error_message = "extra_tags keys must not start with mlops: or aws: (reserved)."
   }
 }
+
+variable "permissions_boundary_arn" {
+  type        = string
+  description = "Permissions boundary every role must carry (bootstrap output PermissionsBoundaryArn); null means the bootstrap's name <prefix>-<environment>-permissions-boundary in this account."
+  default     = null
+
+  validation {
+    condition     = var.permissions_boundary_arn == null || can(regex("^arn:aws[a-z-]*:iam::\\d{12}:policy/.+$", var.permissions_boundary_arn))
+    error_message = "permissions_boundary_arn must be an IAM policy ARN (or null)."
+  }
+}

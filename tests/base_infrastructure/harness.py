@@ -1,48 +1,36 @@
-"""Run the real base-infrastructure Terraform against local AWS (a moto server): bootstrap, init, apply, destroy.
+"""Apply the real base-infrastructure Terraform to local AWS: bootstrap.sh, init (S3 backend + DynamoDB locks),
+apply, plan, destroy — per environment, each in its own account.
 
 Shared by the slow test (``test_local_apply.py``) and the bench (``python -m tests.base_infrastructure.bench``).
-Everything stays on 127.0.0.1 with fake credentials; nothing here is a stub of Terraform or of the platform's code.
+Everything stays on 127.0.0.1 with fake credentials. The only test-specific Terraform is an ``*_override.tf`` that
+points the provider at local AWS; the root, modules, tfvars, platform.yaml shape and Lambda artifact are the real ones.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
-import socket
-import ssl
 import subprocess
 import sys
 import time
-import urllib.request
-import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-import boto3
+from platform_cli.local.aws import LocalAws, subprocess_env
+from tests.bootstrap.scripting import deploy_args, run_script, script_env
 
 REPO = Path(__file__).resolve().parents[2]
 TERRAFORM_SRC = REPO / "base-infrastructure" / "terraform"
+TEMPLATES_DIR = REPO / "base-infrastructure" / "project-templates" / "rendered"
 REGION = "eu-west-1"
 PREFIX = "mlops"
+ORG = "acme"
+BUSINESS_UNIT = "retail"
+ENVIRONMENTS = ("dev", "preprod", "prod")
 ACCOUNTS = {"dev": "111111111111", "preprod": "222222222222", "prod": "333333333333"}
-TEMPLATE_KINDS = (
-    "build-deploy-realtime",
-    "build-deploy-batch",
-    "pipeline-promotion",
-    "single-account-training",
-    "llm-fine-tuning",
-)
-FAKE_CREDENTIALS = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SESSION_TOKEN": "testing",
-    "AWS_DEFAULT_REGION": REGION,
-}
+MEMBER_ROLE = "OrganizationAccountAccessRole"
+STUDIO_USERS = {"lead_data_scientists": ["lena-lead"], "data_scientists": ["dan-ds", "dora-ds"]}
 # Every service the configuration calls; the provider gets each endpoint explicitly.
 PROVIDER_ENDPOINTS = (
     "cloudwatch",
@@ -63,213 +51,118 @@ PROVIDER_ENDPOINTS = (
 )
 
 
-# The local server's certificate is self-signed and ephemeral; it only ever listens on 127.0.0.1.
-_LOOPBACK_TLS = ssl._create_unverified_context()  # noqa: S323
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@dataclass
-class MotoServer:
-    """A moto server with the platform's extensions, started by us and stopped by its PID."""
-
-    port: int
-    process: subprocess.Popen[bytes]
-
-    @property
-    def url(self) -> str:
-        return f"https://127.0.0.1:{self.port}"
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
-
-
-@contextmanager
-def moto_server(log_path: Path) -> Iterator[MotoServer]:
-    port = free_port()
-    log = log_path.open("wb")
-    process = subprocess.Popen(
-        # TLS on: the buckets' policies deny every request without TLS (aws:SecureTransport), and moto enforces it.
-        [sys.executable, "-m", "platform_cli.local.moto_main", "-H", "127.0.0.1", "-p", str(port), "--ssl"],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        cwd=REPO,
-        env={**os.environ, **FAKE_CREDENTIALS},
-    )
-    server = MotoServer(port=port, process=process)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{server.url}/moto-api/", timeout=2, context=_LOOPBACK_TLS):  # noqa: S310
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"moto server did not start; see {log_path}") from None
-                time.sleep(0.3)
-        yield server
-    finally:
-        server.stop()
-        log.close()
-
-
-def account_session(endpoint: str, account: str) -> boto3.Session:
-    """A boto3 session in ``account``, reached like the platform does: AssumeRole into OrganizationAccountAccessRole."""
-    sts = boto3.client("sts", endpoint_url=endpoint, region_name=REGION, verify=False, **_keys())
-    creds = sts.assume_role(
-        RoleArn=f"arn:aws:iam::{account}:role/OrganizationAccountAccessRole", RoleSessionName="base-infra-test"
-    )["Credentials"]
-    return boto3.Session(
-        aws_access_key_id=creds["AccessKeyId"],
-        aws_secret_access_key=creds["SecretAccessKey"],
-        aws_session_token=creds["SessionToken"],
-        region_name=REGION,
-    )
-
-
-def client(session: boto3.Session, service: str, endpoint: str) -> Any:
-    return session.client(service, endpoint_url=endpoint, verify=False)
-
-
-def _keys() -> dict[str, str]:
-    return {
-        "aws_access_key_id": FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-        "aws_secret_access_key": FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-    }
-
-
 @dataclass(frozen=True)
 class BootstrapOutputs:
-    """What the account bootstrap (bootstrap.yaml) hands to Terraform: state bucket and lock table."""
+    """What the account bootstrap (bootstrap.sh deploying bootstrap.yaml) hands to Terraform."""
 
     state_bucket: str
     lock_table: str
+    permissions_boundary_arn: str
+    seconds: float
 
 
-def bootstrap_account(endpoint: str, account: str) -> BootstrapOutputs:
-    """Create what bootstrap.yaml creates for Terraform in one account: state bucket, lock table, GitHub OIDC provider."""
-    session = account_session(endpoint, account)
-    bucket = f"{PREFIX}-tfstate-{account}-{REGION}"
-    table = f"{PREFIX}-tflock"
-    s3 = client(session, "s3", endpoint)
-    s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
-    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
-    dynamodb = client(session, "dynamodb", endpoint)
-    dynamodb.create_table(
-        TableName=table,
-        AttributeDefinitions=[{"AttributeName": "LockID", "AttributeType": "S"}],
-        KeySchema=[{"AttributeName": "LockID", "KeyType": "HASH"}],
-        BillingMode="PAY_PER_REQUEST",
+def bootstrap_account(local: LocalAws, environment: str) -> BootstrapOutputs:
+    """Run the real bootstrap.sh in the account of ``environment`` and read its stack's outputs."""
+    account = ACCOUNTS[environment]
+    started = time.monotonic()
+    args = deploy_args(environment, account, "--prefix", PREFIX)
+    result = run_script(script_env(local, environment), *args, timeout=300)
+    if result.returncode != 0:
+        raise RuntimeError(f"bootstrap.sh ({environment}) failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    seconds = time.monotonic() - started
+    cloudformation = local.session_for(environment).client("cloudformation")
+    stack = cloudformation.describe_stacks(StackName=f"{PREFIX}-{environment}-bootstrap")["Stacks"][0]
+    outputs = {o["OutputKey"]: o["OutputValue"] for o in stack["Outputs"]}
+    return BootstrapOutputs(
+        state_bucket=outputs["StateBucketName"],
+        lock_table=outputs["LockTableName"],
+        permissions_boundary_arn=outputs["PermissionsBoundaryArn"],
+        seconds=seconds,
     )
-    iam = client(session, "iam", endpoint)
-    iam.create_open_id_connect_provider(
-        Url="https://token.actions.githubusercontent.com",
-        ClientIDList=["sts.amazonaws.com"],
-        ThumbprintList=["6938fd4d98bab03faadb97b34396831e3780aea1"],
-    )
-    return BootstrapOutputs(state_bucket=bucket, lock_table=table)
 
 
-def write_platform_yaml(path: Path, org: str = "acme-ml") -> Path:
+def write_platform_yaml(path: Path) -> Path:
+    """A platform.yaml as `mlops config init` writes it (PAT auth, one business unit, every template)."""
+    kinds = ", ".join(p.stem for p in sorted(TEMPLATES_DIR.glob("*.yaml")))
     path.write_text(
-        "naming_prefix: mlops\n"
+        f"naming_prefix: {PREFIX}\n"
         "github:\n"
-        f"  org: {org}\n"
+        f"  org: {ORG}\n"
         "  api_url: https://api.github.com\n"
         "  auth: pat\n"
         "aws:\n"
         f"  region: {REGION}\n"
         "business_units:\n"
-        "  retail:\n"
-        f'    dev: "{ACCOUNTS["dev"]}"\n'
-        f'    preprod: "{ACCOUNTS["preprod"]}"\n'
-        f'    prod: "{ACCOUNTS["prod"]}"\n'
-        "teams:\n"
+        f"  {BUSINESS_UNIT}:\n" + "".join(f'    {env}: "{ACCOUNTS[env]}"\n' for env in ENVIRONMENTS) + "teams:\n"
         "  reviewers: ml-reviewers\n"
         "  maintainers: ml-platform\n"
         "templates:\n"
-        "  enabled: [" + ", ".join(TEMPLATE_KINDS) + "]\n",
+        f"  enabled: [{kinds}]\n",
         encoding="utf-8",
     )
     return path
 
 
-def write_lambda_zip(path: Path) -> Path:
-    """A tiny deterministic artifact (fixed timestamps and order) standing in until `make lambda` exists."""
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, body in (
-            ("platform_cli/__init__.py", ""),
-            ("platform_cli/lambdas/__init__.py", ""),
-            ("platform_cli/lambdas/project_repos.py", "def handler(event, context):\n    return None\n"),
-            ("platform_cli/lambdas/trigger_workflow.py", "def handler(event, context):\n    return None\n"),
-        ):
-            info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, body)
+def build_lambda(path: Path) -> Path:
+    """The real artifact, built exactly as `make lambda` builds it."""
+    subprocess.run(
+        [sys.executable, "-m", "platform_cli.lambdas.build", "--out", str(path)],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     return path
 
 
-def write_templates(directory: Path) -> Path:
-    """Minimal rendered CloudFormation project templates, one per kind, until the provisioning engineer's land."""
-    directory.mkdir(parents=True, exist_ok=True)
-    for kind in TEMPLATE_KINDS:
-        (directory / f"{kind}.yaml").write_text(
-            "AWSTemplateFormatVersion: '2010-09-09'\n"
-            f"Description: {kind} (test stand-in)\n"
-            "Parameters:\n"
-            "  SageMakerProjectName: {Type: String}\n"
-            "  SageMakerProjectId: {Type: String}\n"
-            "Resources:\n"
-            "  Repos:\n"
-            "    Type: Custom::ProjectRepos\n"
-            "    Properties:\n"
-            "      ServiceToken: '{{resolve:ssm:/mlops/lambda/project_repos_arn}}'\n"
-            "      ProjectName: !Ref SageMakerProjectName\n"
-            "      ProjectId: !Ref SageMakerProjectId\n",
-            encoding="utf-8",
-        )
-    return directory
-
-
-def _override(endpoint: str, account: str) -> str:
-    endpoints = "\n".join(f'    {name} = "{endpoint}"' for name in PROVIDER_ENDPOINTS)
-    return f"""# Written by tests/base_infrastructure/harness.py: point the provider at local AWS. Not part of the product.
-provider "aws" {{
-  s3_use_path_style           = true
-  insecure                    = true
-  max_retries                 = 2
-  skip_metadata_api_check     = true
-  skip_region_validation      = true
-  endpoints {{
-{endpoints}
-  }}
-  assume_role {{
-    role_arn = "arn:aws:iam::{account}:role/OrganizationAccountAccessRole"
-  }}
-}}
-"""
-
-
 def tf_cli_config(directory: Path) -> Path:
+    """Terraform CLI config: the provider from the local mirror, one plugin cache shared by every environment."""
+    cache = directory / "plugin-cache"
+    cache.mkdir(parents=True, exist_ok=True)
     path = directory / "terraformrc"
     path.write_text(
         'provider_installation {\n  filesystem_mirror {\n    path    = "/opt/tf-plugins"\n'
         '    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n'
         '  direct {\n    exclude = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n'
-        f'plugin_cache_dir = "{directory / "plugin-cache"}"\n',
+        f'plugin_cache_dir = "{cache}"\n',
         encoding="utf-8",
     )
-    (directory / "plugin-cache").mkdir(exist_ok=True)
     return path
+
+
+def _member_role(account: str) -> str:
+    return f"arn:aws:iam::{account}:role/{MEMBER_ROLE}"
+
+
+def provider_override(endpoint: str, account: str) -> str:
+    endpoints = "\n".join(f'    {name} = "{endpoint}"' for name in PROVIDER_ENDPOINTS)
+    return f"""# Written by tests/base_infrastructure/harness.py: point the provider at local AWS. Not part of the product.
+provider "aws" {{
+  s3_use_path_style       = true
+  skip_metadata_api_check = true
+  max_retries             = 2
+  endpoints {{
+{endpoints}
+  }}
+  assume_role {{
+    role_arn = "{_member_role(account)}"
+  }}
+}}
+"""
+
+
+def backend_config(endpoint: str, account: str, environment: str, outputs: BootstrapOutputs) -> str:
+    """The partial backend configuration built from the bootstrap outputs (plus local endpoints)."""
+    return (
+        f'bucket         = "{outputs.state_bucket}"\n'
+        f'key            = "base-infrastructure/{BUSINESS_UNIT}/{environment}.tfstate"\n'
+        f'region         = "{REGION}"\n'
+        f'dynamodb_table = "{outputs.lock_table}"\n'
+        "encrypt        = true\n"
+        "use_path_style = true\n"
+        f'endpoints      = {{ s3 = "{endpoint}", dynamodb = "{endpoint}", sts = "{endpoint}", iam = "{endpoint}" }}\n'
+        f'assume_role    = {{ role_arn = "{_member_role(account)}" }}\n'
+    )
 
 
 @dataclass
@@ -283,7 +176,7 @@ class Environment:
     var_args: list[str]
     timings: dict[str, float] = field(default_factory=dict)
 
-    def terraform(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    def terraform(self, *args: str, ok_codes: tuple[int, ...] = (0,)) -> subprocess.CompletedProcess[str]:
         started = time.monotonic()
         result = subprocess.run(
             ["terraform", *args],
@@ -294,73 +187,72 @@ class Environment:
             check=False,
             timeout=900,
         )
-        self.timings[args[0]] = self.timings.get(args[0], 0.0) + time.monotonic() - started
-        if check and result.returncode not in (0, 2):
+        self.timings[args[0]] = round(self.timings.get(args[0], 0.0) + time.monotonic() - started, 2)
+        if result.returncode not in ok_codes:
             raise RuntimeError(
-                f"terraform {' '.join(args[:1])} ({self.name}) failed:\n{result.stdout[-4000:]}\n{result.stderr[-6000:]}"
+                f"terraform {args[0]} ({self.name}) exited {result.returncode}:\n"
+                f"{result.stdout[-3000:]}\n{result.stderr[-6000:]}"
             )
         return result
 
-    def apply(self, parallelism: int = 10) -> float:
-        started = time.monotonic()
+    def apply(self, parallelism: int) -> None:
         self.terraform("apply", "-auto-approve", "-input=false", "-no-color", f"-parallelism={parallelism}", *self.var_args)
-        return time.monotonic() - started
 
-    def plan_exit_code(self) -> tuple[int, str]:
-        result = self.terraform("plan", "-detailed-exitcode", "-input=false", "-no-color", "-lock=true", *self.var_args)
+    def plan(self, parallelism: int) -> tuple[int, str]:
+        """``terraform plan -detailed-exitcode``: 0 no changes, 2 changes."""
+        result = self.terraform(
+            "plan", "-detailed-exitcode", "-input=false", "-no-color", f"-parallelism={parallelism}", *self.var_args,
+            ok_codes=(0, 2),
+        )
         return result.returncode, result.stdout
 
     def outputs(self) -> dict[str, object]:
         raw = json.loads(self.terraform("output", "-json", "-no-color").stdout)
         return {name: value["value"] for name, value in raw.items()}
 
-    def destroy(self, parallelism: int = 10) -> float:
-        started = time.monotonic()
+    def destroy(self, parallelism: int) -> None:
         self.terraform("destroy", "-auto-approve", "-input=false", "-no-color", f"-parallelism={parallelism}", *self.var_args)
-        return time.monotonic() - started
 
 
 def prepare_environment(
-    name: str, base: Path, server: MotoServer, backend: BootstrapOutputs, platform_yaml: Path, zip_path: Path,
-    templates: Path, cli_config: Path,
+    name: str,
+    base: Path,
+    local: LocalAws,
+    bootstrap: BootstrapOutputs,
+    platform_yaml: Path,
+    zip_path: Path,
+    cli_config: Path,
 ) -> Environment:
+    """Copy the root, add the local-AWS provider override and backend file, and `terraform init`."""
     account = ACCOUNTS[name]
+    endpoint = local.info().endpoint_url
     workdir = base / name / "terraform"
-    shutil.copytree(TERRAFORM_SRC, workdir, ignore=shutil.ignore_patterns(".terraform", "*.tfstate*", "tests"))
-    (workdir / "zz_local_aws_override.tf").write_text(_override(server.url, account), encoding="utf-8")
-    (workdir / "backend.hcl").write_text(
-        f'bucket         = "{backend.state_bucket}"\n'
-        f'key            = "base-infrastructure/retail/{name}.tfstate"\n'
-        f'region         = "{REGION}"\n'
-        f'dynamodb_table = "{backend.lock_table}"\n'
-        "encrypt        = true\n"
-        "use_path_style = true\n"
-        "insecure       = true\n"
-        f'endpoints      = {{ s3 = "{server.url}", dynamodb = "{server.url}", sts = "{server.url}", iam = "{server.url}" }}\n'
-        f'assume_role    = {{ role_arn = "arn:aws:iam::{account}:role/OrganizationAccountAccessRole" }}\n',
-        encoding="utf-8",
+    shutil.copytree(TERRAFORM_SRC, workdir, ignore=shutil.ignore_patterns(".terraform*", "*.tfstate*", "tests"))
+    (workdir / "zz_local_aws_override.tf").write_text(provider_override(endpoint, account), encoding="utf-8")
+    (workdir / "backend.hcl").write_text(backend_config(endpoint, account, name, bootstrap), encoding="utf-8")
+    env = subprocess_env(local.info(), "dev", base={"PATH": os.environ["PATH"], "HOME": str(base)})
+    # The override assumes the member role itself: start from the base credentials, not a member profile.
+    env.pop("AWS_PROFILE", None)
+    env.update(
+        {
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_SESSION_TOKEN": "",
+            "TF_CLI_CONFIG_FILE": str(cli_config),
+            "TF_IN_AUTOMATION": "1",
+            "TF_INPUT": "0",
+            "CHECKPOINT_DISABLE": "1",
+        }
     )
-    env = {
-        "PATH": os.environ["PATH"],
-        "HOME": os.environ.get("HOME", str(base)),
-        "TF_CLI_CONFIG_FILE": str(cli_config),
-        "TF_IN_AUTOMATION": "1",
-        "TF_INPUT": "0",
-        "CHECKPOINT_DISABLE": "1",
-        **FAKE_CREDENTIALS,
-    }
     var_args = [
         f"-var-file=envs/{name}.tfvars",
         f"-var=platform_config_path={platform_yaml}",
         f"-var=lambda_zip_path={zip_path}",
-        f"-var=project_templates_dir={templates}",
+        f"-var=project_templates_dir={TEMPLATES_DIR}",
+        f"-var=permissions_boundary_arn={bootstrap.permissions_boundary_arn}",
         "-var=rehearsal=true",
-        '-var=studio_user_profiles={"lead_data_scientists":["lena-lead"],"data_scientists":["dan-ds","dora-ds"]}',
+        f"-var=studio_user_profiles={json.dumps(STUDIO_USERS)}",
     ]
     environment = Environment(name=name, account=account, workdir=workdir, env=env, var_args=var_args)
     environment.terraform("init", "-input=false", "-no-color", "-backend-config=backend.hcl")
     return environment
-
-
-def sha256_file(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -119,6 +119,7 @@ resource "aws_iam_role" "deploy" {
   description          = "GitHub Actions of project deploy repositories, ${var.environment} environment only"
   assume_role_policy   = local.github_trust["deploy"]
   max_session_duration = 3600
+  permissions_boundary = var.permissions_boundary_arn
   tags                 = merge(var.tags, { Persona = "github-deploy" })
 }
 
@@ -175,6 +176,7 @@ resource "aws_iam_role" "build" {
   description          = "GitHub Actions of project build repositories, dev environment only"
   assume_role_policy   = local.github_trust["build"]
   max_session_duration = 3600
+  permissions_boundary = var.permissions_boundary_arn
   tags                 = merge(var.tags, { Persona = "github-build" })
 }
 

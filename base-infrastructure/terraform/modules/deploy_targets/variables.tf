@@ -106,3 +106,14 @@ variable "tags" {
   description = "Tags merged into every resource (the root's one tag map)."
   default     = {}
 }
+
+variable "permissions_boundary_arn" {
+  type        = string
+  description = "Permissions boundary of every role this module creates (the bootstrap's <prefix>-<env>-permissions-boundary); null for none."
+  default     = null
+
+  validation {
+    condition     = var.permissions_boundary_arn == null || can(regex("^arn:aws[a-z-]*:iam::\\d{12}:policy/.+$", var.permissions_boundary_arn))
+    error_message = "permissions_boundary_arn must be an IAM policy ARN (or null)."
+  }
+}

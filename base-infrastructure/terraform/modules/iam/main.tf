@@ -127,10 +127,11 @@ locals {
 # --- SageMaker execution role (jobs, endpoints, transform jobs): /mlops/sagemaker/execution_role_arn ----------
 
 resource "aws_iam_role" "execution" {
-  name               = local.execution_role_name
-  description        = "Role of SageMaker jobs, models and endpoints of the MLOps platform (${var.environment})"
-  assume_role_policy = local.sagemaker_trust
-  tags               = merge(var.tags, { Persona = "sagemaker-execution" })
+  name                 = local.execution_role_name
+  description          = "Role of SageMaker jobs, models and endpoints of the MLOps platform (${var.environment})"
+  assume_role_policy   = local.sagemaker_trust
+  permissions_boundary = var.permissions_boundary_arn
+  tags                 = merge(var.tags, { Persona = "sagemaker-execution" })
 }
 
 resource "aws_iam_policy" "execution" {
@@ -151,10 +152,11 @@ resource "aws_iam_role_policy_attachment" "execution" {
 # --- SageMaker pipeline role: /mlops/sagemaker/pipeline_role_arn --------------------------------------------
 
 resource "aws_iam_role" "pipeline" {
-  name               = local.pipeline_role_name
-  description        = "Role SageMaker Pipelines run as (preprocess, train, evaluate, register) in ${var.environment}"
-  assume_role_policy = local.sagemaker_trust
-  tags               = merge(var.tags, { Persona = "sagemaker-pipeline" })
+  name                 = local.pipeline_role_name
+  description          = "Role SageMaker Pipelines run as (preprocess, train, evaluate, register) in ${var.environment}"
+  assume_role_policy   = local.sagemaker_trust
+  permissions_boundary = var.permissions_boundary_arn
+  tags                 = merge(var.tags, { Persona = "sagemaker-pipeline" })
 }
 
 resource "aws_iam_policy" "pipeline" {

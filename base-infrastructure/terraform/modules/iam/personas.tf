@@ -121,11 +121,12 @@ locals {
 }
 
 resource "aws_iam_role" "persona" {
-  for_each           = local.personas
-  name               = "${var.name_prefix}-${each.key}"
-  description        = "Studio execution role of ${each.key} user profiles"
-  assume_role_policy = local.sagemaker_trust
-  tags               = merge(var.tags, { Persona = each.key })
+  for_each             = local.personas
+  name                 = "${var.name_prefix}-${each.key}"
+  description          = "Studio execution role of ${each.key} user profiles"
+  assume_role_policy   = local.sagemaker_trust
+  permissions_boundary = var.permissions_boundary_arn
+  tags                 = merge(var.tags, { Persona = each.key })
 }
 
 resource "aws_iam_policy" "persona_work" {

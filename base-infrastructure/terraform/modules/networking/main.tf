@@ -3,6 +3,7 @@ data "aws_region" "current" {}
 data "aws_caller_identity" "current" {}
 
 data "aws_availability_zones" "available" {
+  #checkov:skip=CKV_AWS_394:Only the first az_count of the sorted zone names are used; a zone added later sorts after them and changes nothing.
   state = "available"
 
   filter {
@@ -134,6 +135,7 @@ resource "aws_route" "private_nat" {
 # SageMaker workloads (Studio apps, jobs, endpoints): talk to each other (Studio needs NFS and app ports between
 # its own ENIs) and to HTTPS inside the VPC (the endpoints). No internet unless NAT and the Lambdas' own group.
 resource "aws_security_group" "sagemaker" {
+  #checkov:skip=CKV2_AWS_5:Attached outside this module: the Studio domain, user profiles and every SageMaker job or model use it (/mlops/network/security_group_id).
   name        = "${var.name_prefix}-sagemaker"
   description = "SageMaker Studio apps, jobs and endpoints of the MLOps platform"
   vpc_id      = local.vpc_id
@@ -235,7 +237,8 @@ resource "aws_iam_role" "flow_logs" {
       }
     }]
   })
-  tags = var.tags
+  permissions_boundary = var.permissions_boundary_arn
+  tags                 = var.tags
 }
 
 resource "aws_iam_role_policy" "flow_logs" {

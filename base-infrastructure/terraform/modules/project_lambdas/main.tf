@@ -104,7 +104,8 @@ resource "aws_iam_role" "this" {
       Condition = { StringEquals = { "aws:SourceAccount" = local.account } }
     }]
   })
-  tags = var.tags
+  permissions_boundary = var.permissions_boundary_arn
+  tags                 = var.tags
 }
 
 resource "aws_iam_role_policy" "common" {
@@ -152,14 +153,34 @@ resource "aws_iam_role_policy" "common" {
         Resource = "arn:${local.partition}:ssm:${local.region}:${local.account}:parameter/mlops/*"
       },
       {
-        # ENI management and tracing have no resource-level permissions.
-        Sid    = "RunInTheVpcAndTrace"
+        # Network interfaces of the function in the platform's subnets with its own security group.
+        Sid    = "NetworkInterfacesInThePlatformSubnets"
         Effect = "Allow"
-        Action = [
-          "ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface",
-          "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses",
-          "xray:PutTraceSegments", "xray:PutTelemetryRecords",
-        ]
+        Action = ["ec2:CreateNetworkInterface"]
+        Resource = concat(
+          ["arn:${local.partition}:ec2:${local.region}:${local.account}:network-interface/*"],
+          [for id in var.subnet_ids : "arn:${local.partition}:ec2:${local.region}:${local.account}:subnet/${id}"],
+          [aws_security_group.lambdas.arn],
+        )
+      },
+      {
+        Sid      = "ManageOwnNetworkInterfaces"
+        Effect   = "Allow"
+        Action   = ["ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"]
+        Resource = "arn:${local.partition}:ec2:${local.region}:${local.account}:network-interface/*"
+      },
+      {
+        # Describe calls and tracing have no resource-level permissions.
+        Sid      = "DescribeNetworkInterfaces"
+        Effect   = "Allow"
+        Action   = ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:DescribeVpcs", "ec2:DescribeSecurityGroups"]
+        Resource = "*"
+      },
+      {
+        # Tracing has no resource-level permissions.
+        Sid      = "Trace"
+        Effect   = "Allow"
+        Action   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
         Resource = "*"
       },
     ]

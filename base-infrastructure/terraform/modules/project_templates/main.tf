@@ -155,7 +155,8 @@ resource "aws_iam_role" "launch" {
       Condition = { StringEquals = { "aws:SourceAccount" = local.account } }
     }]
   })
-  tags = var.tags
+  permissions_boundary = var.permissions_boundary_arn
+  tags                 = var.tags
 }
 
 resource "aws_iam_role_policy" "launch" {
@@ -174,12 +175,6 @@ resource "aws_iam_role_policy" "launch" {
           "cloudformation:UntagResource",
         ]
         Resource = "arn:${local.partition}:cloudformation:${local.region}:${local.account}:stack/SC-*"
-      },
-      {
-        Sid      = "ValidateTemplates"
-        Effect   = "Allow"
-        Action   = ["cloudformation:ValidateTemplate", "cloudformation:GetTemplateSummary"]
-        Resource = "*"
       },
       {
         Sid      = "ReadTheTemplates"
