@@ -5,5 +5,5 @@ output "parameter_names" {
 
 output "parameters" {
   description = "Value of every parameter of the /mlops contract by name."
-  value       = { for name, p in aws_ssm_parameter.contract : name => p.value }
+  value       = { for name in keys(aws_ssm_parameter.contract) : name => local.parameters[name] }
 }
