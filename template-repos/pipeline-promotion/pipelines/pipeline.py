@@ -30,9 +30,17 @@ PARAMETERS = (
 )  # fmt: skip
 
 
+# SDK defaults: no usage telemetry (building a definition must not call anything but AWS).
+SDK_CONFIG = {"SchemaVersion": "1.0", "SageMaker": {"PythonSDK": {"Modules": {"TelemetryOptOut": True}}}}
+
+
 def pipeline_session(region: str) -> PipelineSession:
     """A session that records jobs into the definition; its bucket is never used (all locations are parameters)."""
-    return PipelineSession(boto_session=boto3.Session(region_name=region), default_bucket="unused-by-this-pipeline")
+    return PipelineSession(
+        boto_session=boto3.Session(region_name=region),
+        default_bucket="unused-by-this-pipeline",
+        sagemaker_config=SDK_CONFIG,
+    )
 
 
 def get_pipeline(*, config: Config, session: PipelineSession, pipeline_name: str) -> Pipeline:
