@@ -80,7 +80,8 @@ lambda: venv ## Build the reproducible Lambda zip into build/lambda.zip
 
 .PHONY: diagrams
 diagrams: venv ## Render the architecture diagrams into architecture/
-	@echo "make diagrams: not available yet (lands with the demo issue)." >&2; exit 2
+	@command -v dot >/dev/null || { echo "make diagrams: Graphviz is missing (no dot on PATH); install it: apt-get install graphviz" >&2; exit 2; }
+	@$(BIN)/python architecture/render.py --out architecture
 
 .PHONY: clean
 clean: ## Remove build outputs and caches (keeps .venv)

@@ -55,9 +55,9 @@ def _session_name(info: LocalAwsInfo, environment: str) -> str:
     """A role session name unique to this server run.
 
     The AWS CLI caches assumed-role credentials in ``~/.aws/cli/cache`` keyed by role ARN and session name; a new
-    moto server does not know credentials issued by an earlier one, so the name changes with every server.
+    moto server, or one that was reset, does not know credentials issued before, so the name changes with both.
     """
-    return f"mlops-local-{environment}-{info.port}-{int(info.started_at)}"
+    return f"mlops-local-{environment}-{info.port}-{int(info.started_at)}-{info.credentials_generation}"
 
 
 def render_credentials() -> str:

@@ -12,7 +12,7 @@ import json
 import time
 import urllib.request
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import boto3
@@ -87,7 +87,7 @@ class LocalAws:
         self.accounts = dict(accounts)
         self.host = host
         self.startup_timeout = startup_timeout
-        self._sessions: dict[tuple[int, str | None], boto3.Session] = {}
+        self._sessions: dict[tuple[int, int, str | None], boto3.Session] = {}
 
     # --- lifecycle ------------------------------------------------------------------------------------------
 
@@ -158,7 +158,7 @@ class LocalAws:
         it issued: a session kept across a reset would silently act in the management account.
         """
         info = self.info()
-        key = (info.pid, resolve(account_or_env, info.accounts))
+        key = (info.pid, info.credentials_generation, resolve(account_or_env, info.accounts))
         if key not in self._sessions:
             self._sessions[key] = profiles.session_for(info, account_or_env)
         return self._sessions[key]
@@ -174,6 +174,9 @@ class LocalAws:
         request = urllib.request.Request(f"{info.endpoint_url}/moto-api/reset", method="POST")  # noqa: S310
         with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (loopback http only)
             response.read()
+        info = replace(info, credentials_generation=info.credentials_generation + 1)
+        profiles.write_profiles(info)
+        write_state(info)
         seed_member_roles(info)
 
     # --- internals ------------------------------------------------------------------------------------------

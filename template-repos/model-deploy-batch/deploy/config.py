@@ -1,0 +1,80 @@
+"""Typed view of config.yaml: per-stage transform instances, scheduled transform locations, smoke test."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from deploy.errors import DeployError
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG = REPO_ROOT / "config.yaml"
+STAGES = ("preprod", "prod")
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    instance_type: str
+    instance_count: int
+    max_concurrent_transforms: int
+
+
+@dataclass(frozen=True)
+class Config:
+    stages: dict[str, Stage]
+    input_prefix: str
+    output_prefix: str
+    smoke_payload: Path
+    smoke_content_type: str
+    smoke_timeout_minutes: float
+
+    def stage(self, name: str) -> Stage:
+        if name not in self.stages:
+            raise DeployError(f"stage {name!r} is not in config.yaml (stages: {', '.join(self.stages)})")
+        return self.stages[name]
+
+
+def _get(data: Any, dotted: str) -> Any:
+    node = data
+    for part in dotted.split("."):
+        if not isinstance(node, dict) or part not in node:
+            raise DeployError(f"config.yaml: missing field {dotted!r}")
+        node = node[part]
+    return node
+
+
+def parse(data: dict[str, Any], root: Path = REPO_ROOT) -> Config:
+    stages = {}
+    for name in STAGES:
+        stage = Stage(
+            name=name,
+            instance_type=str(_get(data, f"stages.{name}.instance_type")),
+            instance_count=int(_get(data, f"stages.{name}.instance_count")),
+            max_concurrent_transforms=int(_get(data, f"stages.{name}.max_concurrent_transforms")),
+        )
+        if stage.instance_count < 1:
+            raise DeployError(f"config.yaml: stages.{name}.instance_count must be at least 1")
+        stages[name] = stage
+    prefixes = [str(_get(data, f"scheduled_transform.{key}")) for key in ("input_prefix", "output_prefix")]
+    if any(p.startswith("/") or not p.endswith("/") for p in prefixes):
+        raise DeployError("config.yaml: scheduled_transform prefixes are bucket-relative and end with '/'")
+    return Config(
+        stages=stages,
+        input_prefix=prefixes[0],
+        output_prefix=prefixes[1],
+        smoke_payload=root / str(_get(data, "smoke_test.payload")),
+        smoke_content_type=str(_get(data, "smoke_test.content_type")),
+        smoke_timeout_minutes=float(_get(data, "smoke_test.timeout_minutes")),
+    )
+
+
+def load(path: Path = DEFAULT_CONFIG) -> Config:
+    try:
+        data = yaml.safe_load(Path(path).read_text())
+    except FileNotFoundError as exc:
+        raise DeployError(f"config file {path} not found: run from the repo root or pass --config") from exc
+    return parse(data, Path(path).resolve().parent)

@@ -1,0 +1,44 @@
+"""Harness for template-repos/: markers, the template list, and the contract the workflows must match."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE_ROOT = ROOT / "template-repos"
+CONTRACT = ROOT / "platform_cli" / "provisioning" / "contract.yaml"
+CONTRACT_FIXTURE = Path(__file__).with_name("contract_fixture.yaml")
+
+# The six template repos (BRIEF: names fixed across the project). Classic ones share one virtual environment.
+TEMPLATES = (
+    "model-build",
+    "model-deploy-realtime",
+    "model-deploy-batch",
+    "pipeline-promotion",
+    "single-account-training",
+    "llm-fine-tuning",
+)
+CLASSIC = tuple(name for name in TEMPLATES if name != "llm-fine-tuning")
+PRESENT = tuple(name for name in TEMPLATES if (TEMPLATE_ROOT / name).is_dir())
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "templates: runs a template repo's own tests or local run in its virtual environment (heavy)"
+    )
+
+
+def load_contract() -> dict[str, Any]:
+    """provisioning's contract.yaml when present on this branch, else the temporary fixture of BRIEF.md's names."""
+    path = CONTRACT if CONTRACT.exists() else CONTRACT_FIXTURE
+    data: dict[str, Any] = yaml.safe_load(path.read_text())
+    return data
+
+
+@pytest.fixture(scope="session")
+def contract() -> dict[str, Any]:
+    return load_contract()
