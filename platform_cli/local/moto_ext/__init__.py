@@ -4,91 +4,93 @@ One module per gap (``<service>_<topic>.py``), each exposing ``register() -> Non
 backends/responses. Modules are discovered, so adding a gap never edits a shared list. Never copy moto's code:
 call its public backends and extend them.
 
-Registration is deferred per service: the ``<service>`` prefix of a module's name names the moto package it
-extends (``sagemaker_domain`` -> ``moto.sagemaker``), and the module is imported and registered right after moto
-first imports that package (the first request to the service, or another service's model needing it, as
-CloudFormation's do). So the server starts without importing every extended service (moto's CloudFormation alone
-pulls in EC2 and a dozen others: seconds on a busy machine). A module whose prefix names no moto package is
-registered at once.
+Registration is deferred per service, so the server starts without importing every extended service (moto's
+CloudFormation alone pulls in EC2 and a dozen more: seconds on a busy machine). Every word of a module's name that
+is a moto service names a service it extends (``sagemaker_domain`` -> sagemaker; ``s3_cloudformation_bucket_settings``
+-> s3 and cloudformation); the module is imported and registered just before moto first serves a request of any of
+those services or first touches one's backends. Both points are outside any import, so an extension may import
+whatever moto modules it needs. A module naming no moto service is registered at once.
 """
 
 from __future__ import annotations
 
 import importlib
-import importlib.abc
-import importlib.machinery
 import importlib.util
 import pkgutil
-import sys
 import threading
-from collections.abc import Sequence
-from types import ModuleType
+from typing import Any
+
+# Extension prefixes whose moto package serves under another service name.
+_SERVICE_OF_PACKAGE = {"awslambda": "lambda", "cognitoidp": "cognito-idp", "resourcegroupstaggingapi": "tagging"}
 
 _registered = False
 _lock = threading.RLock()
+_waiting: dict[str, list[str]] = {}  # moto service name -> extension modules not yet registered
+_in_progress: set[str] = set()
+_done: set[str] = set()  # extension modules registered
 
 
 def _register(name: str) -> None:
     importlib.import_module(f"{__name__}.{name}").register()
 
 
-def _moto_package(name: str) -> str | None:
-    """``moto.<service>`` for an extension named ``<service>_<topic>``, when moto has that package."""
-    package = f"moto.{name.split('_', 1)[0]}"
-    try:
-        return package if importlib.util.find_spec(package) is not None else None
-    except (ImportError, ValueError):
-        return None
+def _services(name: str) -> set[str]:
+    """The moto services named by the words of an extension's module name (``kms_cloudformation_tags``)."""
+    services = set()
+    for word in name.split("_"):
+        try:
+            spec = importlib.util.find_spec(f"moto.{word}")
+        except (ImportError, ValueError):
+            spec = None
+        found = spec is not None and spec.submodule_search_locations is not None  # a service package
+        if found:
+            services.add(_SERVICE_OF_PACKAGE.get(word, word))
+    return services
 
 
-class _RegisterAfterExec(importlib.abc.Loader):
-    """Runs moto's own loader for a package, then registers the extensions waiting for it."""
+def register_waiting(service: str | None) -> None:
+    """Register the extensions of ``service`` that are still waiting (a no-op once done).
 
-    def __init__(self, loader: importlib.abc.Loader, package: str, finder: _DeferredRegistration) -> None:
-        self._loader = loader
-        self._package = package
-        self._finder = finder
-
-    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
-        return self._loader.create_module(spec)
-
-    def exec_module(self, module: ModuleType) -> None:
-        self._loader.exec_module(module)
-        self._finder.register_waiting(self._package)
-
-
-class _DeferredRegistration(importlib.abc.MetaPathFinder):
-    """Watches imports of the moto packages that extensions wait for."""
-
-    def __init__(self) -> None:
-        self.waiting: dict[str, list[str]] = {}
-
-    def find_spec(
-        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
-    ) -> importlib.machinery.ModuleSpec | None:
-        if fullname not in self.waiting:
-            return None
-        for finder in sys.meta_path:
-            if finder is self or not hasattr(finder, "find_spec"):
-                continue
-            spec = finder.find_spec(fullname, path, target)
-            if spec is not None and spec.loader is not None:
-                spec.loader = _RegisterAfterExec(spec.loader, fullname, self)
-                return spec
-        return None
-
-    def register_waiting(self, package: str) -> None:
-        with _lock:
-            names = self.waiting.pop(package, [])
-        for name in names:
-            _register(name)
+    A service leaves the waiting list only once all its extensions are registered, so another thread using it
+    meanwhile waits on the lock rather than meeting moto unextended.
+    """
+    if not service or service not in _waiting:
+        return
+    with _lock:
+        if service in _in_progress:  # a registration of this service touched its own backends
+            return
+        _in_progress.add(service)
+        try:
+            for name in _waiting.get(service, []):
+                if name not in _done:
+                    _register(name)
+                    _done.add(name)
+            _waiting.pop(service, None)
+        finally:
+            _in_progress.discard(service)
 
 
-_deferred = _DeferredRegistration()
+def _install_triggers() -> None:
+    from moto.core.base_backend import BackendDict
+    from moto.core.responses import BaseResponse
+
+    moto_getitem = BackendDict.__getitem__
+    moto_call_action = BaseResponse.call_action
+
+    def getitem(self: Any, account_id: str) -> Any:
+        register_waiting(getattr(self, "service_name", None))
+        return moto_getitem(self, account_id)
+
+    def call_action(self: Any) -> Any:
+        register_waiting(getattr(self, "service_name", None))
+        return moto_call_action(self)
+
+    BackendDict.__getitem__ = getitem  # type: ignore[method-assign]
+    BaseResponse.call_action = call_action  # type: ignore[method-assign]
 
 
 def register_all() -> list[str]:
-    """Register every extension once (deferred until moto imports the service it extends); return their names."""
+    """Register every extension once (deferred until moto first uses the service it extends); return their names."""
     global _registered
     names = sorted(info.name for info in pkgutil.iter_modules(__path__) if not info.name.startswith("_"))
     with _lock:
@@ -97,19 +99,19 @@ def register_all() -> list[str]:
         _registered = True
         now: list[str] = []
         for name in names:
-            package = _moto_package(name)
-            if package is None or package in sys.modules:
+            services = _services(name)
+            if not services:
                 now.append(name)
-            else:
-                _deferred.waiting.setdefault(package, []).append(name)
-        if _deferred.waiting and _deferred not in sys.meta_path:
-            sys.meta_path.insert(0, _deferred)
-    for name in now:
-        _register(name)
+            for service in services:
+                _waiting.setdefault(service, []).append(name)
+        _install_triggers()
+        for name in now:
+            _register(name)
+            _done.add(name)
     return names
 
 
 def pending() -> dict[str, list[str]]:
-    """Extensions still waiting for moto to import their service: ``{moto package: [module names]}``."""
+    """Extensions still waiting for moto to use their service: ``{service: [module names]}``."""
     with _lock:
-        return {package: list(names) for package, names in _deferred.waiting.items()}
+        return {service: list(names) for service, names in _waiting.items()}

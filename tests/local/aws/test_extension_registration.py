@@ -1,4 +1,4 @@
-"""Extensions register when moto first imports the service they extend, so the server starts without them."""
+"""Extensions register when moto first uses the service they extend, so the server starts without them."""
 
 from __future__ import annotations
 
@@ -36,23 +36,27 @@ def test_registering_imports_no_extended_service_until_moto_needs_it() -> None:
     )
     assert "sagemaker_domain" in seen["names"]  # type: ignore[operator]
     assert seen["imported"] == []
-    assert {"moto.sagemaker", "moto.servicecatalog", "moto.cloudformation"} <= set(seen["pending"])  # type: ignore[arg-type]
+    assert {"sagemaker", "servicecatalog", "cloudformation"} <= set(seen["pending"])  # type: ignore[arg-type]
 
 
-def test_importing_a_service_registers_its_extensions() -> None:
+def test_first_use_of_a_service_registers_its_extensions() -> None:
     seen = _run(
         """
         import json
         from platform_cli.local.moto_ext import pending, register_all
         register_all()
+        from moto.sagemaker.models import sagemaker_backends
         from moto.sagemaker.responses import SageMakerResponse
+        before = hasattr(SageMakerResponse, "create_user_profile")
+        sagemaker_backends["111111111111"]["eu-west-1"]
         print(json.dumps({
-            "sagemaker_pending": "moto.sagemaker" in pending(),
-            "serves_user_profiles": hasattr(SageMakerResponse, "create_user_profile"),
+            "before_use": before,
+            "after_use": hasattr(SageMakerResponse, "create_user_profile"),
+            "still_pending": "sagemaker" in pending(),
         }))
         """
     )
-    assert seen == {"sagemaker_pending": False, "serves_user_profiles": True}
+    assert seen == {"before_use": False, "after_use": True, "still_pending": False}
 
 
 def test_member_accounts_given_to_up_get_the_org_access_role(tmp_path: Path) -> None:
