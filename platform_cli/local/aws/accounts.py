@@ -22,6 +22,8 @@ ACCOUNTS: Mapping[str, str] = MappingProxyType(
 BASE_ACCESS_KEY_ID = "testing"
 BASE_SECRET_ACCESS_KEY = "testing"
 BASE_PROFILE = "mlops-local"
+# Tells the server which accounts are members (comma-separated ids); see moto_ext/iam_organization_access_role.py.
+MEMBER_ACCOUNTS_VARIABLE = "MLOPS_LOCAL_AWS_MEMBER_ACCOUNTS"
 MANAGEMENT_NAMES = ("management", "base", BASE_PROFILE)
 
 

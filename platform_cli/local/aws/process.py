@@ -50,9 +50,12 @@ def server_command(host: str, port: int, python: str = sys.executable) -> list[s
     return [python, "-m", SERVER_MODULE, "-H", host, "-p", str(port)]
 
 
-def spawn(host: str, port: int, log_file: Path, python: str = sys.executable) -> subprocess.Popen[bytes]:
+def spawn(
+    host: str, port: int, log_file: Path, python: str = sys.executable, extra_env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
     """Start the server detached from this terminal's session, logging to ``log_file``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}  # the server needs no credentials
+    env.update(extra_env or {})
     with log_file.open("ab") as log:
         child = subprocess.Popen(
             server_command(host, port, python),
@@ -70,7 +73,7 @@ def answers(host: str, port: int, timeout: float = 0.5) -> bool:
     """Whether an HTTP server answers on ``host:port`` (any status counts)."""
     connection = http.client.HTTPConnection(host, port, timeout=timeout)
     try:
-        connection.request("GET", "/moto-api/data.json")
+        connection.request("GET", "/moto-api/config")  # cheap; data.json dumps every resource
         connection.getresponse().read()
     except OSError:
         return False
@@ -82,6 +85,7 @@ def answers(host: str, port: int, timeout: float = 0.5) -> bool:
 def wait_until_answers(child: subprocess.Popen[bytes], host: str, port: int, timeout: float) -> None:
     """Block until the server answers; raise if it exits first or ``timeout`` passes."""
     deadline = time.monotonic() + timeout
+    pause = _POLL_SECONDS
     while time.monotonic() < deadline:
         if child.poll() is not None:
             _children.pop(child.pid, None)
@@ -90,7 +94,8 @@ def wait_until_answers(child: subprocess.Popen[bytes], host: str, port: int, tim
             )
         if answers(host, port):
             return
-        time.sleep(_POLL_SECONDS)
+        time.sleep(pause)
+        pause = min(pause * 1.5, 0.1)  # back off: polling must not steal the CPU the server needs to start
     raise LocalAwsError(f"local AWS did not answer on {host}:{port} within {timeout:.0f} s; see its log")
 
 
@@ -114,6 +119,15 @@ def _is_zombie(pid: int) -> bool:
     except OSError:
         return False
     return stat.rsplit(")", 1)[-1].split()[0] == "Z"
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time ``pid`` has used so far (Linux procfs), or ``None`` when unknown."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[-1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def is_alive(pid: int) -> bool:

@@ -1,14 +1,14 @@
 """The lifecycle of local AWS: ``LocalAws(state_dir).up()``, ``.status()``, ``.down()``.
 
 ``up`` starts moto in server mode (with the platform's extensions) as a background process bound to 127.0.0.1
-on a free or given port, waits until it answers, records it in ``<state dir>/server.json``, writes the AWS
-config and credentials files, and creates ``OrganizationAccountAccessRole`` in each member account. ``down``
+on a free or given port, waits until it answers, records it in ``<state dir>/server.json`` and writes the AWS
+config and credentials files. Each member account has ``OrganizationAccountAccessRole`` (see the
+``iam_organization_access_role`` extension). ``down``
 stops exactly the recorded process, after checking that the PID still belongs to it.
 """
 
 from __future__ import annotations
 
-import json
 import time
 import urllib.request
 from collections.abc import Mapping
@@ -19,24 +19,12 @@ import boto3
 
 from platform_cli.local.aws import accounts as acc
 from platform_cli.local.aws import process, profiles
-from platform_cli.local.aws.accounts import resolve
+from platform_cli.local.aws.accounts import MEMBER_ACCOUNTS_VARIABLE, resolve
 from platform_cli.local.aws.exceptions import LocalAwsError, LocalAwsNotRunningError
 from platform_cli.local.aws.state import LocalAwsInfo, clear_state, read_state, write_state
 
 DEFAULT_STATE_DIR = Path(".mlops-local/aws")
 DEFAULT_HOST = "127.0.0.1"
-_TRUST_POLICY = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Allow",
-            "Principal": {"AWS": f"arn:aws:iam::{acc.MANAGEMENT_ACCOUNT_ID}:root"},
-            "Action": "sts:AssumeRole",
-        }
-    ],
-}
-
-_ADMIN = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
 
 
 @dataclass(frozen=True)
@@ -87,7 +75,7 @@ class LocalAws:
         self.accounts = dict(accounts)
         self.host = host
         self.startup_timeout = startup_timeout
-        self._sessions: dict[tuple[int, str | None], boto3.Session] = {}
+        self._sessions: dict[tuple[int, int, str | None], boto3.Session] = {}
 
     # --- lifecycle ------------------------------------------------------------------------------------------
 
@@ -158,13 +146,13 @@ class LocalAws:
         it issued: a session kept across a reset would silently act in the management account.
         """
         info = self.info()
-        key = (info.pid, resolve(account_or_env, info.accounts))
+        key = (info.pid, info.credentials_generation, resolve(account_or_env, info.accounts))
         if key not in self._sessions:
             self._sessions[key] = profiles.session_for(info, account_or_env)
         return self._sessions[key]
 
     def reset(self) -> None:
-        """Forget every resource in every account (moto's reset), then re-create the member account roles.
+        """Forget every resource in every account (moto's reset; the member account roles come back with it).
 
         moto also forgets the credentials it issued by AssumeRole: take new sessions (``session_for``) and clients
         afterwards; the cache of this object is cleared here.
@@ -177,7 +165,6 @@ class LocalAws:
         info = replace(info, credentials_generation=info.credentials_generation + 1)
         profiles.write_profiles(info)
         write_state(info)
-        seed_member_roles(info)
 
     # --- internals ------------------------------------------------------------------------------------------
 
@@ -193,7 +180,9 @@ class LocalAws:
     def _start(self, port: int) -> LocalAwsInfo | None:
         log_file = self.state_dir / "server.log"
         started = time.time()
-        child = process.spawn(self.host, port, log_file)
+        child = process.spawn(
+            self.host, port, log_file, extra_env={MEMBER_ACCOUNTS_VARIABLE: ",".join(self.accounts.values())}
+        )
         try:
             process.wait_until_answers(child, self.host, port, self.startup_timeout)
         except LocalAwsError:
@@ -214,42 +203,8 @@ class LocalAws:
         try:
             profiles.write_profiles(info)
             write_state(info)
-            seed_member_roles(info)
         except Exception:
             process.terminate(child.pid)
             clear_state(self.state_dir)
             raise
         return info
-
-
-def seed_member_roles(info: LocalAwsInfo) -> None:
-    """Create ``OrganizationAccountAccessRole`` in each member account, trusting the management account.
-
-    One session and direct AssumeRole calls: creating a session per account would load botocore's models again
-    each time, the bulk of start-up on a busy machine.
-    """
-    base = profiles.session_for(info, None)
-    sts = base.client("sts", endpoint_url=info.endpoint_url)
-    for environment, account_id in info.accounts.items():
-        credentials = sts.assume_role(
-            RoleArn=acc.role_arn(account_id), RoleSessionName=f"mlops-local-seed-{environment}"
-        )["Credentials"]
-        iam = base.client(
-            "iam",
-            endpoint_url=info.endpoint_url,
-            aws_access_key_id=credentials["AccessKeyId"],
-            aws_secret_access_key=credentials["SecretAccessKey"],
-            aws_session_token=credentials["SessionToken"],
-        )
-        try:
-            iam.create_role(
-                RoleName=acc.MEMBER_ROLE_NAME,
-                AssumeRolePolicyDocument=json.dumps(_TRUST_POLICY),
-                Description="Reached from the management account, as AWS Organizations creates it",
-            )
-        except iam.exceptions.EntityAlreadyExistsException:
-            continue
-        # Inline, because moto does not load AWS managed policies (AdministratorAccess) by default.
-        iam.put_role_policy(
-            RoleName=acc.MEMBER_ROLE_NAME, PolicyName="AdministratorAccess", PolicyDocument=json.dumps(_ADMIN)
-        )

@@ -15,6 +15,7 @@ from typing import Any
 from moto.core.utils import utcnow
 
 from platform_cli.local.moto_ext._support import ServiceError, random_id, state
+from platform_cli.local.moto_ext._templates import template_problem
 
 
 def not_found(message: str) -> ServiceError:
@@ -48,10 +49,15 @@ class Artifact:
     created_time: datetime = field(default_factory=utcnow)
 
     @classmethod
-    def from_parameters(cls, product_id: str, parameters: dict[str, Any]) -> Artifact:
+    def from_parameters(cls, product_id: str, parameters: dict[str, Any], account_id: str) -> Artifact:
+        """An artifact from ``ProvisioningArtifactParameters``, its template validated as AWS does."""
         info = dict(parameters.get("Info") or {})
         if not info.get("LoadTemplateFromURL") and not info.get("ImportFromPhysicalId"):
             raise invalid("Info must contain LoadTemplateFromURL or ImportFromPhysicalId")
+        if info.get("LoadTemplateFromURL") and not parameters.get("DisableTemplateValidation"):
+            problem = template_problem(info["LoadTemplateFromURL"], account_id)
+            if problem:
+                raise invalid(problem)
         return cls(
             product_id=product_id,
             name=parameters.get("Name") or "",

@@ -40,6 +40,8 @@ def _create_product(self: Any) -> ActionResult:
         raise invalid("ProvisioningArtifactParameters is required for a CLOUD_FORMATION_TEMPLATE product.")
     token = body.get("IdempotencyToken")
     existing = backend.idempotency_tokens.get(token) if token else None
+    # Validated before the product exists: AWS creates nothing when the template cannot be loaded.
+    first = None if existing else Artifact.from_parameters("", artifact_parameters, backend.account_id)
     product = backend.create_product(
         name=body.get("Name"),
         owner=body.get("Owner"),
@@ -56,8 +58,9 @@ def _create_product(self: Any) -> ActionResult:
         accept_language=body.get("AcceptLanguage"),
     )
     versions = catalog(backend).artifacts
-    if existing is None or product.id not in versions:
-        versions[product.id] = [Artifact.from_parameters(product.id, artifact_parameters)]
+    if first is not None:
+        first.product_id = product.id
+        versions[product.id] = [first]
     artifact = versions[product.id][0]
     return ActionResult(
         {
@@ -179,7 +182,7 @@ def _create_provisioning_artifact(self: Any) -> ActionResult:
     token = body.get("IdempotencyToken")
     if token and token in state.tokens:
         return _artifact_response(find_artifact(backend, product.id, state.tokens[token]))
-    artifact = Artifact.from_parameters(product.id, body.get("Parameters") or {})
+    artifact = Artifact.from_parameters(product.id, body.get("Parameters") or {}, backend.account_id)
     state.artifacts.setdefault(product.id, []).append(artifact)
     if token:
         state.tokens[token] = artifact.id

@@ -38,11 +38,33 @@ def domain_id(sagemaker: Any) -> str:
     return domain
 
 
-TEMPLATE_URL = "https://templates.s3.eu-west-1.amazonaws.com/project/template.yaml"
+TEMPLATE_BUCKET = "mlops-ext-templates"
+TEMPLATE_URL = f"https://{TEMPLATE_BUCKET}.s3.eu-west-1.amazonaws.com/project/template.yaml"
+TEMPLATE = """AWSTemplateFormatVersion: '2010-09-09'
+Parameters:
+  SageMakerProjectName:
+    Type: String
+Resources:
+  Bucket:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: !Sub 'sagemaker-${SageMakerProjectName}'
+"""
 
 
 @pytest.fixture
-def product(catalog: Any) -> dict[str, Any]:
+def template_url(local_aws: LocalAws) -> str:
+    """A project template in the dev account's S3, where Service Catalog's validation reads it."""
+    s3 = local_aws.session_for("dev").client("s3")
+    buckets = [bucket["Name"] for bucket in s3.list_buckets()["Buckets"]]
+    if TEMPLATE_BUCKET not in buckets:
+        s3.create_bucket(Bucket=TEMPLATE_BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    s3.put_object(Bucket=TEMPLATE_BUCKET, Key="project/template.yaml", Body=TEMPLATE.encode())
+    return TEMPLATE_URL
+
+
+@pytest.fixture
+def product(catalog: Any, template_url: str) -> dict[str, Any]:
     """A CloudFormation product with one provisioning artifact ``v1``; the CreateProduct answer."""
     created: dict[str, Any] = catalog.create_product(
         Name=unique("build-deploy"),
@@ -52,7 +74,7 @@ def product(catalog: Any) -> dict[str, Any]:
         ProvisioningArtifactParameters={
             "Name": "v1",
             "Description": "first",
-            "Info": {"LoadTemplateFromURL": TEMPLATE_URL},
+            "Info": {"LoadTemplateFromURL": template_url},
             "Type": "CLOUD_FORMATION_TEMPLATE",
         },
         IdempotencyToken=unique("token"),

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from .conftest import TEMPLATE_URL
+from .conftest import TEMPLATE_URL, unique
 
 
 def test_create_product_answers_its_provisioning_artifact(product: dict[str, Any]) -> None:
@@ -35,10 +35,12 @@ def test_describe_provisioning_artifact_is_available_with_the_template_url(
     assert described["ProvisioningArtifactDetail"]["Id"] == artifact_id
 
 
-def test_new_artifact_versions_are_listed_and_can_be_deactivated(catalog: Any, product_id: str) -> None:
+def test_new_artifact_versions_are_listed_and_can_be_deactivated(
+    catalog: Any, product_id: str, template_url: str
+) -> None:
     created = catalog.create_provisioning_artifact(
         ProductId=product_id,
-        Parameters={"Name": "v2", "Info": {"LoadTemplateFromURL": TEMPLATE_URL}, "Type": "CLOUD_FORMATION_TEMPLATE"},
+        Parameters={"Name": "v2", "Info": {"LoadTemplateFromURL": template_url}, "Type": "CLOUD_FORMATION_TEMPLATE"},
         IdempotencyToken="v2-token",
     )
     v2 = created["ProvisioningArtifactDetail"]["Id"]
@@ -84,3 +86,35 @@ def test_a_deleted_product_is_resource_not_found(catalog: Any, product_id: str) 
     with pytest.raises(ClientError) as error:
         catalog.describe_product_as_admin(Id=product_id)
     assert error.value.response["Error"]["Code"] == "ResourceNotFoundException"
+
+
+def _create(catalog: Any, url: str, **artifact: Any) -> dict[str, Any]:
+    created: dict[str, Any] = catalog.create_product(
+        Name=unique("checked"),
+        Owner="mlops-platform",
+        ProductType="CLOUD_FORMATION_TEMPLATE",
+        ProvisioningArtifactParameters={"Name": "v1", "Info": {"LoadTemplateFromURL": url}, **artifact},
+    )
+    return created
+
+
+def test_a_template_missing_from_s3_is_refused_and_no_product_is_created(catalog: Any, template_url: str) -> None:
+    before = len(catalog.search_products_as_admin()["ProductViewDetails"])
+    with pytest.raises(ClientError) as error:
+        _create(catalog, template_url.replace("template.yaml", "missing.yaml"))
+    assert error.value.response["Error"]["Code"] == "InvalidParametersException"
+    assert "does not exist" in error.value.response["Error"]["Message"]
+    assert len(catalog.search_products_as_admin()["ProductViewDetails"]) == before
+
+
+def test_a_template_without_resources_is_refused(catalog: Any, local_aws: Any, template_url: str) -> None:
+    s3 = local_aws.session_for("dev").client("s3")
+    s3.put_object(Bucket="mlops-ext-templates", Key="project/empty.yaml", Body=b"Description: nothing\n")
+    with pytest.raises(ClientError) as error:
+        _create(catalog, template_url.replace("template.yaml", "empty.yaml"))
+    assert "no Resources section" in error.value.response["Error"]["Message"]
+
+
+def test_validation_can_be_disabled_as_in_aws(catalog: Any, template_url: str) -> None:
+    created = _create(catalog, template_url.replace("template.yaml", "missing.yaml"), DisableTemplateValidation=True)
+    assert created["ProvisioningArtifactDetail"]["Name"] == "v1"

@@ -39,6 +39,20 @@ resource "aws_subnet" "private" {
   tags       = local.tags
 }
 
+resource "aws_security_group" "studio" {
+  name        = "${var.name}-studio"
+  description = "SageMaker Studio"
+  vpc_id      = aws_vpc.main.id
+  tags        = local.tags
+}
+
+resource "aws_kms_key" "studio" {
+  description             = "SageMaker Studio storage"
+  deletion_window_in_days = 7
+  enable_key_rotation     = true
+  tags                    = local.tags
+}
+
 resource "aws_iam_role" "execution" {
   name = "${var.name}-sagemaker-execution"
   assume_role_policy = jsonencode({
@@ -63,9 +77,19 @@ resource "aws_sagemaker_domain" "studio" {
   vpc_id                  = aws_vpc.main.id
   subnet_ids              = [aws_subnet.private.id]
   app_network_access_type = "VpcOnly"
+  kms_key_id              = aws_kms_key.studio.arn
 
   default_user_settings {
-    execution_role = aws_iam_role.execution.arn
+    execution_role  = aws_iam_role.execution.arn
+    security_groups = [aws_security_group.studio.id]
+
+    sharing_settings {
+      notebook_output_option = "Disabled"
+    }
+  }
+
+  domain_settings {
+    security_group_ids = [aws_security_group.studio.id]
   }
 
   retention_policy {
@@ -81,7 +105,12 @@ resource "aws_sagemaker_user_profile" "lead" {
   user_profile_name = "lead-data-scientist"
 
   user_settings {
-    execution_role = aws_iam_role.execution.arn
+    execution_role  = aws_iam_role.execution.arn
+    security_groups = [aws_security_group.studio.id]
+
+    sharing_settings {
+      notebook_output_option = "Disabled"
+    }
   }
 
   tags = local.tags
@@ -122,10 +151,28 @@ resource "aws_servicecatalog_product" "build_deploy" {
     description                 = "First version"
     template_url                = "https://${aws_s3_bucket.templates.bucket_regional_domain_name}/${aws_s3_object.template.key}"
     type                        = "CLOUD_FORMATION_TEMPLATE"
-    disable_template_validation = true
+    disable_template_validation = false
   }
 
   tags = merge(local.tags, { "sagemaker:studio-visibility" = "true" })
+
+  lifecycle {
+    ignore_changes = [provisioning_artifact_parameters]
+  }
+}
+
+resource "aws_servicecatalog_provisioning_artifact" "v2" {
+  product_id                  = aws_servicecatalog_product.build_deploy.id
+  name                        = "v2"
+  description                 = "Second version"
+  template_url                = "https://${aws_s3_bucket.templates.bucket_regional_domain_name}/${aws_s3_object.template.key}"
+  type                        = "CLOUD_FORMATION_TEMPLATE"
+  guidance                    = "DEFAULT"
+  disable_template_validation = false
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_servicecatalog_product_portfolio_association" "build_deploy" {
@@ -144,8 +191,9 @@ resource "aws_servicecatalog_constraint" "launch" {
 }
 
 resource "aws_servicecatalog_principal_portfolio_association" "studio" {
-  portfolio_id  = aws_servicecatalog_portfolio.projects.id
-  principal_arn = aws_iam_role.execution.arn
+  portfolio_id   = aws_servicecatalog_portfolio.projects.id
+  principal_arn  = aws_iam_role.execution.arn
+  principal_type = "IAM"
 }
 
 output "domain_id" {

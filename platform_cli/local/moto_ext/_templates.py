@@ -1,0 +1,72 @@
+"""Service Catalog's template validation: an artifact's ``LoadTemplateFromURL`` must name a readable template.
+
+AWS fetches the template when a product or provisioning artifact is created (unless ``DisableTemplateValidation``)
+and refuses a missing or unparsable one with ``InvalidParametersException``. Here an S3 URL is read from moto's
+S3 in the caller's account; a URL outside S3 cannot be fetched offline and is accepted.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+import yaml
+
+# https://<bucket>.s3[.-]<region>.amazonaws.com/<key>, https://<bucket>.s3.amazonaws.com/<key>
+_VIRTUAL_HOST = re.compile(r"^(?P<bucket>[a-z0-9.-]+)\.s3(?:[.-][a-z0-9-]+)?\.amazonaws\.com(?:\.cn)?$")
+# https://s3[.-]<region>.amazonaws.com/<bucket>/<key>
+_PATH_STYLE = re.compile(r"^s3(?:[.-][a-z0-9-]+)?\.amazonaws\.com(?:\.cn)?$")
+
+
+class _AnyTagLoader(yaml.SafeLoader):
+    """A YAML loader that accepts CloudFormation's short-form tags (``!Ref``, ``!Sub`` ...) as plain values."""
+
+
+def _any_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        return loader.construct_scalar(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)
+    return loader.construct_mapping(node)  # type: ignore[arg-type]
+
+
+_AnyTagLoader.add_multi_constructor("!", _any_tag)
+
+
+def s3_location(url: str) -> tuple[str, str] | None:
+    """``(bucket, key)`` of an S3 object URL, or ``None`` when the URL is not an S3 one."""
+    parsed = urlparse(url)
+    host = (parsed.hostname or "").lower()
+    path = unquote(parsed.path.lstrip("/"))
+    if match := _VIRTUAL_HOST.match(host):
+        return (match["bucket"], path) if path else None
+    if _PATH_STYLE.match(host) and "/" in path:
+        bucket, key = path.split("/", 1)
+        return bucket, key
+    return None
+
+
+def template_problem(url: str, account_id: str) -> str | None:
+    """Why the template at ``url`` would fail AWS's validation, or ``None`` when it would pass (or cannot be read)."""
+    location = s3_location(url)
+    if location is None:
+        return None
+    from moto.s3.models import s3_backends
+
+    bucket, key = location
+    try:
+        stored = s3_backends[account_id]["aws"].get_object(bucket, key)
+    except Exception:  # moto's MissingBucket / AccessDenied: AWS reports both as an unloadable template
+        stored = None
+    if stored is None:
+        return f"Unable to load the template from {url}: s3://{bucket}/{key} does not exist."
+    body = stored.value.decode("utf-8", errors="replace")
+    try:
+        document = json.loads(body) if body.lstrip().startswith("{") else yaml.load(body, Loader=_AnyTagLoader)  # noqa: S506 (SafeLoader subclass)
+    except (ValueError, yaml.YAMLError):
+        return f"The template at {url} is neither JSON nor YAML."
+    if not isinstance(document, dict) or not isinstance(document.get("Resources"), dict):
+        return f"The template at {url} has no Resources section."
+    return None
