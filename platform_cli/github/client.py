@@ -25,7 +25,8 @@ class ClientPolicy:
     timeout: float = 10.0
     seconds_between_requests: float = 0.0
     seconds_between_writes: float = 1.0
-    retries: int = 8
+    # Enough attempts to outlast contention under the secondary limit; the deadline is the real bound.
+    retries: int = 20
     backoff_factor: float = 0.5
     secondary_rate_wait: float = 60.0
     max_wait: float = 60.0

@@ -107,3 +107,12 @@ def configure(service: str, level: int = logging.INFO, stream: Any = None) -> lo
     logging.getLogger("github").setLevel(logging.WARNING)
     logging.getLogger("urllib3").setLevel(logging.WARNING)
     return logging.getLogger(f"platform_cli.lambdas.{service}")
+
+
+def reset() -> None:
+    """Remove the JSON handlers (tests)."""
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if str(getattr(handler, "name", "") or "").startswith("mlops-json-"):
+            root.removeHandler(handler)
+    _configured.clear()

@@ -51,6 +51,7 @@ class Dependencies:
     resolve_secret: Callable[[str], str] | None = None
     send: Sender = put_response
     reconciler: Callable[[Github, Deadline, LambdaSettings], Reconciler] | None = None
+    credentials: Any = None  # the CredentialCache (read once, reused across warm invocations)
 
 
 def _reconciler(github: Github, deadline: Deadline, settings: LambdaSettings) -> Reconciler:
@@ -232,8 +233,16 @@ def default_dependencies() -> Dependencies:
             REDACTOR.register(value)
             return str(value)
 
-        _dependencies = Dependencies(settings=settings, github=github, resolve_secret=resolve_secret)
+        _dependencies = Dependencies(
+            settings=settings, github=github, resolve_secret=resolve_secret, credentials=secrets
+        )
     return _dependencies
+
+
+def reset_dependencies() -> None:
+    """Forget the warm cache (tests; a new configuration)."""
+    global _dependencies
+    _dependencies = None
 
 
 def handler(event: Any, context: Any) -> dict[str, Any]:

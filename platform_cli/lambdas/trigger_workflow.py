@@ -12,17 +12,17 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
-
-from github import Github
-from github.GithubException import UnknownObjectException
+from typing import TYPE_CHECKING, Any
 
 from platform_cli.errors import PlatformError
 from platform_cli.github.deadline import Deadline
 from platform_cli.lambdas.jsonlog import configure, set_request_id
 from platform_cli.lambdas.settings import LambdaSettings
-from platform_cli.provisioning.contract import load_contract
-from platform_cli.provisioning.errors_map import translate
+
+if TYPE_CHECKING:
+    from github import Github
+
+# PyGithub and pydantic are imported on first use (fast cold start; see project_repos).
 
 log = logging.getLogger("platform_cli.lambdas.trigger_workflow")
 _GROUP = re.compile(r"^(?P<name>[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31})-(?P<id>p-[a-z0-9]{12})$")
@@ -43,6 +43,8 @@ class Outcome:
 def dispatch_targets() -> list[tuple[str, str, str]]:
     """``(part, workflow, input name)`` of every template repo that dispatches, from the contract."""
 
+    from platform_cli.provisioning.contract import load_contract
+
     contract = load_contract()
     targets: list[tuple[str, str, str]] = []
     for parts in contract.template_kinds.values():
@@ -55,6 +57,8 @@ def dispatch_targets() -> list[tuple[str, str, str]]:
 
 def handle_event(event: Any, github: Github, settings: LambdaSettings) -> Outcome:
     """Decide and dispatch; never raises for an event it does not handle."""
+    from github.GithubException import UnknownObjectException
+
     if not isinstance(event, dict) or event.get("detail-type") != DETAIL_TYPE:
         return Outcome(False, "not a model package state change event")
     detail = event.get("detail") or {}
@@ -95,10 +99,12 @@ ClientFactory = Callable[[Deadline], "Github"]
 def run(event: Any, context: Any, github: ClientFactory, settings: LambdaSettings) -> dict[str, Any]:
     """Handle one event with logging; GitHub failures are logged (EventBridge retries on raise only for
     throttling we cannot fix here, so we report and return)."""
-    set_request_id(str(getattr(context, "aws_request_id", "") or (event or {}).get("id", "") or ""))
+    event_id = event.get("id", "") if isinstance(event, dict) else ""
+    set_request_id(str(getattr(context, "aws_request_id", "") or event_id or ""))
     get_remaining = getattr(context, "get_remaining_time_in_millis", None)
     remaining = get_remaining() / 1000.0 if callable(get_remaining) else 60.0
     deadline = Deadline(max(remaining - 5.0, 1.0))
+    from platform_cli.provisioning.errors_map import translate
 
     try:
         outcome = handle_event(event, github(deadline), settings)

@@ -45,6 +45,7 @@ class Contract(_Strict):
     environment_variables: dict[str, str]
     environments: dict[EnvironmentName, EnvironmentRule]
     template_repos: dict[str, TemplateRepoContract]
+    kind_variables: dict[TemplateKind, tuple[str, ...]] = Field(default_factory=dict)
     template_kinds: dict[TemplateKind, dict[str, str]] = Field(description="kind -> {part: template repo}")
 
     def parts(self, kind: TemplateKind) -> dict[str, str]:

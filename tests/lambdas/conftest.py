@@ -57,3 +57,9 @@ def event(request_type: str = "Create", props: dict[str, Any] | None = None, **e
     }
     data.update(extra)
     return data
+
+
+# The forge-backed provisioning fixtures, shared with tests/provisioning.
+from tests.provisioning.conftest import meter, porg  # noqa: E402
+
+__all__ = ["FakeContext", "event", "meter", "porg", "properties"]

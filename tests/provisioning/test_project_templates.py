@@ -131,3 +131,9 @@ def test_the_lambda_accepts_every_property_the_templates_pass() -> None:
     for kind in TemplateKind:
         properties = load(kind)["Resources"]["ProjectRepos"]["Properties"]
         assert set(properties) <= KNOWN
+
+
+@pytest.mark.parametrize("kind", list(TemplateKind))
+def test_the_extra_variables_a_template_passes_are_declared_in_the_contract(kind: TemplateKind) -> None:
+    properties = load(kind)["Resources"]["ProjectRepos"]["Properties"]
+    assert sorted(properties.get("ExtraVariables", {})) == sorted(load_contract().kind_variables[kind])

@@ -149,3 +149,11 @@ def test_aws_cli_lands_in_the_account_after_a_reset_despite_its_credential_cache
     assert account_seen() == "333333333333"  # fills the CLI's assumed-role cache
     local_aws.reset()  # moto forgets the credentials it issued
     assert account_seen() == "333333333333"
+
+
+def test_sessions_taken_after_a_reset_still_reach_their_account(local_aws: LocalAws) -> None:
+    before = local_aws.session_for("preprod")
+    local_aws.reset()
+    after = local_aws.session_for("preprod")
+    assert after is not before
+    assert after.client("sts").get_caller_identity()["Account"] == "222222222222"

@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[2]  # the kit (a source checkout: template-repos/ lives beside platform_cli/)
 CACHE = Path(os.environ.get("MLOPS_TEMPLATE_VENVS", ROOT / ".venv-templates"))
 REQUIREMENT_FILES = ("requirements.txt", "requirements-dev.txt")
 
@@ -27,9 +27,13 @@ def requirements_digest(template: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def venv_for(template: Path, label: str) -> Path:
-    """The environment for `template`, created (pip install -r requirements-dev.txt) only when not cached."""
-    target = CACHE / f"{label}-{requirements_digest(template)}"
+def venv_for(template: Path) -> Path:
+    """The environment for `template`, created (pip install -r requirements-dev.txt) only when not cached.
+
+    Named by the requirements' digest alone, so every user of identical requirements (the platform's tests, the
+    demo's clone of a generated repo) shares one environment.
+    """
+    target = CACHE / f"env-{requirements_digest(template)}"
     CACHE.mkdir(parents=True, exist_ok=True)
     with (CACHE / f"{target.name}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
