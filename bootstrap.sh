@@ -75,7 +75,7 @@ DRY_RUN="${MLOPS_DRY_RUN:-0}"
 ASSUME_YES="${MLOPS_ASSUME_YES:-0}"
 
 need_value() {
-  [[ $# -ge 2 && -n "$2" && "$2" != -* ]] || usage_error "option $1 needs a value"
+  [[ $# -ge 2 && -n "$2" ]] || usage_error "option $1 needs a value"
 }
 
 while [[ $# -gt 0 ]]; do
@@ -183,8 +183,11 @@ if [[ -n "${EXPECT_ACCOUNT}" && "${ACCOUNT_ID}" != "${EXPECT_ACCOUNT}" ]]; then
   die "wrong account: the credentials belong to ${ACCOUNT_ID}, --expect-account is ${EXPECT_ACCOUNT}; switch profile"
 fi
 
-STACK_STATUS="$(aws cloudformation describe-stacks --stack-name "${STACK_NAME}" \
-  --query 'Stacks[0].StackStatus' --output text 2>/dev/null || true)"
+# One read of the stack: status, termination protection, and the OIDC provider parameter it was deployed with.
+stack_query="join('|', [StackStatus, to_string(EnableTerminationProtection || \`false\`), \
+(Parameters[?ParameterKey=='ExistingOidcProviderArn'].ParameterValue | [0]) || ''])"
+IFS='|' read -r STACK_STATUS STACK_PROTECTED STACK_OIDC_ARN < <(aws cloudformation describe-stacks \
+  --stack-name "${STACK_NAME}" --query "Stacks[0].${stack_query}" --output text 2>/dev/null || true) || true
 case "${STACK_STATUS}" in
   "" | None | REVIEW_IN_PROGRESS) STACK_STATUS="" ;;
   ROLLBACK_COMPLETE | ROLLBACK_FAILED | DELETE_FAILED)
@@ -197,18 +200,15 @@ esac
 OIDC_SOURCE="given"
 if [[ -z "${OIDC_PROVIDER_ARN}" ]]; then
   if [[ -n "${STACK_STATUS}" ]]; then
-    OIDC_PROVIDER_ARN="$(aws cloudformation describe-stacks --stack-name "${STACK_NAME}" \
-      --query "Stacks[0].Parameters[?ParameterKey=='ExistingOidcProviderArn'].ParameterValue | [0]" \
-      --output text)"
-    [[ "${OIDC_PROVIDER_ARN}" != "None" ]] || OIDC_PROVIDER_ARN=""
+    OIDC_PROVIDER_ARN="${STACK_OIDC_ARN:-}"
     OIDC_SOURCE="kept from the stack"
   else
     OIDC_PROVIDER_ARN="$(aws iam list-open-id-connect-providers \
       --query "OpenIDConnectProviderList[?ends_with(Arn, 'oidc-provider/${OIDC_HOST}')].Arn | [0]" \
       --output text)"
-    [[ "${OIDC_PROVIDER_ARN}" != "None" ]] || OIDC_PROVIDER_ARN=""
     OIDC_SOURCE="found in the account"
   fi
+  [[ "${OIDC_PROVIDER_ARN}" != "None" ]] || OIDC_PROVIDER_ARN=""
 fi
 if [[ -n "${OIDC_PROVIDER_ARN}" ]]; then
   OIDC_PLAN="reuse ${OIDC_PROVIDER_ARN} (${OIDC_SOURCE})"
@@ -262,18 +262,21 @@ if [[ "${DRY_RUN}" == 1 ]]; then
     --capabilities CAPABILITY_NAMED_IAM --parameters "${parameter_args[@]}" --output text --query Id >/dev/null
   # shellcheck disable=SC2329 # invoked by the EXIT trap below
   cleanup_dry_run() {
-    aws cloudformation delete-change-set --stack-name "${STACK_NAME}" --change-set-name "${change_set}" \
-      >/dev/null 2>&1 || true
     if [[ "${change_set_type}" == CREATE ]]; then
-      # A CREATE change set leaves an empty stack in REVIEW_IN_PROGRESS; remove it too.
+      # A CREATE change set leaves an empty stack in REVIEW_IN_PROGRESS; deleting it deletes the change set too.
       aws cloudformation delete-stack --stack-name "${STACK_NAME}" >/dev/null 2>&1 || true
+    else
+      aws cloudformation delete-change-set --stack-name "${STACK_NAME}" --change-set-name "${change_set}" \
+        >/dev/null 2>&1 || true
     fi
   }
   trap cleanup_dry_run EXIT
-  aws cloudformation wait change-set-create-complete --stack-name "${STACK_NAME}" \
-    --change-set-name "${change_set}" >/dev/null 2>&1 || true
-  read -r status reason < <(aws cloudformation describe-change-set --stack-name "${STACK_NAME}" \
-    --change-set-name "${change_set}" --query '[Status, StatusReason]' --output text)
+  for _ in $(seq 1 150); do
+    IFS='|' read -r status reason < <(aws cloudformation describe-change-set --stack-name "${STACK_NAME}" \
+      --change-set-name "${change_set}" --query "join('|', [Status, StatusReason || ''])" --output text) || true
+    [[ "${status}" == CREATE_PENDING || "${status}" == CREATE_IN_PROGRESS ]] || break
+    sleep 2
+  done
   if [[ "${status}" == FAILED && ( "${reason}" == *"didn't contain changes"* || "${reason}" == *"No updates"* ) ]]; then
     say ""
     say "Dry run: no changes; the stack is up to date."
@@ -303,8 +306,10 @@ aws cloudformation deploy --stack-name "${STACK_NAME}" --template-file "${TEMPLA
   --capabilities CAPABILITY_NAMED_IAM --no-fail-on-empty-changeset \
   --parameter-overrides "${PARAMETERS[@]}"
 # Deleting the stack would not delete the retained state, but would orphan the roles' guard rails.
-aws cloudformation update-termination-protection --stack-name "${STACK_NAME}" \
-  --enable-termination-protection >/dev/null
+if [[ "${STACK_PROTECTED:-}" != true ]]; then
+  aws cloudformation update-termination-protection --stack-name "${STACK_NAME}" \
+    --enable-termination-protection >/dev/null
+fi
 
 declare -A OUTPUTS=()
 while IFS=$'\t' read -r key value; do
@@ -312,15 +317,28 @@ while IFS=$'\t' read -r key value; do
 done < <(aws cloudformation describe-stacks --stack-name "${STACK_NAME}" \
   --query 'Stacks[0].Outputs[].[OutputKey, OutputValue]' --output text)
 output() { printf '%s' "${OUTPUTS[$1]:-<missing output $1>}"; }
+mapfile -t OUTPUT_KEYS < <(printf '%s\n' "${!OUTPUTS[@]}" | sort)
 
 say ""
 say "Stack outputs:"
-while read -r key; do
+for key in "${OUTPUT_KEYS[@]}"; do
   printf '  %-26s %s\n' "${key}" "${OUTPUTS[${key}]}"
-done < <(printf '%s\n' "${!OUTPUTS[@]}" | sort)
+done
 if [[ -n "${OUTPUTS_FILE}" ]]; then
-  aws cloudformation describe-stacks --stack-name "${STACK_NAME}" --query 'Stacks[0].Outputs' \
-    --output json >"${OUTPUTS_FILE}"
+  json_string() {
+    local text="${1//\\/\\\\}"
+    printf '"%s"' "${text//\"/\\\"}"
+  }
+  {
+    printf '['
+    separator=""
+    for key in "${OUTPUT_KEYS[@]}"; do
+      printf '%s\n  {"OutputKey": %s, "OutputValue": %s}' "${separator}" "$(json_string "${key}")" \
+        "$(json_string "${OUTPUTS[${key}]}")"
+      separator=","
+    done
+    printf '\n]\n'
+  } >"${OUTPUTS_FILE}"
 fi
 
 repo="${GITHUB_ORG}/${GITHUB_REPO}"

@@ -28,6 +28,16 @@ def default_script() -> Path:
     return Path(platform_cli.__file__).resolve().parent.parent / "bootstrap.sh"
 
 
+def child_environment() -> dict[str, str]:
+    """The script's environment: ours, with this interpreter's bin directory first on PATH, where the aws CLI of
+    the platform's virtualenv lives (``.venv/bin/mlops`` works without activating the venv)."""
+    env = dict(os.environ)
+    bin_dir = str(Path(sys.executable).parent)
+    if (Path(bin_dir) / "aws").exists() and bin_dir not in env.get("PATH", "").split(os.pathsep):
+        env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
+    return env
+
+
 def _sts_client() -> Any:
     import boto3  # imported on use: the CLI starts fast and tests inject nothing at import time
 
@@ -112,7 +122,7 @@ def bootstrap(
         step = f"[{index + 1}/{len(targets)}]"
         info(f"{step} {result.target.environment}: {result.outcome.value} ({result.seconds:.1f}s)")
 
-    results = run_all(targets, options, os.environ, assume_role, on_start=started, on_done=finished)
+    results = run_all(targets, options, child_environment(), assume_role, on_start=started, on_done=finished)
     emit(context, [result.as_dict() for result in results], lambda _: _render(results))
     failures = [result for result in results if result.outcome is Outcome.FAILED]
     if failures:

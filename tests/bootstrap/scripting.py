@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -14,10 +17,19 @@ from tests.bootstrap.template import SCRIPT_PATH
 VENV_BIN = str(Path(sys.executable).parent)  # where the aws CLI of the dev extras lives
 
 
+def fresh_home() -> str:
+    """A new HOME per run: the AWS CLI keeps assumed-role credentials in ~/.aws/cli/cache; a test neither reads a
+    cache written against another server state nor writes into the real home."""
+    home = tempfile.mkdtemp(prefix="bootstrap-home-")
+    atexit.register(shutil.rmtree, home, ignore_errors=True)
+    return home
+
+
 def script_env(local_aws: LocalAws | None, account: str | None, **overrides: str) -> dict[str, str]:
     """The parent environment without AWS settings, pointed at ``account`` of local AWS, with the venv's aws CLI."""
     env = subprocess_env(local_aws.info(), account, base=os.environ) if local_aws else dict(os.environ)
     env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
+    env["HOME"] = fresh_home()
     env.update(overrides)
     return env
 

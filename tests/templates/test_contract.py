@@ -51,6 +51,9 @@ UNUSED_BY_DESIGN: dict[str, dict[str, str]] = {
     "model-deploy-realtime": {
         "ARTIFACT_BUCKET": "data capture goes to each stage account's own bucket (SSM /mlops/s3/artifact_bucket)",
     },
+    "pipeline-promotion": {
+        "MODEL_PACKAGE_GROUP_NAME": "each promoted run scores with the model it trains; nothing is registered",
+    },
     "model-deploy-batch": {
         "ARTIFACT_BUCKET": "transform output goes to each stage account's own bucket (SSM /mlops/s3/artifact_bucket)",
     },

@@ -6,7 +6,11 @@ import re
 
 import pytest
 
-from tests.templates.conftest import PRESENT, TEMPLATE_ROOT
+from tests.templates.conftest import PRESENT, TEMPLATE_ROOT, TEMPLATES
+
+
+def test_all_six_template_repos_exist() -> None:
+    assert PRESENT == TEMPLATES
 
 
 @pytest.mark.parametrize("name", PRESENT)

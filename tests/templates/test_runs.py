@@ -1,7 +1,7 @@
 """Every template's own `make test` and `make run-local`, in the template's virtual environment (heavy).
 
 Select with `-m templates`, skip with `-m "not templates"`. Environments are created once per requirements hash
-under .venv-templates/ and reused (see venvs.py). The classic templates' local run must take under 60 s.
+under .venv-templates/ and reused (see platform_cli/local/template_venvs.py). The classic templates' local run must take under 60 s.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.templates import venvs
+from platform_cli.local import template_venvs as venvs
 from tests.templates.conftest import CLASSIC, PRESENT, TEMPLATE_ROOT
 
 pytestmark = pytest.mark.templates

@@ -17,6 +17,7 @@ import botocore.session
 from platform_cli.local.aws import accounts as acc
 from platform_cli.local.aws.state import LocalAwsInfo
 
+_SERVICES = "mlops-local-endpoints"
 # Credential sources that would otherwise win over AWS_PROFILE; blanking them keeps real credentials out.
 _BLANKED = (
     "AWS_ACCESS_KEY_ID",
@@ -34,7 +35,7 @@ _BLANKED = (
 
 def render_config(info: LocalAwsInfo) -> str:
     """The AWS config file: base profile plus one AssumeRole profile per member account."""
-    common = f"region = {info.region}\noutput = json\nendpoint_url = {info.endpoint_url}\n"
+    common = f"region = {info.region}\noutput = json\nendpoint_url = {info.endpoint_url}\nservices = {_SERVICES}\n"
     parts = [f"[profile {acc.BASE_PROFILE}]\n{common}"]
     for environment, account_id in info.accounts.items():
         parts.append(
@@ -44,6 +45,9 @@ def render_config(info: LocalAwsInfo) -> str:
             f"role_session_name = {_session_name(info, environment)}\n"
             f"{common}"
         )
+    # Terraform (aws-sdk-go-v2) sends the AssumeRole of a source_profile chain to the STS endpoint of a services
+    # section, not to the profile's endpoint_url or AWS_ENDPOINT_URL; without this it calls sts.amazonaws.com.
+    parts.append(f"[services {_SERVICES}]\nsts =\n  endpoint_url = {info.endpoint_url}\n")
     return "\n".join(parts)
 
 
@@ -51,9 +55,9 @@ def _session_name(info: LocalAwsInfo, environment: str) -> str:
     """A role session name unique to this server run.
 
     The AWS CLI caches assumed-role credentials in ``~/.aws/cli/cache`` keyed by role ARN and session name; a new
-    moto server does not know credentials issued by an earlier one, so the name changes with every server.
+    moto server, or one that was reset, does not know credentials issued before, so the name changes with both.
     """
-    return f"mlops-local-{environment}-{info.port}-{int(info.started_at)}"
+    return f"mlops-local-{environment}-{info.port}-{int(info.started_at)}-{info.credentials_generation}"
 
 
 def render_credentials() -> str:
@@ -81,6 +85,7 @@ def env_for(info: LocalAwsInfo, account_or_env: str | None = None) -> dict[str, 
     env.update(
         {
             "AWS_ENDPOINT_URL": info.endpoint_url,
+            "AWS_ENDPOINT_URL_STS": info.endpoint_url,  # Terraform's AssumeRole ignores AWS_ENDPOINT_URL
             "AWS_CONFIG_FILE": str(info.config_file),
             "AWS_SHARED_CREDENTIALS_FILE": str(info.credentials_file),
             "AWS_PROFILE": acc.profile_name(environment),

@@ -12,13 +12,14 @@ import json
 import time
 import urllib.request
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import boto3
 
 from platform_cli.local.aws import accounts as acc
 from platform_cli.local.aws import process, profiles
+from platform_cli.local.aws.accounts import resolve
 from platform_cli.local.aws.exceptions import LocalAwsError, LocalAwsNotRunningError
 from platform_cli.local.aws.state import LocalAwsInfo, clear_state, read_state, write_state
 
@@ -86,6 +87,7 @@ class LocalAws:
         self.accounts = dict(accounts)
         self.host = host
         self.startup_timeout = startup_timeout
+        self._sessions: dict[tuple[int, str | None], boto3.Session] = {}
 
     # --- lifecycle ------------------------------------------------------------------------------------------
 
@@ -150,15 +152,31 @@ class LocalAws:
         return profiles.env_for(self.info(), account_or_env)
 
     def session_for(self, account_or_env: str | None = None) -> boto3.Session:
-        """A boto3 session in one account (AssumeRole for member accounts); see :func:`profiles.session_for`."""
-        return profiles.session_for(self.info(), account_or_env)
+        """A boto3 session in one account (AssumeRole for member accounts); see :func:`profiles.session_for`.
+
+        Sessions are cached per server and account until :meth:`reset`, which makes moto forget the credentials
+        it issued: a session kept across a reset would silently act in the management account.
+        """
+        info = self.info()
+        key = (info.pid, resolve(account_or_env, info.accounts))
+        if key not in self._sessions:
+            self._sessions[key] = profiles.session_for(info, account_or_env)
+        return self._sessions[key]
 
     def reset(self) -> None:
-        """Forget every resource in every account (moto's reset), then re-create the member account roles."""
+        """Forget every resource in every account (moto's reset), then re-create the member account roles.
+
+        moto also forgets the credentials it issued by AssumeRole: take new sessions (``session_for``) and clients
+        afterwards; the cache of this object is cleared here.
+        """
         info = self.info()
+        self._sessions.clear()
         request = urllib.request.Request(f"{info.endpoint_url}/moto-api/reset", method="POST")  # noqa: S310
         with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (loopback http only)
             response.read()
+        info = replace(info, credentials_generation=info.credentials_generation + 1)
+        profiles.write_profiles(info)
+        write_state(info)
         seed_member_roles(info)
 
     # --- internals ------------------------------------------------------------------------------------------
@@ -205,18 +223,33 @@ class LocalAws:
 
 
 def seed_member_roles(info: LocalAwsInfo) -> None:
-    """Create ``OrganizationAccountAccessRole`` in each member account, trusting the management account."""
-    for environment in info.accounts:
-        iam = profiles.session_for(info, environment).client("iam", endpoint_url=info.endpoint_url)
+    """Create ``OrganizationAccountAccessRole`` in each member account, trusting the management account.
+
+    One session and direct AssumeRole calls: creating a session per account would load botocore's models again
+    each time, the bulk of start-up on a busy machine.
+    """
+    base = profiles.session_for(info, None)
+    sts = base.client("sts", endpoint_url=info.endpoint_url)
+    for environment, account_id in info.accounts.items():
+        credentials = sts.assume_role(
+            RoleArn=acc.role_arn(account_id), RoleSessionName=f"mlops-local-seed-{environment}"
+        )["Credentials"]
+        iam = base.client(
+            "iam",
+            endpoint_url=info.endpoint_url,
+            aws_access_key_id=credentials["AccessKeyId"],
+            aws_secret_access_key=credentials["SecretAccessKey"],
+            aws_session_token=credentials["SessionToken"],
+        )
         try:
-            iam.get_role(RoleName=acc.MEMBER_ROLE_NAME)
-        except iam.exceptions.NoSuchEntityException:
             iam.create_role(
                 RoleName=acc.MEMBER_ROLE_NAME,
                 AssumeRolePolicyDocument=json.dumps(_TRUST_POLICY),
                 Description="Reached from the management account, as AWS Organizations creates it",
             )
-            # Inline, because moto does not load AWS managed policies (AdministratorAccess) by default.
-            iam.put_role_policy(
-                RoleName=acc.MEMBER_ROLE_NAME, PolicyName="AdministratorAccess", PolicyDocument=json.dumps(_ADMIN)
-            )
+        except iam.exceptions.EntityAlreadyExistsException:
+            continue
+        # Inline, because moto does not load AWS managed policies (AdministratorAccess) by default.
+        iam.put_role_policy(
+            RoleName=acc.MEMBER_ROLE_NAME, PolicyName="AdministratorAccess", PolicyDocument=json.dumps(_ADMIN)
+        )

@@ -32,6 +32,8 @@ class LocalAwsInfo:
     accounts: Mapping[str, str]  # environment name -> 12-digit account id
     state_dir: Path
     management_account_id: str = field(default="123456789012")
+    # Bumped by every reset: moto forgets the credentials it issued, so cached assumed-role credentials must go.
+    credentials_generation: int = 0
 
     @property
     def endpoint_url(self) -> str:
@@ -70,6 +72,7 @@ class LocalAwsInfo:
             accounts={str(k): str(v) for k, v in dict(data["accounts"]).items()},
             state_dir=state_dir,
             management_account_id=str(data.get("management_account_id", "123456789012")),
+            credentials_generation=int(data.get("credentials_generation", 0)),
         )
 
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import json
 import signal
 import sys
 from pathlib import Path
 from types import FrameType
 
+from platform_cli.local.forge.exceptions import ForgeError
+from platform_cli.local.forge.faults import Faults
 from platform_cli.local.forge.server import DEFAULT_STATE_DIR, HOST, _clear_pid_file, _serve, write_pid_file
 
 
@@ -18,9 +21,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-H", "--host", default=HOST, choices=[HOST], help="address to bind (loopback only)")
     parser.add_argument("-p", "--port", type=int, default=0, help="port (0: a free one)")
     parser.add_argument("--state-dir", type=Path, default=DEFAULT_STATE_DIR, help="metadata and bare repos live here")
+    parser.add_argument(
+        "--faults",
+        default=None,
+        help='fault injection for this run, as JSON (e.g. \'{"latency_ms": 20, "error_rate": 0.01, "seed": 1}\')',
+    )
     args = parser.parse_args(argv)
     state_dir: Path = args.state_dir.resolve()
-    server, forge = _serve(state_dir, args.port, None)
+    try:
+        faults = Faults.from_json(json.loads(args.faults)) if args.faults else None
+    except (ValueError, TypeError, ForgeError) as error:
+        parser.error(f"--faults: {error}")
+    server, forge = _serve(state_dir, args.port, faults)
     write_pid_file(state_dir, int(server.server_port))
 
     def _terminate(signum: int, frame: FrameType | None) -> None:
@@ -34,8 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         pass
     finally:
         server.server_close()
-        with forge.store.lock:
-            forge.store.save()
+        forge.store.flush()
         import os
 
         _clear_pid_file(state_dir, os.getpid())

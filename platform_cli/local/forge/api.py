@@ -84,17 +84,11 @@ class Router:
         self._routes.append((method, re.compile(f"^{pattern}/?$"), handler))
 
     def match(self, method: str, path: str) -> tuple[Handler, dict[str, str]]:
-        allowed = False
+        """The handler and its unquoted parameters; GitHub answers 404 for unknown paths and unknown methods alike."""
         for route_method, pattern, handler in self._routes:
-            found = pattern.match(path)
-            if found is None:
-                continue
-            if route_method != method:
-                allowed = True
-                continue
-            return handler, {k: unquote(v) for k, v in found.groupdict().items()}
-        if allowed:
-            raise ApiError(404, "Not Found")
+            found = pattern.match(path) if route_method == method else None
+            if found is not None:
+                return handler, {k: unquote(v) for k, v in found.groupdict().items()}
         raise not_found()
 
 

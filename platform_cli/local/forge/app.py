@@ -34,6 +34,7 @@ EXPOSED_HEADERS = (
     "X-RateLimit-Resource, X-RateLimit-Reset, X-OAuth-Scopes, X-Accepted-OAuth-Scopes, X-Poll-Interval, "
     "X-GitHub-Media-Type, X-GitHub-SSO, X-GitHub-Request-Id, Deprecation, Sunset"
 )
+ERROR_REASONS = {500: "Server Error", 502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"}
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
@@ -115,44 +116,9 @@ class Forge:
         request_id = uuid.uuid4().hex[:20].upper()
         try:
             if decision.error_status is not None:
-                raise ApiError(
-                    decision.error_status,
-                    "Server Error"
-                    if decision.error_status == 500
-                    else "Bad Gateway"
-                    if decision.error_status == 502
-                    else "Service Unavailable",
-                )
+                raise ApiError(decision.error_status, ERROR_REASONS.get(decision.error_status, "Server Error"))
             self.authenticate(ctx)
-            identity = ctx.user["login"].lower() if ctx.user else f"ip:{request.remote_addr}"
-            if ctx.token is not None and ctx.token.get("installation_id") is not None:
-                identity = f"installation:{ctx.token['installation_id']}"
-            limit = self.faults.primary_limit if ctx.user or ctx.token else ANONYMOUS_LIMIT
-            window = self.faults.primary_window_s
-            if path.rstrip("/") == "/rate_limit":
-                _, used, reset = self.limiter.peek(identity, limit, window)
-            else:
-                allowed, used, reset = self.limiter.spend(identity, limit, window)
-                ctx.extra_headers.update(_rate_headers(limit, used, reset))
-                if not allowed:
-                    raise ApiError(
-                        403,
-                        f"API rate limit exceeded for {identity}.",
-                        doc="https://docs.github.com/rest/overview/rate-limits-for-the-rest-api",
-                    )
-            ctx.extra_headers.update(_rate_headers(limit, used, reset))
-            per_minute = self.faults.secondary_per_minute
-            if (
-                request.method in WRITE_METHODS
-                and per_minute is not None
-                and not self.limiter.write(identity, per_minute)
-            ):
-                raise ApiError(
-                    self.faults.secondary_status,
-                    "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
-                    doc="https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
-                    headers={"Retry-After": str(self.faults.secondary_retry_after_s)},
-                )
+            self.apply_rate_limits(ctx, path)
             handler, params = self.router.match(request.method, path)
             with self.store.lock:
                 response = handler(ctx, **params)
@@ -175,6 +141,36 @@ class Forge:
         if ctx.token is not None and ctx.token.get("scopes") is not None:
             headers["X-OAuth-Scopes"] = ", ".join(ctx.token["scopes"])
         return response
+
+    def apply_rate_limits(self, ctx: Ctx, path: str) -> None:
+        """Spend one request of the caller's primary budget (``/rate_limit`` is free) and, for content-creating
+        calls, check the secondary limit; sets the ``X-RateLimit-*`` headers; raises GitHub's 403/429."""
+        request = ctx.request
+        identity = ctx.user["login"].lower() if ctx.user else f"ip:{request.remote_addr}"
+        if ctx.token is not None and ctx.token.get("installation_id") is not None:
+            identity = f"installation:{ctx.token['installation_id']}"
+        faults = self.faults
+        limit = faults.primary_limit if ctx.user or ctx.token else ANONYMOUS_LIMIT
+        if path.rstrip("/") == "/rate_limit":
+            _, used, reset = self.limiter.peek(identity, limit, faults.primary_window_s)
+            allowed = True
+        else:
+            allowed, used, reset = self.limiter.spend(identity, limit, faults.primary_window_s)
+        ctx.extra_headers.update(_rate_headers(limit, used, reset))
+        if not allowed:
+            raise ApiError(
+                403,
+                f"API rate limit exceeded for {identity}.",
+                doc="https://docs.github.com/rest/overview/rate-limits-for-the-rest-api",
+            )
+        per_minute = faults.secondary_per_minute
+        if request.method in WRITE_METHODS and per_minute is not None and not self.limiter.write(identity, per_minute):
+            raise ApiError(
+                faults.secondary_status,
+                "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+                doc="https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
+                headers={"Retry-After": str(faults.secondary_retry_after_s)},
+            )
 
     def authenticate(self, ctx: Ctx) -> None:
         header = ctx.request.headers.get("Authorization", "")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import re
 import subprocess
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from werkzeug.wrappers import Request, Response
@@ -16,6 +17,38 @@ from platform_cli.local.forge.store import Record, now_iso
 
 if TYPE_CHECKING:
     from platform_cli.local.forge.app import Forge
+
+# GitHub refuses pushes that add or change workflow files from a classic token without the ``workflow`` scope.
+# The forge does the same with a pre-receive hook, enabled (through core.hooksPath) only for such pushes.
+WORKFLOW_SCOPE_HOOK = """#!/bin/sh
+zero=0000000000000000000000000000000000000000
+while read old new ref; do
+  [ "$new" = "$zero" ] && continue
+  if [ "$old" = "$zero" ]; then
+    files=$(git ls-tree -r --name-only "$new" -- .github/workflows)
+  else
+    files=$(git diff --name-only "$old" "$new" -- .github/workflows)
+  fi
+  if [ -n "$files" ]; then
+    first=$(echo "$files" | head -n 1)
+    msg="refusing to allow a Personal Access Token to create or update workflow"
+    echo "$msg \\`$first\\` without \\`workflow\\` scope" >&2
+    exit 1
+  fi
+done
+exit 0
+"""
+
+
+def workflow_hooks_dir(forge: Forge) -> Path:
+    hooks = forge.state_dir / "hooks" / "workflow-scope"
+    hook = hooks / "pre-receive"
+    if not hook.exists() or hook.read_text() != WORKFLOW_SCOPE_HOOK:
+        hooks.mkdir(parents=True, exist_ok=True)
+        hook.write_text(WORKFLOW_SCOPE_HOOK)
+        hook.chmod(0o755)
+    return hooks
+
 
 GIT_PATH = re.compile(r"^/(?P<owner>[^/]+)/(?P<repo>[^/]+?)(?:\.git)?(?P<rest>/.*)?$")
 
@@ -87,6 +120,15 @@ def handle_git(forge: Forge, request: Request, environ: dict[str, Any]) -> Respo
     )
     if user is not None or token is not None:
         env["REMOTE_USER"] = user["login"] if user else "x-access-token"
+    scopes = token.get("scopes") if token is not None else None
+    if write and scopes is not None and "workflow" not in scopes:
+        env.update(
+            {
+                "GIT_CONFIG_COUNT": "1",
+                "GIT_CONFIG_KEY_0": "core.hooksPath",
+                "GIT_CONFIG_VALUE_0": str(workflow_hooks_dir(forge)),
+            }
+        )
     for header in ("Content-Encoding", "Git-Protocol"):
         if header in request.headers:
             env["HTTP_" + header.upper().replace("-", "_")] = request.headers[header]

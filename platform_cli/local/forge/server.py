@@ -87,8 +87,7 @@ class ForgeServer:
             self._server.server_close()
             self._server = None
         if self.forge is not None:
-            with self.forge.store.lock:
-                self.forge.store.save()
+            self.forge.store.flush()
 
     def __enter__(self) -> ForgeServer:
         return self.start()
@@ -166,8 +165,13 @@ def _healthy(url: str) -> bool:
         return False
 
 
-def start_background(state_dir: Path | str, port: int | None = None, log_file: Path | None = None) -> ForgeHandle:
-    """Start ``python -m platform_cli.local.forge`` detached; returns once it answers (PID file written)."""
+def start_background(
+    state_dir: Path | str, port: int | None = None, log_file: Path | None = None, faults: Faults | None = None
+) -> ForgeHandle:
+    """Start ``python -m platform_cli.local.forge`` detached; returns once it answers (PID file written).
+
+    ``faults`` switches injection on for the whole run (the admin API can change it later).
+    """
     state = Path(state_dir).resolve()
     state.mkdir(parents=True, exist_ok=True)
     running = status(state)
@@ -175,19 +179,22 @@ def start_background(state_dir: Path | str, port: int | None = None, log_file: P
         raise ForgeStartError(f"a forge already runs for {state} (pid {running.pid}, {running.url}); stop it first")
     chosen = port or free_port()
     log_path = log_file or state / "forge.log"
+    command = [
+        sys.executable,
+        "-m",
+        "platform_cli.local.forge",
+        "-H",
+        HOST,
+        "-p",
+        str(chosen),
+        "--state-dir",
+        str(state),
+    ]
+    if faults is not None:
+        command += ["--faults", json.dumps(faults.to_json())]
     with log_path.open("ab") as log:
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "platform_cli.local.forge",
-                "-H",
-                HOST,
-                "-p",
-                str(chosen),
-                "--state-dir",
-                str(state),
-            ],
+            command,
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,

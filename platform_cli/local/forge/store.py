@@ -2,8 +2,11 @@
 
 Every record is a plain dict (users, tokens, orgs, teams, repos with their secrets, variables, environments and
 branch protections, apps, dispatches). Keys of the top-level maps are lower-cased names, because GitHub logins and
-repo names are case-insensitive. Bare git repositories live beside it in ``repos/<id>.git``. ``save()`` writes the
-document atomically (temp file + rename) so a restart finds the last committed state.
+repo names are case-insensitive. Bare git repositories live beside it in ``repos/<id>.git``.
+
+``save()`` marks the document changed and schedules one write ``flush_delay_s`` later, so a burst of calls costs one
+write; ``flush()`` (called on stop and on SIGTERM) writes at once. Writes are atomic (temp file + rename), so a
+restart finds the last flushed state; a hard kill loses at most the last ``flush_delay_s`` of changes.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from platform_cli.local.forge.exceptions import ForgeStartError
 Record = dict[str, Any]
 
 STATE_FILE = "state.json"
+FLUSH_DELAY_S = 0.05
 
 
 def now_iso() -> str:
@@ -44,8 +48,11 @@ def _empty() -> Record:
 class Store:
     """The metadata document plus the lock every reader and writer takes."""
 
-    def __init__(self, state_dir: Path) -> None:
+    def __init__(self, state_dir: Path, flush_delay_s: float = FLUSH_DELAY_S) -> None:
         self.state_dir = state_dir
+        self.flush_delay_s = flush_delay_s
+        self._dirty = False
+        self._timer: threading.Timer | None = None
         self.repos_dir = state_dir / "repos"
         self.repos_dir.mkdir(parents=True, exist_ok=True)
         self.lock = threading.RLock()
@@ -64,8 +71,23 @@ class Store:
             return value
 
     def save(self) -> None:
-        """Write the document atomically; callers hold the lock."""
+        """Record that the document changed; it is written within ``flush_delay_s``."""
         with self.lock:
+            self._dirty = True
+            if self._timer is None:
+                self._timer = threading.Timer(self.flush_delay_s, self.flush)
+                self._timer.daemon = True
+                self._timer.start()
+
+    def flush(self) -> None:
+        """Write the document now if it changed (atomically: temp file + rename)."""
+        with self.lock:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            if not self._dirty:
+                return
+            self._dirty = False
             path = self.state_dir / STATE_FILE
             tmp = path.with_suffix(".tmp")
             # The document holds the sealed secrets and the keys that open them: owner-only, like the admin token.

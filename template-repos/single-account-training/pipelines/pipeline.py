@@ -33,9 +33,17 @@ STEPS_DIR = Path(__file__).resolve().parent.parent / "steps"
 METRIC_JSON_PATH = "binary_classification_metrics.{metric}.value"
 
 
+# SDK defaults: no usage telemetry (building a definition must not call anything but AWS).
+SDK_CONFIG = {"SchemaVersion": "1.0", "SageMaker": {"PythonSDK": {"Modules": {"TelemetryOptOut": True}}}}
+
+
 def pipeline_session(region: str, default_bucket: str) -> PipelineSession:
     """A session that records jobs into the pipeline definition instead of starting them."""
-    return PipelineSession(boto_session=boto3.Session(region_name=region), default_bucket=default_bucket)
+    return PipelineSession(
+        boto_session=boto3.Session(region_name=region),
+        default_bucket=default_bucket,
+        sagemaker_config=SDK_CONFIG,
+    )
 
 
 def get_pipeline(

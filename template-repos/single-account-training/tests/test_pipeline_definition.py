@@ -78,3 +78,20 @@ def test_step_code_is_uploaded_to_the_artifact_bucket_under_a_stable_key(definit
     submit = register["Arguments"]["InferenceSpecification"]["Containers"][0]["Environment"]
     assert submit["SAGEMAKER_SUBMIT_DIRECTORY"].startswith(f"s3://{BUCKET}/churn/code/")
     assert submit["SAGEMAKER_PROGRAM"] == "train.py"
+
+
+def test_building_the_definition_sends_no_usage_telemetry(local_aws: None, monkeypatch: Any) -> None:
+    import json
+
+    import sagemaker.telemetry.telemetry_logging as telemetry
+
+    from pipelines import config
+    from pipelines.pipeline import get_pipeline, pipeline_session
+    from tests.conftest import BUCKET, REGION
+
+    sent: list[object] = []
+    monkeypatch.setattr(telemetry, "_send_telemetry_request", lambda *args, **kwargs: sent.append(args))
+    pipeline = get_pipeline(config=config.load(), session=pipeline_session(REGION, BUCKET), role=ROLE,
+                            pipeline_name="telemetry-check", model_package_group_name=GROUP, base_job_prefix="t")  # fmt: skip
+    assert json.loads(pipeline.definition())["Steps"]
+    assert sent == []

@@ -132,3 +132,28 @@ def test_local_aws_env_fixture_sends_default_clients_to_dev(local_aws_env: dict[
     import boto3
 
     assert boto3.client("sts").get_caller_identity()["Account"] == "111111111111"
+
+
+def test_aws_cli_lands_in_the_account_after_a_reset_despite_its_credential_cache(local_aws: LocalAws) -> None:
+    def account_seen() -> str:
+        result = subprocess.run(
+            [aws_cli(), "sts", "get-caller-identity"],
+            env={**os.environ, **local_aws.env_for("prod")},
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        )
+        return str(json.loads(result.stdout)["Account"])
+
+    assert account_seen() == "333333333333"  # fills the CLI's assumed-role cache
+    local_aws.reset()  # moto forgets the credentials it issued
+    assert account_seen() == "333333333333"
+
+
+def test_sessions_taken_after_a_reset_still_reach_their_account(local_aws: LocalAws) -> None:
+    before = local_aws.session_for("preprod")
+    local_aws.reset()
+    after = local_aws.session_for("preprod")
+    assert after is not before
+    assert after.client("sts").get_caller_identity()["Account"] == "222222222222"

@@ -32,16 +32,15 @@ def test_pygithub_raises_bad_credentials_for_unknown_token(forge: ForgeEnv) -> N
     assert raised.value.status == 401
 
 
-def test_classic_pat_reports_its_scopes(forge: ForgeEnv, forge_org: ForgeOrg) -> None:
-    response = requests.get(f"{forge.api_url}/user", headers={"Authorization": f"token {forge_org.token}"}, timeout=5)
-    assert response.headers["X-OAuth-Scopes"] == "repo, admin:org, workflow, delete_repo"
+def test_classic_pat_reports_its_scopes(forge_org: ForgeOrg) -> None:
+    _ = forge_org.gh.get_user().login
+    assert forge_org.gh.oauth_scopes == ["repo", "admin:org", "workflow", "delete_repo"]
 
 
 def test_token_without_scopes_reports_no_scope_header(forge: ForgeEnv, forge_org: ForgeOrg) -> None:
-    response = requests.get(
-        f"{forge.api_url}/user", headers={"Authorization": f"token {forge_org.member_token}"}, timeout=5
-    )
-    assert "X-OAuth-Scopes" not in response.headers
+    gh = forge.github(forge_org.member_token)
+    _ = gh.get_user().login
+    assert gh.oauth_scopes is None
 
 
 def test_private_repo_is_404_for_a_user_outside_the_org(forge: ForgeEnv, forge_org: ForgeOrg) -> None:
@@ -55,8 +54,11 @@ def test_private_repo_is_404_for_a_user_outside_the_org(forge: ForgeEnv, forge_o
 
 def test_private_repo_is_404_for_anonymous_callers(forge: ForgeEnv, forge_org: ForgeOrg) -> None:
     forge_org.gh.get_organization(forge_org.login).create_repo("hidden", private=True)
-    response = requests.get(f"{forge.api_url}/repos/{forge_org.login}/hidden", timeout=5)
-    assert response.status_code == 404
+    anonymous = Github(base_url=forge.api_url, retry=None)
+    with pytest.raises(GithubException) as raised:
+        anonymous.get_repo(f"{forge_org.login}/hidden")
+    assert raised.value.status == 404
+    assert anonymous.get_repo(forge_org.template).name == "model-build"  # public repos are readable
 
 
 def test_member_with_read_access_gets_403_on_admin_only_calls(forge: ForgeEnv, forge_org: ForgeOrg) -> None:

@@ -78,23 +78,36 @@ def test_environments_list_is_paginated(forge_org: ForgeOrg) -> None:
     assert [e.name for e in repo.get_environments()] == ["dev", "preprod", "prod"]
 
 
-def test_custom_deployment_branch_policies(forge: ForgeEnv, forge_org: ForgeOrg) -> None:
+def test_custom_deployment_branch_policies(forge_org: ForgeOrg) -> None:
+    # PyGithub has no methods for these; clients go through its requester, as platform_cli.github.extra does.
     repo = forge_org.gh.get_repo(forge_org.template)
     repo.create_environment(
         "prod", deployment_branch_policy=EnvironmentDeploymentBranchPolicyParams(custom_branch_policies=True)
     )
-    url = f"{forge.api_url}/repos/{forge_org.template}/environments/prod/deployment-branch-policies"
-    headers = {"Authorization": f"token {forge_org.token}"}
-    created = requests.post(url, json={"name": "release/*", "type": "branch"}, headers=headers, timeout=5)
-    assert created.status_code == 200
-    assert created.json()["name"] == "release/*"
-    listed = requests.get(url, headers=headers, timeout=5).json()
+    url = f"{repo.url}/environments/prod/deployment-branch-policies"
+    _, created = repo.requester.requestJsonAndCheck("POST", url, input={"name": "release/*", "type": "branch"})
+    assert (created["name"], created["type"]) == ("release/*", "branch")
+    _, listed = repo.requester.requestJsonAndCheck("GET", url)
     assert listed["total_count"] == 1
     assert [p["name"] for p in listed["branch_policies"]] == ["release/*"]
-    item = f"{url}/{created.json()['id']}"
-    assert requests.put(item, json={"name": "main"}, headers=headers, timeout=5).json()["name"] == "main"
-    assert requests.delete(item, headers=headers, timeout=5).status_code == 204
-    assert requests.get(url, headers=headers, timeout=5).json()["total_count"] == 0
+    item = f"{url}/{created['id']}"
+    _, updated = repo.requester.requestJsonAndCheck("PUT", item, input={"name": "main"})
+    assert updated["name"] == "main"
+    repo.requester.requestJsonAndCheck("DELETE", item)
+    assert repo.requester.requestJsonAndCheck("GET", url)[1]["total_count"] == 0
+
+
+def test_duplicate_custom_policy_is_303_see_other(forge_org: ForgeOrg) -> None:
+    repo = forge_org.gh.get_repo(forge_org.template)
+    repo.create_environment(
+        "prod", deployment_branch_policy=EnvironmentDeploymentBranchPolicyParams(custom_branch_policies=True)
+    )
+    url = f"{repo.url}/environments/prod/deployment-branch-policies"
+    _, first = repo.requester.requestJsonAndCheck("POST", url, input={"name": "main"})
+    status, headers, _ = repo.requester.requestJson("POST", url, input={"name": "main"})
+    assert status == 303
+    assert headers["location"] == f"{url}/{first['id']}"
+    assert repo.requester.requestJsonAndCheck("GET", url)[1]["total_count"] == 1
 
 
 def test_custom_policy_needs_custom_branch_policies_enabled(forge: ForgeEnv, forge_org: ForgeOrg) -> None:

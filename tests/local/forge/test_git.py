@@ -96,3 +96,21 @@ def test_generated_repo_clones_with_the_template_files(forge: ForgeEnv, forge_or
     log = git("log", "--format=%s", cwd=tmp_path / "g").stdout.splitlines()
     assert log == ["Initial commit"]
     assert (tmp_path / "g" / "README.md").read_text() == "# model-build template\n"
+
+
+def test_classic_token_without_workflow_scope_cannot_push_workflow_changes(
+    forge: ForgeEnv, forge_org: ForgeOrg, tmp_path: Path
+) -> None:
+    narrow = forge.admin.create_token(forge_org.owner, scopes=["repo"])
+    work = tmp_path / "w"
+    git("clone", "-q", url(forge, forge_org.template, narrow), str(work))
+    (work / "notes.txt").write_text("fine\n")
+    git("add", "notes.txt", cwd=work)
+    git("commit", "-q", "-m", "plain change", cwd=work)
+    git("push", "-q", "origin", "main", cwd=work)
+    (work / ".github" / "workflows" / "build.yml").write_text("name: Changed\non: push\njobs: {}\n")
+    git("commit", "-q", "-am", "workflow change", cwd=work)
+    refused = git("push", "-q", "origin", "main", cwd=work, check=False)
+    assert refused.returncode != 0
+    assert "without `workflow` scope" in refused.stderr
+    assert forge_org.gh.get_repo(forge_org.template).get_workflow("build.yml").name == "Build"

@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import pytest
-import requests
 from github import GithubException
 
 from tests.fixtures.forge import ForgeEnv, ForgeOrg
 
 
 def test_create_repo_in_org_answers_201_with_location(forge: ForgeEnv, forge_org: ForgeOrg) -> None:
-    response = requests.post(
-        f"{forge.api_url}/orgs/{forge_org.login}/repos",
-        json={"name": "made", "private": True},
-        headers={"Authorization": f"token {forge_org.token}"},
-        timeout=5,
+    status, headers, body = forge_org.gh.requester.requestJson(
+        "POST", f"/orgs/{forge_org.login}/repos", input={"name": "made", "private": True}
     )
-    assert response.status_code == 201
-    assert response.headers["Location"] == f"{forge.api_url}/repos/{forge_org.login}/made"
-    assert response.json()["private"] is True
+    assert status == 201
+    assert headers["location"] == f"{forge.api_url}/repos/{forge_org.login}/made"
+    assert '"private":true' in body
 
 
 def test_created_repo_reads_back_with_its_settings(forge_org: ForgeOrg) -> None:
@@ -105,16 +101,37 @@ def test_generate_into_an_existing_name_is_422(forge_org: ForgeOrg) -> None:
     assert raised.value.status == 422
 
 
-def test_collaborator_is_added_checked_and_removed(forge: ForgeEnv, forge_org: ForgeOrg) -> None:
+def test_org_member_becomes_collaborator_at_once(forge_org: ForgeOrg) -> None:
+    repo = forge_org.gh.get_organization(forge_org.login).create_repo("member-access", private=True)
+    assert repo.add_to_collaborators(forge_org.member, "push") is None  # 204: no invitation
+    assert repo.get_collaborator_permission(forge_org.member) == "write"
+    assert forge_org.member in {c.login for c in repo.get_collaborators()}
+
+
+def test_outside_collaborator_is_invited_then_accepts(forge: ForgeEnv, forge_org: ForgeOrg) -> None:
     outsider = forge.unique("outsider")
-    forge.admin.create_user(outsider)
+    outsider_token = forge.admin.create_user(outsider)
     repo = forge_org.gh.get_organization(forge_org.login).create_repo("collab", private=True)
+    invitation = repo.add_to_collaborators(outsider, "push")
+    assert invitation is not None
+    assert invitation.permissions == "write"
+    assert [i.invitee.login for i in repo.get_pending_invitations()] == [outsider]
     assert repo.has_in_collaborators(outsider) is False
-    repo.add_to_collaborators(outsider, "push")
+    invitee = forge.github(outsider_token).get_user()
+    assert [i.id for i in invitee.get_invitations()] == [invitation.id]
+    invitee.accept_invitation(invitation.id)
     assert repo.has_in_collaborators(outsider) is True
     assert repo.get_collaborator_permission(outsider) == "write"
-    assert outsider in {c.login for c in repo.get_collaborators()}
+    assert list(repo.get_pending_invitations()) == []
+
+
+def test_removing_a_collaborator_cancels_the_invitation(forge: ForgeEnv, forge_org: ForgeOrg) -> None:
+    outsider = forge.unique("outsider")
+    forge.admin.create_user(outsider)
+    repo = forge_org.gh.get_organization(forge_org.login).create_repo("uninvite", private=True)
+    repo.add_to_collaborators(outsider, "pull")
     repo.remove_from_collaborators(outsider)
+    assert list(repo.get_pending_invitations()) == []
     assert repo.has_in_collaborators(outsider) is False
 
 

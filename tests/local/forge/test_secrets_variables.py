@@ -34,23 +34,24 @@ def test_secrets_are_listed_by_name_without_values(forge: ForgeEnv, forge_org: F
     assert all(set(item) == {"name", "created_at", "updated_at"} for item in raw["secrets"])
 
 
-def test_secret_put_answers_201_then_204(forge: ForgeEnv, forge_org: ForgeOrg) -> None:
-    headers = {"Authorization": f"token {forge_org.token}"}
-    base = f"{forge.api_url}/repos/{forge_org.template}/actions/secrets"
-    key = requests.get(f"{base}/public-key", headers=headers, timeout=5).json()
-    sealed = public.SealedBox(public.PublicKey(base64.b64decode(key["key"]))).encrypt(b"v")
-    body = {"encrypted_value": base64.b64encode(sealed).decode(), "key_id": key["key_id"]}
-    assert requests.put(f"{base}/NEW", json=body, headers=headers, timeout=5).status_code == 201
-    assert requests.put(f"{base}/NEW", json=body, headers=headers, timeout=5).status_code == 204
+def test_secret_put_answers_201_then_204(forge_org: ForgeOrg) -> None:
+    repo = forge_org.gh.get_repo(forge_org.template)
+    key = repo.get_public_key()
+    sealed = public.SealedBox(public.PublicKey(base64.b64decode(key.key))).encrypt(b"v")
+    body = {"encrypted_value": base64.b64encode(sealed).decode(), "key_id": key.key_id}
+    url = f"{repo.url}/actions/secrets/NEW"
+    assert repo.requester.requestJson("PUT", url, input=body)[0] == 201
+    assert repo.requester.requestJson("PUT", url, input=body)[0] == 204
 
 
-def test_secret_sealed_for_another_key_is_refused(forge: ForgeEnv, forge_org: ForgeOrg) -> None:
-    headers = {"Authorization": f"token {forge_org.token}"}
-    base = f"{forge.api_url}/repos/{forge_org.template}/actions/secrets"
-    key_id = requests.get(f"{base}/public-key", headers=headers, timeout=5).json()["key_id"]
+def test_secret_sealed_for_another_key_is_refused(forge_org: ForgeOrg) -> None:
+    repo = forge_org.gh.get_repo(forge_org.template)
     foreign = public.SealedBox(public.PrivateKey.generate().public_key).encrypt(b"v")
-    body = {"encrypted_value": base64.b64encode(foreign).decode(), "key_id": key_id}
-    assert requests.put(f"{base}/BAD", json=body, headers=headers, timeout=5).status_code == 422
+    body = {"encrypted_value": base64.b64encode(foreign).decode(), "key_id": repo.get_public_key().key_id}
+    with pytest.raises(GithubException) as raised:
+        repo.requester.requestJsonAndCheck("PUT", f"{repo.url}/actions/secrets/BAD", input=body)
+    assert raised.value.status == 422
+    assert forge_org.admin.secrets(repo.full_name) == {}
 
 
 def test_deleted_secret_is_gone(forge_org: ForgeOrg) -> None:
@@ -71,14 +72,10 @@ def test_environment_secret_is_decrypted_with_the_environment_key(forge_org: For
     assert [s.name for s in env.get_secrets()] == ["PROD_ONLY"]
 
 
-def test_repo_and_environment_public_keys_differ(forge: ForgeEnv, forge_org: ForgeOrg) -> None:
+def test_repo_and_environment_public_keys_differ(forge_org: ForgeOrg) -> None:
     repo = forge_org.gh.get_repo(forge_org.template)
-    repo.create_environment("dev")
-    headers = {"Authorization": f"token {forge_org.token}"}
-    base = f"{forge.api_url}/repos/{forge_org.template}"
-    repo_key = requests.get(f"{base}/actions/secrets/public-key", headers=headers, timeout=5).json()
-    env_key = requests.get(f"{base}/environments/dev/secrets/public-key", headers=headers, timeout=5).json()
-    assert repo_key["key"] != env_key["key"]
+    env = repo.create_environment("dev")
+    assert repo.get_public_key().key != env.get_public_key().key
 
 
 def test_repo_variable_is_created_updated_listed_and_deleted(forge_org: ForgeOrg) -> None:
@@ -127,10 +124,8 @@ def test_environment_variables_are_scoped_to_their_environment(forge_org: ForgeO
     assert raised.value.status == 409
 
 
-def test_variables_of_a_missing_environment_are_404(forge: ForgeEnv, forge_org: ForgeOrg) -> None:
-    response = requests.get(
-        f"{forge.api_url}/repos/{forge_org.template}/environments/nope/variables",
-        headers={"Authorization": f"token {forge_org.token}"},
-        timeout=5,
-    )
-    assert response.status_code == 404
+def test_variables_of_a_missing_environment_are_404(forge_org: ForgeOrg) -> None:
+    repo = forge_org.gh.get_repo(forge_org.template)
+    with pytest.raises(GithubException) as raised:
+        repo.requester.requestJsonAndCheck("GET", f"{repo.url}/environments/nope/variables")
+    assert raised.value.status == 404

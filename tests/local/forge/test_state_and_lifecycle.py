@@ -11,7 +11,7 @@ import pytest
 import requests
 from github import Auth, Github
 
-from platform_cli.local.forge import ForgeServer, start_background, status, stop
+from platform_cli.local.forge import Faults, ForgeServer, start_background, status, stop
 from platform_cli.local.forge.exceptions import ForgeStartError
 
 
@@ -75,6 +75,15 @@ def test_second_background_start_on_same_state_is_refused(tmp_path: Path) -> Non
         stop(handle)
 
 
+def test_background_run_takes_its_faults_from_the_command_line(tmp_path: Path) -> None:
+    handle = start_background(tmp_path, faults=Faults(error_rate=1.0, error_status=503))
+    try:
+        assert requests.get(f"{handle.api_url}/rate_limit", timeout=5).status_code == 503
+        assert handle.admin().faults().error_status == 503
+    finally:
+        stop(handle)
+
+
 def test_module_entry_point_has_help() -> None:
     import sys
 
@@ -96,3 +105,27 @@ def test_state_file_is_private_to_its_owner(tmp_path: Path) -> None:
         server.admin.create_user("owner-only")
     assert (tmp_path / "state.json").stat().st_mode & 0o077 == 0
     assert (tmp_path / "admin-token").stat().st_mode & 0o077 == 0
+
+
+def test_changes_reach_disk_shortly_without_a_stop(tmp_path: Path) -> None:
+    with ForgeServer(tmp_path) as server:
+        server.admin.create_user("durable")
+        state = tmp_path / "state.json"
+        deadline = time.monotonic() + 2
+        while not (state.exists() and "durable" in state.read_text()):
+            assert time.monotonic() < deadline, "state.json never received the change"
+            time.sleep(0.02)
+
+
+def test_background_forge_keeps_state_across_stop_and_start(tmp_path: Path) -> None:
+    first = start_background(tmp_path)
+    try:
+        token = first.admin().create_user("kept")
+    finally:
+        stop(first)
+    second = start_background(tmp_path)
+    try:
+        response = requests.get(f"{second.api_url}/user", headers={"Authorization": f"token {token}"}, timeout=5)
+        assert response.json()["login"] == "kept"
+    finally:
+        stop(second)

@@ -9,6 +9,8 @@ from platform_cli.local.forge.routes import (
     branches,
     contents,
     environments,
+    gitrefs,
+    invitations,
     orgs,
     repos,
     secrets,
@@ -29,5 +31,7 @@ ALL_MODULES: list[ModuleType] = [
     variables,
     environments,
     workflows,
+    gitrefs,
+    invitations,
     apps,
 ]

@@ -122,9 +122,30 @@ def put_contents(ctx: Ctx, owner: str, repo: str, path: str) -> Response:
     return json_response(answer, 200 if existing else 201)
 
 
+def delete_contents(ctx: Ctx, owner: str, repo: str, path: str) -> Response:
+    from platform_cli.local.forge.routes.branches import _commit_json
+
+    rec = ctx.repo(owner, repo, "push")
+    body = ctx.body()
+    message, given = body.get("message"), body.get("sha")
+    if not isinstance(message, str) or not isinstance(given, str):
+        raise validation('Invalid request.\n\n"message" and "sha" are required.')
+    store_path = ctx.store.repo_path(rec)
+    ref = f"refs/heads/{body.get('branch') or rec['default_branch']}"
+    existing = gitrepo.blob_sha(store_path, ref, path) if gitrepo.resolve(store_path, ref) else None
+    if existing is None:
+        raise not_found()
+    if given != existing:
+        raise ApiError(409, f"{path} does not match {given}")
+    sha = gitrepo.commit_files(store_path, ref, {}, message, deletes=(path,))
+    rec["pushed_at"] = now_iso()
+    return json_response({"content": None, "commit": _commit_json(ctx, rec, sha)})
+
+
 def register(router: Router) -> None:
     router.add("GET", "/repos/{owner}/{repo}/commits", list_commits)
     router.add("GET", "/repos/{owner}/{repo}/commits/{ref}", get_commit)
     router.add("GET", "/repos/{owner}/{repo}/contents", get_contents)
     router.add("GET", "/repos/{owner}/{repo}/contents/{path+}", get_contents)
     router.add("PUT", "/repos/{owner}/{repo}/contents/{path+}", put_contents)
+    router.add("DELETE", "/repos/{owner}/{repo}/contents/{path+}", delete_contents)

@@ -227,6 +227,10 @@ def check_collaborator(ctx: Ctx, owner: str, repo: str, login: str) -> Response:
 
 
 def add_collaborator(ctx: Ctx, owner: str, repo: str, login: str) -> Response:
+    """Org members and existing collaborators get the permission at once (204); anyone else is invited (201) and
+    gains access when they accept (``PATCH /user/repository_invitations/{id}``), as on GitHub."""
+    from platform_cli.local.forge.routes.invitations import invite
+
     rec = ctx.repo(owner, repo, "admin")
     user = ctx.store.user(login)
     if user is None:
@@ -235,31 +239,18 @@ def add_collaborator(ctx: Ctx, owner: str, repo: str, login: str) -> Response:
     if permission not in LEVELS[1:]:
         raise validation(errors=[{"resource": "Repository", "code": "invalid", "field": "permission"}])
     key = user["login"].lower()
-    already = key in rec["collaborators"]
     org = ctx.store.org(rec["owner"])
-    member = org is not None and key in org["members"]
-    rec["collaborators"][key] = permission
-    if already or member:
+    if key in rec["collaborators"] or (org is not None and key in org["members"]):
+        rec["collaborators"][key] = permission
         return no_content()
-    # GitHub invites outside collaborators; the forge accepts the invitation at once and answers like GitHub.
-    invitation = {
-        "id": ctx.store.new_id(),
-        "node_id": "",
-        "repository": ctx.repo_json(rec),
-        "invitee": ctx.user_json(user),
-        "inviter": ctx.user_json(ctx.user) if ctx.user else None,
-        "permissions": ROLE_NAMES.get(permission, permission),
-        "created_at": now_iso(),
-        "expired": False,
-        "url": f"{ctx.api}/user/repository_invitations/{rec['id']}",
-        "html_url": f"{ctx.web}/{rec['full_name']}/invitations",
-    }
-    return json_response(invitation, 201)
+    return json_response(invite(ctx, rec, user, permission), 201)
 
 
 def remove_collaborator(ctx: Ctx, owner: str, repo: str, login: str) -> Response:
+    """Removes the collaborator and cancels any pending invitation, as GitHub does."""
     rec = ctx.repo(owner, repo, "admin")
     rec["collaborators"].pop(login.lower(), None)
+    rec.setdefault("invitations", {}).pop(login.lower(), None)
     return no_content()
 
 

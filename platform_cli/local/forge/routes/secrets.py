@@ -78,6 +78,13 @@ def _delete(holder: Record, name: str) -> Response:
     return no_content()
 
 
+def _item(ctx: Ctx, holder: Record, name: str) -> Response:
+    method = ctx.request.method
+    if method == "PUT":
+        return _put(ctx, holder, name)
+    return _delete(holder, name) if method == "DELETE" else _get(holder, name)
+
+
 def repo_public_key(ctx: Ctx, owner: str, repo: str) -> Response:
     return _public_key(_repo_holder(ctx, owner, repo, "push"))
 
@@ -87,12 +94,7 @@ def repo_list(ctx: Ctx, owner: str, repo: str) -> Response:
 
 
 def repo_secret(ctx: Ctx, owner: str, repo: str, name: str) -> Response:
-    holder = _repo_holder(ctx, owner, repo, "admin")
-    return (
-        {"GET": _get, "DELETE": _delete}[ctx.request.method](holder, name)
-        if ctx.request.method != "PUT"
-        else _put(ctx, holder, name)
-    )
+    return _item(ctx, _repo_holder(ctx, owner, repo, "admin"), name)
 
 
 def env_public_key(ctx: Ctx, owner: str, repo: str, env: str) -> Response:
@@ -104,12 +106,7 @@ def env_list(ctx: Ctx, owner: str, repo: str, env: str) -> Response:
 
 
 def env_secret(ctx: Ctx, owner: str, repo: str, env: str, name: str) -> Response:
-    holder = _env_holder(ctx, owner, repo, env, "admin")
-    return (
-        {"GET": _get, "DELETE": _delete}[ctx.request.method](holder, name)
-        if ctx.request.method != "PUT"
-        else _put(ctx, holder, name)
-    )
+    return _item(ctx, _env_holder(ctx, owner, repo, env, "admin"), name)
 
 
 def register(router: Router) -> None:

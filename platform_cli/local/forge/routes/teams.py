@@ -179,7 +179,26 @@ def team_repos_by_id(ctx: Ctx, org_id: str, team_id: str) -> Response:
     return _team_repos(ctx, _team_by_ids(ctx, org_id, team_id)[1])
 
 
+def repo_teams(ctx: Ctx, owner: str, repo: str) -> Response:
+    """GET /repos/{owner}/{repo}/teams: the teams holding a grant on the repository."""
+    rec = ctx.repo(owner, repo)
+    org = ctx.store.org(rec["owner"])
+    if org is None:
+        return ctx.paginate([])
+    key = rec["full_name"].lower()
+    prefix = f"{org['login'].lower()}/"
+    found = []
+    for team_key, team in sorted(ctx.store.data["teams"].items()):
+        if team_key.startswith(prefix) and key in team["repos"]:
+            body = shapes.team(ctx.api, ctx.web, team, org, False)
+            body["permission"] = team["repos"][key]
+            body["permissions"] = permissions_json(team["repos"][key])
+            found.append(body)
+    return ctx.paginate(found)
+
+
 def register(router: Router) -> None:
+    router.add("GET", "/repos/{owner}/{repo}/teams", repo_teams)
     router.add("GET", "/orgs/{org}/teams", list_teams)
     router.add("GET", "/orgs/{org}/teams/{slug}", get_team)
     router.add("GET", "/orgs/{org}/teams/{slug}/members", members)

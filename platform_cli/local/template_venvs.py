@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[2]  # the kit (a source checkout: template-repos/ lives beside platform_cli/)
 CACHE = Path(os.environ.get("MLOPS_TEMPLATE_VENVS", ROOT / ".venv-templates"))
 REQUIREMENT_FILES = ("requirements.txt", "requirements-dev.txt")
 
