@@ -196,12 +196,19 @@ class Environment:
         return result
 
     def apply(self, parallelism: int) -> None:
-        self.terraform("apply", "-auto-approve", "-input=false", "-no-color", f"-parallelism={parallelism}", *self.var_args)
+        self.terraform(
+            "apply", "-auto-approve", "-input=false", "-no-color", f"-parallelism={parallelism}", *self.var_args
+        )
 
     def plan(self, parallelism: int) -> tuple[int, str]:
         """``terraform plan -detailed-exitcode``: 0 no changes, 2 changes."""
         result = self.terraform(
-            "plan", "-detailed-exitcode", "-input=false", "-no-color", f"-parallelism={parallelism}", *self.var_args,
+            "plan",
+            "-detailed-exitcode",
+            "-input=false",
+            "-no-color",
+            f"-parallelism={parallelism}",
+            *self.var_args,
             ok_codes=(0, 2),
         )
         return result.returncode, result.stdout
@@ -211,7 +218,9 @@ class Environment:
         return {name: value["value"] for name, value in raw.items()}
 
     def destroy(self, parallelism: int) -> None:
-        self.terraform("destroy", "-auto-approve", "-input=false", "-no-color", f"-parallelism={parallelism}", *self.var_args)
+        self.terraform(
+            "destroy", "-auto-approve", "-input=false", "-no-color", f"-parallelism={parallelism}", *self.var_args
+        )
 
 
 def prepare_environment(

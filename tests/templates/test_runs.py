@@ -1,7 +1,8 @@
 """Every template's own `make test` and `make run-local`, in the template's virtual environment (heavy).
 
 Select with `-m templates`, skip with `-m "not templates"`. Environments are created once per requirements hash
-under .venv-templates/ and reused (see platform_cli/local/template_venvs.py). The classic templates' local run must take under 60 s.
+under .venv-templates/ and reused (see platform_cli/local/template_venvs.py). The classic templates' local run
+must take under 60 s.
 """
 
 from __future__ import annotations
@@ -50,10 +51,6 @@ def _make(template: Path, target: str, venv: Path, *extra: str) -> subprocess.Co
     )
 
 
-def _label(name: str) -> str:
-    return "classic" if name in CLASSIC else name
-
-
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("template-runs")
@@ -73,7 +70,7 @@ def _copy(name: str, workdir: Path) -> Path:
 
 @pytest.mark.parametrize("name", PRESENT)
 def test_the_templates_own_tests_pass(name: str, workdir: Path) -> None:
-    venv = venvs.venv_for(TEMPLATE_ROOT / name, _label(name))
+    venv = venvs.venv_for(TEMPLATE_ROOT / name)
     result = _make(_copy(name, workdir), "test", venv, "PYTEST_ARGS=-q -p no:cacheprovider")
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     assert " passed" in result.stdout
@@ -82,7 +79,7 @@ def test_the_templates_own_tests_pass(name: str, workdir: Path) -> None:
 
 @pytest.mark.parametrize("name", PRESENT)
 def test_the_local_run_writes_a_report(name: str, workdir: Path) -> None:
-    venv = venvs.venv_for(TEMPLATE_ROOT / name, _label(name))
+    venv = venvs.venv_for(TEMPLATE_ROOT / name)
     template = _copy(name, workdir)
     started = time.perf_counter()
     result = _make(template, "run-local", venv)
