@@ -56,6 +56,7 @@ def local_cloudformation(config: PlatformConfig, session: Any | None = None) -> 
         handler=resource,
         region=config.aws.region,
         account=dev,
+        sagemaker=session.client("sagemaker"),
     )
 
 
@@ -107,10 +108,12 @@ def create(
         delete_policy=delete_policy,
     )
     info(f"creating project {name} ({pid}) from {template.value}...")
+    cfn.create_project_resources(properties)
     document = cfn.send("Create", f"SC-{pid}", properties, timeout_seconds=timeout)
     if document.get("Status") != "SUCCESS":
         # CloudFormation rolls back: it sends Delete for what it created.
         cfn.send("Delete", f"SC-{pid}", properties, physical_id=document["PhysicalResourceId"])
+        cfn.delete_project_resources(properties)
         _fail_on(document)
     record = {
         "ProjectName": name,
@@ -256,5 +259,6 @@ def delete(
         "Delete", f"SC-{record['ProjectId']}", record["Properties"], physical_id=record["PhysicalResourceId"]
     )
     _fail_on(document)
+    cfn.delete_project_resources(record["Properties"])
     cfn.delete_project(name)
     emit(context, {"project": name, "deleted": True, "policy": policy})
