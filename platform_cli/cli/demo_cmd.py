@@ -9,9 +9,19 @@ from typing import Annotated
 import typer
 
 from platform_cli.cli.context import cli_context
+from platform_cli.cli.errors import fail
 from platform_cli.cli.output import emit, stdout, table
 from platform_cli.config import ENVIRONMENTS, TemplateKind
 from platform_cli.local.demo.rehearsal import DemoOptions, rehearse
+
+
+def _environments(requested: list[str]) -> tuple[str, ...]:
+    unknown = sorted(set(requested) - set(ENVIRONMENTS))
+    if unknown:
+        fail(f"unknown environment {unknown[0]!r}; choose from {', '.join(ENVIRONMENTS)}")
+    if requested and "dev" not in requested:
+        fail("the rehearsal needs the dev account (projects and pipelines live there); add --env dev")
+    return tuple(env for env in ENVIRONMENTS if not requested or env in requested)
 
 
 def demo(
@@ -22,6 +32,10 @@ def demo(
     template: Annotated[
         list[TemplateKind] | None,
         typer.Option("--template", "-t", help="Only this project template (repeatable; default: all five)."),
+    ] = None,
+    environment: Annotated[
+        list[str] | None,
+        typer.Option("--env", "-e", help="Only this environment's account (repeatable; default: dev, preprod, prod)."),
     ] = None,
     keep: Annotated[bool, typer.Option("--keep", help="Leave local AWS and the forge running afterwards.")] = False,
     skip_template_tests: Annotated[
@@ -34,7 +48,7 @@ def demo(
     options = DemoOptions(
         state_dir=state_dir.resolve(),
         templates=tuple(template or TemplateKind),
-        environments=ENVIRONMENTS,
+        environments=_environments(environment or []),
         keep=keep,
         run_template_tests=not skip_template_tests,
     )
