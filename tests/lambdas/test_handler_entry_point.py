@@ -4,6 +4,7 @@ cached across invocations), the answer PUT to a pre-signed S3 URL on local AWS."
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from typing import Any
 
@@ -38,9 +39,11 @@ def deployed(
         monkeypatch.setenv(name, value)
     boto3.client("s3").create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
     project_repos.reset_dependencies()
+    level = logging.getLogger().level
     yield porg
     project_repos.reset_dependencies()
     reset()
+    logging.getLogger().setLevel(level)
 
 
 def invoke(request_type: str, props: dict[str, Any], key: str, **extra: Any) -> dict[str, Any]:
