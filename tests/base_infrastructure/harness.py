@@ -136,7 +136,7 @@ def _member_role(account: str) -> str:
 
 def provider_override(endpoint: str, account: str) -> str:
     endpoints = "\n".join(f'    {name} = "{endpoint}"' for name in PROVIDER_ENDPOINTS)
-    return f"""# Written by tests/base_infrastructure/harness.py: point the provider at local AWS. Not part of the product.
+    return f"""# Written by the base-infrastructure test harness: the provider talks to local AWS.
 provider "aws" {{
   s3_use_path_style       = true
   skip_metadata_api_check = true
@@ -196,12 +196,19 @@ class Environment:
         return result
 
     def apply(self, parallelism: int) -> None:
-        self.terraform("apply", "-auto-approve", "-input=false", "-no-color", f"-parallelism={parallelism}", *self.var_args)
+        self.terraform(
+            "apply", "-auto-approve", "-input=false", "-no-color", f"-parallelism={parallelism}", *self.var_args
+        )
 
     def plan(self, parallelism: int) -> tuple[int, str]:
         """``terraform plan -detailed-exitcode``: 0 no changes, 2 changes."""
         result = self.terraform(
-            "plan", "-detailed-exitcode", "-input=false", "-no-color", f"-parallelism={parallelism}", *self.var_args,
+            "plan",
+            "-detailed-exitcode",
+            "-input=false",
+            "-no-color",
+            f"-parallelism={parallelism}",
+            *self.var_args,
             ok_codes=(0, 2),
         )
         return result.returncode, result.stdout
@@ -211,7 +218,9 @@ class Environment:
         return {name: value["value"] for name, value in raw.items()}
 
     def destroy(self, parallelism: int) -> None:
-        self.terraform("destroy", "-auto-approve", "-input=false", "-no-color", f"-parallelism={parallelism}", *self.var_args)
+        self.terraform(
+            "destroy", "-auto-approve", "-input=false", "-no-color", f"-parallelism={parallelism}", *self.var_args
+        )
 
 
 def prepare_environment(
