@@ -302,14 +302,12 @@ def deploy_all(base: Path, local: LocalAws, parallelism: int = 10, parallel: boo
     started = time.monotonic()
     zip_path = build_lambda(base / "build" / "lambda.zip")
     build_seconds = time.monotonic() - started
-    # One init first fills the plugin cache; the others link from it.
     bootstraps = _each(ENVIRONMENTS, lambda name: bootstrap_account(local, name), parallel)
-
-    def prepare(name: str) -> Environment:
-        return prepare_environment(name, base, local, bootstraps[name], platform_yaml, zip_path, cli_config)
-
-    environments = {"dev": prepare("dev")}
-    environments.update(_each(ENVIRONMENTS[1:], prepare, parallel))
+    # Inits one at a time: concurrent inits race to fill the shared plugin cache.
+    environments = {
+        name: prepare_environment(name, base, local, bootstraps[name], platform_yaml, zip_path, cli_config)
+        for name in ENVIRONMENTS
+    }
     deployment = Deployment(local, environments, bootstraps, zip_path, round(build_seconds, 2))
 
     def apply(name: str) -> float:

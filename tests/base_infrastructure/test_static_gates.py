@@ -26,16 +26,17 @@ def tree(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TerraformTree]:
 def test_runs(tree: TerraformTree) -> dict[str, subprocess.CompletedProcess[str]]:
     """`terraform init` + `terraform test` of the root and every module, three at a time (they mostly wait)."""
 
-    def run(suite: str) -> subprocess.CompletedProcess[str]:
-        where = tree.root if suite == "root" else tree.module(suite)
-        init = tree.run("init", "-backend=false", "-input=false", "-no-color", cwd=where)
-        if init.returncode != 0:
-            return init
-        return tree.run("test", "-no-color", cwd=where)
+    def where(suite: str) -> Path:
+        return tree.root if suite == "root" else tree.module(suite)
 
-    # The root's init populates the plugin cache first, so the parallel inits only link from it.
-    first = tree.run("init", "-backend=false", "-input=false", "-no-color")
-    assert first.returncode == 0, first.stderr
+    # Inits one at a time (concurrent inits race to fill the shared plugin cache), then the suites in parallel.
+    for suite in SUITES:
+        init = tree.run("init", "-backend=false", "-input=false", "-no-color", cwd=where(suite))
+        assert init.returncode == 0, f"{suite}: {init.stderr}"
+
+    def run(suite: str) -> subprocess.CompletedProcess[str]:
+        return tree.run("test", "-no-color", cwd=where(suite))
+
     with ThreadPoolExecutor(max_workers=3) as pool:
         return dict(zip(SUITES, pool.map(run, SUITES), strict=True))
 
