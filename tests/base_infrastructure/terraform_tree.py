@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,3 +63,23 @@ def copy_tree(base: Path) -> TerraformTree:
         # No AWS settings at all: static checks and mocked tests must not need credentials.
     }
     return TerraformTree(root=target / "terraform", env=env)
+
+
+SUITES = ("root", *MODULES)
+
+
+def run_suites(tree: TerraformTree) -> dict[str, subprocess.CompletedProcess[str]]:
+    """`terraform init` and `terraform test` of the root and of every module."""
+
+    def where(suite: str) -> Path:
+        return tree.root if suite == "root" else tree.module(suite)
+
+    results: dict[str, subprocess.CompletedProcess[str]] = {}
+    # Inits one at a time (concurrent inits race to fill the shared plugin cache), then the suites, two at a time.
+    for suite in SUITES:
+        results[suite] = tree.run("init", "-backend=false", "-input=false", "-no-color", cwd=where(suite))
+    ready = [suite for suite in SUITES if results[suite].returncode == 0]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        runs = pool.map(lambda suite: tree.run("test", "-no-color", cwd=where(suite)), ready)
+        results.update(zip(ready, runs, strict=True))
+    return results

@@ -33,7 +33,8 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
+def deployment(tmp_path_factory: pytest.TempPathFactory, terraform_test_runs: object) -> Iterator[Deployment]:
+    # terraform_test_runs: the static `terraform test` suites start first and run while this applies.
     base = tmp_path_factory.mktemp("base-infra-apply")
     local = LocalAws(base / "local-aws")
     local.up()
@@ -196,7 +197,7 @@ def test_dev_offers_every_enabled_template_in_studio(deployment: Deployment) -> 
 def test_preprod_and_prod_host_no_project_factory(deployment: Deployment) -> None:
     for environment in ("preprod", "prod"):
         outputs = deployment.environments[environment].outputs()
-        assert outputs["sagemaker_domain_id"] is None and outputs["project_repos_lambda_arn"] is None
+        assert outputs.get("sagemaker_domain_id") is None and outputs.get("project_repos_lambda_arn") is None
         assert client(deployment, environment, "lambda").list_functions()["Functions"] == []
 
 

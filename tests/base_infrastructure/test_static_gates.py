@@ -5,40 +5,26 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
 
 from tests.base_infrastructure.harness import TERRAFORM_SRC
-from tests.base_infrastructure.terraform_tree import MODULES, TerraformTree, copy_tree
-
-SUITES = ("root", *MODULES)
+from tests.base_infrastructure.terraform_tree import MODULES, SUITES, TerraformTree
 
 
 @pytest.fixture(scope="module")
-def tree(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TerraformTree]:
-    yield copy_tree(tmp_path_factory.mktemp("tf-static"))
+def tree(terraform_tree: TerraformTree) -> TerraformTree:
+    return terraform_tree
 
 
 @pytest.fixture(scope="module")
-def test_runs(tree: TerraformTree) -> dict[str, subprocess.CompletedProcess[str]]:
-    """`terraform init` + `terraform test` of the root and every module, three at a time (they mostly wait)."""
-
-    def where(suite: str) -> Path:
-        return tree.root if suite == "root" else tree.module(suite)
-
-    # Inits one at a time (concurrent inits race to fill the shared plugin cache), then the suites in parallel.
-    for suite in SUITES:
-        init = tree.run("init", "-backend=false", "-input=false", "-no-color", cwd=where(suite))
-        assert init.returncode == 0, f"{suite}: {init.stderr}"
-
-    def run(suite: str) -> subprocess.CompletedProcess[str]:
-        return tree.run("test", "-no-color", cwd=where(suite))
-
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        return dict(zip(SUITES, pool.map(run, SUITES), strict=True))
+def test_runs(
+    terraform_test_runs: Future[dict[str, subprocess.CompletedProcess[str]]],
+) -> dict[str, subprocess.CompletedProcess[str]]:
+    """`terraform init` + `terraform test` of the root and every module (started in the background, see conftest)."""
+    return terraform_test_runs.result(timeout=1200)
 
 
 def test_terraform_files_are_formatted() -> None:
