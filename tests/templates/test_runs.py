@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,8 @@ import pytest
 from tests.templates import venvs
 from tests.templates.conftest import CLASSIC, PRESENT, TEMPLATE_ROOT
 
-pytestmark = pytest.mark.templates
+# Heavy: the first test also creates the environments (minutes on a fresh machine).
+pytestmark = [pytest.mark.templates, pytest.mark.timeout(1800)]
 LOCAL_RUN_BUDGET_SECONDS = 60.0
 
 
@@ -55,6 +57,22 @@ def _label(name: str) -> str:
 
 
 @pytest.fixture(scope="module")
+def environments() -> dict[str, Path]:
+    """Every template's environment, the missing ones created in parallel (pip mostly waits on I/O)."""
+    labels = {name: _label(name) for name in PRESENT}
+    one_per_label = {label: name for name, label in labels.items()}
+    with ThreadPoolExecutor(max_workers=len(one_per_label)) as pool:
+        built = dict(
+            zip(
+                one_per_label,
+                pool.map(lambda label: venvs.venv_for(TEMPLATE_ROOT / one_per_label[label], label), one_per_label),
+                strict=True,
+            )
+        )
+    return {name: built[label] for name, label in labels.items()}
+
+
+@pytest.fixture(scope="module")
 def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("template-runs")
 
@@ -72,8 +90,8 @@ def _copy(name: str, workdir: Path) -> Path:
 
 
 @pytest.mark.parametrize("name", PRESENT)
-def test_the_templates_own_tests_pass(name: str, workdir: Path) -> None:
-    venv = venvs.venv_for(TEMPLATE_ROOT / name, _label(name))
+def test_the_templates_own_tests_pass(name: str, workdir: Path, environments: dict[str, Path]) -> None:
+    venv = environments[name]
     result = _make(_copy(name, workdir), "test", venv, "PYTEST_ARGS=-q -p no:cacheprovider")
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     assert " passed" in result.stdout
@@ -81,8 +99,8 @@ def test_the_templates_own_tests_pass(name: str, workdir: Path) -> None:
 
 
 @pytest.mark.parametrize("name", PRESENT)
-def test_the_local_run_writes_a_report(name: str, workdir: Path) -> None:
-    venv = venvs.venv_for(TEMPLATE_ROOT / name, _label(name))
+def test_the_local_run_writes_a_report(name: str, workdir: Path, environments: dict[str, Path]) -> None:
+    venv = environments[name]
     template = _copy(name, workdir)
     started = time.perf_counter()
     result = _make(template, "run-local", venv)
