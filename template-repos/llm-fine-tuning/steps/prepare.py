@@ -16,7 +16,7 @@ COLOURS = ["red", "green", "blue", "yellow", "purple", "orange", "black", "white
 ANIMALS = ["cat", "dog", "horse", "owl", "fox", "bear", "wolf", "mouse"]
 
 
-def synthetic(count: int = 480, seed: int = 7) -> list[dict[str, str]]:
+def synthetic(count: int = 320, seed: int = 7) -> list[dict[str, str]]:
     """A deterministic instruction set with learnable answers (reverse, upper-case, count, add)."""
     rng = random.Random(seed)
     records = []
