@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from platform_cli.config import load_config
-from tests.cli.conftest import Invoke
+from tests.fixtures.cli import Invoke
 
 
 def test_init_writes_a_valid_file_with_the_given_values(mlops: Invoke, tmp_path: Path) -> None:

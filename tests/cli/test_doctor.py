@@ -6,6 +6,7 @@ import json
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,7 +26,7 @@ from platform_cli.doctor import (
     run_checks,
 )
 from platform_cli.errors import PlatformError
-from tests.cli.conftest import Invoke
+from tests.fixtures.cli import Invoke
 
 
 class FakeProbe:
@@ -217,3 +218,27 @@ def test_system_probe_reads_this_machine() -> None:
     probe = doctor_module.SystemProbe()
     assert probe.python_version() >= (3, 11, 0)
     assert probe.which("definitely-not-a-tool-here") is None
+
+
+def _pointing_at(config_file: Path, api_url: str) -> Path:
+    config_file.write_text(config_file.read_text().replace("https://api.github.com", api_url))
+    return config_file
+
+
+def test_doctor_github_passes_for_a_token_with_the_scopes_on_a_real_api(
+    mlops: Invoke, config_file: Path, probe: FakeProbe, forge: Any, forge_org: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GITHUB_TOKEN", forge_org.token)
+    result = mlops("-c", str(_pointing_at(config_file, forge.api_url)), "doctor", "--github")
+    line = next(line for line in result.stdout.splitlines() if " github " in line)
+    assert line.startswith("PASS") and forge_org.owner in line
+    assert result.exit_code == 0
+
+
+def test_doctor_github_fails_for_a_token_the_api_refuses(
+    mlops: Invoke, config_file: Path, probe: FakeProbe, forge: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GITHUB_TOKEN", "not-a-token")
+    result = mlops("-c", str(_pointing_at(config_file, forge.api_url)), "doctor", "--github")
+    assert result.exit_code == 1
+    assert f"GitHub at {forge.api_url} refused the token (401)" in result.stdout

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from platform_cli import __version__
-from tests.cli.conftest import Invoke
+from tests.fixtures.cli import Invoke
 
 
 def test_help_lists_the_command_groups(mlops: Invoke) -> None:

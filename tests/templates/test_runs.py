@@ -1,9 +1,9 @@
 """Every template's own `make test` and `make run-local`, in the template's virtual environment (heavy).
 
 Select with `-m templates`, skip with `-m "not templates"`. Environments are created once per requirements hash
-under .venv-templates/ and reused (see venvs.py); the missing ones are created in parallel. The make runs go two
-at a time (the machine has two cores); each test then checks the outcome of its own run. The classic templates'
-local run must take under 60 s.
+under .venv-templates/ and reused (platform_cli/local/template_venvs.py); the missing ones are created in
+parallel. The make runs go two at a time (the machine has two cores); each test then checks the outcome of its
+own run. The classic templates' local run must take under 60 s.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.templates import venvs
+from platform_cli.local import template_venvs as venvs
 from tests.templates.conftest import CLASSIC, PRESENT, TEMPLATE_ROOT
 
 # Heavy: the module fixture creates the environments and runs everything (minutes on a fresh machine).
@@ -57,18 +57,13 @@ def _hermetic_env(venv: Path) -> dict[str, str]:
     return env
 
 
-def _label(name: str) -> str:
-    return "classic" if name in CLASSIC else name
-
-
 def _environments() -> dict[str, Path]:
-    """Every template's environment, the missing ones created in parallel (pip mostly waits on I/O)."""
-    labels = {name: _label(name) for name in PRESENT}
-    one_per_label = {label: name for name, label in labels.items()}
-    with ThreadPoolExecutor(max_workers=len(one_per_label)) as pool:
-        created = pool.map(lambda label: venvs.venv_for(TEMPLATE_ROOT / one_per_label[label], label), one_per_label)
-        built = dict(zip(one_per_label, created, strict=True))
-    return {name: built[label] for name, label in labels.items()}
+    """Every template's environment (one per distinct requirements), the missing ones created in parallel."""
+    by_digest = {venvs.requirements_digest(TEMPLATE_ROOT / name): name for name in PRESENT}
+    with ThreadPoolExecutor(max_workers=len(by_digest)) as pool:
+        created = pool.map(lambda digest: venvs.venv_for(TEMPLATE_ROOT / by_digest[digest]), by_digest)
+        built = dict(zip(by_digest, created, strict=True))
+    return {name: built[venvs.requirements_digest(TEMPLATE_ROOT / name)] for name in PRESENT}
 
 
 def _copy(name: str, workdir: Path) -> Path:

@@ -1,0 +1,224 @@
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+data "aws_caller_identity" "current" {}
+
+data "aws_iam_openid_connect_provider" "github" {
+  url = var.oidc_provider_url
+}
+
+locals {
+  partition   = data.aws_partition.current.partition
+  account     = data.aws_caller_identity.current.account_id
+  region      = data.aws_region.current.name
+  oidc_host   = trimprefix(var.oidc_provider_url, "https://")
+  in_dev      = var.environment == "dev"
+  sagemaker   = "arn:${local.partition}:sagemaker:${local.region}:${local.account}"
+  dev_account = var.accounts.dev
+
+  # Project repositories are named <project-name>-<project-id>-<part>, and SageMaker project ids are "p-" and
+  # 12 characters. The trust accepts only that shape, only from this organisation, and only from the GitHub
+  # environment that matches this account: a prod role never trusts a dev or preprod job.
+  project_repo = "repo:${var.github_org}/*-p-????????????"
+  deploy_subjects = [
+    "${local.project_repo}-deploy:environment:${var.environment}",
+    "${local.project_repo}-pipeline:environment:${var.environment}",
+  ]
+  build_subjects = [for part in ["build", "pipeline", "training", "llm"] : "${local.project_repo}-${part}:environment:dev"]
+
+  dev_artifact_bucket = "${var.name_prefix}-artifacts-${local.dev_account}-${local.region}"
+
+  github_trust = {
+    for role, subjects in merge(
+      { deploy = local.deploy_subjects },
+      local.in_dev ? { build = local.build_subjects } : {},
+      ) : role => jsonencode({
+        Version = "2012-10-17"
+        Statement = [{
+          Sid       = "GitHubActionsOfProjectRepositoriesInThe${title(var.environment)}Environment"
+          Effect    = "Allow"
+          Principal = { Federated = data.aws_iam_openid_connect_provider.github.arn }
+          Action    = "sts:AssumeRoleWithWebIdentity"
+          Condition = {
+            StringEquals = { "${local.oidc_host}:aud" = "sts.amazonaws.com" }
+            StringLike   = { "${local.oidc_host}:sub" = subjects }
+          }
+        }]
+    })
+  }
+
+  vpc_guard = [
+    {
+      Sid       = "DenyModelsWithoutVpc"
+      Effect    = "Deny"
+      Action    = ["sagemaker:CreateModel", "sagemaker:CreateTrainingJob", "sagemaker:CreateProcessingJob"]
+      Resource  = "*"
+      Condition = { Null = { "sagemaker:VpcSubnets" = "true" } }
+    },
+    {
+      Sid       = "DenyModelsInOtherSubnets"
+      Effect    = "Deny"
+      Action    = ["sagemaker:CreateModel", "sagemaker:CreateTrainingJob", "sagemaker:CreateProcessingJob"]
+      Resource  = "*"
+      Condition = { "ForAnyValue:StringNotEquals" = { "sagemaker:VpcSubnets" = var.private_subnet_ids } }
+    },
+  ]
+
+  common = [
+    {
+      Sid      = "ReadThePlatformContract"
+      Effect   = "Allow"
+      Action   = ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"]
+      Resource = "arn:${local.partition}:ssm:${local.region}:${local.account}:parameter/mlops/*"
+    },
+    {
+      Sid      = "UseTheArtifactBucket"
+      Effect   = "Allow"
+      Action   = ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:ListBucket", "s3:GetBucketLocation"]
+      Resource = [var.artifact_bucket_arn, "${var.artifact_bucket_arn}/*"]
+    },
+    {
+      Sid      = "UseTheArtifactsKey"
+      Effect   = "Allow"
+      Action   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
+      Resource = var.artifacts_kms_key_arn
+    },
+  ]
+
+  # Preprod and prod read approved models from the dev registry and their artifacts from the dev bucket; the dev
+  # side grants the same principals in its key and bucket policies.
+  read_dev_registry = [
+    {
+      Sid    = "ReadTheDevModelRegistry"
+      Effect = "Allow"
+      Action = ["sagemaker:DescribeModelPackage", "sagemaker:DescribeModelPackageGroup", "sagemaker:ListModelPackages", "sagemaker:ListTags"]
+      Resource = [
+        "arn:${local.partition}:sagemaker:${local.region}:${local.dev_account}:model-package/*",
+        "arn:${local.partition}:sagemaker:${local.region}:${local.dev_account}:model-package-group/*",
+      ]
+    },
+    {
+      Sid      = "ReadDevModelArtifacts"
+      Effect   = "Allow"
+      Action   = ["s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket"]
+      Resource = ["arn:${local.partition}:s3:::${local.dev_artifact_bucket}", "arn:${local.partition}:s3:::${local.dev_artifact_bucket}/*"]
+    },
+    {
+      Sid       = "DecryptDevModelArtifactsThroughS3"
+      Effect    = "Allow"
+      Action    = ["kms:Decrypt", "kms:DescribeKey"]
+      Resource  = "arn:${local.partition}:kms:${local.region}:${local.dev_account}:key/*"
+      Condition = { StringEquals = { "kms:ViaService" = "s3.${local.region}.amazonaws.com" } }
+    },
+  ]
+}
+
+# --- deploy role: what project deploy workflows assume in this account (AWS_ROLE_ARN) -----------------------
+
+resource "aws_iam_role" "deploy" {
+  name                 = "${var.name_prefix}-github-deploy"
+  description          = "GitHub Actions of project deploy repositories, ${var.environment} environment only"
+  assume_role_policy   = local.github_trust["deploy"]
+  max_session_duration = 3600
+  permissions_boundary = var.permissions_boundary_arn
+  tags                 = merge(var.tags, { Persona = "github-deploy" })
+}
+
+resource "aws_iam_policy" "deploy" {
+  name        = "${var.name_prefix}-github-deploy"
+  description = "Deploy approved models as endpoints or transform jobs in ${var.environment}"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = concat(local.common, local.vpc_guard, [for s in local.read_dev_registry : s if !local.in_dev], [
+      {
+        Sid    = "DeployModels"
+        Effect = "Allow"
+        Action = [
+          "sagemaker:CreateModel", "sagemaker:DeleteModel", "sagemaker:CreateEndpointConfig", "sagemaker:DeleteEndpointConfig",
+          "sagemaker:CreateEndpoint", "sagemaker:UpdateEndpoint", "sagemaker:DeleteEndpoint", "sagemaker:CreateTransformJob",
+          "sagemaker:StopTransformJob", "sagemaker:Describe*", "sagemaker:List*", "sagemaker:AddTags",
+          "sagemaker:InvokeEndpoint", "sagemaker:DescribeModelPackage", "sagemaker:UpdateModelPackage",
+        ]
+        Resource = "${local.sagemaker}:*"
+      },
+      {
+        Sid    = "ProjectDeployStacks"
+        Effect = "Allow"
+        Action = [
+          "cloudformation:CreateStack", "cloudformation:UpdateStack", "cloudformation:DeleteStack",
+          "cloudformation:DescribeStacks", "cloudformation:DescribeStackEvents", "cloudformation:CreateChangeSet",
+          "cloudformation:ExecuteChangeSet", "cloudformation:DescribeChangeSet", "cloudformation:DeleteChangeSet",
+          "cloudformation:GetTemplateSummary",
+        ]
+        Resource = "arn:${local.partition}:cloudformation:${local.region}:${local.account}:stack/${var.name_prefix}-*"
+      },
+      {
+        Sid       = "PassOnlyTheExecutionRole"
+        Effect    = "Allow"
+        Action    = "iam:PassRole"
+        Resource  = var.execution_role.arn
+        Condition = { StringEquals = { "iam:PassedToService" = "sagemaker.amazonaws.com" } }
+      },
+    ])
+  })
+  tags = var.tags
+}
+
+resource "aws_iam_role_policy_attachment" "deploy" {
+  role       = aws_iam_role.deploy.name
+  policy_arn = aws_iam_policy.deploy.arn
+}
+
+# --- build role (dev): what build/pipeline/training/llm workflows assume to run SageMaker pipelines -----------
+
+resource "aws_iam_role" "build" {
+  count                = local.in_dev ? 1 : 0
+  name                 = "${var.name_prefix}-github-build"
+  description          = "GitHub Actions of project build repositories, dev environment only"
+  assume_role_policy   = local.github_trust["build"]
+  max_session_duration = 3600
+  permissions_boundary = var.permissions_boundary_arn
+  tags                 = merge(var.tags, { Persona = "github-build" })
+}
+
+resource "aws_iam_policy" "build" {
+  count       = local.in_dev ? 1 : 0
+  name        = "${var.name_prefix}-github-build"
+  description = "Upsert and run the project's SageMaker pipeline in dev"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = concat(local.common, [
+      {
+        Sid    = "UpsertAndRunPipelines"
+        Effect = "Allow"
+        Action = [
+          "sagemaker:CreatePipeline", "sagemaker:UpdatePipeline", "sagemaker:StartPipelineExecution",
+          "sagemaker:StopPipelineExecution", "sagemaker:Describe*", "sagemaker:List*", "sagemaker:AddTags",
+        ]
+        Resource = "${local.sagemaker}:*"
+      },
+      {
+        Sid       = "PassOnlyThePlatformSageMakerRoles"
+        Effect    = "Allow"
+        Action    = "iam:PassRole"
+        Resource  = [var.pipeline_role_arn, var.execution_role.arn]
+        Condition = { StringEquals = { "iam:PassedToService" = "sagemaker.amazonaws.com" } }
+      },
+    ])
+  })
+  tags = var.tags
+}
+
+resource "aws_iam_role_policy_attachment" "build" {
+  count      = local.in_dev ? 1 : 0
+  role       = aws_iam_role.build[0].name
+  policy_arn = aws_iam_policy.build[0].arn
+}
+
+# --- preprod/prod: the execution role reads the approved model from dev ---------------------------------------
+
+resource "aws_iam_role_policy" "execution_reads_dev" {
+  count  = local.in_dev ? 0 : 1
+  name   = "read-dev-model-registry"
+  role   = var.execution_role.name
+  policy = jsonencode({ Version = "2012-10-17", Statement = local.read_dev_registry })
+}

@@ -1,0 +1,169 @@
+mock_provider "aws" {
+  override_data {
+    target = data.aws_partition.current
+    values = { partition = "aws", dns_suffix = "amazonaws.com" }
+  }
+  override_data {
+    target = data.aws_region.current
+    values = { name = "eu-west-1" }
+  }
+  override_data {
+    target = data.aws_caller_identity.current
+    values = { account_id = "333333333333" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::333333333333:role/mock" }
+  }
+  mock_resource "aws_iam_policy" {
+    defaults = { arn = "arn:aws:iam::333333333333:policy/mock" }
+  }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = { arn = "arn:aws:logs:eu-west-1:333333333333:log-group:mock" }
+  }
+  mock_resource "aws_kms_key" {
+    defaults = { arn = "arn:aws:kms:eu-west-1:333333333333:key/00000000-0000-0000-0000-000000000009" }
+  }
+  mock_resource "aws_s3_bucket" {
+    defaults = { arn = "arn:aws:s3:::mock-bucket" }
+  }
+  mock_resource "aws_sqs_queue" {
+    defaults = { arn = "arn:aws:sqs:eu-west-1:333333333333:mock", url = "https://sqs.eu-west-1.amazonaws.com/333333333333/mock" }
+  }
+  mock_resource "aws_sns_topic" {
+    defaults = { arn = "arn:aws:sns:eu-west-1:333333333333:mock" }
+  }
+  mock_resource "aws_lambda_function" {
+    defaults = { arn = "arn:aws:lambda:eu-west-1:333333333333:function:mock" }
+  }
+  mock_resource "aws_secretsmanager_secret" {
+    defaults = { arn = "arn:aws:secretsmanager:eu-west-1:333333333333:secret:mlops/github/credentials-AbCdEf" }
+  }
+  mock_resource "aws_cloudwatch_event_rule" {
+    defaults = { arn = "arn:aws:events:eu-west-1:333333333333:rule/mock" }
+  }
+  override_data {
+    target = data.aws_iam_openid_connect_provider.github
+    values = { arn = "arn:aws:iam::333333333333:oidc-provider/token.actions.githubusercontent.com" }
+  }
+}
+
+variables {
+  name_prefix           = "mlops"
+  environment           = "prod"
+  github_org            = "acme"
+  accounts              = { dev = "111111111111", preprod = "222222222222", prod = "333333333333" }
+  artifact_bucket_arn   = "arn:aws:s3:::mlops-artifacts-333333333333-eu-west-1"
+  artifacts_kms_key_arn = "arn:aws:kms:eu-west-1:333333333333:key/00000000-0000-0000-0000-000000000001"
+  execution_role        = { name = "mlops-sagemaker-execution", arn = "arn:aws:iam::333333333333:role/mlops-sagemaker-execution" }
+  pipeline_role_arn     = "arn:aws:iam::333333333333:role/mlops-sagemaker-pipeline"
+  private_subnet_ids    = ["subnet-0123456789abcdef0"]
+  security_group_id     = "sg-0123456789abcdef0"
+}
+
+run "prod_trust_requires_the_prod_environment_of_a_project_deploy_repository" {
+  command = apply
+
+  assert {
+    condition = alltrue([
+      for sub in jsondecode(aws_iam_role.deploy.assume_role_policy).Statement[0].Condition.StringLike["token.actions.githubusercontent.com:sub"] :
+      endswith(sub, ":environment:prod") && startswith(sub, "repo:acme/*-p-????????????-")
+    ])
+    error_message = "every accepted subject is a project repo of the org in the prod environment"
+  }
+
+  assert {
+    condition = !anytrue([
+      for sub in jsondecode(aws_iam_role.deploy.assume_role_policy).Statement[0].Condition.StringLike["token.actions.githubusercontent.com:sub"] :
+      strcontains(sub, "environment:dev") || strcontains(sub, "environment:preprod") || endswith(sub, ":*") || sub == "repo:acme/*"
+    ])
+    error_message = "no wildcard environment, no other environment, no whole-org trust"
+  }
+
+  assert {
+    condition     = jsondecode(aws_iam_role.deploy.assume_role_policy).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:aud"] == "sts.amazonaws.com"
+    error_message = "the audience is STS"
+  }
+
+  assert {
+    condition     = jsondecode(aws_iam_role.deploy.assume_role_policy).Statement[0].Principal.Federated == "arn:aws:iam::333333333333:oidc-provider/token.actions.githubusercontent.com"
+    error_message = "only the account's GitHub OIDC provider is trusted"
+  }
+}
+
+run "no_build_role_outside_dev" {
+  command = apply
+
+  assert {
+    condition     = length(aws_iam_role.build) == 0 && output.build_role_arn == null
+    error_message = "build roles exist only in dev"
+  }
+}
+
+run "prod_deploys_read_the_dev_registry_and_dev_artifacts" {
+  command = apply
+
+  assert {
+    condition = anytrue([
+      for s in jsondecode(aws_iam_policy.deploy.policy).Statement :
+      s.Sid == "ReadTheDevModelRegistry" && contains(flatten([s.Resource]), "arn:aws:sagemaker:eu-west-1:111111111111:model-package/*")
+    ])
+    error_message = "the deploy role reads model packages of the dev account"
+  }
+
+  assert {
+    condition     = length(aws_iam_role_policy.execution_reads_dev) == 1
+    error_message = "the execution role reads dev model artifacts"
+  }
+}
+
+run "the_deploy_role_never_allows_every_action_on_every_resource_and_passes_only_the_execution_role" {
+  command = apply
+
+  assert {
+    condition = alltrue([
+      for s in jsondecode(aws_iam_policy.deploy.policy).Statement :
+      !(s.Effect == "Allow" && contains(flatten([s.Action]), "*") && contains(flatten([s.Resource]), "*"))
+    ])
+    error_message = "no Action * on Resource *"
+  }
+
+  assert {
+    condition = alltrue([
+      for s in jsondecode(aws_iam_policy.deploy.policy).Statement : s.Resource == var.execution_role.arn if s.Action == "iam:PassRole"
+    ])
+    error_message = "only the execution role is passed"
+  }
+}
+
+run "dev_adds_a_build_role_for_build_repositories_in_the_dev_environment" {
+  command = apply
+
+  variables {
+    environment = "dev"
+  }
+
+  assert {
+    condition = toset(jsondecode(aws_iam_role.build[0].assume_role_policy).Statement[0].Condition.StringLike["token.actions.githubusercontent.com:sub"]) == toset([
+      "repo:acme/*-p-????????????-build:environment:dev",
+      "repo:acme/*-p-????????????-pipeline:environment:dev",
+      "repo:acme/*-p-????????????-training:environment:dev",
+      "repo:acme/*-p-????????????-llm:environment:dev",
+    ])
+    error_message = "build roles trust build/pipeline/training/llm project repos in dev only"
+  }
+
+  assert {
+    condition     = length(aws_iam_role_policy.execution_reads_dev) == 0
+    error_message = "dev does not read itself cross-account"
+  }
+}
+
+run "an_org_name_github_would_refuse_is_rejected" {
+  command = plan
+
+  variables {
+    github_org = "acme/*"
+  }
+
+  expect_failures = [var.github_org]
+}

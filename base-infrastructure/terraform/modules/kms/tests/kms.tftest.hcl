@@ -1,0 +1,118 @@
+mock_provider "aws" {
+  override_data {
+    target = data.aws_partition.current
+    values = { partition = "aws", dns_suffix = "amazonaws.com" }
+  }
+  override_data {
+    target = data.aws_region.current
+    values = { name = "eu-west-1" }
+  }
+  override_data {
+    target = data.aws_caller_identity.current
+    values = { account_id = "111111111111" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::111111111111:role/mock" }
+  }
+  mock_resource "aws_iam_policy" {
+    defaults = { arn = "arn:aws:iam::111111111111:policy/mock" }
+  }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = { arn = "arn:aws:logs:eu-west-1:111111111111:log-group:mock" }
+  }
+  mock_resource "aws_kms_key" {
+    defaults = { arn = "arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-0000-0000-000000000009" }
+  }
+  mock_resource "aws_s3_bucket" {
+    defaults = { arn = "arn:aws:s3:::mock-bucket" }
+  }
+  mock_resource "aws_sqs_queue" {
+    defaults = { arn = "arn:aws:sqs:eu-west-1:111111111111:mock", url = "https://sqs.eu-west-1.amazonaws.com/111111111111/mock" }
+  }
+  mock_resource "aws_sns_topic" {
+    defaults = { arn = "arn:aws:sns:eu-west-1:111111111111:mock" }
+  }
+  mock_resource "aws_lambda_function" {
+    defaults = { arn = "arn:aws:lambda:eu-west-1:111111111111:function:mock" }
+  }
+  mock_resource "aws_secretsmanager_secret" {
+    defaults = { arn = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:mlops/github/credentials-AbCdEf" }
+  }
+  mock_resource "aws_cloudwatch_event_rule" {
+    defaults = { arn = "arn:aws:events:eu-west-1:111111111111:rule/mock" }
+  }
+}
+
+variables {
+  name_prefix = "mlops"
+}
+
+run "one_rotating_key_and_alias_per_purpose" {
+  command = apply
+
+  assert {
+    condition     = toset(keys(aws_kms_key.this)) == toset(["artifacts", "data", "secrets", "logs"])
+    error_message = "one key per purpose"
+  }
+
+  assert {
+    condition     = alltrue([for k in aws_kms_key.this : k.enable_key_rotation])
+    error_message = "every key rotates"
+  }
+
+  assert {
+    condition     = aws_kms_alias.this["secrets"].name == "alias/mlops/secrets"
+    error_message = "aliases are alias/<prefix>/<purpose>"
+  }
+}
+
+run "outside_dev_no_other_account_appears_in_any_key_policy" {
+  command = apply
+
+  assert {
+    condition     = alltrue([for p in values(output.key_policies) : !strcontains(p, "222222222222") && !strcontains(p, "333333333333")])
+    error_message = "without artifact readers no cross-account statement exists"
+  }
+}
+
+run "dev_grants_preprod_and_prod_roles_decrypt_on_the_artifacts_key_only_through_s3" {
+  command = apply
+
+  variables {
+    artifact_reader_principal_arns = [
+      "arn:aws:iam::222222222222:role/mlops-github-deploy",
+      "arn:aws:iam::333333333333:role/mlops-sagemaker-execution",
+    ]
+  }
+
+  assert {
+    condition = one([
+      for s in jsondecode(output.key_policies["artifacts"]).Statement : s
+      if s.Sid == "PreprodAndProdRolesDecryptModelArtifactsThroughS3"
+    ]).Condition.StringEquals["kms:ViaService"] == "s3.eu-west-1.amazonaws.com"
+    error_message = "cross-account decrypt is limited to S3"
+  }
+
+  assert {
+    condition = toset(one([
+      for s in jsondecode(output.key_policies["artifacts"]).Statement : s
+      if s.Sid == "PreprodAndProdRolesDecryptModelArtifactsThroughS3"
+    ]).Action) == toset(["kms:Decrypt", "kms:DescribeKey"])
+    error_message = "cross-account principals only decrypt"
+  }
+
+  assert {
+    condition     = !strcontains(output.key_policies["secrets"], "222222222222") && !strcontains(output.key_policies["data"], "333333333333")
+    error_message = "only the artifacts key is shared"
+  }
+}
+
+run "a_reader_that_is_not_a_role_arn_is_rejected" {
+  command = plan
+
+  variables {
+    artifact_reader_principal_arns = ["222222222222"]
+  }
+
+  expect_failures = [var.artifact_reader_principal_arns]
+}

@@ -1,0 +1,142 @@
+mock_provider "aws" {
+  override_data {
+    target = data.aws_partition.current
+    values = { partition = "aws", dns_suffix = "amazonaws.com" }
+  }
+  override_data {
+    target = data.aws_region.current
+    values = { name = "eu-west-1" }
+  }
+  override_data {
+    target = data.aws_caller_identity.current
+    values = { account_id = "111111111111" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::111111111111:role/mock" }
+  }
+  mock_resource "aws_iam_policy" {
+    defaults = { arn = "arn:aws:iam::111111111111:policy/mock" }
+  }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = { arn = "arn:aws:logs:eu-west-1:111111111111:log-group:mock" }
+  }
+  mock_resource "aws_kms_key" {
+    defaults = { arn = "arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-0000-0000-000000000009" }
+  }
+  mock_resource "aws_s3_bucket" {
+    defaults = { arn = "arn:aws:s3:::mock-bucket" }
+  }
+  mock_resource "aws_sqs_queue" {
+    defaults = { arn = "arn:aws:sqs:eu-west-1:111111111111:mock", url = "https://sqs.eu-west-1.amazonaws.com/111111111111/mock" }
+  }
+  mock_resource "aws_sns_topic" {
+    defaults = { arn = "arn:aws:sns:eu-west-1:111111111111:mock" }
+  }
+  mock_resource "aws_lambda_function" {
+    defaults = { arn = "arn:aws:lambda:eu-west-1:111111111111:function:mock" }
+  }
+  mock_resource "aws_secretsmanager_secret" {
+    defaults = { arn = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:mlops/github/credentials-AbCdEf" }
+  }
+  mock_resource "aws_cloudwatch_event_rule" {
+    defaults = { arn = "arn:aws:events:eu-west-1:111111111111:rule/mock" }
+  }
+}
+
+variables {
+  name_prefix                   = "mlops"
+  environment                   = "dev"
+  lambda_zip_path               = "tests/fixtures/lambda.zip"
+  github_credentials_secret_arn = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:mlops/github/credentials-AbCdEf"
+  secrets_kms_key_arn           = "arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-0000-0000-000000000001"
+  logs_kms_key_arn              = "arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-0000-0000-000000000002"
+  github                        = { org = "acme", api_url = "https://api.github.com", auth = "pat" }
+  vpc_id                        = "vpc-0123456789abcdef0"
+  subnet_ids                    = ["subnet-0123456789abcdef0"]
+}
+
+run "both_entry_points_come_from_the_one_artifact_pinned_by_its_content_hash" {
+  command = apply
+
+  assert {
+    condition     = aws_lambda_function.this["project_repos"].handler == "platform_cli.lambdas.project_repos.handler" && aws_lambda_function.this["trigger_workflow"].handler == "platform_cli.lambdas.trigger_workflow.handler"
+    error_message = "handlers are platform_cli's entry points"
+  }
+
+  assert {
+    condition     = alltrue([for f in aws_lambda_function.this : f.runtime == "python3.12" && f.filename == var.lambda_zip_path && f.source_code_hash == filebase64sha256(var.lambda_zip_path)])
+    error_message = "python3.12, the given zip, and its content hash (no timestamp)"
+  }
+}
+
+run "failures_are_kept_and_alarmed" {
+  command = apply
+
+  assert {
+    condition     = alltrue([for f in aws_lambda_function.this : one(f.dead_letter_config).target_arn == aws_sqs_queue.dlq.arn])
+    error_message = "both functions dead-letter into the queue"
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_metric_alarm.errors) == 2 && aws_cloudwatch_metric_alarm.dead_letters.metric_name == "ApproximateNumberOfMessagesVisible"
+    error_message = "errors and dead letters raise alarms"
+  }
+
+  assert {
+    condition     = alltrue([for g in aws_cloudwatch_log_group.this : g.retention_in_days == 365 && g.kms_key_id == var.logs_kms_key_arn])
+    error_message = "log groups keep a year and are encrypted"
+  }
+}
+
+run "only_an_approved_model_package_triggers_the_deploy_workflow" {
+  command = apply
+
+  assert {
+    condition     = jsondecode(output.approval_event_pattern).detail.ModelApprovalStatus == ["Approved"]
+    error_message = "the rule matches Approved only, never any state change"
+  }
+
+  assert {
+    condition     = jsondecode(output.approval_event_pattern)["detail-type"] == ["SageMaker Model Package State Change"]
+    error_message = "the rule listens to model package state changes"
+  }
+}
+
+run "each_role_reads_only_the_credential_secret_and_no_policy_allows_everything" {
+  command = apply
+
+  assert {
+    condition = alltrue([
+      for p in aws_iam_role_policy.common : anytrue([
+        for s in jsondecode(p.policy).Statement :
+        s.Sid == "ReadTheGitHubCredential" && s.Resource == var.github_credentials_secret_arn
+      ])
+    ])
+    error_message = "secret access names the one secret"
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for p in concat(values(aws_iam_role_policy.common), [aws_iam_role_policy.project_repos, aws_iam_role_policy.trigger_workflow]) : [
+        for s in jsondecode(p.policy).Statement :
+        !(contains(flatten([s.Action]), "*") && contains(flatten([s.Resource]), "*"))
+      ]
+    ]))
+    error_message = "no Action * on Resource *"
+  }
+
+  assert {
+    condition     = !strcontains(jsonencode(aws_lambda_function.this["project_repos"].environment), "ghp_")
+    error_message = "no credential in the environment"
+  }
+}
+
+run "a_path_that_is_not_a_zip_is_rejected" {
+  command = plan
+
+  variables {
+    lambda_zip_path = "build/lambda.tar.gz"
+  }
+
+  expect_failures = [var.lambda_zip_path]
+}

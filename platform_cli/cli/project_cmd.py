@@ -1,0 +1,260 @@
+"""``mlops project``: create, list, describe, sync and delete SageMaker projects and their repositories.
+
+On local AWS (``AWS_ENDPOINT_URL`` set: the embedded defaults) the CLI plays CloudFormation for the project's
+``Custom::ProjectRepos``: it sends the real handler the event CloudFormation would send, with a pre-signed S3
+response URL, and reads the answer back. On real AWS it goes through SageMaker CreateProject/DeleteProject
+(the Service Catalog product of the template kind), and CloudFormation calls the Lambda.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from platform_cli.cli.context import cli_context
+from platform_cli.cli.github_access import aws_session, credentials, github_client, is_local, write_pacing
+from platform_cli.cli.output import emit, info, stdout, table
+from platform_cli.config import PlatformConfig, TemplateKind
+from platform_cli.errors import PlatformError
+from platform_cli.github.deadline import Deadline
+from platform_cli.lambdas.cloudformation_local import LocalCloudFormation, new_project_id, template_properties
+from platform_cli.lambdas.project_repos import Dependencies, ProjectReposResource
+from platform_cli.lambdas.properties import request_from_properties
+from platform_cli.lambdas.settings import LambdaSettings, settings_from_config
+from platform_cli.provisioning.desired import desired_repos
+from platform_cli.provisioning.reconcile import Reconciler
+
+app = typer.Typer(help="SageMaker projects and their GitHub repositories.", no_args_is_help=True)
+
+
+class ProjectError(PlatformError):
+    """A project command failed."""
+
+
+def _settings(config: PlatformConfig, secret_id: str) -> LambdaSettings:
+    return settings_from_config(config, secret_id, write_pacing_seconds=write_pacing())
+
+
+def local_cloudformation(config: PlatformConfig, session: Any | None = None) -> LocalCloudFormation:
+    """The CloudFormation player against local AWS, wired to the real handler."""
+    session = session or aws_session(config)
+    creds, auth, secret_id = credentials(config, session)
+    settings = _settings(config, secret_id)
+
+    def github(deadline: Deadline) -> Any:
+        from platform_cli.github.client import ClientPolicy, build_client
+
+        policy = ClientPolicy(seconds_between_writes=settings.write_pacing_seconds)
+        return build_client(creds, settings.api_url, deadline, policy, auth=auth)
+
+    resource = ProjectReposResource(Dependencies(settings=settings, github=github))
+    dev = next(iter(config.business_units.values())).dev
+    return LocalCloudFormation(
+        s3=session.client("s3"),
+        bucket=f"{config.naming_prefix}-local-cloudformation-{dev}",
+        handler=resource,
+        region=config.aws.region,
+        account=dev,
+    )
+
+
+def _fail_on(document: dict[str, Any]) -> None:
+    if document.get("Status") != "SUCCESS":
+        raise ProjectError(str(document.get("Reason") or "the custom resource failed without a reason"))
+
+
+def _render_record(record: dict[str, Any]) -> None:
+    stdout.print(f"{record['ProjectName']} ({record['ProjectId']}) [{record['TemplateKind']}]", markup=False)
+    for key, value in sorted((record.get("Data") or {}).items()):
+        if key.endswith("RepoUrl"):
+            stdout.print(f"  {key.removesuffix('RepoUrl').lower():10} {value}", markup=False)
+
+
+@app.command("create")
+def create(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Project name (SageMaker rules: 1-32 of a-z A-Z 0-9 -).")],
+    template: Annotated[TemplateKind, typer.Option("--template", "-t", help="Project template.")],
+    project_id: Annotated[str | None, typer.Option("--id", help="Project id (local only; default: new).")] = None,
+    user: Annotated[str | None, typer.Option("--user", help="Your GitHub login (gets write access).")] = None,
+    delete_policy: Annotated[
+        str, typer.Option("--delete-policy", help="archive, delete or retain the repos on delete.")
+    ] = "archive",
+    business_unit: Annotated[str | None, typer.Option("--business-unit", help="Business unit (accounts).")] = None,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds the provisioning may take.")] = 300.0,
+) -> None:
+    """Create a project: its repositories appear, wired and protected, or the command fails with the reason."""
+    context = cli_context(ctx)
+    config = context.config()
+    if template not in config.templates.enabled:
+        raise ProjectError(f"template {template.value} is not enabled in platform.yaml (templates.enabled)")
+    unit = business_unit or next(iter(config.business_units))
+    if not is_local():
+        _create_on_aws(context, config, name, template, user, delete_policy)
+        return
+    cfn = local_cloudformation(config)
+    if cfn.load_project(name) is not None:
+        raise ProjectError(f"project {name} already exists; use `mlops project sync {name}` to repair it")
+    pid = project_id or new_project_id()
+    properties = template_properties(
+        config,
+        project_name=name,
+        project_id=pid,
+        kind=template,
+        business_unit=unit,
+        requesting_user=user,
+        delete_policy=delete_policy,
+    )
+    info(f"creating project {name} ({pid}) from {template.value}...")
+    document = cfn.send("Create", f"SC-{pid}", properties, timeout_seconds=timeout)
+    if document.get("Status") != "SUCCESS":
+        # CloudFormation rolls back: it sends Delete for what it created.
+        cfn.send("Delete", f"SC-{pid}", properties, physical_id=document["PhysicalResourceId"])
+        _fail_on(document)
+    record = {
+        "ProjectName": name,
+        "ProjectId": pid,
+        "TemplateKind": template.value,
+        "BusinessUnit": unit,
+        "PhysicalResourceId": document["PhysicalResourceId"],
+        "Properties": properties,
+        "Data": document.get("Data") or {},
+    }
+    cfn.save_project(record)
+    emit(context, record, _render_record)
+
+
+def _create_on_aws(
+    context: Any, config: PlatformConfig, name: str, kind: TemplateKind, user: str | None, policy: str
+) -> None:
+    session = aws_session(config)
+    catalog = session.client("servicecatalog")
+    product_name = f"{config.naming_prefix}-{kind.value}"
+    found = catalog.search_products(Filters={"FullTextSearch": [product_name]}).get("ProductViewSummaries", [])
+    product = next((p for p in found if p.get("Name") == product_name), None)
+    if product is None:
+        raise ProjectError(f"no Service Catalog product {product_name}; apply base-infrastructure first")
+    artifacts = catalog.list_provisioning_artifacts(ProductId=product["ProductId"])["ProvisioningArtifactDetails"]
+    active = [a for a in artifacts if a.get("Active", True)] or artifacts
+    sagemaker = session.client("sagemaker")
+    response = sagemaker.create_project(
+        ProjectName=name,
+        ProjectDescription=f"{kind.value} project created with mlops",
+        ServiceCatalogProvisioningDetails={
+            "ProductId": product["ProductId"],
+            "ProvisioningArtifactId": active[-1]["Id"],
+            "ProvisioningParameters": [
+                {"Key": "GitHubUsername", "Value": user or ""},
+                {"Key": "RepositoryDeletePolicy", "Value": policy},
+            ],
+        },
+    )
+    emit(context, {"ProjectName": name, "ProjectId": response["ProjectId"], "ProjectArn": response["ProjectArn"]})
+
+
+@app.command("list")
+def list_projects(ctx: typer.Context) -> None:
+    """List projects."""
+    context = cli_context(ctx)
+    config = context.config()
+    if is_local():
+        records = local_cloudformation(config).list_projects()
+        rows = [[r["ProjectName"], r["ProjectId"], r["TemplateKind"], r["PhysicalResourceId"]] for r in records]
+    else:
+        projects = aws_session(config).client("sagemaker").list_projects(MaxResults=100)["ProjectSummaryList"]
+        rows = [[p["ProjectName"], p["ProjectId"], p["ProjectStatus"], ""] for p in projects]
+    emit(
+        context,
+        [dict(zip(["name", "id", "template", "physical_id"], row, strict=True)) for row in rows],
+        lambda data: table("Projects", ["name", "id", "template", "repos"], rows),
+    )
+
+
+def _record(config: PlatformConfig, name: str) -> tuple[LocalCloudFormation, dict[str, Any]]:
+    if not is_local():
+        raise ProjectError("describe/sync/delete of an AWS project: use SageMaker Studio or set AWS_ENDPOINT_URL")
+    cfn = local_cloudformation(config)
+    record = cfn.load_project(name)
+    if record is None:
+        raise ProjectError(f"no project named {name}; see `mlops project list`")
+    return cfn, record
+
+
+def _reconciler(config: PlatformConfig, record: dict[str, Any], timeout: float) -> tuple[Reconciler, Any]:
+    _, _, secret_id = credentials(config)
+    settings = _settings(config, secret_id)
+    request = request_from_properties(record["Properties"], settings)
+    deadline = Deadline(timeout)
+    return Reconciler(github_client(config, deadline), deadline), request
+
+
+@app.command("describe")
+def describe(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Project name.")]) -> None:
+    """Show a project and the state of its repositories on GitHub."""
+    context = cli_context(ctx)
+    config = context.config()
+    _, record = _record(config, name)
+    reconciler, request = _reconciler(config, record, 60.0)
+    repos = reconciler.describe(desired_repos(request))
+    data = {**record, "Repositories": repos}
+
+    def render(d: dict[str, Any]) -> None:
+        _render_record(d)
+        table(
+            None,
+            ["part", "repo", "exists", "archived"],
+            [[r["part"], r["repo"], r["exists"], r["archived"]] for r in repos],
+        )
+
+    emit(context, data, render)
+
+
+@app.command("sync")
+def sync(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Project name.")],
+    rotate_secrets: Annotated[bool, typer.Option("--rotate-secrets", help="Re-write every secret.")] = False,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds the reconcile may take.")] = 300.0,
+) -> None:
+    """Re-reconcile a project's repositories (repairs drift); prints what changed."""
+    context = cli_context(ctx)
+    config = context.config()
+    _, record = _record(config, name)
+    reconciler, request = _reconciler(config, record, timeout)
+    repos = desired_repos(request)
+    rotate = {n for repo in repos for n in repo.secrets} if rotate_secrets else set()
+    result = reconciler.apply(repos, rotate_secrets=rotate)
+
+    def render(data: dict[str, Any]) -> None:
+        for line in data["changes"] or ["in sync: nothing to change"]:
+            stdout.print(line, markup=False)
+
+    emit(context, {"project": name, "changes": result.changes}, render)
+
+
+@app.command("delete")
+def delete(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Project name.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Delete a project; its repositories are archived, deleted or kept per its delete policy."""
+    context = cli_context(ctx)
+    config = context.config()
+    if not is_local():
+        if not yes:
+            typer.confirm(f"Delete SageMaker project {name}?", abort=True)
+        aws_session(config).client("sagemaker").delete_project(ProjectName=name)
+        emit(context, {"project": name, "deleted": True})
+        return
+    cfn, record = _record(config, name)
+    policy = record["Properties"].get("DeletePolicy", "archive")
+    if not yes:
+        typer.confirm(f"Delete project {name} ({policy} its repositories)?", abort=True)
+    document = cfn.send(
+        "Delete", f"SC-{record['ProjectId']}", record["Properties"], physical_id=record["PhysicalResourceId"]
+    )
+    _fail_on(document)
+    cfn.delete_project(name)
+    emit(context, {"project": name, "deleted": True, "policy": policy})

@@ -1,0 +1,78 @@
+"""Build PyGithub clients: PAT or GitHub App installation token, github.com or GHES ``api_url``, with the
+platform's retry policy, write pacing and per-request timeout. Clients are built by callers, never at import."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from github import Auth, Github
+
+from platform_cli.github.credentials import GitHubCredentials
+from platform_cli.github.deadline import Deadline
+from platform_cli.github.retry import retry_policy
+
+USER_AGENT = "mlops-platform"
+
+
+@dataclass(frozen=True)
+class ClientPolicy:
+    """How politely and patiently the client talks to GitHub.
+
+    GitHub asks integrators to pace content-creating requests (about one per second) to stay clear of the
+    secondary rate limits; ``seconds_between_writes`` does that. ``timeout`` bounds each HTTP request.
+    """
+
+    timeout: float = 10.0
+    seconds_between_requests: float = 0.0
+    seconds_between_writes: float = 1.0
+    # Enough attempts to outlast contention under the secondary limit; the deadline is the real bound.
+    retries: int = 20
+    backoff_factor: float = 0.5
+    secondary_rate_wait: float = 60.0
+    max_wait: float = 60.0
+
+
+FAST_POLICY = ClientPolicy(seconds_between_writes=0.0, backoff_factor=0.05, secondary_rate_wait=1.0)
+
+
+def build_auth(credentials: GitHubCredentials) -> Auth.Auth:
+    if credentials.kind == "pat":
+        assert credentials.token is not None
+        return Auth.Token(credentials.token.reveal())
+    assert credentials.private_key is not None and credentials.app_id is not None
+    assert credentials.installation_id is not None
+    app = Auth.AppAuth(credentials.app_id, credentials.private_key.reveal())
+    return app.get_installation_auth(credentials.installation_id)
+
+
+def build_client(
+    credentials: GitHubCredentials,
+    api_url: str = "https://api.github.com",
+    deadline: Deadline | None = None,
+    policy: ClientPolicy = ClientPolicy(),
+    auth: Auth.Auth | None = None,
+) -> Github:
+    """A ``Github`` client for ``api_url`` (``https://api.github.com`` or ``https://HOST/api/v3``).
+
+    Pass ``auth`` (from ``build_auth``) to reuse an App installation token across clients (the Lambda caches it
+    across invocations; PyGithub refreshes it before it expires).
+    """
+    timeout = policy.timeout
+    if deadline is not None:
+        timeout = max(min(timeout, deadline.remaining()), 1.0)
+    return Github(
+        auth=auth or build_auth(credentials),
+        base_url=api_url.rstrip("/"),
+        timeout=int(max(timeout, 1)),
+        user_agent=USER_AGENT,
+        per_page=100,
+        retry=retry_policy(
+            deadline,
+            total=policy.retries,
+            backoff_factor=policy.backoff_factor,
+            secondary_rate_wait=policy.secondary_rate_wait,
+            max_wait=policy.max_wait,
+        ),
+        seconds_between_requests=policy.seconds_between_requests or None,
+        seconds_between_writes=policy.seconds_between_writes or None,
+    )

@@ -1,0 +1,45 @@
+"""A deadline every wait respects: the Lambda's remaining time minus a margin, or a CLI budget."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from platform_cli.github.exceptions import DeadlineExceededError
+
+
+class Deadline:
+    """A point in (monotonic) time after which no wait may start."""
+
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._at = clock() + seconds
+
+    @classmethod
+    def from_lambda_context(cls, context: object, margin_seconds: float) -> Deadline:
+        """``context.get_remaining_time_in_millis()`` minus ``margin_seconds`` (kept for answering CloudFormation)."""
+        get_remaining = getattr(context, "get_remaining_time_in_millis", None)
+        remaining = get_remaining() / 1000.0 if callable(get_remaining) else 900.0
+        return cls(max(remaining - margin_seconds, 0.0))
+
+    def remaining(self) -> float:
+        return max(self._at - self._clock(), 0.0)
+
+    def expired(self) -> bool:
+        return self.remaining() <= 0.0
+
+    def allows(self, wait_seconds: float) -> bool:
+        """Whether a wait of ``wait_seconds`` ends before the deadline."""
+        return wait_seconds < self.remaining()
+
+    def check(self, doing: str) -> None:
+        if self.expired():
+            raise DeadlineExceededError(f"ran out of time while {doing}; retry later (the work done so far is kept)")
+
+    def sleep(self, seconds: float, doing: str) -> None:
+        """Sleep ``seconds`` if that ends before the deadline; otherwise raise at once (never a hang)."""
+        if not self.allows(seconds):
+            raise DeadlineExceededError(
+                f"ran out of time while {doing} (a {seconds:.0f}s wait would pass the deadline); retry later"
+            )
+        time.sleep(max(seconds, 0.0))

@@ -1,0 +1,69 @@
+"""Retry policy: PyGithub's ``GithubRetry`` (5xx, dropped connections, secondary rate limits honouring
+``Retry-After``) with a deadline guard, so no retry sleep runs past the caller's deadline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from github.GithubRetry import GithubRetry
+
+from platform_cli.github.deadline import Deadline
+from platform_cli.github.exceptions import DeadlineExceededError
+
+
+class DeadlineRetry(GithubRetry):
+    """``GithubRetry`` that refuses to sleep past ``deadline`` and caps any single wait at ``max_wait``."""
+
+    def __init__(self, deadline: Deadline | None = None, max_wait: float = 60.0, **kwargs: Any) -> None:
+        self.deadline = deadline
+        self.max_wait = max_wait
+        super().__init__(**kwargs)
+
+    def new(self, **kw: Any) -> DeadlineRetry:
+        kw.update(deadline=self.deadline, max_wait=self.max_wait)
+        return super().new(**kw)
+
+    def _planned_wait(self, response: Any) -> float:
+        wait = None
+        if self.respect_retry_after_header and response is not None:
+            wait = self.get_retry_after(response)
+        if not wait:
+            wait = self.get_backoff_time()
+        return float(wait)
+
+    def sleep(self, response: Any = None) -> None:
+        wait = self._planned_wait(response)
+        if wait > self.max_wait:
+            raise DeadlineExceededError(
+                f"GitHub asked to wait {wait:.0f}s (over the {self.max_wait:.0f}s cap); retry later"
+            )
+        if self.deadline is not None:
+            self.deadline.sleep(wait, "waiting to retry a GitHub request")
+            return
+        super().sleep(response)
+
+
+def retry_policy(
+    deadline: Deadline | None = None,
+    *,
+    total: int = 8,
+    backoff_factor: float = 0.5,
+    secondary_rate_wait: float = 60.0,
+    max_wait: float = 60.0,
+) -> DeadlineRetry:
+    """The platform's retry policy (see module doc)."""
+    return DeadlineRetry(
+        deadline=deadline,
+        max_wait=max_wait,
+        total=total,
+        connect=total,
+        read=total,
+        backoff_factor=backoff_factor,
+        backoff_max=20.0,
+        secondary_rate_wait=secondary_rate_wait,
+        raise_on_status=False,
+        respect_retry_after_header=True,
+        # Every write the platform makes is idempotent (PUT/PATCH set a value; a retried POST that already
+        # succeeded answers 422 "already exists", which the reconciler treats as done).
+        allowed_methods=frozenset({"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"}),
+    )

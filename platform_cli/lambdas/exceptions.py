@@ -1,0 +1,17 @@
+"""Errors of the Lambda entry points (one line, actionable, never a secret)."""
+
+from __future__ import annotations
+
+from platform_cli.errors import PlatformError
+
+
+class LambdaError(PlatformError):
+    """A Lambda could not do its work."""
+
+
+class LambdaConfigError(LambdaError):
+    """The Lambda's environment variables are missing or invalid."""
+
+
+class EventError(LambdaError):
+    """The event is malformed (missing keys, unknown request type)."""

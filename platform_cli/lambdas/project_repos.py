@@ -1,0 +1,260 @@
+"""``Custom::ProjectRepos``: the CloudFormation custom resource that turns a SageMaker project into configured
+GitHub repositories.
+
+State machine (``ProjectReposResource``):
+
+* Create → reconcile the project's repos; PhysicalResourceId ``<org>/<project>-<id>`` (stable); Data has each
+  part's URLs (``BuildRepoUrl``, ``BuildCloneUrl``, ``BuildRepoName``, ...).
+* Update → reconcile to the new properties. A new name or id is a new PhysicalResourceId (a new resource):
+  CloudFormation then sends Delete for the old one.
+* Delete → apply the delete policy (archive | delete | retain). A Delete whose Create failed (PhysicalResourceId
+  ``failed:...``) or whose properties never validated succeeds, cleaning up best-effort.
+
+Every path answers: the event is parsed inside the try, a timer answers FAILED at the remaining time minus
+``answer_margin`` if the work has not, and every GitHub wait stops at the remaining time minus
+``deadline_margin``. Reasons are one redacted line.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from platform_cli.errors import PlatformError
+from platform_cli.github.deadline import Deadline
+from platform_cli.lambdas.cfn import Answer, Response, Sender, put_response
+from platform_cli.lambdas.exceptions import EventError
+from platform_cli.lambdas.jsonlog import configure, set_request_id
+from platform_cli.lambdas.settings import LambdaSettings
+
+if TYPE_CHECKING:
+    from github import Github
+
+    from platform_cli.provisioning.reconcile import Reconciler, ReconcileResult
+    from platform_cli.provisioning.request import ProjectRequest
+
+# PyGithub and pydantic are imported on first use, not at module import: a cold start stays fast, and should the
+# artifact be broken (an import failing), the handler still answers CloudFormation FAILED instead of hanging it.
+
+log = logging.getLogger("platform_cli.lambdas.project_repos")
+FAILED_PREFIX = "failed:"
+ClientFactory = Callable[[Deadline], "Github"]
+
+
+@dataclass
+class Dependencies:
+    settings: LambdaSettings
+    github: ClientFactory
+    resolve_secret: Callable[[str], str] | None = None
+    send: Sender = put_response
+    reconciler: Callable[[Github, Deadline, LambdaSettings], Reconciler] | None = None
+    credentials: Any = None  # the CredentialCache (read once, reused across warm invocations)
+
+
+def _reconciler(github: Github, deadline: Deadline, settings: LambdaSettings) -> Reconciler:
+    from platform_cli.provisioning.reconcile import Reconciler
+
+    return Reconciler(github, deadline, generation_timeout=settings.generation_timeout_seconds)
+
+
+def _data(result: ReconcileResult) -> dict[str, str]:
+    data: dict[str, str] = {}
+    for repo in result.repos:
+        key = repo.part.capitalize()
+        data[f"{key}RepoName"] = repo.full_name
+        data[f"{key}RepoUrl"] = repo.html_url
+        data[f"{key}CloneUrl"] = repo.clone_url
+    data["RepoNames"] = ",".join(repo.full_name for repo in result.repos)
+    return data
+
+
+def _remaining_seconds(context: Any) -> float:
+    get_remaining = getattr(context, "get_remaining_time_in_millis", None)
+    return get_remaining() / 1000.0 if callable(get_remaining) else 900.0
+
+
+class ProjectReposResource:
+    """Handles one custom-resource event; always answers exactly once."""
+
+    def __init__(self, dependencies: Dependencies) -> None:
+        self.deps = dependencies
+
+    def __call__(self, event: Any, context: Any) -> dict[str, Any]:
+        event = event if isinstance(event, dict) else {}
+        answer = Answer(event, self.deps.send)
+        settings = self.deps.settings
+        remaining = _remaining_seconds(context)
+        fallback_id = self._fallback_id(event)
+        timer = threading.Timer(
+            max(remaining - settings.answer_margin_seconds, 0.1),
+            lambda: answer(
+                Response("FAILED", "provisioning timed out before finishing; retry (work done is kept)", fallback_id)
+            ),
+        )
+        timer.daemon = True
+        timer.start()
+        try:
+            set_request_id(str(event.get("RequestId") or getattr(context, "aws_request_id", "") or ""))
+            deadline = Deadline(max(remaining - settings.deadline_margin_seconds, 1.0))
+            response = self._handle(event, deadline)
+        except PlatformError as error:
+            log.warning("custom resource failed", extra={"reason": str(error)})
+            response = Response("FAILED", str(error), self._failed_id(event, fallback_id))
+        except Exception as error:
+            log.exception("unexpected error in custom resource")
+            request_id = getattr(context, "aws_request_id", "") or event.get("RequestId", "")
+            response = Response(
+                "FAILED",
+                f"internal error ({type(error).__name__}); see the Lambda's logs for request {request_id}",
+                self._failed_id(event, fallback_id),
+            )
+        finally:
+            timer.cancel()
+        answer(response)
+        sent = answer.sent or response
+        return sent.body(event)
+
+    # -- the state machine --------------------------------------------------------------------------------------
+
+    def _handle(self, event: dict[str, Any], deadline: Deadline) -> Response:
+        request_type = event.get("RequestType")
+        if request_type not in ("Create", "Update", "Delete"):
+            raise EventError(f"unknown RequestType {str(request_type)[:20]!r}; expected Create, Update or Delete")
+        for key in ("ResponseURL", "StackId", "RequestId", "LogicalResourceId"):
+            if not event.get(key):
+                raise EventError(f"custom resource event has no {key}")
+        properties = event.get("ResourceProperties") or {}
+        log.info("custom resource event", extra={"request_type": request_type})
+        if request_type == "Delete":
+            return self._delete(event, properties, deadline)
+        from platform_cli.lambdas.properties import secret_fingerprints
+        from platform_cli.provisioning.desired import desired_repos
+
+        request = self._request(properties)
+        rotate: set[str] = set()
+        if request_type == "Update":
+            old, new = secret_fingerprints(event.get("OldResourceProperties") or {}), secret_fingerprints(properties)
+            rotate = {name for name, value in new.items() if old.get(name) != value}
+        result = self._reconciler(deadline).apply(desired_repos(request), rotate_secrets=rotate)
+        log.info("reconciled", extra={"physical_resource_id": request.physical_id, "changes": len(result.changes)})
+        return Response("SUCCESS", "", request.physical_id, _data(result))
+
+    def _delete(self, event: dict[str, Any], properties: Mapping[str, Any], deadline: Deadline) -> Response:
+        from platform_cli.provisioning.desired import desired_repos
+
+        physical_id = str(event.get("PhysicalResourceId") or "")
+        failed_create = physical_id.startswith(FAILED_PREFIX) or not physical_id
+        try:
+            request = self._request(properties)
+        except PlatformError as error:
+            # Properties that never validated: Create failed before anything was made. Nothing to delete.
+            log.info("delete: properties invalid, nothing was created", extra={"reason": str(error)})
+            return Response("SUCCESS", "", physical_id or self._fallback_id(event))
+        if not failed_create and physical_id != request.physical_id:
+            log.info("delete: physical id does not match the properties; nothing to delete")
+            return Response("SUCCESS", "", physical_id)
+        try:
+            result = self._reconciler(deadline).remove(desired_repos(request))
+        except PlatformError as error:
+            if not failed_create:
+                raise
+            log.warning("delete after failed create: cleanup incomplete", extra={"reason": str(error)})
+            return Response("SUCCESS", "", physical_id)
+        log.info("deleted", extra={"changes": result.changes, "policy": request.delete_policy})
+        return Response("SUCCESS", "", physical_id)
+
+    # -- helpers ------------------------------------------------------------------------------------------------
+
+    def _request(self, properties: Mapping[str, Any]) -> ProjectRequest:
+        from platform_cli.lambdas.properties import request_from_properties
+
+        return request_from_properties(properties, self.deps.settings, self.deps.resolve_secret)
+
+    def _reconciler(self, deadline: Deadline) -> Reconciler:
+        factory = self.deps.reconciler or _reconciler
+        return factory(self.deps.github(deadline), deadline, self.deps.settings)
+
+    @staticmethod
+    def _fallback_id(event: dict[str, Any]) -> str:
+        existing = event.get("PhysicalResourceId")
+        if existing:
+            return str(existing)
+        logical = str(event.get("LogicalResourceId") or "ProjectRepos")
+        return f"{FAILED_PREFIX}{logical}-{str(event.get('RequestId') or 'unknown')[:8]}"
+
+    def _failed_id(self, event: dict[str, Any], fallback: str) -> str:
+        """Create that failed: a marker id, so the rollback Delete knows nothing may exist."""
+        if event.get("RequestType") != "Create":
+            return fallback
+        try:
+            request = self._request(event.get("ResourceProperties") or {})
+        except Exception:
+            return fallback
+        return f"{FAILED_PREFIX}{request.physical_id}"
+
+
+# -- the Lambda entry point -------------------------------------------------------------------------------------
+
+_dependencies: Dependencies | None = None
+
+
+def default_dependencies() -> Dependencies:
+    """Built on first use and cached across invocations (Secrets Manager client, credentials, App token)."""
+    global _dependencies
+    if _dependencies is None:
+        import boto3
+
+        from platform_cli.github.client import ClientPolicy, build_client
+        from platform_cli.lambdas.credentials import CredentialCache
+
+        settings = LambdaSettings.from_env()
+        secrets = CredentialCache(
+            lambda: boto3.client("secretsmanager"), settings.credentials_secret_id, settings.credentials_ttl_seconds
+        )
+        policy = ClientPolicy(seconds_between_writes=settings.write_pacing_seconds)
+
+        def github(deadline: Deadline) -> Github:
+            credentials, auth = secrets.get()
+            return build_client(credentials, settings.api_url, deadline, policy, auth=auth)
+
+        def resolve_secret(secret_id: str) -> str:
+            from platform_cli.lambdas.jsonlog import REDACTOR
+            from platform_cli.provisioning.exceptions import InvalidRequestError
+
+            try:
+                value = boto3.client("secretsmanager").get_secret_value(SecretId=secret_id)["SecretString"]
+            except Exception:
+                raise InvalidRequestError(
+                    f"cannot read extra secret {secret_id}; check it exists and the Lambda may read it"
+                ) from None
+            REDACTOR.register(value)
+            return str(value)
+
+        _dependencies = Dependencies(
+            settings=settings, github=github, resolve_secret=resolve_secret, credentials=secrets
+        )
+    return _dependencies
+
+
+def reset_dependencies() -> None:
+    """Forget the warm cache (tests; a new configuration)."""
+    global _dependencies
+    _dependencies = None
+
+
+def handler(event: Any, context: Any) -> dict[str, Any]:
+    """AWS Lambda entry point."""
+    configure("project_repos")
+    try:
+        dependencies = default_dependencies()
+    except PlatformError as error:
+        # Misconfigured Lambda: still answer CloudFormation (with the settings problem as the reason).
+        event = event if isinstance(event, dict) else {}
+        answer = Answer(event)
+        response = Response("FAILED", str(error), ProjectReposResource._fallback_id(event))
+        answer(response)
+        return response.body(event)
+    return ProjectReposResource(dependencies)(event, context)

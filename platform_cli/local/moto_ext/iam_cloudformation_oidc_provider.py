@@ -1,0 +1,115 @@
+"""``AWS::IAM::OIDCProvider`` in CloudFormation: moto 5.2.5 skips the resource type (and with it every ``Ref`` to
+it, which empties the roles' ``Federated`` principal and drops the stack's Outputs).
+
+This registers a CloudFormation model for the type that creates, updates and deletes the provider through moto's
+IAM backend, as CreateOpenIDConnectProvider would; ``Ref`` returns its ARN, as in AWS.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from moto.core.common_models import CloudFormationModel
+from moto.iam.models import iam_backends
+from moto.utilities.utils import get_partition
+
+_registered: list[type[CloudFormationModel]] = []
+
+
+def _backend(account_id: str, region_name: str) -> Any:
+    return iam_backends[account_id][get_partition(region_name)]
+
+
+def _create(properties: dict[str, Any], account_id: str, region_name: str) -> Any:
+    return _backend(account_id, region_name).create_open_id_connect_provider(
+        url=properties["Url"],
+        thumbprint_list=list(properties.get("ThumbprintList", [])),
+        client_id_list=list(properties.get("ClientIdList", [])),
+        tags=list(properties.get("Tags", [])),
+    )
+
+
+def model() -> type[CloudFormationModel]:
+    """The CloudFormation model (defined lazily so that importing this module registers nothing)."""
+    if _registered:
+        return _registered[0]
+
+    class OidcProviderResource(CloudFormationModel):
+        def __init__(self, provider: Any) -> None:
+            self.provider = provider
+            self.arn = provider.arn
+
+        @property
+        def physical_resource_id(self) -> str:
+            return str(self.arn)
+
+        @staticmethod
+        def cloudformation_name_type() -> str:
+            return ""
+
+        @staticmethod
+        def cloudformation_type() -> str:
+            return "AWS::IAM::OIDCProvider"
+
+        @classmethod
+        def has_cfn_attr(cls, attr: str) -> bool:
+            return attr == "Arn"
+
+        def get_cfn_attribute(self, attribute_name: str) -> str:
+            from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
+
+            if attribute_name == "Arn":
+                return str(self.arn)
+            raise UnformattedGetAttTemplateException()
+
+        def is_created(self) -> bool:
+            return True
+
+        @classmethod
+        def create_from_cloudformation_json(
+            cls,
+            resource_name: str,
+            cloudformation_json: dict[str, Any],
+            account_id: str,
+            region_name: str,
+            **kwargs: Any,
+        ) -> OidcProviderResource:
+            return cls(_create(cloudformation_json["Properties"], account_id, region_name))
+
+        @classmethod
+        def update_from_cloudformation_json(
+            cls,
+            original_resource: Any,
+            new_resource_name: str,
+            cloudformation_json: dict[str, Any],
+            account_id: str,
+            region_name: str,
+        ) -> OidcProviderResource:
+            properties = cloudformation_json["Properties"]
+            backend = _backend(account_id, region_name)
+            backend.update_open_id_connect_provider_thumbprint(
+                original_resource.arn, list(properties.get("ThumbprintList", []))
+            )
+            return cls(backend.get_open_id_connect_provider(original_resource.arn))
+
+        @classmethod
+        def delete_from_cloudformation_json(
+            cls,
+            resource_name: str,
+            cloudformation_json: dict[str, Any],
+            account_id: str,
+            region_name: str,
+        ) -> None:
+            _backend(account_id, region_name).delete_open_id_connect_provider(resource_name)
+
+    _registered.append(OidcProviderResource)
+    return OidcProviderResource
+
+
+def register() -> None:
+    model()
+    # moto caches its map of CloudFormation types on first use; a new model must be seen by later lookups.
+    from moto.cloudformation import parsing
+
+    for cached in (parsing.get_model_list, parsing.get_model_map, parsing.get_name_type_map):
+        cached.cache_clear()

@@ -1,0 +1,104 @@
+"""``AWS::S3::Bucket`` properties moto 5.2.5's CloudFormation ignores: versioning, public access block, ownership,
+access logging and lifecycle.
+
+moto's bucket model applies only ``BucketEncryption`` and ``Tags``; every other property is dropped silently, so a
+stack reports a versioned, private bucket that is neither. After moto's own create/update, this applies the
+remaining properties through moto's S3 backend, exactly as the S3 API calls would.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from moto.s3.models import FakeBucket, s3_backends
+from moto.utilities.utils import get_partition
+
+_MARK = "_mlops_bucket_settings_registered"
+
+
+def _text(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def lifecycle_rules(configuration: dict[str, Any]) -> list[dict[str, Any]]:
+    """CloudFormation ``LifecycleConfiguration`` rules in the shape moto's S3 API layer hands its backend."""
+    rules: list[dict[str, Any]] = []
+    for rule in configuration.get("Rules", []):
+        api: dict[str, Any] = {"ID": rule.get("Id", ""), "Status": rule["Status"]}
+        api["Filter"] = {"Prefix": rule.get("Prefix", "")}
+        if "ExpirationInDays" in rule:
+            api["Expiration"] = {"Days": _text(rule["ExpirationInDays"])}
+        if "NoncurrentVersionExpiration" in rule:
+            expiration = rule["NoncurrentVersionExpiration"]
+            api["NoncurrentVersionExpiration"] = {"NoncurrentDays": _text(expiration["NoncurrentDays"])}
+            if "NewerNoncurrentVersions" in expiration:
+                api["NoncurrentVersionExpiration"]["NewerNoncurrentVersions"] = _text(
+                    expiration["NewerNoncurrentVersions"]
+                )
+        if "AbortIncompleteMultipartUpload" in rule:
+            days = rule["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"]
+            api["AbortIncompleteMultipartUpload"] = {"DaysAfterInitiation": _text(days)}
+        rules.append(api)
+    return rules
+
+
+def apply_settings(bucket_name: str, properties: dict[str, Any], account_id: str, region_name: str) -> None:
+    """Apply the bucket properties moto's CloudFormation skips."""
+    backend = s3_backends[account_id][get_partition(region_name)]
+    if "VersioningConfiguration" in properties:
+        backend.put_bucket_versioning(bucket_name, properties["VersioningConfiguration"]["Status"])
+    if "PublicAccessBlockConfiguration" in properties:
+        block = {key: _text(value) for key, value in properties["PublicAccessBlockConfiguration"].items()}
+        backend.put_public_access_block(bucket_name, block)
+    if "OwnershipControls" in properties:
+        ownership = properties["OwnershipControls"]["Rules"][0]["ObjectOwnership"]
+        backend.put_bucket_ownership_controls(bucket_name, ownership)
+    if "LoggingConfiguration" in properties:
+        # Set directly: moto validates the target's permissions against its bucket policy, and moto's
+        # CloudFormation does not apply AWS::S3::BucketPolicy (its policy engine treats a Deny with an unmet
+        # condition as a Deny, so applying the TLS-only policy would refuse every request). The template's tests
+        # check that the log bucket's policy grants logging.s3.amazonaws.com.
+        logging = properties["LoggingConfiguration"]
+        backend.get_bucket(bucket_name).logging = {
+            "TargetBucket": logging["DestinationBucketName"],
+            "TargetPrefix": logging.get("LogFilePrefix", ""),
+        }
+    if "LifecycleConfiguration" in properties:
+        backend.put_bucket_lifecycle(bucket_name, lifecycle_rules(properties["LifecycleConfiguration"]))
+
+
+def register() -> None:
+    if getattr(FakeBucket, _MARK, False):
+        return
+    original_create = FakeBucket.create_from_cloudformation_json
+    original_update = FakeBucket.update_from_cloudformation_json
+
+    def create_from_cloudformation_json(
+        cls: type[FakeBucket],
+        /,
+        resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> FakeBucket:
+        bucket = original_create(resource_name, cloudformation_json, account_id, region_name, **kwargs)
+        apply_settings(bucket.name, cloudformation_json.get("Properties", {}), account_id, region_name)
+        return bucket
+
+    def update_from_cloudformation_json(
+        cls: type[FakeBucket],
+        /,
+        original_resource: Any,
+        new_resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+    ) -> FakeBucket:
+        bucket = original_update(original_resource, new_resource_name, cloudformation_json, account_id, region_name)
+        apply_settings(bucket.name, cloudformation_json.get("Properties", {}), account_id, region_name)
+        return bucket
+
+    FakeBucket.create_from_cloudformation_json = classmethod(create_from_cloudformation_json)  # type: ignore[assignment,method-assign]
+    FakeBucket.update_from_cloudformation_json = classmethod(update_from_cloudformation_json)  # type: ignore[assignment,method-assign]
+    setattr(FakeBucket, _MARK, True)

@@ -1,0 +1,1 @@
+"""SageMaker project templates (CloudFormation), rendered from one jinja2 source."""

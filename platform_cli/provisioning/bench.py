@@ -1,0 +1,268 @@
+"""Provisioning benchmarks against the local forge (``python -m platform_cli.provisioning.bench``).
+
+Figures printed:
+
+* cold import of each Lambda handler module (fresh interpreter, median and max of several runs; target 300 ms);
+* per template kind, through the real custom-resource handler: API calls and writes of a Create, of a second
+  Create (idempotent: zero writes), and the wall time from the Create event to the CloudFormation answer, with
+  100 ms of latency on every call and GitHub's write pacing (1 s between writes);
+* N projects created at once (default 20) by one identity under GitHub's secondary rate limit (80
+  content-creating requests a minute, answered 403 with Retry-After): all must succeed, with no duplicate repos.
+
+The forge runs in this process (a thread) on 127.0.0.1 with its state in a temporary directory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from platform_cli.config import TemplateKind
+from platform_cli.github import metering
+from platform_cli.github.client import ClientPolicy, build_client
+from platform_cli.github.credentials import GitHubCredentials
+from platform_cli.github.deadline import Deadline
+from platform_cli.provisioning.contract import load_contract
+
+HANDLERS = ("platform_cli.lambdas.project_repos", "platform_cli.lambdas.trigger_workflow")
+ACCOUNTS = {"dev": "111111111111", "preprod": "222222222222", "prod": "333333333333"}
+DEPLOY_WORKFLOW = (
+    "name: Deploy\non:\n  workflow_dispatch:\n    inputs:\n      model_package_arn:\n        required: true\n"
+    "jobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo deploy\n"
+)
+
+
+def cold_import_ms(module: str, runs: int = 5) -> tuple[float, float]:
+    """(median, max) milliseconds to import ``module`` in a fresh interpreter."""
+    code = f"import time; t = time.perf_counter(); import {module}; print((time.perf_counter() - t) * 1000)"
+    samples = []
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+        samples.append(float(out.stdout.strip()))
+    return statistics.median(samples), max(samples)
+
+
+@dataclass
+class BenchOrg:
+    login: str
+    token: str
+    member: str
+    reviewers: str
+    maintainers: str
+
+
+def make_org(admin: Any, login: str) -> BenchOrg:
+    owner, member = f"{login}-owner", f"{login}-member"
+    token = admin.create_user(owner, scopes=["repo", "admin:org", "workflow", "delete_repo"])
+    admin.create_user(member)
+    admin.create_org(login, owners=[owner], members=[member])
+    reviewers = admin.create_team(login, "reviewers", members=[member])["slug"]
+    maintainers = admin.create_team(login, "maintainers", members=[owner])["slug"]
+    for name, rules in load_contract().template_repos.items():
+        full_name = admin.create_repo(login, name, is_template=True)
+        files = {"README.md": f"# {name}\n"}
+        if rules.dispatch:
+            files[f".github/workflows/{rules.dispatch.workflow}"] = DEPLOY_WORKFLOW
+        admin.commit_files(full_name, files, message="Template content")
+    return BenchOrg(login, token, member, reviewers, maintainers)
+
+
+class Runner:
+    """The real custom-resource handler, wired to the forge, answering into a list."""
+
+    def __init__(self, api_url: str, org: BenchOrg, policy: ClientPolicy) -> None:
+        from platform_cli.lambdas.project_repos import Dependencies, ProjectReposResource
+        from platform_cli.lambdas.settings import LambdaSettings
+
+        self.answers: list[dict[str, Any]] = []
+        self._lock = threading.Lock()
+        settings = LambdaSettings(
+            github_org=org.login,
+            credentials_secret_id="bench-not-used",  # noqa: S106 - a name, not a secret
+            api_url=api_url,
+            reviewers_team=org.reviewers,
+            maintainers_team=org.maintainers,
+            write_pacing_seconds=policy.seconds_between_writes,
+            generation_timeout_seconds=120,
+        )
+        credentials = GitHubCredentials.pat(org.token)
+
+        def github(deadline: Deadline) -> Any:
+            return build_client(credentials, api_url, deadline, policy)
+
+        self.org = org
+        self.resource = ProjectReposResource(Dependencies(settings=settings, github=github, send=self._send))
+
+    def _send(self, url: str, body: bytes) -> None:
+        with self._lock:
+            self.answers.append(json.loads(body))
+
+    def create(self, kind: TemplateKind, name: str, project_id: str) -> tuple[dict[str, Any], float]:
+        class Context:
+            aws_request_id = project_id
+
+            @staticmethod
+            def get_remaining_time_in_millis() -> int:
+                return 900_000
+
+        props = {
+            "ProjectName": name,
+            "ProjectId": project_id,
+            "TemplateKind": kind.value,
+            "ArtifactBucket": f"mlops-{project_id}-111111111111",
+            "ModelPackageGroupName": f"{name}-{project_id}",
+            "PipelineExecutionRoleArn": f"arn:aws:iam::111111111111:role/mlops-{project_id}-pipeline",
+            "RequestingUser": self.org.member,
+            "Accounts": ACCOUNTS,
+        }
+        event = {
+            "RequestType": "Create",
+            "ResponseURL": "https://bench.invalid/",
+            "StackId": f"arn:aws:cloudformation:eu-west-1:111111111111:stack/SC-{project_id}/x",
+            "RequestId": f"req-{project_id}",
+            "LogicalResourceId": "ProjectRepos",
+            "ResourceProperties": props,
+        }
+        started = time.monotonic()
+        body = self.resource(event, Context())
+        return body, time.monotonic() - started
+
+
+def bench_kinds(forge: Any, latency_ms: float, pacing: float) -> list[dict[str, Any]]:
+    from platform_cli.local.forge import Faults
+
+    forge.set_faults(Faults(latency_ms=latency_ms))
+    policy = ClientPolicy(seconds_between_writes=pacing)
+
+    def one(index_kind: tuple[int, TemplateKind]) -> dict[str, Any]:
+        index, kind = index_kind
+        org = make_org(forge.admin, f"bench-kind{index}")
+        runner = Runner(forge.api_url, org, policy)
+        meter = metering.Meter()
+        with meter.active():
+            answer, seconds = runner.create(kind, "churn", f"p-{index:012d}")
+        first = (meter.calls, len(meter.writes))
+        meter.reset()
+        with meter.active():
+            again, seconds_again = runner.create(kind, "churn", f"p-{index:012d}")
+        return {
+            "kind": kind.value,
+            "status": answer["Status"],
+            "calls": first[0],
+            "writes": first[1],
+            "create_to_response_s": round(seconds, 2),
+            "second_calls": meter.calls,
+            "second_writes": len(meter.writes),
+            "second_status": again["Status"],
+            "second_s": round(seconds_again, 2),
+        }
+
+    with ThreadPoolExecutor(max_workers=len(TemplateKind)) as pool:
+        return list(pool.map(one, enumerate(TemplateKind)))
+
+
+def bench_concurrent(forge: Any, projects: int, kind: TemplateKind, per_minute: int, pacing: float) -> dict[str, Any]:
+    from platform_cli.local.forge import Faults
+
+    forge.set_faults(Faults(secondary_per_minute=per_minute, secondary_retry_after_s=60))
+    org = make_org(forge.admin, "bench-concurrent")
+    forge.admin.reset_limits()
+    policy = ClientPolicy(seconds_between_writes=pacing, secondary_rate_wait=60, max_wait=65)
+    runner = Runner(forge.api_url, org, policy)
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=projects) as pool:
+        results = list(pool.map(lambda i: runner.create(kind, f"proj{i}", f"p-{i:012d}")[0], range(projects)))
+    wall = time.monotonic() - started
+    gh = build_client(GitHubCredentials.pat(org.token), forge.api_url, policy=ClientPolicy(seconds_between_writes=0))
+    names = [repo.name for repo in gh.get_organization(org.login).get_repos() if "-p-" in repo.name]
+    parts = len(load_contract().parts(kind))
+    return {
+        "projects": projects,
+        "kind": kind.value,
+        "succeeded": sum(1 for r in results if r["Status"] == "SUCCESS"),
+        "reasons": sorted({r["Reason"] for r in results if r["Status"] != "SUCCESS"}),
+        "repos": len(names),
+        "expected_repos": projects * parts,
+        "duplicates": len(names) - len(set(names)),
+        "wall_s": round(wall, 1),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Provisioning benchmarks against the local forge.")
+    parser.add_argument("--latency-ms", type=float, default=100.0)
+    parser.add_argument("--write-pacing", type=float, default=1.0, help="Seconds between writes (GitHub: 1).")
+    parser.add_argument("--concurrent", type=int, default=20)
+    parser.add_argument("--concurrent-kind", default=TemplateKind.SINGLE_ACCOUNT_TRAINING.value)
+    parser.add_argument("--secondary-per-minute", type=int, default=80)
+    parser.add_argument("--skip-concurrent", action="store_true")
+    parser.add_argument("--json", action="store_true", help="Print one JSON document.")
+    args = parser.parse_args(argv)
+
+    import logging
+
+    from platform_cli.local.forge import ForgeServer
+
+    logging.getLogger("github").setLevel(logging.WARNING)  # retries are expected under the secondary limit
+    report: dict[str, Any] = {"cold_import_ms": {}}
+    for module in HANDLERS:
+        median, worst = cold_import_ms(module)
+        report["cold_import_ms"][module] = {"median": round(median, 1), "max": round(worst, 1), "target": 300}
+        if not args.json:
+            print(f"cold import {module}: median {median:.0f} ms, max {worst:.0f} ms (target 300 ms)", flush=True)
+
+    metering.install()
+    try:
+        with tempfile.TemporaryDirectory(prefix="mlops-bench-") as tmp, ForgeServer(Path(tmp) / "forge") as forge:
+            if not args.json:
+                print(f"per kind: {args.latency_ms:.0f} ms latency per call, {args.write_pacing:g} s between writes")
+            report["kinds"] = bench_kinds(forge, args.latency_ms, args.write_pacing)
+            if not args.json:
+                header = f"  {'kind':26} {'status':8} {'calls':>5} {'writes':>6} {'create→answer':>14}"
+                print(f"{header} {'2nd calls/writes':>17}")
+                for row in report["kinds"]:
+                    print(
+                        f"  {row['kind']:26} {row['status']:8} {row['calls']:>5} {row['writes']:>6} "
+                        f"{row['create_to_response_s']:>13.1f}s {row['second_calls']:>9}/{row['second_writes']}",
+                        flush=True,
+                    )
+            if not args.skip_concurrent:
+                kind = TemplateKind(args.concurrent_kind)
+                if not args.json:
+                    print(
+                        f"{args.concurrent} {kind.value} projects at once, one identity, secondary limit "
+                        f"{args.secondary_per_minute} writes/min (Retry-After 60 s)...",
+                        flush=True,
+                    )
+                row = bench_concurrent(forge, args.concurrent, kind, args.secondary_per_minute, args.write_pacing)
+                report["concurrent"] = row
+                if not args.json:
+                    print(
+                        f"  succeeded {row['succeeded']}/{row['projects']}, repos {row['repos']}/"
+                        f"{row['expected_repos']}, duplicates {row['duplicates']}, wall {row['wall_s']} s"
+                    )
+                    for reason in row["reasons"]:
+                        print(f"  failure: {reason}")
+    finally:
+        metering.uninstall()
+    if args.json:
+        print(json.dumps(report, indent=2))
+    ok = all(r["status"] == "SUCCESS" and r["second_writes"] == 0 for r in report["kinds"])
+    if "concurrent" in report:
+        c = report["concurrent"]
+        ok = ok and c["succeeded"] == c["projects"] and c["duplicates"] == 0 and c["repos"] == c["expected_repos"]
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

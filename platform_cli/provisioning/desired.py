@@ -1,0 +1,181 @@
+"""The desired state of each repository of a project, computed from a validated request and the contract.
+
+Pure data: no GitHub calls here. ``reconcile`` brings GitHub to this state.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from platform_cli.provisioning.contract import Contract, load_contract
+from platform_cli.provisioning.exceptions import InvalidRequestError
+from platform_cli.provisioning.request import DeletePolicy, ProjectRequest, Visibility
+
+MAX_REPO_NAME = 100
+_REPO_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
+_TOPIC_CHARS = re.compile(r"[^a-z0-9-]+")
+MAINTAINERS_PERMISSION = "maintain"
+REVIEWERS_PERMISSION = "pull"
+# The requesting user writes code; never admin (admins can bypass reviews and change protections).
+USER_PERMISSION = "push"
+DEPLOYMENT_BRANCH = "main"
+
+
+class Secret:
+    """A secret value that never shows itself in ``repr``/``str``/logs."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('**********')"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+@dataclass(frozen=True)
+class DesiredEnvironment:
+    name: str
+    variables: dict[str, str]
+    secrets: dict[str, Secret]
+    reviewer_team: str | None
+    prevent_self_review: bool
+    deployment_branches: tuple[str, ...] = (DEPLOYMENT_BRANCH,)
+
+
+@dataclass(frozen=True)
+class BranchProtection:
+    """Protection of the default branch: changes arrive through reviewed pull requests."""
+
+    required_approving_review_count: int = 1
+    dismiss_stale_reviews: bool = True
+    enforce_admins: bool = True
+
+
+@dataclass(frozen=True)
+class DesiredRepo:
+    """Everything one project repository should be."""
+
+    owner: str
+    name: str
+    part: str
+    template_owner: str
+    template_repo: str
+    visibility: Visibility
+    description: str
+    topics: tuple[str, ...]
+    variables: dict[str, str]
+    secrets: dict[str, Secret]
+    environments: tuple[DesiredEnvironment, ...]
+    maintainers_team: str
+    reviewers_team: str
+    requesting_user: str | None
+    delete_policy: DeletePolicy
+    protection: BranchProtection = field(default_factory=BranchProtection)
+    dispatch_workflow: str | None = None
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.owner}/{self.name}"
+
+    @property
+    def template_full_name(self) -> str:
+        return f"{self.template_owner}/{self.template_repo}"
+
+
+def repo_name(project_name: str, project_id: str, part: str) -> str:
+    """``<project>-<id>-<part>``, checked against GitHub's rules."""
+    name = f"{project_name}-{project_id}-{part}"
+    if len(name) > MAX_REPO_NAME or not _REPO_NAME.match(name):
+        raise InvalidRequestError(f"repository name {name!r} is not valid on GitHub; shorten the project name")
+    return name
+
+
+def topic(value: str) -> str:
+    """A GitHub topic: lower case, a-z 0-9 and -, at most 50 characters."""
+    return _TOPIC_CHARS.sub("-", value.lower()).strip("-")[:50]
+
+
+def _environment_values(request: ProjectRequest, env: str) -> dict[str, str]:
+    target = request.environments[env]  # type: ignore[index]
+    values = {"AWS_ACCOUNT_ID": target.account_id, "AWS_ROLE_ARN": target.role_arn}
+    if target.sagemaker_execution_role_arn:
+        values["SAGEMAKER_EXECUTION_ROLE_ARN"] = target.sagemaker_execution_role_arn
+    return values
+
+
+def desired_repos(request: ProjectRequest, contract: Contract | None = None) -> list[DesiredRepo]:
+    """The desired state of every repository of the project, in the contract's order."""
+    contract = contract or load_contract()
+    repo_values = {
+        "SAGEMAKER_PROJECT_NAME": request.project_name,
+        "SAGEMAKER_PROJECT_ID": request.project_id,
+        "MODEL_PACKAGE_GROUP_NAME": request.model_package_group_name,
+        "ARTIFACT_BUCKET": request.artifact_bucket,
+        "PIPELINE_EXECUTION_ROLE_ARN": request.pipeline_execution_role_arn,
+    }
+    extra_secrets = {name: Secret(value.get_secret_value()) for name, value in sorted(request.extra_secrets.items())}
+    repos: list[DesiredRepo] = []
+    for part, template_repo in contract.parts(request.template_kind).items():
+        rules = contract.repo(template_repo)
+        variables = {name: repo_values[name] for name in rules.repo_variables}
+        variables.update(sorted(request.extra_variables.items()))
+        environments = []
+        for env in contract.environment_order(set(rules.environments)):
+            values = _environment_values(request, env)
+            needs_review = contract.environments[env].reviewers  # type: ignore[index]
+            environments.append(
+                DesiredEnvironment(
+                    name=env,
+                    variables={name: values[name] for name in rules.environments[env]},  # type: ignore[index]
+                    secrets={},
+                    reviewer_team=request.reviewers_team if needs_review else None,
+                    prevent_self_review=needs_review,
+                )
+            )
+        repos.append(
+            DesiredRepo(
+                owner=request.org,
+                name=repo_name(request.project_name, request.project_id, part),
+                part=part,
+                template_owner=request.templates_owner,
+                template_repo=template_repo,
+                visibility=request.visibility,
+                description=(
+                    f"SageMaker project {request.project_name} ({request.project_id}): {part} "
+                    f"[{request.template_kind.value}]"
+                ),
+                topics=tuple(
+                    sorted(
+                        {
+                            "mlops",
+                            "sagemaker-project",
+                            topic(request.project_name),
+                            topic(request.project_id),
+                            topic(request.template_kind.value),
+                        }
+                    )
+                ),
+                variables=variables,
+                secrets=dict(extra_secrets),
+                environments=tuple(environments),
+                maintainers_team=request.maintainers_team,
+                reviewers_team=request.reviewers_team,
+                requesting_user=request.requesting_user,
+                delete_policy=request.delete_policy,
+                dispatch_workflow=rules.dispatch.workflow if rules.dispatch else None,
+            )
+        )
+    return repos

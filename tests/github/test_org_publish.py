@@ -1,0 +1,138 @@
+"""``mlops org publish`` on the forge: repos created and filled over git, templates marked, org variables set;
+a second run changes nothing and makes no API writes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from github.GithubException import UnknownObjectException
+from typer.testing import CliRunner
+
+from platform_cli.cli.main import app
+from platform_cli.github import metering
+from tests.fixtures.forge import ForgeEnv, ForgeOrg
+
+runner = CliRunner()
+
+
+def make_kit(root: Path) -> Path:
+    (root / "base-infrastructure" / "modules").mkdir(parents=True)
+    (root / "base-infrastructure" / "main.tf").write_text("terraform {}\n")
+    (root / "base-infrastructure" / "modules" / "README.md").write_text("modules\n")
+    for name in ("model-build", "model-deploy-realtime"):
+        (root / "template-repos" / name / ".github" / "workflows").mkdir(parents=True)
+        (root / "template-repos" / name / "README.md").write_text(f"# {name}\n")
+        (root / "template-repos" / name / ".github" / "workflows" / "ci.yml").write_text("name: ci\n")
+        (root / "template-repos" / name / "__pycache__").mkdir()
+        (root / "template-repos" / name / "__pycache__" / "x.pyc").write_bytes(b"\0")
+    return root
+
+
+@dataclass
+class Published:
+    org: ForgeOrg
+    kit: Path
+    first: Any
+
+
+@pytest.fixture(scope="module")
+def published(forge: ForgeEnv, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Published]:
+    """One org, the kit published once (shared by the read-only tests of this module)."""
+    org = forge.new_org()
+    root = tmp_path_factory.mktemp("publish")
+    kit = make_kit(root / "kit")
+    with pytest.MonkeyPatch.context() as patch:
+        configure(patch, org, forge, root)
+        yield Published(org, kit, publish(kit))
+
+
+def configure(patch: pytest.MonkeyPatch, org: ForgeOrg, forge: ForgeEnv, workdir: Path) -> None:
+    config = {
+        "naming_prefix": "acme",
+        "github": {"org": org.login, "api_url": forge.api_url, "auth": "pat"},
+        "aws": {"region": "eu-west-2"},
+        "business_units": {"retail": {"dev": "111111111111", "preprod": "222222222222", "prod": "333333333333"}},
+        "teams": {"reviewers": org.team, "maintainers": org.team},
+    }
+    (workdir / "platform.yaml").write_text(yaml.safe_dump(config))
+    patch.chdir(workdir)
+    patch.setenv("MLOPS_GITHUB_TOKEN", org.token)
+    patch.delenv("AWS_ENDPOINT_URL", raising=False)
+
+
+def publish(kit: Path) -> Any:
+    return runner.invoke(app, ["--output", "json", "org", "publish", "--kit", str(kit)])
+
+
+def test_publish_creates_templates_base_infrastructure_and_org_variables(published: Published) -> None:
+    result, configured = published.first, published.org
+    assert result.exit_code == 0, result.output
+    assert configured.token not in result.output
+    gh = configured.gh
+    for name in ("model-build", "model-deploy-realtime"):
+        repo = gh.get_repo(f"{configured.login}/{name}")
+        assert repo.is_template
+        assert repo.get_contents("README.md").decoded_content.decode() == f"# {name}\n"
+        with pytest.raises(UnknownObjectException):  # the bytecode cache is never published
+            repo.get_contents("__pycache__/x.pyc")
+    base = gh.get_repo(f"{configured.login}/base-infrastructure")
+    assert not base.is_template
+    assert base.get_contents("modules/README.md").decoded_content.decode() == "modules\n"
+    org = gh.get_organization(configured.login)
+    assert {v.name: v.value for v in org.get_variables()} == {
+        "MLOPS_AWS_REGION": "eu-west-2",
+        "MLOPS_NAMING_PREFIX": "acme",
+    }
+
+
+def test_a_second_publish_changes_nothing(published: Published) -> None:
+    metering.install()
+    meter = metering.Meter()
+    try:
+        with meter.active():
+            second = publish(published.kit)
+    finally:
+        metering.uninstall()
+    assert second.exit_code == 0, second.output
+    assert json.loads(second.stdout)["changes"] == []
+    assert meter.writes == []
+
+
+def test_the_published_template_clones_with_git(published: Published, tmp_path: Path) -> None:
+    repo = published.org.gh.get_repo(f"{published.org.login}/model-build")
+    target = tmp_path / "clone"
+    askpass = tmp_path / "pass.sh"
+    askpass.write_text('#!/bin/sh\necho "$T"\n')
+    askpass.chmod(0o700)
+    env = {"PATH": "/usr/bin:/bin", "GIT_ASKPASS": str(askpass), "T": published.org.token, "GIT_TERMINAL_PROMPT": "0"}
+    subprocess.run(["git", "clone", "-q", repo.clone_url, str(target)], check=True, env=env, timeout=60)
+    assert (target / ".github" / "workflows" / "ci.yml").read_text() == "name: ci\n"
+
+
+def test_a_bad_token_fails_with_one_line(published: Published, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MLOPS_GITHUB_TOKEN", "ghp_bad0bad0bad0bad0bad0bad0bad0bad0")
+    result = runner.invoke(app, ["org", "publish", "--kit", str(published.kit)])
+    assert result.exit_code == 1
+    assert "GitHub refused the token (401 bad credentials)" in result.output
+    assert "ghp_bad0" not in result.output
+
+
+def test_changed_content_is_pushed_on_top_of_the_history(
+    forge: ForgeEnv, forge_org: ForgeOrg, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    configure(monkeypatch, forge_org, forge, tmp_path)
+    kit = make_kit(tmp_path / "kit")
+    assert publish(kit).exit_code == 0
+    (kit / "template-repos" / "model-build" / "README.md").write_text("# changed\n")
+    result = publish(kit)
+    assert json.loads(result.stdout)["changes"] == [f"{forge_org.login}/model-build: content pushed"]
+    repo = forge_org.gh.get_repo(f"{forge_org.login}/model-build")
+    assert repo.get_contents("README.md").decoded_content.decode() == "# changed\n"
+    assert repo.get_commits().totalCount >= 2

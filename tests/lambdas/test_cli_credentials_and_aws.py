@@ -1,0 +1,141 @@
+"""``mlops github set-credentials`` (PAT and App key, never echoed) and ``mlops project create`` on AWS
+(SageMaker CreateProject through the template kind's Service Catalog product)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+import yaml
+from botocore.stub import Stubber
+from typer.testing import CliRunner
+
+from platform_cli.cli import project_cmd
+from platform_cli.cli.main import app
+from platform_cli.github.credentials import parse_credentials
+from platform_cli.lambdas.credentials import default_secret_name
+
+runner = CliRunner()
+PEM = "-----BEGIN PRIVATE KEY-----\nMIIcanaryKEYcanaryKEY\n-----END PRIVATE KEY-----\n"
+
+
+def write_config(tmp_path: Path, **github: Any) -> None:
+    config = {
+        "naming_prefix": "mlops",
+        "github": {"org": "acme", "auth": "pat", **github},
+        "aws": {"region": "eu-west-1"},
+        "business_units": {"retail": {"dev": "111111111111", "preprod": "222222222222", "prod": "333333333333"}},
+        "teams": {"reviewers": "ml-reviewers", "maintainers": "ml-platform"},
+    }
+    (tmp_path / "platform.yaml").write_text(yaml.safe_dump(config))
+
+
+@pytest.fixture
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def stored(local_aws_env: dict[str, str]) -> str:
+    client = boto3.client("secretsmanager", region_name="eu-west-1")
+    return str(client.get_secret_value(SecretId=default_secret_name("mlops"))["SecretString"])
+
+
+def test_a_pat_is_stored_and_never_echoed(in_tmp: Path, clean_local_aws: Any, local_aws_env: dict[str, str]) -> None:
+    write_config(in_tmp)
+    token = "ghp_secretSECRETsecretSECRET0001"
+    result = runner.invoke(app, ["github", "set-credentials", "--token-stdin"], input=token + "\n")
+    assert result.exit_code == 0, result.output
+    assert token not in result.output
+    assert parse_credentials(stored(local_aws_env)).token.reveal() == token  # type: ignore[union-attr]
+    again = runner.invoke(app, ["github", "set-credentials", "--token-stdin"], input="ghp_rotatedROTATEDrotated0002\n")
+    assert "updated" in again.output
+
+
+def test_an_app_key_is_stored_with_the_ids_from_platform_yaml(
+    in_tmp: Path, clean_local_aws: Any, local_aws_env: dict[str, str]
+) -> None:
+    write_config(in_tmp, auth="app", app_id=42, installation_id=7)
+    (in_tmp / "app.pem").write_text(PEM)
+    result = runner.invoke(app, ["github", "set-credentials", "--app-private-key", "app.pem"])
+    assert result.exit_code == 0, result.output
+    assert "canaryKEY" not in result.output
+    credentials = parse_credentials(stored(local_aws_env))
+    assert (credentials.kind, credentials.app_id, credentials.installation_id) == ("app", 42, 7)
+
+
+def test_an_app_key_needs_the_app_ids(in_tmp: Path) -> None:
+    write_config(in_tmp)
+    (in_tmp / "app.pem").write_text(PEM)
+    result = runner.invoke(app, ["github", "set-credentials", "--app-private-key", "app.pem"])
+    assert result.exit_code == 1
+    assert "github.app_id and github.installation_id are needed" in result.output
+
+
+class StubSession:
+    def __init__(self) -> None:
+        self.clients = {name: boto3.client(name, region_name="eu-west-1") for name in ("servicecatalog", "sagemaker")}
+        self.stubs = {name: Stubber(client) for name, client in self.clients.items()}
+
+    def client(self, name: str) -> Any:
+        return self.clients[name]
+
+
+def test_create_on_aws_calls_sagemaker_create_project_with_the_kinds_product(
+    in_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_config(in_tmp)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}.items():
+        monkeypatch.setenv(name, value)
+    session = StubSession()
+    monkeypatch.setattr(project_cmd, "aws_session", lambda config: session)
+    catalog, sagemaker = session.stubs["servicecatalog"], session.stubs["sagemaker"]
+    catalog.add_response(
+        "search_products",
+        {"ProductViewSummaries": [{"Name": "mlops-build-deploy-batch", "ProductId": "prod-abcdefabcdef1"}]},
+        {"Filters": {"FullTextSearch": ["mlops-build-deploy-batch"]}},
+    )
+    catalog.add_response(
+        "list_provisioning_artifacts",
+        {"ProvisioningArtifactDetails": [{"Id": "pa-111111111111", "Active": True}]},
+        {"ProductId": "prod-abcdefabcdef1"},
+    )
+    sagemaker.add_response(
+        "create_project",
+        {"ProjectArn": "arn:aws:sagemaker:eu-west-1:111111111111:project/churn", "ProjectId": "p-abc123def456"},
+        {
+            "ProjectName": "churn",
+            "ProjectDescription": "build-deploy-batch project created with mlops",
+            "ServiceCatalogProvisioningDetails": {
+                "ProductId": "prod-abcdefabcdef1",
+                "ProvisioningArtifactId": "pa-111111111111",
+                "ProvisioningParameters": [
+                    {"Key": "GitHubUsername", "Value": "alice"},
+                    {"Key": "RepositoryDeletePolicy", "Value": "delete"},
+                ],
+            },
+        },
+    )
+    with catalog, sagemaker:
+        result = runner.invoke(
+            app,
+            [
+                "--output",
+                "json",
+                "project",
+                "create",
+                "churn",
+                "-t",
+                "build-deploy-batch",
+                "--user",
+                "alice",
+                "--delete-policy",
+                "delete",
+            ],
+        )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["ProjectId"] == "p-abc123def456"

@@ -1,0 +1,97 @@
+"""``mlops project`` and ``mlops github set-credentials`` on local AWS + the forge: the CLI plays CloudFormation
+(pre-signed S3 response URL against local AWS) through the real custom-resource handler."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from platform_cli.cli.main import app
+from tests.provisioning.conftest import ProvisioningOrg
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def workspace(
+    porg: ProvisioningOrg,
+    clean_local_aws: Any,
+    local_aws_env: dict[str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Path:
+    monkeypatch.delenv("MLOPS_GITHUB_TOKEN", raising=False)
+    config = {
+        "naming_prefix": "mlops",
+        "github": {"org": porg.login, "api_url": porg.forge.api_url, "auth": "pat"},
+        "aws": {"region": "eu-west-1"},
+        "business_units": {"retail": {"dev": "111111111111", "preprod": "222222222222", "prod": "333333333333"}},
+        "teams": {"reviewers": porg.org.team, "maintainers": porg.maintainers},
+    }
+    path = tmp_path / "platform.yaml"
+    path.write_text(yaml.safe_dump(config))
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["github", "set-credentials", "--token-stdin"], input=porg.org.token + "\n")
+    assert result.exit_code == 0, result.output
+    assert porg.org.token not in result.output
+    return path
+
+
+def mlops(*args: str) -> Any:
+    return runner.invoke(app, ["--output", "json", *args])
+
+
+def test_create_list_describe_sync_delete(workspace: Path, porg: ProvisioningOrg) -> None:
+    created = mlops(
+        "project", "create", "churn", "-t", "build-deploy-realtime", "--user", porg.org.member, "--id", "p-abc123def456"
+    )
+    assert created.exit_code == 0, created.output
+    record = json.loads(created.stdout)
+    assert record["PhysicalResourceId"] == f"{porg.login}/churn-p-abc123def456"
+    deploy = porg.org.gh.get_repo(f"{porg.login}/churn-p-abc123def456-deploy")
+    assert record["Data"]["DeployCloneUrl"] == deploy.clone_url
+
+    listed = json.loads(mlops("project", "list").stdout)
+    assert [p["name"] for p in listed] == ["churn"]
+
+    described = json.loads(mlops("project", "describe", "churn").stdout)
+    assert [(r["part"], r["exists"], r["archived"]) for r in described["Repositories"]] == [
+        ("build", True, False),
+        ("deploy", True, False),
+    ]
+
+    deploy.get_variable("ARTIFACT_BUCKET").edit("drifted")
+    synced = json.loads(mlops("project", "sync", "churn").stdout)
+    assert synced["changes"] == [f"{porg.login}/churn-p-abc123def456-deploy: variable ARTIFACT_BUCKET"]
+    assert json.loads(mlops("project", "sync", "churn").stdout)["changes"] == []
+
+    deleted = mlops("project", "delete", "churn", "--yes")
+    assert deleted.exit_code == 0, deleted.output
+    assert porg.org.gh.get_repo(f"{porg.login}/churn-p-abc123def456-deploy").archived
+    assert json.loads(mlops("project", "list").stdout) == []
+
+
+def test_a_failing_create_exits_1_with_the_reason_and_rolls_back(workspace: Path, porg: ProvisioningOrg) -> None:
+    porg.org.gh.get_repo(f"{porg.login}/model-deploy-batch").edit(is_template=False)
+    result = runner.invoke(app, ["project", "create", "churn", "-t", "build-deploy-batch", "--id", "p-abc123def456"])
+    assert result.exit_code == 1
+    assert f"error: template repo {porg.login}/model-deploy-batch is not a template repository" in result.output
+    assert json.loads(mlops("project", "list").stdout) == []
+
+
+def test_an_invalid_project_name_is_refused(workspace: Path) -> None:
+    result = runner.invoke(app, ["project", "create", "bad_name", "-t", "pipeline-promotion"])
+    assert result.exit_code == 1
+    assert "project_name: 'bad_name' is not a valid SageMaker project name" in result.output
+
+
+def test_the_same_project_cannot_be_created_twice(workspace: Path, porg: ProvisioningOrg) -> None:
+    assert mlops("project", "create", "dup", "-t", "single-account-training").exit_code == 0
+    again = runner.invoke(app, ["project", "create", "dup", "-t", "single-account-training"])
+    assert again.exit_code == 1
+    assert "project dup already exists" in again.output

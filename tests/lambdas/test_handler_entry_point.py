@@ -1,0 +1,82 @@
+"""The Lambda entry point as deployed: settings from the environment, the token from Secrets Manager (read once,
+cached across invocations), the answer PUT to a pre-signed S3 URL on local AWS."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+
+from platform_cli.config import TemplateKind
+from platform_cli.lambdas import project_repos
+from platform_cli.lambdas.jsonlog import reset
+from tests.lambdas.conftest import FakeContext, event, properties
+from tests.provisioning.conftest import ProvisioningOrg
+
+BUCKET = "cfn-responses-test"
+
+
+@pytest.fixture
+def deployed(
+    porg: ProvisioningOrg, clean_local_aws: Any, local_aws_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[ProvisioningOrg]:
+    secrets = boto3.client("secretsmanager")
+    arn = secrets.create_secret(
+        Name="mlops/github-credentials", SecretString=json.dumps({"kind": "pat", "token": porg.org.token})
+    )["ARN"]
+    for name, value in {
+        "MLOPS_GITHUB_ORG": porg.login,
+        "MLOPS_GITHUB_CREDENTIALS_SECRET": arn,
+        "MLOPS_GITHUB_API_URL": porg.forge.api_url,
+        "MLOPS_REVIEWERS_TEAM": porg.org.team,
+        "MLOPS_MAINTAINERS_TEAM": porg.maintainers,
+        "MLOPS_WRITE_PACING_SECONDS": "0",
+    }.items():
+        monkeypatch.setenv(name, value)
+    boto3.client("s3").create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    project_repos.reset_dependencies()
+    yield porg
+    project_repos.reset_dependencies()
+    reset()
+
+
+def invoke(request_type: str, props: dict[str, Any], key: str, **extra: Any) -> dict[str, Any]:
+    s3 = boto3.client("s3")
+    url = s3.generate_presigned_url("put_object", Params={"Bucket": BUCKET, "Key": key}, ExpiresIn=600)
+    project_repos.handler(event(request_type, props, ResponseURL=url, **extra), FakeContext(120_000))
+    return dict(json.loads(s3.get_object(Bucket=BUCKET, Key=key)["Body"].read()))
+
+
+def test_create_then_delete_through_the_entry_point_reading_the_token_once(deployed: ProvisioningOrg) -> None:
+    props = properties(TemplateKind.SINGLE_ACCOUNT_TRAINING, RequestingUser=deployed.org.member)
+    created = invoke("Create", props, "create")
+    assert created["Status"] == "SUCCESS", created["Reason"]
+    assert created["PhysicalResourceId"] == f"{deployed.login}/churn-p-abc123def456"
+    deleted = invoke("Delete", props, "delete", PhysicalResourceId=created["PhysicalResourceId"])
+    assert deleted["Status"] == "SUCCESS"
+    assert deployed.org.gh.get_repo(f"{deployed.login}/churn-p-abc123def456-training").archived
+    assert project_repos.default_dependencies().credentials.reads == 1
+
+
+def test_a_misconfigured_lambda_still_answers_failed(
+    deployed: ProvisioningOrg, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("MLOPS_GITHUB_ORG")
+    answer = invoke("Create", properties(), "misconfigured")
+    assert answer["Status"] == "FAILED"
+    assert answer["Reason"] == "environment variable MLOPS_GITHUB_ORG is not set; set it in the Lambda's configuration"
+
+
+def test_an_unreadable_secret_fails_with_an_actionable_reason(
+    deployed: ProvisioningOrg, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(
+        "MLOPS_GITHUB_CREDENTIALS_SECRET", "arn:aws:secretsmanager:eu-west-1:111111111111:secret:missing"
+    )
+    answer = invoke("Create", properties(), "no-secret")
+    assert answer["Status"] == "FAILED"
+    assert answer["Reason"].startswith("cannot read the GitHub credential secret")
+    assert "mlops github set-credentials" in answer["Reason"]

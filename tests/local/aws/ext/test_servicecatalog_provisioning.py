@@ -1,0 +1,81 @@
+"""Service Catalog provisioning extension: launch paths, provision, records, terminate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from .conftest import unique
+
+
+def _artifact_id(catalog: Any, product_id: str) -> str:
+    artifact: str = catalog.describe_product_as_admin(Id=product_id)["ProvisioningArtifactSummaries"][0]["Id"]
+    return artifact
+
+
+def test_launch_paths_name_the_portfolio_and_its_launch_constraint(catalog: Any, launchable: tuple[str, str]) -> None:
+    product_id, portfolio_id = launchable
+    paths = catalog.list_launch_paths(ProductId=product_id)["LaunchPathSummaries"]
+    assert [p["Id"] for p in paths] == [portfolio_id]
+    assert [c["Type"] for c in paths[0]["ConstraintSummaries"]] == ["LAUNCH"]
+
+
+def test_provisioning_succeeds_and_the_provisioned_product_is_available(
+    catalog: Any, launchable: tuple[str, str]
+) -> None:
+    product_id, portfolio_id = launchable
+    name = unique("project")
+    record = catalog.provision_product(
+        ProductId=product_id,
+        ProvisioningArtifactId=_artifact_id(catalog, product_id),
+        PathId=portfolio_id,
+        ProvisionedProductName=name,
+        ProvisioningParameters=[{"Key": "SageMakerProjectName", "Value": name}],
+        ProvisionToken=unique("token"),
+    )["RecordDetail"]
+    described = catalog.describe_record(Id=record["RecordId"])["RecordDetail"]
+    assert described["Status"] == "SUCCEEDED"
+    assert described["RecordType"] == "PROVISION_PRODUCT"
+    provisioned = catalog.describe_provisioned_product(Id=record["ProvisionedProductId"])["ProvisionedProductDetail"]
+    assert provisioned["Status"] == "AVAILABLE"
+    assert provisioned["Name"] == name
+
+
+def test_provisioning_a_product_outside_any_portfolio_is_refused(catalog: Any, product_id: str) -> None:
+    with pytest.raises(ClientError) as error:
+        catalog.provision_product(
+            ProductId=product_id,
+            ProvisioningArtifactId=_artifact_id(catalog, product_id),
+            ProvisionedProductName=unique("project"),
+            ProvisionToken=unique("token"),
+        )
+    assert error.value.response["Error"]["Code"] == "InvalidParametersException"
+
+
+def test_provisioning_an_unknown_artifact_is_resource_not_found(catalog: Any, launchable: tuple[str, str]) -> None:
+    with pytest.raises(ClientError) as error:
+        catalog.provision_product(
+            ProductId=launchable[0],
+            ProvisioningArtifactId="pa-doesnotexist",
+            ProvisionedProductName=unique("project"),
+            ProvisionToken=unique("token"),
+        )
+    assert error.value.response["Error"]["Code"] == "ResourceNotFoundException"
+
+
+def test_terminated_product_is_gone_and_its_record_succeeded(catalog: Any, launchable: tuple[str, str]) -> None:
+    product_id, _ = launchable
+    name = unique("project")
+    provisioned_id = catalog.provision_product(
+        ProductId=product_id,
+        ProvisioningArtifactId=_artifact_id(catalog, product_id),
+        ProvisionedProductName=name,
+        ProvisionToken=unique("token"),
+    )["RecordDetail"]["ProvisionedProductId"]
+    record = catalog.terminate_provisioned_product(ProvisionedProductName=name, TerminateToken=unique("token"))
+    assert catalog.describe_record(Id=record["RecordDetail"]["RecordId"])["RecordDetail"]["Status"] == "SUCCEEDED"
+    with pytest.raises(ClientError) as error:
+        catalog.describe_provisioned_product(Id=provisioned_id)
+    assert error.value.response["Error"]["Code"] == "ResourceNotFoundException"

@@ -1,0 +1,54 @@
+"""The demo's step runner: progress per step, stop at the first failure with its cause and the log path."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from rich.console import Console
+
+from platform_cli.errors import PlatformError
+from platform_cli.local.demo.runner import Step, run_steps
+
+
+def console() -> tuple[Console, io.StringIO]:
+    buffer = io.StringIO()
+    return Console(file=buffer, width=200, force_terminal=False), buffer
+
+
+def test_all_steps_run_in_order_and_report_their_details(tmp_path: Path) -> None:
+    ran: list[str] = []
+    steps = [Step(name, lambda name=name: ran.append(name) or f"{name} done") for name in ("one", "two")]
+    out, printed = console()
+    report = run_steps(steps, out, io.StringIO(), tmp_path / "demo.log")
+    assert ran == ["one", "two"]
+    assert report.ok
+    assert [result.detail for result in report.results] == ["one done", "two done"]
+    assert "[2/2] two" in printed.getvalue()
+
+
+def test_a_failing_step_stops_the_run_with_its_one_line_cause_and_the_log_path(tmp_path: Path) -> None:
+    def broken() -> str:
+        raise PlatformError("terraform apply failed in dev; see the log")
+
+    ran: list[str] = []
+    steps = [Step("ok", lambda: "fine"), Step("broken", broken), Step("never", lambda: ran.append("x") or "")]
+    out, printed = console()
+    report = run_steps(steps, out, io.StringIO(), tmp_path / "demo.log")
+    assert not report.ok
+    assert ran == []
+    assert report.failure is not None and report.failure.name == "broken"
+    assert "stopped at step 2: terraform apply failed in dev; see the log" in printed.getvalue()
+    assert str(tmp_path / "demo.log") in printed.getvalue()
+
+
+def test_an_unexpected_error_is_summarised_on_the_console_and_traced_in_the_log(tmp_path: Path) -> None:
+    def crash() -> str:
+        raise KeyError("missing")
+
+    log = io.StringIO()
+    out, printed = console()
+    report = run_steps([Step("crash", crash)], out, log, tmp_path / "demo.log")
+    assert report.results[0].detail == "KeyError: 'missing'"
+    assert "Traceback" in log.getvalue()
+    assert "Traceback" not in printed.getvalue()
