@@ -10,7 +10,7 @@ import typer
 
 from platform_cli.cli.context import cli_context
 from platform_cli.cli.errors import fail
-from platform_cli.cli.output import emit, stdout, table
+from platform_cli.cli.output import emit, stderr, stdout, table
 from platform_cli.config import ENVIRONMENTS, TemplateKind
 from platform_cli.local.demo.rehearsal import DemoOptions, rehearse
 
@@ -53,7 +53,7 @@ def demo(
         run_template_tests=not skip_template_tests,
     )
     started = time.monotonic()
-    report = rehearse(options, stdout)
+    report = rehearse(options, stderr)  # progress on stderr: stdout stays clean for --output json
     total = time.monotonic() - started
     summary = {
         "ok": report.ok,
