@@ -114,4 +114,5 @@ def register_all() -> list[str]:
 def pending() -> dict[str, list[str]]:
     """Extensions still waiting for moto to use their service: ``{service: [module names]}``."""
     with _lock:
-        return {service: list(names) for service, names in _waiting.items()}
+        waiting = {service: [name for name in names if name not in _done] for service, names in _waiting.items()}
+        return {service: names for service, names in waiting.items() if names}
