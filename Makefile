@@ -15,6 +15,8 @@ TF_CLI_CONFIG := $(CURDIR)/.tf-cli-config
 export TF_CLI_CONFIG_FILE := $(TF_CLI_CONFIG)
 export TF_IN_AUTOMATION := 1
 PYTEST_ARGS ?=
+DEMO_ARGS ?=
+PROVISIONING_BENCH_ARGS ?=
 
 .PHONY: help
 help: ## List the targets
@@ -48,10 +50,7 @@ tf-config: ## Write the Terraform CLI config (uses TF_PLUGIN_MIRROR when it hold
 
 .PHONY: demo
 demo: venv tf-config ## Rehearse the whole platform on this machine (local AWS + local GitHub forge)
-	@echo "make demo: the end-to-end rehearsal is not available yet." >&2
-	@echo "  available now: mlops config init|validate|show, mlops doctor" >&2
-	@echo "  not yet: local AWS and forge, bootstrap, base infrastructure apply, project provisioning, templates" >&2
-	@exit 2
+	@TF_PLUGIN_MIRROR=$(TF_PLUGIN_MIRROR) $(BIN)/mlops demo $(DEMO_ARGS)
 
 .PHONY: test
 test: venv tf-config lint ## Run every test and quality gate
@@ -72,11 +71,18 @@ format: venv ## Apply ruff's formatting and safe fixes
 
 .PHONY: bench
 bench: venv tf-config ## Print the benchmark figures (speed and memory targets)
-	@echo "make bench: no benchmarks are available yet (they land with the embedded defaults and provisioning)." >&2; exit 2
+	@echo "== local AWS (moto) start-up"; $(BIN)/python -m platform_cli.local.aws_bench
+	@echo "== local forge"; $(BIN)/python -m platform_cli.local.forge.bench
+	@echo "== project provisioning"; $(BIN)/python -m platform_cli.provisioning.bench $(PROVISIONING_BENCH_ARGS)
+	@echo "== base infrastructure apply per environment"; $(BIN)/python -m tests.base_infrastructure.bench
 
 .PHONY: lambda
-lambda: venv ## Build the reproducible Lambda zip into build/lambda.zip
-	@echo "make lambda: not available yet (lands with project provisioning)." >&2; exit 2
+lambda: venv ## Build the reproducible Lambda zip into build/lambda.zip (prints size and sha256)
+	@$(BIN)/python -m platform_cli.lambdas.build --out build/lambda.zip
+
+.PHONY: project-templates
+project-templates: venv ## Render the SageMaker project templates into base-infrastructure/project-templates/rendered
+	@$(BIN)/python -m platform_cli.project_templates.render
 
 .PHONY: diagrams
 diagrams: venv ## Render the architecture diagrams into architecture/

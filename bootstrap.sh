@@ -186,8 +186,14 @@ fi
 # One read of the stack: status, termination protection, and the OIDC provider parameter it was deployed with.
 stack_query="join('|', [StackStatus, to_string(EnableTerminationProtection || \`false\`), \
 (Parameters[?ParameterKey=='ExistingOidcProviderArn'].ParameterValue | [0]) || ''])"
-IFS='|' read -r STACK_STATUS STACK_PROTECTED STACK_OIDC_ARN < <(aws cloudformation describe-stacks \
-  --stack-name "${STACK_NAME}" --query "Stacks[0].${stack_query}" --output text 2>/dev/null || true) || true
+if stack_line="$(aws cloudformation describe-stacks --stack-name "${STACK_NAME}" \
+  --query "Stacks[0].${stack_query}" --output text 2>&1)"; then
+  IFS='|' read -r STACK_STATUS STACK_PROTECTED STACK_OIDC_ARN <<<"${stack_line}"
+elif [[ "${stack_line}" == *"does not exist"* ]]; then
+  STACK_STATUS="" STACK_PROTECTED="" STACK_OIDC_ARN=""
+else
+  die "cannot read stack ${STACK_NAME}: $(printf '%s' "${stack_line}" | grep -v '^[[:space:]]*$' | head -n 1)"
+fi
 case "${STACK_STATUS}" in
   "" | None | REVIEW_IN_PROGRESS) STACK_STATUS="" ;;
   ROLLBACK_COMPLETE | ROLLBACK_FAILED | DELETE_FAILED)

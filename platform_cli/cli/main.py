@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from platform_cli import __version__
-from platform_cli.cli import bootstrap_cmd, config_cmd, doctor, github_cmd, local_cmd, org_cmd, project_cmd
+from platform_cli.cli import bootstrap_cmd, config_cmd, demo_cmd, doctor, github_cmd, local_cmd, org_cmd, project_cmd
 from platform_cli.cli.context import CliContext, OutputFormat
 from platform_cli.cli.errors import GuardedGroup
 from platform_cli.config import DEFAULT_CONFIG_PATH
@@ -28,6 +28,7 @@ app.add_typer(project_cmd.app, name="project")
 app.add_typer(github_cmd.app, name="github")
 app.add_typer(local_cmd.app, name="local")
 app.command(name="doctor")(doctor.doctor)
+app.command(name="demo")(demo_cmd.demo)
 app.command(name="bootstrap")(bootstrap_cmd.bootstrap)
 
 

@@ -56,6 +56,7 @@ def local_cloudformation(config: PlatformConfig, session: Any | None = None) -> 
         handler=resource,
         region=config.aws.region,
         account=dev,
+        sagemaker=session.client("sagemaker"),
     )
 
 
@@ -107,10 +108,12 @@ def create(
         delete_policy=delete_policy,
     )
     info(f"creating project {name} ({pid}) from {template.value}...")
+    cfn.create_project_resources(properties)
     document = cfn.send("Create", f"SC-{pid}", properties, timeout_seconds=timeout)
     if document.get("Status") != "SUCCESS":
         # CloudFormation rolls back: it sends Delete for what it created.
         cfn.send("Delete", f"SC-{pid}", properties, physical_id=document["PhysicalResourceId"])
+        cfn.delete_project_resources(properties)
         _fail_on(document)
     record = {
         "ProjectName": name,
@@ -173,12 +176,47 @@ def list_projects(ctx: typer.Context) -> None:
 
 def _record(config: PlatformConfig, name: str) -> tuple[LocalCloudFormation, dict[str, Any]]:
     if not is_local():
-        raise ProjectError("describe/sync/delete of an AWS project: use SageMaker Studio or set AWS_ENDPOINT_URL")
+        raise ProjectError("this needs local AWS (AWS_ENDPOINT_URL); on AWS use `mlops project describe|sync`")
     cfn = local_cloudformation(config)
     record = cfn.load_project(name)
     if record is None:
         raise ProjectError(f"no project named {name}; see `mlops project list`")
     return cfn, record
+
+
+def aws_record(config: PlatformConfig, name: str, github: Any) -> dict[str, Any]:
+    """A project on AWS as a record: its id from SageMaker, its template kind from its repositories' topics
+    (every project repo carries its kind as a topic), the rest by the templates' naming rules."""
+    from github.GithubException import UnknownObjectException
+
+    from platform_cli.lambdas.cloudformation_local import template_properties
+    from platform_cli.provisioning.contract import load_contract
+
+    try:
+        project = aws_session(config).client("sagemaker").describe_project(ProjectName=name)
+    except Exception:
+        raise ProjectError(f"no SageMaker project named {name}; see `mlops project list`") from None
+    project_id = str(project["ProjectId"])
+    contract = load_contract()
+    for kind, parts in contract.template_kinds.items():
+        first = next(iter(parts))
+        try:
+            topics = github.get_repo(f"{config.github.org}/{name}-{project_id}-{first}").topics or []
+        except UnknownObjectException:
+            continue
+        if kind.value in topics:
+            unit = next(iter(config.business_units))
+            properties = template_properties(
+                config, project_name=name, project_id=project_id, kind=kind, business_unit=unit
+            )
+            return {"ProjectName": name, "ProjectId": project_id, "TemplateKind": kind.value, "Properties": properties}
+    raise ProjectError(f"project {name} ({project_id}) has no repositories in {config.github.org}; nothing to sync")
+
+
+def _project(config: PlatformConfig, name: str) -> dict[str, Any]:
+    if is_local():
+        return _record(config, name)[1]
+    return aws_record(config, name, github_client(config))
 
 
 def _reconciler(config: PlatformConfig, record: dict[str, Any], timeout: float) -> tuple[Reconciler, Any]:
@@ -191,10 +229,10 @@ def _reconciler(config: PlatformConfig, record: dict[str, Any], timeout: float) 
 
 @app.command("describe")
 def describe(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Project name.")]) -> None:
-    """Show a project and the state of its repositories on GitHub."""
+    """Show a project and the state of its repositories on GitHub (local AWS or AWS)."""
     context = cli_context(ctx)
     config = context.config()
-    _, record = _record(config, name)
+    record = _project(config, name)
     reconciler, request = _reconciler(config, record, 60.0)
     repos = reconciler.describe(desired_repos(request))
     data = {**record, "Repositories": repos}
@@ -217,10 +255,12 @@ def sync(
     rotate_secrets: Annotated[bool, typer.Option("--rotate-secrets", help="Re-write every secret.")] = False,
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds the reconcile may take.")] = 300.0,
 ) -> None:
-    """Re-reconcile a project's repositories (repairs drift); prints what changed."""
+    """Re-reconcile a project's repositories (repairs drift); prints what changed. Works on local AWS and on
+    AWS (the project's id from SageMaker, its template kind from its repositories). The requesting user's
+    access is left as it is."""
     context = cli_context(ctx)
     config = context.config()
-    _, record = _record(config, name)
+    record = _project(config, name)
     reconciler, request = _reconciler(config, record, timeout)
     repos = desired_repos(request)
     rotate = {n for repo in repos for n in repo.secrets} if rotate_secrets else set()
@@ -256,5 +296,6 @@ def delete(
         "Delete", f"SC-{record['ProjectId']}", record["Properties"], physical_id=record["PhysicalResourceId"]
     )
     _fail_on(document)
+    cfn.delete_project_resources(record["Properties"])
     cfn.delete_project(name)
     emit(context, {"project": name, "deleted": True, "policy": policy})

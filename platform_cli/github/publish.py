@@ -105,10 +105,28 @@ class GitRunner:
         return result
 
 
+def tracked_files(source: Path) -> set[Path] | None:
+    """Files git tracks under ``source`` (None when ``source`` is not in a git work tree): only committed
+    content is published, never local state, caches or a stray credentials file."""
+    result = subprocess.run(
+        ["git", "-C", str(source), "ls-files", "-z", "--cached", "--", "."],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    if result.returncode != 0:
+        return None
+    return {Path(name) for name in result.stdout.split("\0") if name}
+
+
 def _copy_tree(source: Path, target: Path) -> None:
+    tracked = tracked_files(source)
     for path in sorted(source.rglob("*")):
         relative = path.relative_to(source)
         if _SKIP & set(relative.parts) or path.suffix == ".pyc" or path.name.endswith(".tfstate"):
+            continue
+        if tracked is not None and path.is_file() and relative not in tracked:
             continue
         destination = target / relative
         if path.is_dir():

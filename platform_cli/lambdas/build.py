@@ -114,13 +114,13 @@ def build(out: Path, source_root: Path | None = None) -> Artifact:
     entries.update(_platform_files(root))
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(out.suffix + ".tmp")
-    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
         for name in sorted(entries):
             info = zipfile.ZipInfo(name, date_time=FIXED_DATE)
             info.external_attr = (0o100644 & 0xFFFF) << 16
             info.create_system = 3
             info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, entries[name].read_bytes(), compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+            archive.writestr(info, entries[name].read_bytes(), compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
     tmp.replace(out)
     data = out.read_bytes()
     return Artifact(out, len(data), hashlib.sha256(data).hexdigest(), len(entries))

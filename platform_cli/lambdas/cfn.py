@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import logging
 import threading
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -55,6 +54,8 @@ Sender = Callable[[str, bytes], None]
 
 def put_response(url: str, payload: bytes, timeout: float = 10.0) -> None:
     """PUT the response document to the pre-signed S3 URL (empty content type, as S3 signed it)."""
+    import urllib.request  # on first answer, not at cold import
+
     request = urllib.request.Request(  # noqa: S310 - the URL is CloudFormation's pre-signed https URL
         url, data=payload, method="PUT", headers={"Content-Type": "", "Content-Length": str(len(payload))}
     )

@@ -83,17 +83,45 @@ class LocalCloudFormation:
     handler: Handler
     region: str = "eu-west-1"
     account: str = "111111111111"
+    sagemaker: Any = None
 
-    def ensure_bucket(self) -> None:
+    def create_project_resources(self, properties: dict[str, Any]) -> None:
+        """What the template creates before the custom resource: the artifact bucket and model package group."""
+        self._bucket(properties["ArtifactBucket"])
+        if self.sagemaker is not None:
+            group = properties["ModelPackageGroupName"]
+            try:
+                self.sagemaker.describe_model_package_group(ModelPackageGroupName=group)
+            except Exception:
+                self.sagemaker.create_model_package_group(
+                    ModelPackageGroupName=group,
+                    Tags=[
+                        {"Key": "mlops:project-name", "Value": properties["ProjectName"]},
+                        {"Key": "mlops:project-id", "Value": properties["ProjectId"]},
+                    ],
+                )
+
+    def delete_project_resources(self, properties: dict[str, Any]) -> None:
+        """Stack deletion: the model package group goes; the bucket is retained (DeletionPolicy: Retain)."""
+        if self.sagemaker is not None:
+            try:
+                self.sagemaker.delete_model_package_group(ModelPackageGroupName=properties["ModelPackageGroupName"])
+            except Exception:
+                return
+
+    def _bucket(self, name: str) -> None:
         from botocore.exceptions import ClientError
 
         try:
-            self.s3.head_bucket(Bucket=self.bucket)
+            self.s3.head_bucket(Bucket=name)
         except ClientError:
-            kwargs: dict[str, Any] = {"Bucket": self.bucket}
+            kwargs: dict[str, Any] = {"Bucket": name}
             if self.region != "us-east-1":
                 kwargs["CreateBucketConfiguration"] = {"LocationConstraint": self.region}
             self.s3.create_bucket(**kwargs)
+
+    def ensure_bucket(self) -> None:
+        self._bucket(self.bucket)
 
     def send(
         self,

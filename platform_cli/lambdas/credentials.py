@@ -78,7 +78,7 @@ SECRET_ARN_PARAMETER = "/mlops/github/credentials_secret_arn"
 
 def default_secret_name(naming_prefix: str) -> str:
     """Name of the credential secret when base infrastructure has not published its ARN in SSM yet."""
-    return f"{naming_prefix}/github-credentials"
+    return f"{naming_prefix}/github/credentials"
 
 
 def find_secret_id(ssm: Any, naming_prefix: str) -> str:

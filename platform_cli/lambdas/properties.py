@@ -66,7 +66,8 @@ def request_from_properties(
     environments = {
         env: {
             "account_id": str(account),
-            "role_arn": f"arn:{partition}:iam::{account}:role/{settings.workflow_role}",
+            "role_arn": f"arn:{partition}:iam::{account}:role/{settings.deploy_role}",
+            "build_role_arn": f"arn:{partition}:iam::{account}:role/{settings.build_role}" if env == "dev" else None,
             "sagemaker_execution_role_arn": f"arn:{partition}:iam::{account}:role/{settings.sagemaker_execution_role}",
         }
         for env, account in accounts.items()

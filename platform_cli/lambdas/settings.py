@@ -25,7 +25,8 @@ class LambdaSettings:
     repo_visibility: str = "private"
     naming_prefix: str = "mlops"
     region: str = "eu-west-1"
-    workflow_role_name: str | None = None
+    deploy_role_name: str | None = None
+    build_role_name: str | None = None
     sagemaker_execution_role_name: str | None = None
     write_pacing_seconds: float = 1.0
     deadline_margin_seconds: float = 20.0
@@ -36,8 +37,14 @@ class LambdaSettings:
     dispatch_ref: str = "main"
 
     @property
-    def workflow_role(self) -> str:
-        return self.workflow_role_name or f"{self.naming_prefix}-github-workflow"
+    def deploy_role(self) -> str:
+        """OIDC role of deploy workflows, in every account (base infrastructure: ``<prefix>-github-deploy``)."""
+        return self.deploy_role_name or f"{self.naming_prefix}-github-deploy"
+
+    @property
+    def build_role(self) -> str:
+        """OIDC role of build/training workflows, dev account only (``<prefix>-github-build``)."""
+        return self.build_role_name or f"{self.naming_prefix}-github-build"
 
     @property
     def sagemaker_execution_role(self) -> str:
@@ -65,7 +72,9 @@ class LambdaSettings:
         statuses = tuple(s.strip() for s in env.get("MLOPS_DISPATCH_STATUSES", "Approved").split(",") if s.strip())
         return cls(
             github_org=required("MLOPS_GITHUB_ORG"),
-            credentials_secret_id=required("MLOPS_GITHUB_CREDENTIALS_SECRET"),
+            credentials_secret_id=(
+                env.get("MLOPS_GITHUB_CREDENTIALS_ARN", "").strip() or required("MLOPS_GITHUB_CREDENTIALS_SECRET")
+            ),
             api_url=env.get("MLOPS_GITHUB_API_URL", "https://api.github.com").rstrip("/"),
             template_org=env.get("MLOPS_GITHUB_TEMPLATE_ORG") or None,
             reviewers_team=env.get("MLOPS_REVIEWERS_TEAM", "ml-reviewers"),
@@ -73,7 +82,8 @@ class LambdaSettings:
             repo_visibility=env.get("MLOPS_REPO_VISIBILITY", "private"),
             naming_prefix=env.get("MLOPS_NAMING_PREFIX", "mlops"),
             region=env.get("MLOPS_REGION") or env.get("AWS_REGION") or "eu-west-1",
-            workflow_role_name=env.get("MLOPS_WORKFLOW_ROLE_NAME") or None,
+            deploy_role_name=env.get("MLOPS_DEPLOY_ROLE_NAME") or None,
+            build_role_name=env.get("MLOPS_BUILD_ROLE_NAME") or None,
             sagemaker_execution_role_name=env.get("MLOPS_SAGEMAKER_EXECUTION_ROLE_NAME") or None,
             write_pacing_seconds=number("MLOPS_WRITE_PACING_SECONDS", 1.0),
             deadline_margin_seconds=number("MLOPS_DEADLINE_MARGIN_SECONDS", 20.0),

@@ -108,6 +108,12 @@ class LocalPlatform:
         with os.fdopen(descriptor, "w") as handle:
             handle.write(token)
 
+    def forge_admin(self) -> ForgeAdmin:
+        forge = forge_status(self.forge_dir)
+        if forge is None:
+            raise ForgeAdminError(f"the local forge is not running (state dir {self.forge_dir}); run `mlops local up`")
+        return forge.admin()
+
     def down(self) -> dict[str, bool]:
         forge = forge_status(self.forge_dir)
         if forge is not None:

@@ -27,9 +27,13 @@ def requirements_digest(template: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def venv_for(template: Path, label: str) -> Path:
-    """The environment for `template`, created (pip install -r requirements-dev.txt) only when not cached."""
-    target = CACHE / f"{label}-{requirements_digest(template)}"
+def venv_for(template: Path) -> Path:
+    """The environment for `template`, created (pip install -r requirements-dev.txt) only when not cached.
+
+    Named by the requirements' digest alone, so every user of identical requirements (the platform's tests, the
+    demo's clone of a generated repo) shares one environment.
+    """
+    target = CACHE / f"env-{requirements_digest(template)}"
     CACHE.mkdir(parents=True, exist_ok=True)
     with (CACHE / f"{target.name}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)

@@ -108,9 +108,11 @@ def topic(value: str) -> str:
     return _TOPIC_CHARS.sub("-", value.lower()).strip("-")[:50]
 
 
-def _environment_values(request: ProjectRequest, env: str) -> dict[str, str]:
+def _environment_values(request: ProjectRequest, env: str, part: str) -> dict[str, str]:
+    """Deploy repos assume the deploy role everywhere; other repos the build role where there is one (dev)."""
     target = request.environments[env]  # type: ignore[index]
-    values = {"AWS_ACCOUNT_ID": target.account_id, "AWS_ROLE_ARN": target.role_arn}
+    role = target.role_arn if part == "deploy" or target.build_role_arn is None else target.build_role_arn
+    values = {"AWS_ACCOUNT_ID": target.account_id, "AWS_ROLE_ARN": role}
     if target.sagemaker_execution_role_arn:
         values["SAGEMAKER_EXECUTION_ROLE_ARN"] = target.sagemaker_execution_role_arn
     return values
@@ -134,7 +136,7 @@ def desired_repos(request: ProjectRequest, contract: Contract | None = None) -> 
         variables.update(sorted(request.extra_variables.items()))
         environments = []
         for env in contract.environment_order(set(rules.environments)):
-            values = _environment_values(request, env)
+            values = _environment_values(request, env, part)
             needs_review = contract.environments[env].reviewers  # type: ignore[index]
             environments.append(
                 DesiredEnvironment(

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from github import Github
+from github.Branch import Branch
 from github.Environment import Environment
 from github.EnvironmentDeploymentBranchPolicy import EnvironmentDeploymentBranchPolicyParams
 from github.EnvironmentProtectionRuleReviewer import ReviewerParams
@@ -95,6 +96,7 @@ class Reconciler:
         self.poll_max = poll_max
         self._sleep = sleep or self.deadline.sleep
         self._changes: list[str] = []
+        self._branches: dict[str, Branch] = {}
 
     # -- public -------------------------------------------------------------------------------------------------
 
@@ -286,7 +288,7 @@ class Reconciler:
             with step(f"waiting for {desired.full_name} to be generated"):
                 branch = repo.default_branch or "main"
                 try:
-                    repo.get_branch(branch)
+                    self._branches[desired.full_name] = repo.get_branch(branch)
                     return repo
                 except UnknownObjectException:
                     pass
@@ -485,7 +487,7 @@ class Reconciler:
         branch_name = repo.default_branch or "main"
         wanted = desired.protection
         with step(f"reading protection of {desired.full_name}@{branch_name}"):
-            branch = repo.get_branch(branch_name)
+            branch = self._branches.get(desired.full_name) or repo.get_branch(branch_name)
             try:
                 protection = branch.get_protection()
                 raw = protection.raw_data if isinstance(protection.raw_data, dict) else {}

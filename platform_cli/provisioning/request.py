@@ -50,7 +50,10 @@ class EnvironmentTarget(_Strict):
     """The AWS side of one deployment environment."""
 
     account_id: AccountId
-    role_arn: RoleArn = Field(description="Role the workflow assumes with OIDC in this account.")
+    role_arn: RoleArn = Field(description="Role deploy workflows assume with OIDC in this account.")
+    build_role_arn: RoleArn | None = Field(
+        default=None, description="Role build/training workflows assume in this account (dev); default role_arn."
+    )
     sagemaker_execution_role_arn: RoleArn | None = Field(
         default=None, description="Role of endpoints and transform jobs in this account (deploy repos)."
     )

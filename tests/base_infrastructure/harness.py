@@ -14,11 +14,16 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from platform_cli.local.aws import LocalAws, subprocess_env
 from tests.bootstrap.scripting import deploy_args, run_script, script_env
+
+T = TypeVar("T")
 
 REPO = Path(__file__).resolve().parents[2]
 TERRAFORM_SRC = REPO / "base-infrastructure" / "terraform"
@@ -136,7 +141,7 @@ def _member_role(account: str) -> str:
 
 def provider_override(endpoint: str, account: str) -> str:
     endpoints = "\n".join(f'    {name} = "{endpoint}"' for name in PROVIDER_ENDPOINTS)
-    return f"""# Written by tests/base_infrastructure/harness.py: point the provider at local AWS. Not part of the product.
+    return f"""# Written by the base-infrastructure test harness: the provider talks to local AWS.
 provider "aws" {{
   s3_use_path_style       = true
   skip_metadata_api_check = true
@@ -196,12 +201,19 @@ class Environment:
         return result
 
     def apply(self, parallelism: int) -> None:
-        self.terraform("apply", "-auto-approve", "-input=false", "-no-color", f"-parallelism={parallelism}", *self.var_args)
+        self.terraform(
+            "apply", "-auto-approve", "-input=false", "-no-color", f"-parallelism={parallelism}", *self.var_args
+        )
 
     def plan(self, parallelism: int) -> tuple[int, str]:
         """``terraform plan -detailed-exitcode``: 0 no changes, 2 changes."""
         result = self.terraform(
-            "plan", "-detailed-exitcode", "-input=false", "-no-color", f"-parallelism={parallelism}", *self.var_args,
+            "plan",
+            "-detailed-exitcode",
+            "-input=false",
+            "-no-color",
+            f"-parallelism={parallelism}",
+            *self.var_args,
             ok_codes=(0, 2),
         )
         return result.returncode, result.stdout
@@ -211,7 +223,9 @@ class Environment:
         return {name: value["value"] for name, value in raw.items()}
 
     def destroy(self, parallelism: int) -> None:
-        self.terraform("destroy", "-auto-approve", "-input=false", "-no-color", f"-parallelism={parallelism}", *self.var_args)
+        self.terraform(
+            "destroy", "-auto-approve", "-input=false", "-no-color", f"-parallelism={parallelism}", *self.var_args
+        )
 
 
 def prepare_environment(
@@ -256,3 +270,63 @@ def prepare_environment(
     environment = Environment(name=name, account=account, workdir=workdir, env=env, var_args=var_args)
     environment.terraform("init", "-input=false", "-no-color", "-backend-config=backend.hcl")
     return environment
+
+
+@dataclass
+class Deployment:
+    """The three environments of one business unit applied to local AWS."""
+
+    local: LocalAws
+    environments: dict[str, Environment]
+    bootstraps: dict[str, BootstrapOutputs]
+    zip_path: Path
+    lambda_build_seconds: float
+    apply_seconds: dict[str, float] = field(default_factory=dict)
+
+
+def _each(names: tuple[str, ...], work: Callable[[str], T], parallel: bool) -> dict[str, T]:
+    if not parallel:
+        return {name: work(name) for name in names}
+    with ThreadPoolExecutor(max_workers=len(names)) as pool:
+        return dict(zip(names, pool.map(work, names), strict=True))
+
+
+def deploy_all(base: Path, local: LocalAws, parallelism: int = 10, parallel: bool = True) -> Deployment:
+    """bootstrap.sh → terraform init (S3 backend + lock table) → apply, for dev, preprod and prod.
+
+    The environments are independent (cross-account references are by name and account), so they run side by
+    side locally; in CI deploy.yml applies them in order behind approvals.
+    """
+    cli_config = tf_cli_config(base)
+    platform_yaml = write_platform_yaml(base / "platform.yaml")
+    started = time.monotonic()
+    zip_path = build_lambda(base / "build" / "lambda.zip")
+    build_seconds = time.monotonic() - started
+    bootstraps = _each(ENVIRONMENTS, lambda name: bootstrap_account(local, name), parallel)
+    # Inits one at a time: concurrent inits race to fill the shared plugin cache.
+    environments = {
+        name: prepare_environment(name, base, local, bootstraps[name], platform_yaml, zip_path, cli_config)
+        for name in ENVIRONMENTS
+    }
+    deployment = Deployment(local, environments, bootstraps, zip_path, round(build_seconds, 2))
+
+    def apply(name: str) -> float:
+        began = time.monotonic()
+        environments[name].apply(parallelism)
+        return round(time.monotonic() - began, 2)
+
+    deployment.apply_seconds = _each(ENVIRONMENTS, apply, parallel)
+    return deployment
+
+
+def plan_all(deployment: Deployment, parallelism: int = 10) -> dict[str, tuple[int, str]]:
+    return _each(ENVIRONMENTS, lambda name: deployment.environments[name].plan(parallelism), True)
+
+
+def destroy_all(deployment: Deployment, parallelism: int = 10) -> dict[str, float]:
+    def destroy(name: str) -> float:
+        began = time.monotonic()
+        deployment.environments[name].destroy(parallelism)
+        return round(time.monotonic() - began, 2)
+
+    return _each(ENVIRONMENTS, destroy, True)

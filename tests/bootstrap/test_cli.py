@@ -1,4 +1,7 @@
-"""``mlops bootstrap`` end to end: the real bootstrap.sh for the three accounts of a business unit on local AWS."""
+"""``mlops bootstrap`` end to end on local AWS: refusals, a wrong-account profile, a dry run by profile pattern.
+
+Bootstrapping the three accounts of a unit by role (and the summary of a re-run) is in test_script_on_moto.py,
+where ``mlops bootstrap`` makes the second run over the accounts the script bootstrapped first."""
 
 from __future__ import annotations
 
@@ -56,28 +59,6 @@ def test_unattended_run_without_yes_changes_nothing(
     assert "error: not a terminal: pass --yes" in stderr
     cloudformation = management_env.session_for("dev").client("cloudformation", region_name="eu-west-1")
     assert cloudformation.list_stacks()["StackSummaries"] == []
-
-
-def test_bootstraps_every_account_of_the_unit_by_role_and_a_rerun_changes_nothing(
-    management_env: LocalAws, platform_yaml: Path, tmp_path: Path
-) -> None:
-    code, stdout, stderr = mlops(platform_yaml, tmp_path, "--yes", output="json")
-    assert code == 0, stderr
-    first = json.loads(stdout)
-    assert [(r["environment"], r["account_id"], r["outcome"]) for r in first] == [
-        (environment, account_id, "created") for environment, account_id in ACCOUNTS.items()
-    ]
-    for result in first:
-        account_id, environment = result["account_id"], result["environment"]
-        assert result["outputs"]["ApplyRoleArn"] == f"arn:aws:iam::{account_id}:role/mlops-{environment}-github-apply"
-        assert result["access"] == f"role arn:aws:iam::{account_id}:role/OrganizationAccountAccessRole"
-    assert "[1/3] dev 111111111111 via role" in stderr and "[3/3] prod: created" in stderr
-
-    code, stdout, stderr = mlops(platform_yaml, tmp_path, "--yes", "--env", "dev")
-    assert code == 0, stderr
-    assert "Bootstrap" in stdout
-    (row,) = [line.replace("│", " ").split() for line in stdout.splitlines() if line.startswith("dev ")]
-    assert row[:3] == ["dev", ACCOUNTS["dev"], "unchanged"]
 
 
 def test_a_profile_for_the_wrong_account_fails_that_account_and_skips_the_rest(

@@ -71,20 +71,37 @@ def test_help_documents_every_option_and_exits_zero() -> None:
         (["--oidc-provider-arn", "arn:aws:iam::111111111111:oidc-provider/example.com"], "invalid --oidc-provider-arn"),
         (["--state-retention-days", "5"], "invalid --state-retention-days '5'"),
         (["--template", "/nonexistent/bootstrap.yaml"], "template not found: /nonexistent/bootstrap.yaml"),
-        (["--expect-account", "222222222222"], "wrong account: the credentials belong to 111111111111"),
         (["--bogus"], "unknown option '--bogus'"),
+        (["--org"], "option --org needs a value"),
     ],
 )
-def test_bad_input_stops_with_one_line_and_creates_nothing(
-    clean_local_aws: LocalAws, args: list[str], message: str
-) -> None:
+def test_bad_input_stops_with_one_line_before_any_aws_call(tmp_path: Path, args: list[str], message: str) -> None:
+    # The aws on PATH records every call and fails: a bad input must be refused before the first one.
+    calls = tmp_path / "aws-calls"
+    fake_aws = tmp_path / "bin" / "aws"
+    fake_aws.parent.mkdir()
+    fake_aws.write_text(f'#!/usr/bin/env bash\necho "$*" >> {calls}\nexit 99\n', encoding="utf-8")
+    fake_aws.chmod(0o755)
+    env = script_env(None, None, AWS_REGION="")
+    env["PATH"] = f"{fake_aws.parent}{os.pathsep}{env['PATH']}"
     base = {"--env": "dev", "--org": "acme", "--region": "eu-west-1"}
     argv = [item for key, value in base.items() if key not in args for item in (key, value)]
-    result = run_script(script_env(clean_local_aws, "dev"), *argv, *args, "--yes")
+    result = run_script(env, *argv, "--yes", *args)
     assert result.returncode != 0
     (line,) = error_lines(result)
     assert line.startswith("bootstrap.sh: error: ")
     assert message in line
+    assert not calls.exists(), f"aws was called: {calls.read_text(encoding='utf-8')}"
+
+
+def test_wrong_account_stops_with_one_line_and_creates_nothing(clean_local_aws: LocalAws) -> None:
+    result = run_script(script_env(clean_local_aws, "dev"), *deploy_args("dev", ACCOUNTS["preprod"]))
+    assert result.returncode != 0
+    (line,) = error_lines(result)
+    assert line == (
+        "bootstrap.sh: error: wrong account: the credentials belong to 111111111111, --expect-account is "
+        "222222222222; switch profile"
+    )
     nothing_created(clean_local_aws)
 
 

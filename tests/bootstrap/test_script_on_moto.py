@@ -1,5 +1,5 @@
 """The real bootstrap.sh against local AWS (moto), for the dev, preprod and prod accounts: what it creates in each
-account, and that a second run changes nothing.
+account, and that a second run (through ``mlops bootstrap``, which runs the same script) changes nothing.
 
 moto gaps the template needs are filled by platform_cli/local/moto_ext (bucket settings, PITR, role policy
 attachments, the OIDC provider type, stack outputs after a change set, empty change sets, termination protection).
@@ -15,9 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
+from typer.testing import CliRunner
 
+from platform_cli.cli.main import app
 from platform_cli.local.aws import ACCOUNTS, LocalAws
 from tests.bootstrap.scripting import deploy_args, run_script, script_env
+from tests.bootstrap.template import SCRIPT_PATH
 
 pytestmark = pytest.mark.slow
 
@@ -60,13 +64,35 @@ def first_runs(local_aws: LocalAws, tmp_path_factory: pytest.TempPathFactory) ->
 
 
 @pytest.fixture(scope="module")
-def second_runs(local_aws: LocalAws, first_runs: dict[str, Any]) -> dict[str, Any]:
-    """The same command again for each account."""
-    runs = {}
-    for environment, account_id in ACCOUNTS.items():
-        result = run_script(script_env(local_aws, environment), *deploy_args(environment, account_id))
-        runs[environment] = {"result": result, "state": stack_state(local_aws, environment)}
-    return runs
+def second_runs(local_aws: LocalAws, first_runs: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The same inputs again for the three accounts, through ``mlops bootstrap`` (which runs the same script with
+    the same flags, one account after the other, from the management account's credentials by AssumeRole)."""
+    workdir = tmp_path_factory.mktemp("second-run")
+    platform_yaml = workdir / "platform.yaml"
+    platform_yaml.write_text(
+        yaml.safe_dump(
+            {
+                "naming_prefix": "mlops",
+                "github": {"org": "acme", "auth": "pat"},
+                "aws": {"region": REGION},
+                "business_units": {"retail": dict(ACCOUNTS)},
+                "teams": {"reviewers": "ml-reviewers", "maintainers": "ml-platform"},
+            }
+        ),
+        encoding="utf-8",
+    )
+    argv = ["-c", str(platform_yaml), "--output", "json", "bootstrap", "--yes", "--script", str(SCRIPT_PATH)]
+    argv += ["--log-dir", str(workdir / "logs")]
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in script_env(local_aws, None).items():
+            patch.setenv(name, value)
+        result = CliRunner().invoke(app, argv)
+    assert result.exit_code == 0, result.stderr
+    return {
+        "progress": result.stderr,
+        "results": {item["environment"]: item for item in json.loads(result.stdout)},
+        "states": {environment: stack_state(local_aws, environment) for environment in ENVIRONMENTS},
+    }
 
 
 def result_of(runs: dict[str, Any], environment: str) -> subprocess.CompletedProcess[str]:
@@ -174,7 +200,8 @@ def test_roles_exist_in_their_own_account_bounded_and_trusted_for_the_repo(
         attached = {
             p["PolicyName"] for p in iam.list_attached_role_policies(RoleName=role["RoleName"])["AttachedPolicies"]
         }
-        assert attached == {f"mlops-{environment}-github-{kind}", f"mlops-{environment}-terraform-state"}
+        state_policy = "terraform-state" if kind == "apply" else "terraform-state-read"
+        assert attached == {f"mlops-{environment}-github-{kind}", f"mlops-{environment}-{state_policy}"}
 
 
 def test_each_account_holds_only_its_own_environment(local_aws: LocalAws, first_runs: dict[str, Any]) -> None:
@@ -195,13 +222,22 @@ def test_stack_is_protected_from_deletion(first_runs: dict[str, Any], environmen
 def test_second_run_with_the_same_inputs_changes_nothing_and_exits_zero(
     first_runs: dict[str, Any], second_runs: dict[str, Any], environment: str
 ) -> None:
-    result = result_of(second_runs, environment)
-    assert "No changes to deploy" in result.stdout
-    assert "keep the provider this stack created" in result.stdout
-    before, after = first_runs[environment]["state"], second_runs[environment]["state"]
+    result = second_runs["results"][environment]
+    assert result["outcome"] == "unchanged"  # the script printed "No changes to deploy" and exited 0
+    log = Path(result["log"]).read_text(encoding="utf-8")
+    assert "No changes to deploy" in log and "keep the provider this stack created" in log
+    before, after = first_runs[environment]["state"], second_runs["states"][environment]
     assert after["event_ids"] == before["event_ids"], "the second run produced stack events"
-    assert after["outputs"] == before["outputs"]
+    assert after["outputs"] == before["outputs"] == result["outputs"]
     assert after["status"] == "CREATE_COMPLETE"
+
+
+def test_mlops_bootstrap_reaches_each_account_by_role_and_reports_progress(second_runs: dict[str, Any]) -> None:
+    for step, (environment, account_id) in enumerate(ACCOUNTS.items(), start=1):
+        role = f"arn:aws:iam::{account_id}:role/OrganizationAccountAccessRole"
+        assert f"[{step}/3] {environment} {account_id} via role {role} ..." in second_runs["progress"]
+        assert f"[{step}/3] {environment}: unchanged (" in second_runs["progress"]
+        assert second_runs["results"][environment]["access"] == f"role {role}"
 
 
 def test_dry_run_of_an_up_to_date_stack_shows_no_changes(local_aws: LocalAws, second_runs: dict[str, Any]) -> None:

@@ -260,8 +260,8 @@ def test_plan_policy_grants_only_read_actions(rendered: Renderer) -> None:
             assert verb.startswith(READ_VERBS), f"plan policy grants {action}"
 
 
-def test_plan_role_writes_only_terraform_state_and_locks(rendered: Renderer) -> None:
-    for statement in rendered.policy("TerraformStatePolicy")["Statement"]:
+def test_plan_role_touches_only_terraform_state_locks_and_key(rendered: Renderer) -> None:
+    for statement in rendered.policy("TerraformStateReadPolicy")["Statement"]:
         for resource in policy_eval._as_list(statement["Resource"]):
             assert resource.startswith((f"arn:aws:s3:::{STATE_BUCKET}", LOCK_TABLE_ARN, "arn:aws:kms:")), resource
 
@@ -280,6 +280,7 @@ def test_plan_role_writes_only_terraform_state_and_locks(rendered: Renderer) -> 
         ("ssm:PutParameter", f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/mlops/environment"),
         ("lambda:UpdateFunctionCode", f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:mlops-project-repos"),
         ("s3:DeleteObject", f"arn:aws:s3:::{STATE_BUCKET}/base-infrastructure/dev.tfstate"),
+        ("s3:PutObject", f"arn:aws:s3:::{STATE_BUCKET}/base-infrastructure/dev.tfstate"),
     ],
 )
 def test_plan_role_cannot_apply_or_read_data(rendered: Renderer, action: str, resource: str) -> None:
@@ -291,6 +292,7 @@ def test_plan_role_reads_state_and_takes_locks(rendered: Renderer) -> None:
     assert plan_can(rendered, "s3:GetObject", state)
     assert plan_can(rendered, "dynamodb:PutItem", LOCK_TABLE_ARN)
     assert plan_can(rendered, "dynamodb:DeleteItem", LOCK_TABLE_ARN)
+    assert plan_can(rendered, "s3:PutObject", f"{state}.tflock")
     assert plan_can(rendered, "s3:DeleteObject", f"{state}.tflock")
     assert plan_can(rendered, "kms:Decrypt", rendered.attribute("StateKey", "Arn"))
     assert plan_can(rendered, "ec2:DescribeVpcs")
@@ -390,6 +392,7 @@ def test_apply_role_cannot_remove_or_edit_the_boundary(rendered: Renderer) -> No
         ("iam:DeleteRole", f"arn:aws:iam::{ACCOUNT}:role/mlops-dev-github-plan"),
         ("iam:CreatePolicyVersion", f"arn:aws:iam::{ACCOUNT}:policy/mlops-dev-github-apply"),
         ("iam:CreatePolicyVersion", f"arn:aws:iam::{ACCOUNT}:policy/mlops-dev-terraform-state"),
+        ("iam:CreatePolicyVersion", f"arn:aws:iam::{ACCOUNT}:policy/mlops-dev-terraform-state-read"),
         ("iam:DeleteOpenIDConnectProvider", f"arn:aws:iam::{ACCOUNT}:oidc-provider/{OIDC}"),
         ("iam:UpdateOpenIDConnectProviderThumbprint", f"arn:aws:iam::{ACCOUNT}:oidc-provider/{OIDC}"),
         ("cloudformation:DeleteStack", STACK_ARN),
@@ -441,7 +444,9 @@ def test_apply_role_never_reads_secret_values(rendered: Renderer) -> None:
     assert not apply_can(rendered, "ec2:GetPasswordData", "*")
 
 
-@pytest.mark.parametrize("policy", ["PermissionsBoundary", "ApplyPolicy", "PlanPolicy", "TerraformStatePolicy"])
+@pytest.mark.parametrize(
+    "policy", ["PermissionsBoundary", "ApplyPolicy", "PlanPolicy", "TerraformStatePolicy", "TerraformStateReadPolicy"]
+)
 def test_managed_policies_fit_the_iam_size_limit(rendered: Renderer, policy: str) -> None:
     # IAM counts managed policy size without whitespace; the limit is 6,144 characters.
     longest = Renderer(

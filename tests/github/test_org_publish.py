@@ -136,3 +136,18 @@ def test_changed_content_is_pushed_on_top_of_the_history(
     repo = forge_org.gh.get_repo(f"{forge_org.login}/model-build")
     assert repo.get_contents("README.md").decoded_content.decode() == "# changed\n"
     assert repo.get_commits().totalCount >= 2
+
+
+def test_in_a_git_checkout_only_tracked_files_are_published(
+    forge: ForgeEnv, forge_org: ForgeOrg, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    configure(monkeypatch, forge_org, forge, tmp_path)
+    kit = make_kit(tmp_path / "kit")
+    subprocess.run(["git", "init", "-q", str(kit)], check=True)
+    subprocess.run(["git", "-C", str(kit), "add", "-A"], check=True)
+    (kit / "base-infrastructure" / "terraform.tfvars").write_text('github_token = "ghp_local_only"\n')
+    assert publish(kit).exit_code == 0
+    base = forge_org.gh.get_repo(f"{forge_org.login}/base-infrastructure")
+    assert base.get_contents("main.tf").decoded_content.decode() == "terraform {}\n"
+    with pytest.raises(UnknownObjectException):
+        base.get_contents("terraform.tfvars")

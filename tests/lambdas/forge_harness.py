@@ -7,7 +7,6 @@ import threading
 from dataclasses import replace
 from typing import Any
 
-from platform_cli.github.deadline import Deadline
 from platform_cli.lambdas.project_repos import Dependencies, ProjectReposResource
 from platform_cli.lambdas.settings import LambdaSettings
 from tests.lambdas.conftest import SETTINGS, FakeContext, event, properties
@@ -48,6 +47,3 @@ class ForgeLambda:
     ) -> dict[str, Any]:
         self.resource(event(request_type, props, **extra), FakeContext(remaining_ms))
         return self.sent[-1]
-
-
-__all__ = ["Deadline", "ForgeLambda"]

@@ -139,3 +139,47 @@ def test_create_on_aws_calls_sagemaker_create_project_with_the_kinds_product(
         )
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["ProjectId"] == "p-abc123def456"
+
+
+def test_sync_on_aws_finds_the_project_by_sagemaker_id_and_repairs_drift(
+    in_tmp: Path, monkeypatch: pytest.MonkeyPatch, porg: Any
+) -> None:
+    from tests.lambdas.forge_harness import ForgeLambda
+
+    handler = ForgeLambda(porg)
+    assert handler("Create", handler.properties("build-deploy-batch"))["Status"] == "SUCCESS"
+    config = {
+        "naming_prefix": "mlops",
+        "github": {"org": porg.login, "api_url": porg.forge.api_url, "auth": "pat"},
+        "aws": {"region": "eu-west-1"},
+        "business_units": {"retail": {"dev": "111111111111", "preprod": "222222222222", "prod": "333333333333"}},
+        "teams": {"reviewers": porg.org.team, "maintainers": porg.maintainers},
+    }
+    (in_tmp / "platform.yaml").write_text(yaml.safe_dump(config))
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    monkeypatch.setenv("MLOPS_GITHUB_TOKEN", porg.org.token)
+    monkeypatch.setenv("MLOPS_WRITE_PACING_SECONDS", "0")
+    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}.items():
+        monkeypatch.setenv(name, value)
+    session = StubSession()
+    monkeypatch.setattr(project_cmd, "aws_session", lambda config: session)
+    session.stubs["sagemaker"].add_response(
+        "describe_project",
+        {
+            "ProjectArn": "arn:aws:sagemaker:eu-west-1:111111111111:project/churn",
+            "ProjectName": "churn",
+            "ProjectId": "p-abc123def456",
+            "ServiceCatalogProvisioningDetails": {"ProductId": "prod-abcdefabcdef1"},
+            "ProjectStatus": "CreateCompleted",
+            "CreationTime": "2026-01-01T00:00:00Z",
+        },
+        {"ProjectName": "churn"},
+    )
+    deploy = porg.org.gh.get_repo(f"{porg.login}/churn-p-abc123def456-deploy")
+    deploy.get_variable("MODEL_PACKAGE_GROUP_NAME").edit("drifted")
+    with session.stubs["sagemaker"]:
+        result = runner.invoke(app, ["--output", "json", "project", "sync", "churn"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["changes"] == [
+        f"{porg.login}/churn-p-abc123def456-deploy: variable MODEL_PACKAGE_GROUP_NAME"
+    ]

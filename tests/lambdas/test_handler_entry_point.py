@@ -4,6 +4,7 @@ cached across invocations), the answer PUT to a pre-signed S3 URL on local AWS."
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from typing import Any
 
@@ -25,11 +26,11 @@ def deployed(
 ) -> Iterator[ProvisioningOrg]:
     secrets = boto3.client("secretsmanager")
     arn = secrets.create_secret(
-        Name="mlops/github-credentials", SecretString=json.dumps({"kind": "pat", "token": porg.org.token})
+        Name="mlops/github/credentials", SecretString=json.dumps({"kind": "pat", "token": porg.org.token})
     )["ARN"]
     for name, value in {
         "MLOPS_GITHUB_ORG": porg.login,
-        "MLOPS_GITHUB_CREDENTIALS_SECRET": arn,
+        "MLOPS_GITHUB_CREDENTIALS_ARN": arn,
         "MLOPS_GITHUB_API_URL": porg.forge.api_url,
         "MLOPS_REVIEWERS_TEAM": porg.org.team,
         "MLOPS_MAINTAINERS_TEAM": porg.maintainers,
@@ -38,9 +39,11 @@ def deployed(
         monkeypatch.setenv(name, value)
     boto3.client("s3").create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
     project_repos.reset_dependencies()
+    level = logging.getLogger().level
     yield porg
     project_repos.reset_dependencies()
     reset()
+    logging.getLogger().setLevel(level)
 
 
 def invoke(request_type: str, props: dict[str, Any], key: str, **extra: Any) -> dict[str, Any]:
@@ -73,9 +76,7 @@ def test_a_misconfigured_lambda_still_answers_failed(
 def test_an_unreadable_secret_fails_with_an_actionable_reason(
     deployed: ProvisioningOrg, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv(
-        "MLOPS_GITHUB_CREDENTIALS_SECRET", "arn:aws:secretsmanager:eu-west-1:111111111111:secret:missing"
-    )
+    monkeypatch.setenv("MLOPS_GITHUB_CREDENTIALS_ARN", "arn:aws:secretsmanager:eu-west-1:111111111111:secret:missing")
     answer = invoke("Create", properties(), "no-secret")
     assert answer["Status"] == "FAILED"
     assert answer["Reason"].startswith("cannot read the GitHub credential secret")

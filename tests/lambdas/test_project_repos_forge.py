@@ -170,3 +170,26 @@ def run_failure_paths(porg: ProvisioningOrg, canary: str) -> list[dict[str, obje
     good = ForgeLambda(porg, maintainers_team="nobody")
     answers.append(good("Create", {**props, "ExtraSecrets": {"API_KEY": canary}}))
     return answers
+
+
+def test_under_flaky_github_create_still_answers_success(porg: ProvisioningOrg) -> None:
+    from platform_cli.local.forge import Faults
+
+    handler = ForgeLambda(porg)
+    with porg.forge.injecting(Faults(error_rate=0.15, error_status=502, drop_rate=0.05, seed=11)):
+        answer = handler("Create", handler.properties(TemplateKind.BUILD_DEPLOY_REALTIME))
+    assert answer["Status"] == "SUCCESS", answer["Reason"]
+
+
+def test_a_rate_limit_longer_than_the_lambda_has_left_answers_failed_in_time(porg: ProvisioningOrg) -> None:
+    import time
+
+    from platform_cli.local.forge import Faults
+
+    handler = ForgeLambda(porg)
+    started = time.monotonic()
+    with porg.forge.injecting(Faults(secondary_per_minute=2, secondary_retry_after_s=30)):
+        answer = handler("Create", handler.properties(TemplateKind.PIPELINE_PROMOTION), remaining_ms=6_000)
+    assert answer["Status"] == "FAILED"
+    assert "ran out of time" in answer["Reason"]
+    assert time.monotonic() - started < 6

@@ -24,7 +24,8 @@ def request_data(kind: TemplateKind | str = TemplateKind.BUILD_DEPLOY_REALTIME, 
         "environments": {
             env: {
                 "account_id": account,
-                "role_arn": f"arn:aws:iam::{account}:role/mlops-github-workflow",
+                "role_arn": f"arn:aws:iam::{account}:role/mlops-github-deploy",
+                "build_role_arn": f"arn:aws:iam::{account}:role/mlops-github-build" if env == "dev" else None,
                 "sagemaker_execution_role_arn": f"arn:aws:iam::{account}:role/mlops-sagemaker-execution",
             }
             for env, account in ACCOUNTS.items()

@@ -65,7 +65,7 @@ def test_environment_variables_carry_that_accounts_values() -> None:
     prod = next(env for env in deploy.environments if env.name == "prod")
     assert prod.variables == {
         "AWS_ACCOUNT_ID": "333333333333",
-        "AWS_ROLE_ARN": "arn:aws:iam::333333333333:role/mlops-github-workflow",
+        "AWS_ROLE_ARN": "arn:aws:iam::333333333333:role/mlops-github-deploy",
         "SAGEMAKER_EXECUTION_ROLE_ARN": "arn:aws:iam::333333333333:role/mlops-sagemaker-execution",
     }
 
@@ -88,3 +88,17 @@ def test_extra_secrets_are_hidden_in_the_desired_state() -> None:
     )
     assert repo.secrets["HF_TOKEN"].reveal() == "canary-qq"
     assert "canary-qq" not in repr(repo)
+
+
+def test_build_repos_assume_the_build_role_in_dev_and_deploy_repos_the_deploy_role() -> None:
+    build, deploy = desired_repos(parse_request(request_data()))
+    (build_dev,) = build.environments
+    assert build_dev.variables["AWS_ROLE_ARN"] == "arn:aws:iam::111111111111:role/mlops-github-build"
+    deploy_dev = next(env for env in deploy.environments if env.name == "dev")
+    assert deploy_dev.variables["AWS_ROLE_ARN"] == "arn:aws:iam::111111111111:role/mlops-github-deploy"
+
+
+def test_the_pipeline_repo_uses_the_build_role_in_dev_and_the_deploy_role_beyond() -> None:
+    (pipeline,) = desired_repos(parse_request(request_data(TemplateKind.PIPELINE_PROMOTION)))
+    roles = {env.name: env.variables["AWS_ROLE_ARN"].rsplit("/", 1)[1] for env in pipeline.environments}
+    assert roles == {"dev": "mlops-github-build", "preprod": "mlops-github-deploy", "prod": "mlops-github-deploy"}

@@ -105,3 +105,14 @@ def test_drift_is_repaired_with_only_the_needed_writes(porg: ProvisioningOrg, me
     assert result.changes == [f"{state.full_name}: variable ARTIFACT_BUCKET"]
     assert [verb for verb, _ in meter.writes] == ["PATCH"]
     assert repo.get_variable("ARTIFACT_BUCKET").value == state.variables["ARTIFACT_BUCKET"]
+
+
+def test_a_requester_made_admin_by_hand_is_set_back_to_write(porg: ProvisioningOrg) -> None:
+    (state,) = porg.desired(TemplateKind.SINGLE_ACCOUNT_TRAINING)
+    porg.reconciler().apply([state])
+    repo = porg.org.gh.get_repo(state.full_name)
+    repo.add_to_collaborators(porg.org.member, permission="admin")
+    assert repo.get_collaborator_permission(porg.org.member) == "admin"
+    result = porg.reconciler().apply([state])
+    assert result.changes == [f"{state.full_name}: user {porg.org.member} push"]
+    assert repo.get_collaborator_permission(porg.org.member) == "write"

@@ -11,7 +11,6 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE_ROOT = ROOT / "template-repos"
 CONTRACT = ROOT / "platform_cli" / "provisioning" / "contract.yaml"
-CONTRACT_FIXTURE = Path(__file__).with_name("contract_fixture.yaml")
 
 # The six template repos (BRIEF: names fixed across the project). Classic ones share one virtual environment.
 TEMPLATES = (
@@ -33,9 +32,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def load_contract() -> dict[str, Any]:
-    """provisioning's contract.yaml when present on this branch, else the temporary fixture of BRIEF.md's names."""
-    path = CONTRACT if CONTRACT.exists() else CONTRACT_FIXTURE
-    data: dict[str, Any] = yaml.safe_load(path.read_text())
+    """provisioning's contract.yaml: the one list of variables, secrets and environments each template may read."""
+    data: dict[str, Any] = yaml.safe_load(CONTRACT.read_text())
     return data
 
 

@@ -1,7 +1,9 @@
 """Every template's own `make test` and `make run-local`, in the template's virtual environment (heavy).
 
 Select with `-m templates`, skip with `-m "not templates"`. Environments are created once per requirements hash
-under .venv-templates/ and reused (see platform_cli/local/template_venvs.py). The classic templates' local run must take under 60 s.
+under .venv-templates/ and reused (platform_cli/local/template_venvs.py); the missing ones are created in
+parallel. The make runs go two at a time (the machine has two cores); each test then checks the outcome of its
+own run. The classic templates' local run must take under 60 s.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import os
 import shutil
 import subprocess
 import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -18,8 +22,22 @@ import pytest
 from platform_cli.local import template_venvs as venvs
 from tests.templates.conftest import CLASSIC, PRESENT, TEMPLATE_ROOT
 
-pytestmark = pytest.mark.templates
+# Heavy: the module fixture creates the environments and runs everything (minutes on a fresh machine).
+pytestmark = [pytest.mark.templates, pytest.mark.timeout(1800)]
 LOCAL_RUN_BUDGET_SECONDS = 60.0
+PARALLEL_RUNS = 2
+
+
+@dataclass(frozen=True)
+class Run:
+    template: Path
+    returncode: int
+    stdout: str
+    stderr: str
+    seconds: float
+
+    def tail(self) -> str:
+        return self.stdout[-4000:] + self.stderr[-4000:]
 
 
 def _hermetic_env(venv: Path) -> dict[str, str]:
@@ -39,60 +57,70 @@ def _hermetic_env(venv: Path) -> dict[str, str]:
     return env
 
 
-def _make(template: Path, target: str, venv: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    (venv / ".installed").touch()  # the template Makefile's stamp: the cached environment is complete
-    return subprocess.run(
-        ["make", "--no-print-directory", "-C", str(template), target, f"VENV={venv}", *extra],
-        capture_output=True,
-        text=True,
-        env=_hermetic_env(venv),
-        timeout=600,
-    )
-
-
-def _label(name: str) -> str:
-    return "classic" if name in CLASSIC else name
-
-
-@pytest.fixture(scope="module")
-def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("template-runs")
+def _environments() -> dict[str, Path]:
+    """Every template's environment (one per distinct requirements), the missing ones created in parallel."""
+    by_digest = {venvs.requirements_digest(TEMPLATE_ROOT / name): name for name in PRESENT}
+    with ThreadPoolExecutor(max_workers=len(by_digest)) as pool:
+        created = pool.map(lambda digest: venvs.venv_for(TEMPLATE_ROOT / by_digest[digest]), by_digest)
+        built = dict(zip(by_digest, created, strict=True))
+    return {name: built[venvs.requirements_digest(TEMPLATE_ROOT / name)] for name in PRESENT}
 
 
 def _copy(name: str, workdir: Path) -> Path:
     """A clean copy of the template, as a data scientist's new repo would be (no build outputs)."""
     target = workdir / name
-    if not target.exists():
-        shutil.copytree(
-            TEMPLATE_ROOT / name,
-            target,
-            ignore=shutil.ignore_patterns(".venv", "build", "__pycache__", ".pytest_cache"),
-        )
+    ignore = shutil.ignore_patterns(".venv", "build", "__pycache__", ".pytest_cache")
+    shutil.copytree(TEMPLATE_ROOT / name, target, ignore=ignore)
     return target
 
 
-@pytest.mark.parametrize("name", PRESENT)
-def test_the_templates_own_tests_pass(name: str, workdir: Path) -> None:
-    venv = venvs.venv_for(TEMPLATE_ROOT / name, _label(name))
-    result = _make(_copy(name, workdir), "test", venv, "PYTEST_ARGS=-q -p no:cacheprovider")
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
-    assert " passed" in result.stdout
-    assert " failed" not in result.stdout
-
-
-@pytest.mark.parametrize("name", PRESENT)
-def test_the_local_run_writes_a_report(name: str, workdir: Path) -> None:
-    venv = venvs.venv_for(TEMPLATE_ROOT / name, _label(name))
-    template = _copy(name, workdir)
+def _make(template: Path, target: str, venv: Path, *extra: str) -> Run:
+    (venv / ".installed").touch()  # the template Makefile's stamp: the cached environment is complete
     started = time.perf_counter()
-    result = _make(template, "run-local", venv)
-    elapsed = time.perf_counter() - started
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
-    report = template / "build" / "local" / "report"
-    metrics = json.loads((report / "metrics.json").read_text())
-    assert metrics
+    result = subprocess.run(
+        ["make", "--no-print-directory", "-C", str(template), target, f"VENV={venv}", *extra],
+        capture_output=True,
+        text=True,
+        env=_hermetic_env(venv),
+        timeout=900,
+    )
+    return Run(template, result.returncode, result.stdout, result.stderr, time.perf_counter() - started)
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Run]:
+    """(template, target) -> outcome of `make <target>` in a clean copy of the template."""
+    environments = _environments()
+    workdir = tmp_path_factory.mktemp("template-runs")
+    copies = {name: _copy(name, workdir) for name in PRESENT}
+    jobs = [(name, target) for name in PRESENT for target in ("test", "run-local")]
+
+    def run(job: tuple[str, str]) -> Run:
+        name, target = job
+        extra = ("PYTEST_ARGS=-q -p no:cacheprovider",) if target == "test" else ()
+        return _make(copies[name], target, environments[name], *extra)
+
+    with ThreadPoolExecutor(max_workers=PARALLEL_RUNS) as pool:
+        return dict(zip(jobs, pool.map(run, jobs), strict=True))
+
+
+@pytest.mark.parametrize("name", PRESENT)
+def test_the_templates_own_tests_pass(name: str, runs: dict[tuple[str, str], Run]) -> None:
+    run = runs[name, "test"]
+    assert run.returncode == 0, run.tail()
+    assert " passed" in run.stdout
+    assert " failed" not in run.stdout
+    print(f"{name}: make test {run.seconds:.1f} s")
+
+
+@pytest.mark.parametrize("name", PRESENT)
+def test_the_local_run_writes_a_report(name: str, runs: dict[tuple[str, str], Run]) -> None:
+    run = runs[name, "run-local"]
+    assert run.returncode == 0, run.tail()
+    report = run.template / "build" / "local" / "report"
+    assert json.loads((report / "metrics.json").read_text())
     pngs = list(report.glob("*.png"))
     assert pngs and all(p.read_bytes().startswith(b"\x89PNG") for p in pngs)
-    print(f"{name}: make run-local {elapsed:.1f} s")
+    print(f"{name}: make run-local {run.seconds:.1f} s")
     if name in CLASSIC:
-        assert elapsed < LOCAL_RUN_BUDGET_SECONDS, f"{name}: make run-local took {elapsed:.1f} s"
+        assert run.seconds < LOCAL_RUN_BUDGET_SECONDS, f"{name}: make run-local took {run.seconds:.1f} s"

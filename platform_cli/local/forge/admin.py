@@ -12,6 +12,7 @@ Routes (JSON in, JSON out; ``Authorization: Bearer <admin token>``):
 - ``POST /_forge/repos/{owner}/{repo}/branches`` ``{name, from?}`` → ``{name, sha}``
 - ``GET /_forge/repos/{owner}/{repo}/secrets`` → ``{NAME: plaintext}``;
   ``GET /_forge/repos/{owner}/{repo}/environments/{env}/secrets`` likewise
+- ``GET /_forge/orgs/{org}/secrets`` → ``{NAME: plaintext}`` (organisation secrets)
 - ``GET /_forge/dispatches?repo=owner/name`` → recorded workflow/repository dispatches
 - ``GET|PUT /_forge/faults`` → the fault settings (PUT replaces them; ``{}`` switches injection off)
 - ``POST /_forge/apps`` ``{slug, public_key_pem, installations: [account, ...]}`` → ``{app_id, installations}``
@@ -123,6 +124,11 @@ def _route(forge: Forge, method: str, parts: list[str], body: dict[str, Any], re
                 return _error(404, "the source branch does not exist")
             gitrepo.update_ref(path, f"refs/heads/{body['name']}", source)
             return _json({"name": body["name"], "sha": source}, 201)
+        case "GET", ["orgs", org, "secrets"]:
+            org_rec = store.org(org)
+            if org_rec is None:
+                return _error(404, f"org {org!r} does not exist")
+            return _json(_open(org_rec) if "keypair" in org_rec else {})
         case "GET", ["repos", owner, name, "secrets"]:
             return _json(_open(_repo(forge, owner, name)))
         case "GET", ["repos", owner, name, "environments", env, "secrets"]:
@@ -252,6 +258,11 @@ class ForgeAdmin:
         """Create branch ``name`` at the tip of ``source`` (default branch when None); returns its sha."""
         sha: str = self._call("POST", f"repos/{full_name}/branches", {"name": name, "from": source})["sha"]
         return sha
+
+    def org_secrets(self, org: str) -> dict[str, str]:
+        """Decrypted organisation Actions secrets."""
+        result: dict[str, str] = self._call("GET", f"orgs/{quote(org)}/secrets")
+        return result
 
     def secrets(self, full_name: str, environment: str | None = None) -> dict[str, str]:
         """Decrypted Actions secrets of a repo (or one of its environments)."""

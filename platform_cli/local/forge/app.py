@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import hashlib
 import hmac
 import logging
 import secrets
@@ -118,12 +119,16 @@ class Forge:
             if decision.error_status is not None:
                 raise ApiError(decision.error_status, ERROR_REASONS.get(decision.error_status, "Server Error"))
             self.authenticate(ctx)
-            self.apply_rate_limits(ctx, path)
+            identity = self.apply_rate_limits(ctx, path)
             handler, params = self.router.match(request.method, path)
             with self.store.lock:
                 response = handler(ctx, **params)
                 if request.method in WRITE_METHODS and response.status_code < 400:
                     self.store.save()
+            if _conditional(request, response):
+                # GitHub does not charge a conditional request answered 304 against the primary limit.
+                self.limiter.refund(identity, self.faults.primary_window_s)
+                ctx.extra_headers.update(self._rate_headers_after_refund(ctx, identity))
         except ApiError as error:
             response = json_response(error.body(), error.status, error.headers)
         except Exception:
@@ -142,9 +147,15 @@ class Forge:
             headers["X-OAuth-Scopes"] = ", ".join(ctx.token["scopes"])
         return response
 
-    def apply_rate_limits(self, ctx: Ctx, path: str) -> None:
+    def _rate_headers_after_refund(self, ctx: Ctx, identity: str) -> dict[str, str]:
+        limit = int(ctx.extra_headers.get("X-RateLimit-Limit", self.faults.primary_limit))
+        limit, used, reset = self.limiter.peek(identity, limit, self.faults.primary_window_s)
+        return _rate_headers(limit, used, reset)
+
+    def apply_rate_limits(self, ctx: Ctx, path: str) -> str:
         """Spend one request of the caller's primary budget (``/rate_limit`` is free) and, for content-creating
-        calls, check the secondary limit; sets the ``X-RateLimit-*`` headers; raises GitHub's 403/429."""
+        calls, check the secondary limit; sets the ``X-RateLimit-*`` headers; raises GitHub's 403/429. Returns the
+        identity the budget belongs to."""
         request = ctx.request
         identity = ctx.user["login"].lower() if ctx.user else f"ip:{request.remote_addr}"
         if ctx.token is not None and ctx.token.get("installation_id") is not None:
@@ -171,6 +182,7 @@ class Forge:
                 doc="https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
                 headers={"Retry-After": str(faults.secondary_retry_after_s)},
             )
+        return identity
 
     def authenticate(self, ctx: Ctx) -> None:
         header = ctx.request.headers.get("Authorization", "")
@@ -212,6 +224,22 @@ class Forge:
         header = request.headers.get("Authorization", "")
         given = header.partition(" ")[2].strip()
         return bool(given) and hmac.compare_digest(given, self.admin_token)
+
+
+def _conditional(request: Request, response: Response) -> bool:
+    """Give a 200 JSON answer its ETag; turn it into ``304 Not Modified`` when the client's ``If-None-Match``
+    names it. Returns whether it did."""
+    if response.status_code != 200 or not response.content_type.startswith("application/json"):
+        return False
+    etag = f'W/"{hashlib.sha256(response.get_data()).hexdigest()}"'
+    response.headers["ETag"] = etag
+    wanted = request.headers.get("If-None-Match", "")
+    if request.method != "GET" or etag not in [tag.strip() for tag in wanted.split(",")]:
+        return False
+    response.status_code = 304
+    response.set_data(b"")
+    del response.headers["Content-Type"]
+    return True
 
 
 def _rate_headers(limit: int, used: int, reset: int) -> dict[str, str]:

@@ -115,6 +115,12 @@ class RateLimiter:
             self._primary[identity] = (used + 1, reset)
             return True, used + 1, int(reset)
 
+    def refund(self, identity: str, window_s: int) -> None:
+        """Give back one spent request (a conditional request answered 304)."""
+        with self._lock:
+            used, reset = self._current(identity, window_s)
+            self._primary[identity] = (max(0, used - 1), reset)
+
     def _current(self, identity: str, window_s: int) -> tuple[int, float]:
         now = time.time()
         used, reset = self._primary.get(identity, (0, now + window_s))

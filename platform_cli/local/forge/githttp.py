@@ -25,6 +25,10 @@ zero=0000000000000000000000000000000000000000
 while read old new ref; do
   [ "$new" = "$zero" ] && continue
   if [ "$old" = "$zero" ]; then
+    # A new branch: compare with the default branch when there is one (unchanged workflows are fine).
+    old=$(git rev-parse --verify -q HEAD) || old=""
+  fi
+  if [ -z "$old" ]; then
     files=$(git ls-tree -r --name-only "$new" -- .github/workflows)
   else
     files=$(git diff --name-only "$old" "$new" -- .github/workflows)

@@ -9,17 +9,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from moto.cloudformation.models import CloudFormationBackend
+from platform_cli.local.moto_ext._after_import import after_import
 
 _MARK = "_mlops_change_set_outputs_registered"
 
 
 def register() -> None:
+    after_import("moto.cloudformation.models", _patch)
+
+
+def _patch() -> None:
+    from moto.cloudformation.models import CloudFormationBackend
+
     if getattr(CloudFormationBackend, _MARK, False):
         return
     original = CloudFormationBackend.execute_change_set
 
-    def execute_change_set(self: CloudFormationBackend, change_set_name: str, stack_name: str | None = None) -> Any:
+    def execute_change_set(self: Any, change_set_name: str, stack_name: str | None = None) -> Any:
         result = original(self, change_set_name, stack_name)
         change_set = self.change_sets.get(change_set_name) or next(
             (cs for cs in self.change_sets.values() if cs.change_set_name == change_set_name), None

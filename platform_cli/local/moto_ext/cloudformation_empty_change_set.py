@@ -10,17 +10,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from moto.cloudformation.responses import CloudFormationResponse
+from platform_cli.local.moto_ext._after_import import after_import
 
 _MARK = "_mlops_empty_change_set_registered"
 
 
 def register() -> None:
+    after_import("moto.cloudformation.responses", _patch)
+
+
+def _patch() -> None:
+    from moto.cloudformation.responses import CloudFormationResponse
+
     if getattr(CloudFormationResponse, _MARK, False):
         return
     original = CloudFormationResponse._validate_different_update
 
-    def _validate_different_update(self: CloudFormationResponse, *args: Any, **kwargs: Any) -> None:
+    def _validate_different_update(self: Any, *args: Any, **kwargs: Any) -> None:
         if self._get_action() == "CreateChangeSet":
             return
         original(self, *args, **kwargs)

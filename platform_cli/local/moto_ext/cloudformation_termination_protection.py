@@ -8,26 +8,33 @@ from __future__ import annotations
 
 from typing import Any
 
-from moto.cloudformation.exceptions import ValidationError
-from moto.cloudformation.models import CloudFormationBackend
-from moto.cloudformation.responses import CloudFormationResponse
-from moto.core.responses import ActionResult
+from platform_cli.local.moto_ext._after_import import after_import
 
 _MARK = "_mlops_termination_protection_registered"
 
 
-def update_termination_protection(self: CloudFormationResponse) -> ActionResult:
+def update_termination_protection(self: Any) -> Any:
+    from moto.core.responses import ActionResult
+
     stack = self.cloudformation_backend.get_stack(self._get_param("StackName"))
     stack.enable_termination_protection = self._get_bool_param("EnableTerminationProtection", False)
     return ActionResult({"StackId": stack.stack_id})
 
 
 def register() -> None:
+    after_import("moto.cloudformation.responses", _patch)
+
+
+def _patch() -> None:
+    from moto.cloudformation.exceptions import ValidationError
+    from moto.cloudformation.models import CloudFormationBackend
+    from moto.cloudformation.responses import CloudFormationResponse
+
     if getattr(CloudFormationResponse, _MARK, False):
         return
     original_delete = CloudFormationBackend.delete_stack
 
-    def delete_stack(self: CloudFormationBackend, name_or_stack_id: str, *args: Any, **kwargs: Any) -> Any:
+    def delete_stack(self: Any, name_or_stack_id: str, *args: Any, **kwargs: Any) -> Any:
         for stack in self.stacks.values():
             if name_or_stack_id in (stack.name, stack.stack_id) and stack.enable_termination_protection:
                 raise ValidationError(

@@ -21,7 +21,7 @@ def register() -> None:
         return
     signature = inspect.signature(original_init)
 
-    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+    def init(self: Any, *args: Any, **kwargs: Any) -> None:
         original_init(self, *args, **kwargs)
         bound = signature.bind(self, *args, **kwargs)
         source_group = bound.arguments.get("source_group") or {}
@@ -31,6 +31,6 @@ def register() -> None:
     def description(self: Any) -> str | None:
         return self.ip_range.get("Description") or getattr(self, "_platform_description", None)
 
-    __init__._platform_extension = True  # type: ignore[attr-defined]
-    SecurityGroupRule.__init__ = __init__  # type: ignore[method-assign]
+    init._platform_extension = True  # type: ignore[attr-defined]
+    SecurityGroupRule.__init__ = init  # type: ignore[method-assign]
     SecurityGroupRule.description = property(description)  # type: ignore[assignment,method-assign]

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from moto.core.common_models import CloudFormationModel
-from moto.iam.models import iam_backends
-from moto.utilities.utils import get_partition
+from platform_cli.local.moto_ext._after_import import after_import
 
-_registered: list[type[CloudFormationModel]] = []
+_registered: list[type[Any]] = []
 
 
 def _backend(account_id: str, region_name: str) -> Any:
+    from moto.iam.models import iam_backends
+    from moto.utilities.utils import get_partition
+
     return iam_backends[account_id][get_partition(region_name)]
 
 
@@ -29,10 +30,11 @@ def _create(properties: dict[str, Any], account_id: str, region_name: str) -> An
     )
 
 
-def model() -> type[CloudFormationModel]:
+def model() -> type[Any]:
     """The CloudFormation model (defined lazily so that importing this module registers nothing)."""
     if _registered:
         return _registered[0]
+    from moto.core.common_models import CloudFormationModel
 
     class OidcProviderResource(CloudFormationModel):
         def __init__(self, provider: Any) -> None:
@@ -107,6 +109,10 @@ def model() -> type[CloudFormationModel]:
 
 
 def register() -> None:
+    after_import("moto.cloudformation.parsing", _patch)
+
+
+def _patch() -> None:
     model()
     # moto caches its map of CloudFormation types on first use; a new model must be seen by later lookups.
     from moto.cloudformation import parsing

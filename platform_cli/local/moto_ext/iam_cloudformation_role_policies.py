@@ -8,26 +8,32 @@ from __future__ import annotations
 
 from typing import Any
 
-from moto.iam.models import Role, iam_backends
-from moto.utilities.utils import get_partition
+from platform_cli.local.moto_ext._after_import import after_import
 
 _MARK = "_mlops_role_policies_registered"
 
 
 def register() -> None:
+    after_import("moto.iam.models", _patch)
+
+
+def _patch() -> None:
+    from moto.iam.models import Role, iam_backends
+    from moto.utilities.utils import get_partition
+
     if getattr(Role, _MARK, False):
         return
     original_create = Role.create_from_cloudformation_json
 
     def create_from_cloudformation_json(
-        cls: type[Role],
+        cls: Any,
         /,
         resource_name: str,
         cloudformation_json: Any,
         account_id: str,
         region_name: str,
         **kwargs: Any,
-    ) -> Role:
+    ) -> Any:
         role = original_create(resource_name, cloudformation_json, account_id, region_name, **kwargs)
         backend = iam_backends[account_id][get_partition(region_name)]
         for policy_arn in cloudformation_json.get("Properties", {}).get("ManagedPolicyArns", []):

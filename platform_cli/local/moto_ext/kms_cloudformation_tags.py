@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from moto.kms.models import Key
+from platform_cli.local.moto_ext._after_import import after_import
 
 _ORIGINAL_ATTRIBUTE = "_mlops_original_create_from_cloudformation_json"
 
@@ -23,19 +23,25 @@ def kms_tags(tags: list[dict[str, str]]) -> list[dict[str, str]]:
 
 
 def register() -> None:
+    after_import("moto.kms.models", _patch)
+
+
+def _patch() -> None:
+    from moto.kms.models import Key
+
     if hasattr(Key, _ORIGINAL_ATTRIBUTE):
         return
     original = Key.create_from_cloudformation_json  # a bound classmethod
 
     def create_from_cloudformation_json(
-        cls: type[Key],
+        cls: Any,
         /,
         resource_name: str,
         cloudformation_json: Any,
         account_id: str,
         region_name: str,
         **kwargs: Any,
-    ) -> Key:
+    ) -> Any:
         properties = cloudformation_json.get("Properties", {})
         if properties.get("Tags"):
             properties = {**properties, "Tags": kms_tags(properties["Tags"])}

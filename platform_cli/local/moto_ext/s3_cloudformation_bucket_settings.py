@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from moto.s3.models import FakeBucket, s3_backends
-from moto.utilities.utils import get_partition
+from platform_cli.local.moto_ext._after_import import after_import
 
 _MARK = "_mlops_bucket_settings_registered"
 
@@ -44,6 +43,9 @@ def lifecycle_rules(configuration: dict[str, Any]) -> list[dict[str, Any]]:
 
 def apply_settings(bucket_name: str, properties: dict[str, Any], account_id: str, region_name: str) -> None:
     """Apply the bucket properties moto's CloudFormation skips."""
+    from moto.s3.models import s3_backends
+    from moto.utilities.utils import get_partition
+
     backend = s3_backends[account_id][get_partition(region_name)]
     if "VersioningConfiguration" in properties:
         backend.put_bucket_versioning(bucket_name, properties["VersioningConfiguration"]["Status"])
@@ -68,33 +70,39 @@ def apply_settings(bucket_name: str, properties: dict[str, Any], account_id: str
 
 
 def register() -> None:
+    after_import("moto.s3.models", _patch)
+
+
+def _patch() -> None:
+    from moto.s3.models import FakeBucket
+
     if getattr(FakeBucket, _MARK, False):
         return
     original_create = FakeBucket.create_from_cloudformation_json
     original_update = FakeBucket.update_from_cloudformation_json
 
     def create_from_cloudformation_json(
-        cls: type[FakeBucket],
+        cls: Any,
         /,
         resource_name: str,
         cloudformation_json: Any,
         account_id: str,
         region_name: str,
         **kwargs: Any,
-    ) -> FakeBucket:
+    ) -> Any:
         bucket = original_create(resource_name, cloudformation_json, account_id, region_name, **kwargs)
         apply_settings(bucket.name, cloudformation_json.get("Properties", {}), account_id, region_name)
         return bucket
 
     def update_from_cloudformation_json(
-        cls: type[FakeBucket],
+        cls: Any,
         /,
         original_resource: Any,
         new_resource_name: str,
         cloudformation_json: Any,
         account_id: str,
         region_name: str,
-    ) -> FakeBucket:
+    ) -> Any:
         bucket = original_update(original_resource, new_resource_name, cloudformation_json, account_id, region_name)
         apply_settings(bucket.name, cloudformation_json.get("Properties", {}), account_id, region_name)
         return bucket

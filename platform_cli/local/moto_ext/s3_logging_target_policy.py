@@ -35,8 +35,8 @@ def register() -> None:
                     partition=target_bucket.partition,
                     name=target_bucket.name,
                 )
-                return bool(original(view, target_prefix))
+                return bool(original(view, target_prefix))  # type: ignore[arg-type]
         return bool(original(target_bucket, target_prefix))
 
     check._platform_extension = True  # type: ignore[attr-defined]
-    FakeBucket._log_permissions_enabled_policy = staticmethod(check)
+    FakeBucket._log_permissions_enabled_policy = staticmethod(check)  # type: ignore[method-assign]

@@ -39,4 +39,4 @@ def register() -> None:
                 result = PermissionResult.PERMITTED
         return result
 
-    FakeBucket.get_permission = get_permission
+    FakeBucket.get_permission = get_permission  # type: ignore[method-assign]

@@ -16,7 +16,10 @@ PROJECT = "assistant"
 GROUP = "assistant-p-local"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/mlops-sagemaker-execution"
 BUCKET = "mlops-preprod-artifacts"
-IMAGE = "763104351884.dkr.ecr.eu-west-1.amazonaws.com/huggingface-pytorch-inference:2.3.0-transformers4.48.0-gpu-py311-cu121-ubuntu22.04"
+IMAGE = (
+    "763104351884.dkr.ecr.eu-west-1.amazonaws.com/"
+    "huggingface-pytorch-inference:2.3.0-transformers4.48.0-gpu-py311-cu121-ubuntu22.04"
+)
 FAKE_ENV = {
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",

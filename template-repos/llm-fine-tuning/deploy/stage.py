@@ -82,19 +82,27 @@ def deploy_stage(
     endpoint.wait_in_service(clients.sagemaker, name, poll_s=poll_s)
 
     invoker = invoke or smoke.endpoint_invoker(clients.runtime, name)
-    result = smoke.run(invoker, config.smoke_payload.read_bytes(), config.smoke_content_type, config.smoke_max_latency_ms)
+    result = smoke.run(
+        invoker, config.smoke_payload.read_bytes(), config.smoke_content_type, config.smoke_max_latency_ms
+    )
     outcome = StageResult(stage_name, name, model_package_arn, release, previous, result, events=events)
     if not result.passed:
         outcome.rolled_back = endpoint.roll_back(clients.sagemaker, name, previous)
         events.append(f"smoke test failed: {outcome.rolled_back}")
         if previous is not None:
             endpoint.wait_in_service(clients.sagemaker, name, poll_s=poll_s)
-            outcome.autoscaling_policy = autoscaling.configure(clients.autoscaling, name, config.variant_name, stage.autoscaling)
+            outcome.autoscaling_policy = autoscaling.configure(
+                clients.autoscaling, name, config.variant_name, stage.autoscaling
+            )
         raise SmokeTestFailed(
             f"{stage_name}: smoke test of {release} failed ({'; '.join(result.failures[:3])}); {outcome.rolled_back}",
             outcome,
         )
-    outcome.autoscaling_policy = autoscaling.configure(clients.autoscaling, name, config.variant_name, stage.autoscaling)
-    events.append(f"smoke test passed ({result.rows} rows); autoscaling {stage.autoscaling.min_capacity}-"
-                  f"{stage.autoscaling.max_capacity} instances")  # fmt: skip
+    outcome.autoscaling_policy = autoscaling.configure(
+        clients.autoscaling, name, config.variant_name, stage.autoscaling
+    )
+    events.append(
+        f"smoke test passed ({result.rows} rows); autoscaling {stage.autoscaling.min_capacity}-"
+        f"{stage.autoscaling.max_capacity} instances"
+    )
     return outcome

@@ -48,12 +48,16 @@ class Config:
 
     def hyperparameters(self, base_model: str | None = None) -> dict[str, str]:
         return {
-            "base-model": base_model or self.base_model, "lora-r": str(self.lora_r),
-            "lora-alpha": str(self.lora_alpha), "lora-dropout": str(self.lora_dropout),
-            "target-modules": ",".join(self.target_modules), "epochs": str(self.epochs),
-            "learning-rate": str(self.learning_rate), "batch-size": str(self.batch_size),
+            "base-model": base_model or self.base_model,
+            "lora-r": str(self.lora_r),
+            "lora-alpha": str(self.lora_alpha),
+            "lora-dropout": str(self.lora_dropout),
+            "target-modules": ",".join(self.target_modules),
+            "epochs": str(self.epochs),
+            "learning-rate": str(self.learning_rate),
+            "batch-size": str(self.batch_size),
             "max-length": str(self.max_length),
-        }  # fmt: skip
+        }
 
 
 def _get(data: Any, dotted: str) -> Any:

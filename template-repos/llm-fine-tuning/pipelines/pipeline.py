@@ -44,28 +44,48 @@ def pipeline_session(region: str, default_bucket: str) -> PipelineSession:
 
 
 def get_pipeline(
-    *, config: Config, session: PipelineSession, role: str, pipeline_name: str, model_package_group_name: str,
+    *,
+    config: Config,
+    session: PipelineSession,
+    role: str,
+    pipeline_name: str,
+    model_package_group_name: str,
     base_job_prefix: str,
-) -> Pipeline:  # fmt: skip
+) -> Pipeline:
     prefix = f"s3://{session.default_bucket()}/{base_job_prefix}"
     base_model = ParameterString(name="BaseModel", default_value=config.base_model)
     dataset = ParameterString(name="DatasetUrl", default_value=config.dataset)
     training_instance = ParameterString(name="TrainingInstanceType", default_value=config.training_instance_type)
     min_improvement = ParameterFloat(name="MinRelativeImprovement", default_value=config.min_relative_improvement)
     approval_status = ParameterString(name="ModelApprovalStatus", default_value=config.approval_status)
-    hf = {"transformers_version": config.transformers_version, "pytorch_version": config.pytorch_version,
-          "py_version": config.py_version}  # fmt: skip
+    hf = {
+        "transformers_version": config.transformers_version,
+        "pytorch_version": config.pytorch_version,
+        "py_version": config.py_version,
+    }
 
     preparer = SKLearnProcessor(
-        framework_version="1.2-1", role=role, instance_type=config.processing_instance_type, instance_count=1,
-        base_job_name=f"{base_job_prefix}-prepare", sagemaker_session=session,
-    )  # fmt: skip
+        framework_version="1.2-1",
+        role=role,
+        instance_type=config.processing_instance_type,
+        instance_count=1,
+        base_job_name=f"{base_job_prefix}-prepare",
+        sagemaker_session=session,
+    )
     prepare = ProcessingStep(
         name="PrepareDataset",
         step_args=preparer.run(
             code=str(STEPS_DIR / "prepare.py"),
-            arguments=["--dataset", dataset, "--output-dir", "/opt/ml/processing",
-                       "--eval-fraction", str(config.eval_fraction), "--seed", str(config.seed)],  # fmt: skip
+            arguments=[
+                "--dataset",
+                dataset,
+                "--output-dir",
+                "/opt/ml/processing",
+                "--eval-fraction",
+                str(config.eval_fraction),
+                "--seed",
+                str(config.seed),
+            ],
             outputs=[ProcessingOutput(output_name=n, source=f"/opt/ml/processing/{n}") for n in ("train", "eval")],
         ),
     )
@@ -73,10 +93,18 @@ def get_pipeline(
     hyperparameters: dict[str, object] = dict(config.hyperparameters())
     hyperparameters["base-model"] = base_model
     estimator = HuggingFace(
-        entry_point="finetune.py", source_dir=str(STEPS_DIR), role=role, instance_type=training_instance,
-        instance_count=1, hyperparameters=hyperparameters, output_path=f"{prefix}/models",
-        code_location=f"{prefix}/code", base_job_name=f"{base_job_prefix}-finetune", sagemaker_session=session, **hf,
-    )  # fmt: skip
+        entry_point="finetune.py",
+        source_dir=str(STEPS_DIR),
+        role=role,
+        instance_type=training_instance,
+        instance_count=1,
+        hyperparameters=hyperparameters,
+        output_path=f"{prefix}/models",
+        code_location=f"{prefix}/code",
+        base_job_name=f"{base_job_prefix}-finetune",
+        sagemaker_session=session,
+        **hf,
+    )
     finetune = TrainingStep(
         name="FineTuneLoRA",
         step_args=estimator.fit(inputs={"train": TrainingInput(splits["train"].S3Output.S3Uri)}),
@@ -85,9 +113,14 @@ def get_pipeline(
 
     report = PropertyFile(name="EvaluationReport", output_name="evaluation", path="evaluation.json")
     evaluator = HuggingFaceProcessor(
-        role=role, instance_type=config.evaluation_instance_type, instance_count=1,
-        base_job_name=f"{base_job_prefix}-evaluate", code_location=f"{prefix}/code", sagemaker_session=session, **hf,
-    )  # fmt: skip
+        role=role,
+        instance_type=config.evaluation_instance_type,
+        instance_count=1,
+        base_job_name=f"{base_job_prefix}-evaluate",
+        code_location=f"{prefix}/code",
+        sagemaker_session=session,
+        **hf,
+    )
     evaluate = ProcessingStep(
         name="EvaluateAgainstBaseline",
         step_args=evaluator.run(
@@ -103,9 +136,15 @@ def get_pipeline(
         property_files=[report],
     )
     model = HuggingFaceModel(
-        name=f"{base_job_prefix}-llm", model_data=model_data, role=role, entry_point="inference.py",
-        source_dir=str(STEPS_DIR), code_location=f"{prefix}/code", sagemaker_session=session, **hf,
-    )  # fmt: skip
+        name=f"{base_job_prefix}-llm",
+        model_data=model_data,
+        role=role,
+        entry_point="inference.py",
+        source_dir=str(STEPS_DIR),
+        code_location=f"{prefix}/code",
+        sagemaker_session=session,
+        **hf,
+    )
     register = ModelStep(
         name="RegisterModel",
         step_args=model.register(
@@ -116,10 +155,13 @@ def get_pipeline(
             approval_status=approval_status,
             model_metrics=ModelMetrics(
                 model_statistics=MetricsSource(
-                    s3_uri=Join(on="/", values=[
-                        evaluate.properties.ProcessingOutputConfig.Outputs["evaluation"].S3Output.S3Uri,
-                        "evaluation.json",
-                    ]),  # fmt: skip
+                    s3_uri=Join(
+                        on="/",
+                        values=[
+                            evaluate.properties.ProcessingOutputConfig.Outputs["evaluation"].S3Output.S3Uri,
+                            "evaluation.json",
+                        ],
+                    ),
                     content_type="application/json",
                 )
             ),
@@ -134,9 +176,13 @@ def get_pipeline(
             )
         ],
         if_steps=[register],
-        else_steps=[FailStep(name="NotBetterThanBaseline",
-                             error_message=Join(on=" ", values=["perplexity improved by less than", min_improvement]))],
-    )  # fmt: skip
+        else_steps=[
+            FailStep(
+                name="NotBetterThanBaseline",
+                error_message=Join(on=" ", values=["perplexity improved by less than", min_improvement]),
+            )
+        ],
+    )
     return Pipeline(
         name=pipeline_name,
         parameters=[base_model, dataset, training_instance, min_improvement, approval_status],

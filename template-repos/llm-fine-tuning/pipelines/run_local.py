@@ -53,10 +53,19 @@ def run(config: config_module.Config, output: Path) -> dict[str, Any]:
     data, model, evaluation_dir, report = (output / p for p in ("data", "model", "evaluation", "report"))
     counts = prepare.run(config.dataset, data, config.eval_fraction, config.seed)
     log = finetune.run(
-        data / "train", model, config.local_base_model, config.lora_r, config.lora_alpha, config.lora_dropout,
-        list(config.target_modules), config.local_epochs, config.local_learning_rate, config.local_batch_size,
-        config.max_length, config.seed,
-    )  # fmt: skip
+        data / "train",
+        model,
+        config.local_base_model,
+        config.lora_r,
+        config.lora_alpha,
+        config.lora_dropout,
+        list(config.target_modules),
+        config.local_epochs,
+        config.local_learning_rate,
+        config.local_batch_size,
+        config.max_length,
+        config.seed,
+    )
     evaluation = evaluate.run(model, data / "eval", evaluation_dir, config.max_length)
     improvement = evaluation["perplexity"]["relative_improvement"]
     metrics = {

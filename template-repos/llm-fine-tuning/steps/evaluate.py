@@ -28,8 +28,12 @@ def run(model_dir: Path, eval_dir: Path, output_dir: Path, max_length: int) -> d
     with model.disable_adapter():
         baseline = modeling.perplexity(model, tokenizer, texts, max_length)
     fine_tuned = modeling.perplexity(model, tokenizer, texts, max_length)
-    report = {"metric": "perplexity", "lower_is_better": True, "perplexity": compare(baseline, fine_tuned),
-              "eval_examples": len(texts)}  # fmt: skip
+    report = {
+        "metric": "perplexity",
+        "lower_is_better": True,
+        "perplexity": compare(baseline, fine_tuned),
+        "eval_examples": len(texts),
+    }
     output_dir.mkdir(parents=True, exist_ok=True)
     (output_dir / "evaluation.json").write_text(json.dumps(report, indent=2))
     return report

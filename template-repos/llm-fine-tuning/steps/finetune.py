@@ -25,8 +25,14 @@ except ModuleNotFoundError:  # in the repository they form the `steps` package
 def apply_lora(model: Any, r: int, alpha: int, dropout: float, target_modules: list[str]) -> Any:
     from peft import LoraConfig, get_peft_model
 
-    config = LoraConfig(r=r, lora_alpha=alpha, lora_dropout=dropout, target_modules=target_modules,
-                        task_type="CAUSAL_LM", fan_in_fan_out=model.config.model_type == "gpt2")  # fmt: skip
+    config = LoraConfig(
+        r=r,
+        lora_alpha=alpha,
+        lora_dropout=dropout,
+        target_modules=target_modules,
+        task_type="CAUSAL_LM",
+        fan_in_fan_out=model.config.model_type == "gpt2",
+    )
     return get_peft_model(model, config)
 
 
@@ -35,8 +41,16 @@ def trainable_share(model: Any) -> float:
     return trainable / sum(p.numel() for p in model.parameters())
 
 
-def train(model: Any, tokenizer: Any, texts: list[str], epochs: int, learning_rate: float, batch_size: int,
-          max_length: int, seed: int = 0) -> list[float]:  # fmt: skip
+def train(
+    model: Any,
+    tokenizer: Any,
+    texts: list[str],
+    epochs: int,
+    learning_rate: float,
+    batch_size: int,
+    max_length: int,
+    seed: int = 0,
+) -> list[float]:
     """Plain AdamW loop over the adapter's parameters; the loss of every step."""
     torch.manual_seed(seed)
     order = list(range(len(texts)))
@@ -55,9 +69,20 @@ def train(model: Any, tokenizer: Any, texts: list[str], epochs: int, learning_ra
     return losses
 
 
-def run(train_dir: Path, model_dir: Path, base_model: str, r: int, alpha: int, dropout: float,
-        target_modules: list[str], epochs: int, learning_rate: float, batch_size: int, max_length: int,
-        seed: int = 0) -> dict[str, Any]:  # fmt: skip
+def run(
+    train_dir: Path,
+    model_dir: Path,
+    base_model: str,
+    r: int,
+    alpha: int,
+    dropout: float,
+    target_modules: list[str],
+    epochs: int,
+    learning_rate: float,
+    batch_size: int,
+    max_length: int,
+    seed: int = 0,
+) -> dict[str, Any]:
     texts = [row["text"] for row in modeling.read_jsonl(train_dir)]
     base, tokenizer = modeling.load_base(base_model, texts, seed)
     if base_model == modeling.TINY:
@@ -67,8 +92,12 @@ def run(train_dir: Path, model_dir: Path, base_model: str, r: int, alpha: int, d
     losses = train(model, tokenizer, texts, epochs, learning_rate, batch_size, max_length, seed)
     model.save_pretrained(model_dir / "adapter")
     tokenizer.save_pretrained(model_dir / "tokenizer")
-    log = {"base_model": base_model, "trainable_share": trainable_share(model), "losses": losses,
-           "train_examples": len(texts)}  # fmt: skip
+    log = {
+        "base_model": base_model,
+        "trainable_share": trainable_share(model),
+        "losses": losses,
+        "train_examples": len(texts),
+    }
     (model_dir / "training_log.json").write_text(json.dumps(log))
     return log
 
@@ -87,8 +116,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--train", type=Path, default=Path(os.environ.get("SM_CHANNEL_TRAIN", "data/train")))
     parser.add_argument("--model-dir", type=Path, default=Path(os.environ.get("SM_MODEL_DIR", "model")))
     args = parser.parse_args(argv)
-    log = run(args.train, args.model_dir, args.base_model, args.lora_r, args.lora_alpha, args.lora_dropout,
-              args.target_modules.split(","), args.epochs, args.learning_rate, args.batch_size, args.max_length)  # fmt: skip
+    log = run(
+        args.train,
+        args.model_dir,
+        args.base_model,
+        args.lora_r,
+        args.lora_alpha,
+        args.lora_dropout,
+        args.target_modules.split(","),
+        args.epochs,
+        args.learning_rate,
+        args.batch_size,
+        args.max_length,
+    )
     print(json.dumps({k: v for k, v in log.items() if k != "losses"} | {"final_loss": log["losses"][-1]}))
 
 

@@ -34,8 +34,9 @@ def tiny_model(vocab_size: int, seed: int = 0) -> Any:
     from transformers import GPT2Config, GPT2LMHeadModel
 
     torch.manual_seed(seed)
-    config = GPT2Config(vocab_size=vocab_size, n_positions=256, n_embd=64, n_layer=2, n_head=2,
-                        bos_token_id=0, eos_token_id=0)  # fmt: skip
+    config = GPT2Config(
+        vocab_size=vocab_size, n_positions=256, n_embd=64, n_layer=2, n_head=2, bos_token_id=0, eos_token_id=0
+    )
     return GPT2LMHeadModel(config)
 
 
@@ -82,8 +83,13 @@ def load_tuned(model_dir: Path) -> tuple[Any, Any]:
 
 
 def encode(tokenizer: Any, texts: list[str], max_length: int) -> dict[str, torch.Tensor]:
-    batch = tokenizer([t + tokenizer.eos_token for t in texts], padding=True, truncation=True,
-                      max_length=max_length, return_tensors="pt")  # fmt: skip
+    batch = tokenizer(
+        [t + tokenizer.eos_token for t in texts],
+        padding=True,
+        truncation=True,
+        max_length=max_length,
+        return_tensors="pt",
+    )
     labels = batch["input_ids"].clone()
     labels[batch["attention_mask"] == 0] = -100
     return {"input_ids": batch["input_ids"], "attention_mask": batch["attention_mask"], "labels": labels}

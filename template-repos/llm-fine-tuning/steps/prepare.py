@@ -16,7 +16,7 @@ COLOURS = ["red", "green", "blue", "yellow", "purple", "orange", "black", "white
 ANIMALS = ["cat", "dog", "horse", "owl", "fox", "bear", "wolf", "mouse"]
 
 
-def synthetic(count: int = 480, seed: int = 7) -> list[dict[str, str]]:
+def synthetic(count: int = 320, seed: int = 7) -> list[dict[str, str]]:
     """A deterministic instruction set with learnable answers (reverse, upper-case, count, add)."""
     rng = random.Random(seed)
     records = []
@@ -28,7 +28,9 @@ def synthetic(count: int = 480, seed: int = 7) -> list[dict[str, str]]:
         elif kind == 1:
             records.append({"instruction": "Write the word in capital letters.", "input": word, "output": word.upper()})
         elif kind == 2:
-            records.append({"instruction": "How many letters does the word have?", "input": word, "output": str(len(word))})
+            records.append(
+                {"instruction": "How many letters does the word have?", "input": word, "output": str(len(word))}
+            )
         else:
             a, b = rng.randint(0, 9), rng.randint(0, 9)
             records.append({"instruction": "Add the two numbers.", "input": f"{a} {b}", "output": str(a + b)})

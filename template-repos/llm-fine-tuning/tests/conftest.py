@@ -16,9 +16,16 @@ BUCKET = "mlops-dev-artifacts"
 ROLE = "arn:aws:iam::111111111111:role/mlops-sagemaker-pipeline"
 GROUP = "assistant-p-abc123"
 PROJECT = "assistant"
-FAKE_ENV = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",
-            "AWS_DEFAULT_REGION": REGION, "AWS_REGION": REGION, "SAGEMAKER_SUPPRESS_V2_WARNING": "1",
-            "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}  # fmt: skip
+FAKE_ENV = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": REGION,
+    "AWS_REGION": REGION,
+    "SAGEMAKER_SUPPRESS_V2_WARNING": "1",
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+}
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -47,8 +54,14 @@ def build(pipeline_name: str = f"{PROJECT}-llm") -> dict[str, Any]:
     from pipelines import config
     from pipelines.pipeline import get_pipeline, pipeline_session
 
-    pipeline = get_pipeline(config=config.load(), session=pipeline_session(REGION, BUCKET), role=ROLE,
-                            pipeline_name=pipeline_name, model_package_group_name=GROUP, base_job_prefix=PROJECT)  # fmt: skip
+    pipeline = get_pipeline(
+        config=config.load(),
+        session=pipeline_session(REGION, BUCKET),
+        role=ROLE,
+        pipeline_name=pipeline_name,
+        model_package_group_name=GROUP,
+        base_job_prefix=PROJECT,
+    )
     result: dict[str, Any] = json.loads(pipeline.definition())
     return result
 

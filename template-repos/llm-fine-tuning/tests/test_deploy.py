@@ -38,9 +38,16 @@ def clients() -> Iterator[Clients]:
 
 def _release(clients: Clients, package: str, invoke: Any, minute: int = 0) -> Any:
     return deploy_stage(
-        clients, deploy_config.load(), project=local.PROJECT, stage_name="preprod", model_package_arn=package,
-        execution_role_arn=local.ROLE, invoke=invoke, now=T0 + timedelta(minutes=minute), poll_s=0,
-    )  # fmt: skip
+        clients,
+        deploy_config.load(),
+        project=local.PROJECT,
+        stage_name="preprod",
+        model_package_arn=package,
+        execution_role_arn=local.ROLE,
+        invoke=invoke,
+        now=T0 + timedelta(minutes=minute),
+        poll_s=0,
+    )
 
 
 def test_the_smoke_test_wants_generated_text_for_every_prompt() -> None:

@@ -58,7 +58,9 @@ def test_the_saved_adapter_reloads_with_the_same_perplexity(local_run: tuple[dic
     metrics, output = local_run
     model, tokenizer = modeling.load_tuned(output / "model")
     texts = [row["text"] for row in modeling.read_jsonl(output / "data" / "eval")]
-    assert modeling.perplexity(model, tokenizer, texts, 128) == pytest.approx(metrics["perplexity"]["fine_tuned"], rel=1e-4)
+    assert modeling.perplexity(model, tokenizer, texts, 128) == pytest.approx(
+        metrics["perplexity"]["fine_tuned"], rel=1e-4
+    )
 
 
 def test_the_inference_handler_generates_text(local_run: tuple[dict[str, Any], Path]) -> None:
@@ -66,6 +68,11 @@ def test_the_inference_handler_generates_text(local_run: tuple[dict[str, Any], P
 
     _, output = local_run
     loaded = inference.model_fn(str(output / "model"))
-    answer = inference.predict_fn({"inputs": "### Instruction:\nReverse the word.\n\n### Input:\ncat\n\n### Response:\n",
-                                   "parameters": {"max_new_tokens": 5}}, loaded)  # fmt: skip
+    answer = inference.predict_fn(
+        {
+            "inputs": "### Instruction:\nReverse the word.\n\n### Input:\ncat\n\n### Response:\n",
+            "parameters": {"max_new_tokens": 5},
+        },
+        loaded,
+    )
     assert isinstance(answer[0]["generated_text"], str)

@@ -11,18 +11,22 @@ from tests.conftest import GROUP, build
 
 def test_steps_prepare_finetune_evaluate_then_the_gate(definition: dict[str, Any]) -> None:
     assert [(s["Name"], s["Type"]) for s in definition["Steps"]] == [
-        ("PrepareDataset", "Processing"), ("FineTuneLoRA", "Training"), ("EvaluateAgainstBaseline", "Processing"),
+        ("PrepareDataset", "Processing"),
+        ("FineTuneLoRA", "Training"),
+        ("EvaluateAgainstBaseline", "Processing"),
         ("BetterThanBaseline", "Condition"),
-    ]  # fmt: skip
+    ]
 
 
 def test_parameters_make_the_base_model_and_the_bar_configurable(definition: dict[str, Any]) -> None:
     parameters = {p["Name"]: p.get("DefaultValue") for p in definition["Parameters"]}
     assert parameters == {
-        "BaseModel": "HuggingFaceTB/SmolLM2-135M-Instruct", "DatasetUrl": "builtin:synthetic",
-        "TrainingInstanceType": "ml.g5.2xlarge", "MinRelativeImprovement": 0.05,
+        "BaseModel": "HuggingFaceTB/SmolLM2-135M-Instruct",
+        "DatasetUrl": "builtin:synthetic",
+        "TrainingInstanceType": "ml.g5.2xlarge",
+        "MinRelativeImprovement": 0.05,
         "ModelApprovalStatus": "PendingManualApproval",
-    }  # fmt: skip
+    }
 
 
 def test_training_is_lora_on_the_base_model_parameter(definition: dict[str, Any]) -> None:

@@ -32,11 +32,11 @@ def test_a_record_without_output_is_refused() -> None:
 
 def test_run_writes_disjoint_train_and_eval_jsonl(tmp_path: Path) -> None:
     counts = prepare.run("builtin:synthetic", tmp_path, 0.25, 1)
-    assert counts == {"eval": 120, "train": 360}
+    assert counts == {"eval": 80, "train": 240}
     train = [json.loads(line) for line in (tmp_path / "train" / "train.jsonl").read_text().splitlines()]
     evaluation = [json.loads(line) for line in (tmp_path / "eval" / "eval.jsonl").read_text().splitlines()]
-    assert len(train) == 360 and set(train[0]) == {"prompt", "response", "text"}
-    assert len(train) + len(evaluation) == 480
+    assert len(train) == 240 and set(train[0]) == {"prompt", "response", "text"}
+    assert len(train) + len(evaluation) == 320
 
 
 def test_a_local_jsonl_dataset_is_read(tmp_path: Path) -> None:

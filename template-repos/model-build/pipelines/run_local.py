@@ -43,14 +43,22 @@ def run(config: config_module.Config, output: Path, input_data: str | None = Non
     started = time.perf_counter()
     data_dir, model_dir, evaluation_dir, report_dir = (output / p for p in ("data", "model", "evaluation", "report"))
     preprocess.run(
-        input_data or config.input_data, data_dir, config.label_column,
-        config.validation_fraction, config.test_fraction, config.seed,
-    )  # fmt: skip
+        input_data or config.input_data,
+        data_dir,
+        config.label_column,
+        config.validation_fraction,
+        config.test_fraction,
+        config.seed,
+    )
     hp = config.hyperparameters
     train_scores = train.run(
-        data_dir / "train", data_dir / "validation", model_dir,
-        int(hp["max-iter"]), float(hp["learning-rate"]), int(hp["max-depth"]),
-    )  # fmt: skip
+        data_dir / "train",
+        data_dir / "validation",
+        model_dir,
+        int(hp["max-iter"]),
+        float(hp["learning-rate"]),
+        int(hp["max-depth"]),
+    )
     result = evaluate.run(model_dir, data_dir / "test", evaluation_dir)
     value = result["binary_classification_metrics"][config.metric]["value"]
     metrics = {

@@ -32,8 +32,12 @@ def test_top_level_steps_run_preprocess_train_evaluate_then_the_gate(definition:
 def test_parameters_and_their_defaults_come_from_config(definition: dict[str, Any]) -> None:
     parameters = {p["Name"]: p for p in definition["Parameters"]}
     assert set(parameters) == {
-        "InputDataUrl", "ProcessingInstanceType", "TrainingInstanceType", "MetricThreshold", "ModelApprovalStatus",
-    }  # fmt: skip
+        "InputDataUrl",
+        "ProcessingInstanceType",
+        "TrainingInstanceType",
+        "MetricThreshold",
+        "ModelApprovalStatus",
+    }
     assert parameters["MetricThreshold"] == {"Name": "MetricThreshold", "Type": "Float", "DefaultValue": 0.9}
     assert parameters["ModelApprovalStatus"]["DefaultValue"] == "PendingManualApproval"
     assert parameters["InputDataUrl"]["DefaultValue"] == "builtin:breast_cancer"
@@ -91,7 +95,13 @@ def test_building_the_definition_sends_no_usage_telemetry(local_aws: None, monke
 
     sent: list[object] = []
     monkeypatch.setattr(telemetry, "_send_telemetry_request", lambda *args, **kwargs: sent.append(args))
-    pipeline = get_pipeline(config=config.load(), session=pipeline_session(REGION, BUCKET), role=ROLE,
-                            pipeline_name="telemetry-check", model_package_group_name=GROUP, base_job_prefix="t")  # fmt: skip
+    pipeline = get_pipeline(
+        config=config.load(),
+        session=pipeline_session(REGION, BUCKET),
+        role=ROLE,
+        pipeline_name="telemetry-check",
+        model_package_group_name=GROUP,
+        base_job_prefix="t",
+    )
     assert json.loads(pipeline.definition())["Steps"]
     assert sent == []

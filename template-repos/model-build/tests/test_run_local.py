@@ -24,7 +24,11 @@ def test_the_sample_model_passes_the_shipped_gate(local_run_output: tuple[dict[s
 
 def test_a_model_below_the_threshold_is_not_registered_and_exits_2(tmp_path: Path) -> None:
     strict = tmp_path / "config.yaml"
-    text = config.DEFAULT_CONFIG.read_text().replace("metric: auc", "metric: f1").replace("threshold: 0.90", "threshold: 1.0")
+    text = (
+        config.DEFAULT_CONFIG.read_text()
+        .replace("metric: auc", "metric: f1")
+        .replace("threshold: 0.90", "threshold: 1.0")
+    )
     strict.write_text(text)
     assert run_local.main(["--config", str(strict), "--output", str(tmp_path / "out")]) == 2
     assert json.loads((tmp_path / "out" / "report" / "metrics.json").read_text())["registered"] is False

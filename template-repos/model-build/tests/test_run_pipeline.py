@@ -59,15 +59,18 @@ def test_upsert_and_start_creates_the_pipeline_tagged_with_the_project(
     assert len(executions) == 1
 
 
-def test_a_missing_variable_exits_1_with_the_name(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_missing_variable_exits_1_with_the_name(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     for name in ENV:
         monkeypatch.delenv(name, raising=False)
     assert run_pipeline.main(["--definition-only", "x.json"]) == 1
     assert "SAGEMAKER_PROJECT_NAME" in capsys.readouterr().err
 
 
-def test_credentials_of_another_account_are_refused(local_aws: None, monkeypatch: pytest.MonkeyPatch,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_credentials_of_another_account_are_refused(
+    local_aws: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     for name, value in ENV.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("AWS_ACCOUNT_ID", "999999999999")

@@ -4,8 +4,9 @@
     python -m deploy batch --stage preprod --model-package-arn ARN [--report build/preprod.json]
     python -m deploy transform --stage prod                 # scheduled inference with the active model
 
-Reads SAGEMAKER_PROJECT_NAME, SAGEMAKER_PROJECT_ID (tags), MODEL_PACKAGE_GROUP_NAME, SAGEMAKER_EXECUTION_ROLE_ARN, AWS_ACCOUNT_ID and the
-region (AWS_REGION or MLOPS_AWS_REGION) from the environment; exits 1 with a one-line cause on failure.
+Reads SAGEMAKER_PROJECT_NAME, SAGEMAKER_PROJECT_ID (tags), MODEL_PACKAGE_GROUP_NAME,
+SAGEMAKER_EXECUTION_ROLE_ARN, AWS_ACCOUNT_ID and the region (AWS_REGION or MLOPS_AWS_REGION) from the
+environment; exits 1 with a one-line cause on failure.
 """
 
 from __future__ import annotations
@@ -58,8 +59,9 @@ def write_output(name: str, value: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m deploy", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    parser = argparse.ArgumentParser(
+        prog="python -m deploy", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     resolve = commands.add_parser("resolve", help="the model package to deploy")
     resolve.add_argument("--model-package-arn", default="")
@@ -84,9 +86,12 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "transform":
             ran = scheduled_transform(
-                clients(session), config_module.load(args.config), project=_env("SAGEMAKER_PROJECT_NAME"),
-                stage_name=args.stage, project_id=os.environ.get("SAGEMAKER_PROJECT_ID", ""),
-            )  # fmt: skip
+                clients(session),
+                config_module.load(args.config),
+                project=_env("SAGEMAKER_PROJECT_NAME"),
+                stage_name=args.stage,
+                project_id=os.environ.get("SAGEMAKER_PROJECT_ID", ""),
+            )
             print(json.dumps(ran))
             return 0
         result = deploy_stage(

@@ -58,9 +58,15 @@ def rehearse(config: config_module.Config, output: Path) -> dict[str, Any]:
         for minute, (stage, package) in enumerate([("preprod", good), ("preprod", bad), ("prod", good)]):
             try:
                 result = deploy_stage(
-                    clients, config, project=local.PROJECT, stage_name=stage, model_package_arn=package,
-                    execution_role_arn=local.ROLE, now=clock + timedelta(minutes=minute), poll_s=0,
-                )  # fmt: skip
+                    clients,
+                    config,
+                    project=local.PROJECT,
+                    stage_name=stage,
+                    model_package_arn=package,
+                    execution_role_arn=local.ROLE,
+                    now=clock + timedelta(minutes=minute),
+                    poll_s=0,
+                )
                 outcomes.append(result.as_dict())
             except SmokeTestFailed as failed:
                 outcomes.append({**failed.outcome.as_dict(), "error": str(failed)})

@@ -76,32 +76,48 @@ def deploy_stage(
     clients.s3.put_object(Bucket=account.artifact_bucket, Key=f"{smoke_root}/input/payload.csv", Body=payload)
     output_uri = f"s3://{account.artifact_bucket}/{smoke_root}/output"
     request = transform.transform_request(
-        f"{release}-smoke", release, f"s3://{account.artifact_bucket}/{smoke_root}/input/", output_uri, stage, account,
-        config.smoke_content_type, tags,
-    )  # fmt: skip
+        f"{release}-smoke",
+        release,
+        f"s3://{account.artifact_bucket}/{smoke_root}/input/",
+        output_uri,
+        stage,
+        account,
+        config.smoke_content_type,
+        tags,
+    )
     job = transform.run_job(clients.sagemaker, request, config.smoke_timeout_minutes * 60, poll_s)
     output = transform.read_object(clients.s3, f"{output_uri}/payload.csv.out")
     result = smoke.check(output, smoke.payload_rows(payload))
     if job["TransformJobStatus"] != "Completed":
         result.passed = False
         result.failures.insert(0, f"transform job {job['TransformJobStatus']}: {job.get('FailureReason', '')}")
-    outcome = StageResult(stage_name, release, model_package_arn, previous, result, request["TransformJobName"],
-                          events=events)  # fmt: skip
+    outcome = StageResult(
+        stage_name, release, model_package_arn, previous, result, request["TransformJobName"], events=events
+    )
     if not result.passed:
         clients.sagemaker.delete_model(ModelName=release)
         outcome.rolled_back = f"deleted {release}; the active model stays {previous or '(none)'}"
         events.append(f"smoke transform failed: {outcome.rolled_back}")
-        raise SmokeTestFailed(f"{stage_name}: smoke transform of {release} failed ({'; '.join(result.failures[:3])});"
-                              f" {outcome.rolled_back}", outcome)  # fmt: skip
+        raise SmokeTestFailed(
+            f"{stage_name}: smoke transform of {release} failed ({'; '.join(result.failures[:3])});"
+            f" {outcome.rolled_back}",
+            outcome,
+        )
     transform.activate(clients.ssm, project, stage_name, release)
     events.append(f"smoke transform passed ({result.rows} rows); {release} is the active batch model")
     return outcome
 
 
 def scheduled_transform(
-    clients: Clients, config: Config, *, project: str, stage_name: str, now: datetime | None = None, poll_s: float = 30,
+    clients: Clients,
+    config: Config,
+    *,
+    project: str,
+    stage_name: str,
+    now: datetime | None = None,
+    poll_s: float = 30,
     project_id: str = "",
-) -> dict[str, Any]:  # fmt: skip
+) -> dict[str, Any]:
     """Run the stage's active model over everything under the input prefix (what the schedule triggers)."""
     stage = config.stage(stage_name)
     account = platform.read(clients.ssm)
@@ -111,12 +127,19 @@ def scheduled_transform(
     stamp = (now or datetime.now(UTC)).strftime("%Y%m%d%H%M%S")
     output_uri = f"s3://{account.artifact_bucket}/{config.output_prefix}{stamp}"
     request = transform.transform_request(
-        f"{transform.base_name(project, stage_name)}-{stamp}"[: transform.MAX_NAME], model,
-        f"s3://{account.artifact_bucket}/{config.input_prefix}", output_uri, stage, account, config.smoke_content_type,
+        f"{transform.base_name(project, stage_name)}-{stamp}"[: transform.MAX_NAME],
+        model,
+        f"s3://{account.artifact_bucket}/{config.input_prefix}",
+        output_uri,
+        stage,
+        account,
+        config.smoke_content_type,
         _tags(project, project_id, stage_name),
-    )  # fmt: skip
+    )
     job = transform.run_job(clients.sagemaker, request, 6 * 3600, poll_s)
     if job["TransformJobStatus"] != "Completed":
-        raise DeployError(f"transform job {request['TransformJobName']} {job['TransformJobStatus']}: "
-                          f"{job.get('FailureReason', 'see its logs')}")  # fmt: skip
+        raise DeployError(
+            f"transform job {request['TransformJobName']} {job['TransformJobStatus']}: "
+            f"{job.get('FailureReason', 'see its logs')}"
+        )
     return {"transform_job": request["TransformJobName"], "model": model, "output": output_uri}

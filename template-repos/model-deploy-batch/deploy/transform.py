@@ -32,7 +32,12 @@ def active_parameter(project: str, stage: str) -> str:
 
 
 def create_model(
-    sagemaker: Any, name: str, model_package_arn: str, role_arn: str, platform: AccountPlatform, tags: list[dict[str, str]]
+    sagemaker: Any,
+    name: str,
+    model_package_arn: str,
+    role_arn: str,
+    platform: AccountPlatform,
+    tags: list[dict[str, str]],
 ) -> str:
     request: dict[str, Any] = {
         "ModelName": name,
@@ -47,9 +52,15 @@ def create_model(
 
 
 def transform_request(
-    job_name: str, model_name: str, input_uri: str, output_uri: str, stage: Stage, platform: AccountPlatform,
-    content_type: str, tags: list[dict[str, str]],
-) -> dict[str, Any]:  # fmt: skip
+    job_name: str,
+    model_name: str,
+    input_uri: str,
+    output_uri: str,
+    stage: Stage,
+    platform: AccountPlatform,
+    content_type: str,
+    tags: list[dict[str, str]],
+) -> dict[str, Any]:
     output: dict[str, Any] = {"S3OutputPath": output_uri, "AssembleWith": "Line", "Accept": "text/csv"}
     resources: dict[str, Any] = {"InstanceType": stage.instance_type, "InstanceCount": stage.instance_count}
     if platform.kms_key_arn:
@@ -72,9 +83,12 @@ def transform_request(
 
 
 def run_job(
-    sagemaker: Any, request: dict[str, Any], timeout_s: float, poll_s: float = 30,
+    sagemaker: Any,
+    request: dict[str, Any],
+    timeout_s: float,
+    poll_s: float = 30,
     sleep: Callable[[float], None] = time.sleep,
-) -> dict[str, Any]:  # fmt: skip
+) -> dict[str, Any]:
     """Start the transform job and wait until it ends; return its description (Completed or Failed)."""
     sagemaker.create_transform_job(**request)
     deadline = time.monotonic() + timeout_s

@@ -24,7 +24,9 @@ def test_a_prefix_must_be_bucket_relative() -> None:
         config.parse(data)
 
 
-def test_the_local_rehearsal_keeps_the_good_model_and_runs_the_schedule(tmp_path: Path, settings: config.Config) -> None:
+def test_the_local_rehearsal_keeps_the_good_model_and_runs_the_schedule(
+    tmp_path: Path, settings: config.Config
+) -> None:
     report = run_local.rehearse(settings, tmp_path)
     outcomes = [(r["stage"], r["smoke_test"]["passed"], bool(r["rolled_back"])) for r in report["releases"]]
     assert outcomes == [("preprod", True, False), ("preprod", False, True), ("prod", True, False)]

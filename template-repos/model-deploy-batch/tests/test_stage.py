@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -18,9 +17,15 @@ T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
 def _release(clients: Clients, settings: Config, stage: str, package: str, minute: int = 0) -> StageResult:
     return deploy_stage(
-        clients, settings, project=local.PROJECT, stage_name=stage, model_package_arn=package,
-        execution_role_arn=local.ROLE, now=T0 + timedelta(minutes=minute), poll_s=0,
-    )  # fmt: skip
+        clients,
+        settings,
+        project=local.PROJECT,
+        stage_name=stage,
+        model_package_arn=package,
+        execution_role_arn=local.ROLE,
+        now=T0 + timedelta(minutes=minute),
+        poll_s=0,
+    )
 
 
 @pytest.fixture
@@ -64,14 +69,20 @@ def test_the_scheduled_transform_uses_the_active_model_over_the_input_prefix(
 ) -> None:
     good, _ = packages
     deployed = _release(clients, settings, "prod", good)
-    clients.s3.put_object(Bucket=local.BUCKET, Key=f"{settings.input_prefix}a.csv", Body=Path("smoke/payload.csv").read_bytes())
+    clients.s3.put_object(
+        Bucket=local.BUCKET, Key=f"{settings.input_prefix}a.csv", Body=Path("smoke/payload.csv").read_bytes()
+    )
     ran = scheduled_transform(clients, settings, project=local.PROJECT, stage_name="prod", now=T0, poll_s=0)
     assert ran["model"] == deployed.model
     assert ran["output"] == f"s3://{local.BUCKET}/{settings.output_prefix}20260101000000"
     output = transform.read_object(clients.s3, f"{ran['output']}/a.csv.out")
     assert output is not None and len(output.decode().split()) == 5
     job = clients.sagemaker.describe_transform_job(TransformJobName=ran["transform_job"])
-    assert job["TransformResources"] == {"InstanceType": "ml.m5.xlarge", "InstanceCount": 2, "VolumeKmsKeyId": job["TransformResources"]["VolumeKmsKeyId"]}
+    assert job["TransformResources"] == {
+        "InstanceType": "ml.m5.xlarge",
+        "InstanceCount": 2,
+        "VolumeKmsKeyId": job["TransformResources"]["VolumeKmsKeyId"],
+    }
 
 
 def test_the_schedule_refuses_to_run_without_an_active_model(clients: Clients, settings: Config) -> None:
@@ -88,9 +99,12 @@ def test_the_cli_resolves_and_deploys_with_the_provisioned_variables(
     clients.sagemaker.models[arn] = good_model
     output = tmp_path / "github_output"
     for name, value in {
-        "SAGEMAKER_PROJECT_NAME": local.PROJECT, "MODEL_PACKAGE_GROUP_NAME": local.GROUP,
-        "SAGEMAKER_EXECUTION_ROLE_ARN": local.ROLE, "AWS_ACCOUNT_ID": local.ACCOUNT, "GITHUB_OUTPUT": str(output),
-    }.items():  # fmt: skip
+        "SAGEMAKER_PROJECT_NAME": local.PROJECT,
+        "MODEL_PACKAGE_GROUP_NAME": local.GROUP,
+        "SAGEMAKER_EXECUTION_ROLE_ARN": local.ROLE,
+        "AWS_ACCOUNT_ID": local.ACCOUNT,
+        "GITHUB_OUTPUT": str(output),
+    }.items():
         monkeypatch.setenv(name, value)
     assert main(["resolve"]) == 0
     assert output.read_text() == f"model_package_arn={arn}\n"
@@ -98,5 +112,3 @@ def test_the_cli_resolves_and_deploys_with_the_provisioned_variables(
     report = tmp_path / "preprod.json"
     assert main(["batch", "--stage", "preprod", "--model-package-arn", arn, "--report", str(report)]) == 0
     assert __import__("json").loads(report.read_text())["smoke_test"]["passed"] is True
-
-

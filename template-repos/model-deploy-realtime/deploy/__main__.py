@@ -3,8 +3,9 @@
     python -m deploy resolve [--model-package-arn ARN]      # print the package to deploy (Approved), set the output
     python -m deploy endpoint --stage preprod --model-package-arn ARN [--report build/preprod.json]
 
-Reads SAGEMAKER_PROJECT_NAME, SAGEMAKER_PROJECT_ID (tags), MODEL_PACKAGE_GROUP_NAME, SAGEMAKER_EXECUTION_ROLE_ARN, AWS_ACCOUNT_ID and the
-region (AWS_REGION or MLOPS_AWS_REGION) from the environment; exits 1 with a one-line cause on failure.
+Reads SAGEMAKER_PROJECT_NAME, SAGEMAKER_PROJECT_ID (tags), MODEL_PACKAGE_GROUP_NAME,
+SAGEMAKER_EXECUTION_ROLE_ARN, AWS_ACCOUNT_ID and the region (AWS_REGION or MLOPS_AWS_REGION) from the
+environment; exits 1 with a one-line cause on failure.
 """
 
 from __future__ import annotations
@@ -62,8 +63,9 @@ def write_output(name: str, value: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m deploy", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    parser = argparse.ArgumentParser(
+        prog="python -m deploy", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     resolve = commands.add_parser("resolve", help="the model package to deploy")
     resolve.add_argument("--model-package-arn", default="")

@@ -46,5 +46,7 @@ def suspend(autoscaling: Any, endpoint: str, variant: str) -> bool:
     found = autoscaling.describe_scalable_targets(ServiceNamespace="sagemaker", ResourceIds=[resource])
     if not found.get("ScalableTargets"):
         return False
-    autoscaling.deregister_scalable_target(ServiceNamespace="sagemaker", ResourceId=resource, ScalableDimension=DIMENSION)
+    autoscaling.deregister_scalable_target(
+        ServiceNamespace="sagemaker", ResourceId=resource, ScalableDimension=DIMENSION
+    )
     return True

@@ -28,7 +28,12 @@ def release_name(endpoint: str, version: str, now: datetime | None = None) -> st
 
 
 def create_model(
-    sagemaker: Any, name: str, model_package_arn: str, role_arn: str, platform: AccountPlatform, tags: list[dict[str, str]]
+    sagemaker: Any,
+    name: str,
+    model_package_arn: str,
+    role_arn: str,
+    platform: AccountPlatform,
+    tags: list[dict[str, str]],
 ) -> str:
     request: dict[str, Any] = {
         "ModelName": name,
@@ -44,9 +49,14 @@ def create_model(
 
 
 def endpoint_config_request(
-    name: str, model_name: str, stage: Stage, config: Config, platform: AccountPlatform, endpoint: str,
+    name: str,
+    model_name: str,
+    stage: Stage,
+    config: Config,
+    platform: AccountPlatform,
+    endpoint: str,
     tags: list[dict[str, str]],
-) -> dict[str, Any]:  # fmt: skip
+) -> dict[str, Any]:
     request: dict[str, Any] = {
         "EndpointConfigName": name,
         "ProductionVariants": [
@@ -87,7 +97,11 @@ def current_config(sagemaker: Any, endpoint: str) -> str | None:
 
 
 def wait_in_service(
-    sagemaker: Any, endpoint: str, timeout_s: float = 3600, poll_s: float = 30, sleep: Callable[[float], None] = time.sleep
+    sagemaker: Any,
+    endpoint: str,
+    timeout_s: float = 3600,
+    poll_s: float = 30,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> None:
     deadline = time.monotonic() + timeout_s
     while True:

@@ -32,7 +32,8 @@ def plot_latencies(results: list[dict[str, Any]], path: Path) -> Path:
     fig, ax = plt.subplots(figsize=(7, 4))
     for result in results:
         smoke = result["smoke_test"]
-        label = f"{result['stage']} {result['endpoint_config'].rsplit('-', 2)[-2]} ({'pass' if smoke['passed'] else 'FAIL'})"
+        version = result["endpoint_config"].rsplit("-", 2)[-2]
+        label = f"{result['stage']} {version} ({'pass' if smoke['passed'] else 'FAIL'})"
         ax.plot(range(1, len(smoke["latencies_ms"]) + 1), smoke["latencies_ms"], marker="o", label=label)
     ax.set(xlabel="smoke-test request", ylabel="latency (ms)", title="Smoke tests of the rehearsed releases")
     ax.legend()
@@ -62,10 +63,16 @@ def rehearse(config: config_module.Config, output: Path) -> dict[str, Any]:
             endpoint = f"{local.PROJECT}-{stage}"
             try:
                 result = deploy_stage(
-                    clients, config, project=local.PROJECT, stage_name=stage, model_package_arn=package,
-                    execution_role_arn=local.ROLE, invoke=endpoints.invoker(endpoint),
-                    now=clock + timedelta(minutes=minute), poll_s=0,
-                )  # fmt: skip
+                    clients,
+                    config,
+                    project=local.PROJECT,
+                    stage_name=stage,
+                    model_package_arn=package,
+                    execution_role_arn=local.ROLE,
+                    invoke=endpoints.invoker(endpoint),
+                    now=clock + timedelta(minutes=minute),
+                    poll_s=0,
+                )
             except SmokeTestFailed as failed:
                 outcomes.append({**failed.outcome.as_dict(), "error": str(failed)})
                 return None

@@ -23,7 +23,9 @@ class SmokeResult:
 
 def endpoint_invoker(runtime: Any, endpoint: str) -> Invoke:
     def invoke(body: bytes, content_type: str) -> bytes:
-        response = runtime.invoke_endpoint(EndpointName=endpoint, ContentType=content_type, Accept="text/csv", Body=body)
+        response = runtime.invoke_endpoint(
+            EndpointName=endpoint, ContentType=content_type, Accept="text/csv", Body=body
+        )
         data: bytes = response["Body"].read()
         return data
 

@@ -41,5 +41,3 @@ def settings() -> config.Config:
 @pytest.fixture(scope="session")
 def good_model() -> object:
     return local.train_stand_in_model()
-
-

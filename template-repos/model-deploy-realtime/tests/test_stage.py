@@ -18,9 +18,16 @@ T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
 def _release(clients: Clients, settings: Config, stage: str, package: str, invoke: Any, minute: int = 0) -> Any:
     return deploy_stage(
-        clients, settings, project=local.PROJECT, stage_name=stage, model_package_arn=package,
-        execution_role_arn=local.ROLE, invoke=invoke, now=T0 + timedelta(minutes=minute), poll_s=0,
-    )  # fmt: skip
+        clients,
+        settings,
+        project=local.PROJECT,
+        stage_name=stage,
+        model_package_arn=package,
+        execution_role_arn=local.ROLE,
+        invoke=invoke,
+        now=T0 + timedelta(minutes=minute),
+        poll_s=0,
+    )
 
 
 @pytest.fixture
@@ -116,9 +123,12 @@ def test_the_cli_deploys_with_the_provisioned_variables(
     arn = local.register_package(clients.sagemaker)
     output = tmp_path / "github_output"
     for name, value in {
-        "SAGEMAKER_PROJECT_NAME": local.PROJECT, "MODEL_PACKAGE_GROUP_NAME": local.GROUP,
-        "SAGEMAKER_EXECUTION_ROLE_ARN": local.ROLE, "AWS_ACCOUNT_ID": local.ACCOUNT, "GITHUB_OUTPUT": str(output),
-    }.items():  # fmt: skip
+        "SAGEMAKER_PROJECT_NAME": local.PROJECT,
+        "MODEL_PACKAGE_GROUP_NAME": local.GROUP,
+        "SAGEMAKER_EXECUTION_ROLE_ARN": local.ROLE,
+        "AWS_ACCOUNT_ID": local.ACCOUNT,
+        "GITHUB_OUTPUT": str(output),
+    }.items():
         monkeypatch.setenv(name, value)
     assert main(["resolve"]) == 0
     assert output.read_text() == f"model_package_arn={arn}\n"

@@ -25,9 +25,14 @@ from pipelines.config import Config
 
 CODE_DIR = "/opt/ml/processing/code"
 PARAMETERS = (
-    "ExecutionRoleArn", "ArtifactRoot", "CodeUri", "InputDataUrl", "ScoringDataUrl", "ProcessingInstanceType",
+    "ExecutionRoleArn",
+    "ArtifactRoot",
+    "CodeUri",
+    "InputDataUrl",
+    "ScoringDataUrl",
+    "ProcessingInstanceType",
     "MetricThreshold",
-)  # fmt: skip
+)
 
 
 # SDK defaults: no usage telemetry (building a definition must not call anything but AWS).
@@ -71,9 +76,17 @@ def get_pipeline(*, config: Config, session: PipelineSession, pipeline_name: str
     preprocess = ProcessingStep(
         name="PreprocessData",
         step_args=processor(
-            "preprocess.py", "--output-dir", "/opt/ml/processing", "--label-column", config.label_column,
-            "--validation-fraction", config.validation_fraction, "--test-fraction", config.test_fraction,
-            "--seed", config.seed,
+            "preprocess.py",
+            "--output-dir",
+            "/opt/ml/processing",
+            "--label-column",
+            config.label_column,
+            "--validation-fraction",
+            config.validation_fraction,
+            "--test-fraction",
+            config.test_fraction,
+            "--seed",
+            config.seed,
         ).run(
             inputs=[code],
             outputs=[
@@ -82,19 +95,29 @@ def get_pipeline(*, config: Config, session: PipelineSession, pipeline_name: str
             ],
             arguments=["--input-data", input_data],
         ),
-    )  # fmt: skip
+    )
     splits = preprocess.properties.ProcessingOutputConfig.Outputs
     hp = config.hyperparameters
     train = ProcessingStep(
         name="TrainModel",
         step_args=processor(
-            "train.py", "--max-iter", hp["max-iter"], "--learning-rate", hp["learning-rate"],
-            "--max-depth", hp["max-depth"],
+            "train.py",
+            "--max-iter",
+            hp["max-iter"],
+            "--learning-rate",
+            hp["learning-rate"],
+            "--max-depth",
+            hp["max-depth"],
         ).run(
-            inputs=[code, ProcessingInput(source=splits["train"].S3Output.S3Uri, destination="/opt/ml/processing/train")],
-            outputs=[ProcessingOutput(output_name="model", source="/opt/ml/processing/model", destination=run_root("model"))],
+            inputs=[
+                code,
+                ProcessingInput(source=splits["train"].S3Output.S3Uri, destination="/opt/ml/processing/train"),
+            ],
+            outputs=[
+                ProcessingOutput(output_name="model", source="/opt/ml/processing/model", destination=run_root("model"))
+            ],
         ),
-    )  # fmt: skip
+    )
     model_uri = train.properties.ProcessingOutputConfig.Outputs["model"].S3Output.S3Uri
     report = PropertyFile(name="EvaluationReport", output_name="evaluation", path="evaluation.json")
     evaluate = ProcessingStep(
@@ -106,36 +129,47 @@ def get_pipeline(*, config: Config, session: PipelineSession, pipeline_name: str
                 ProcessingInput(source=splits["test"].S3Output.S3Uri, destination="/opt/ml/processing/test"),
             ],
             outputs=[
-                ProcessingOutput(output_name="evaluation", source="/opt/ml/processing/evaluation",
-                                 destination=run_root("evaluation"))
+                ProcessingOutput(
+                    output_name="evaluation", source="/opt/ml/processing/evaluation", destination=run_root("evaluation")
+                )
             ],
         ),
         property_files=[report],
-    )  # fmt: skip
+    )
     infer = ProcessingStep(
         name="BatchInference",
         step_args=processor("batch_inference.py", "--label-column", config.label_column).run(
             inputs=[code, ProcessingInput(source=model_uri, destination="/opt/ml/processing/model")],
             outputs=[
-                ProcessingOutput(output_name="predictions", source="/opt/ml/processing/predictions",
-                                 destination=run_root("predictions"))
+                ProcessingOutput(
+                    output_name="predictions",
+                    source="/opt/ml/processing/predictions",
+                    destination=run_root("predictions"),
+                )
             ],
             arguments=["--scoring-data", scoring_data],
         ),
-    )  # fmt: skip
+    )
     gate = ConditionStep(
         name="CheckMetricThreshold",
         conditions=[
             ConditionGreaterThanOrEqualTo(
-                left=JsonGet(step_name=evaluate.name, property_file=report,
-                             json_path=f"binary_classification_metrics.{config.metric}.value"),
+                left=JsonGet(
+                    step_name=evaluate.name,
+                    property_file=report,
+                    json_path=f"binary_classification_metrics.{config.metric}.value",
+                ),
                 right=threshold,
             )
         ],
         if_steps=[infer],
-        else_steps=[FailStep(name="MetricBelowThreshold",
-                             error_message=Join(on=" ", values=[f"test {config.metric} below", threshold]))],
-    )  # fmt: skip
+        else_steps=[
+            FailStep(
+                name="MetricBelowThreshold",
+                error_message=Join(on=" ", values=[f"test {config.metric} below", threshold]),
+            )
+        ],
+    )
     return Pipeline(
         name=pipeline_name,
         parameters=[role, artifact_root, code_uri, input_data, scoring_data, instance_type, threshold],

@@ -90,7 +90,9 @@ def stage_target(stage: str, env: dict[str, str], ssm: Any) -> StageTarget:
         try:
             return str(ssm.get_parameter(Name=name)["Parameter"]["Value"])
         except ssm.exceptions.ParameterNotFound as exc:
-            raise PromotionError(f"SSM parameter {name} is missing in the {stage} account: apply base-infrastructure") from exc
+            raise PromotionError(
+                f"SSM parameter {name} is missing in the {stage} account: apply base-infrastructure"
+            ) from exc
 
     return StageTarget(
         stage,
@@ -117,17 +119,24 @@ def upsert(sagemaker: Any, name: str, definition: bytes, role_arn: str, tags: li
             PipelineName=name, PipelineDefinition=definition.decode(), RoleArn=role_arn, Tags=tags
         )
     else:
-        response = sagemaker.update_pipeline(PipelineName=name, PipelineDefinition=definition.decode(), RoleArn=role_arn)
+        response = sagemaker.update_pipeline(
+            PipelineName=name, PipelineDefinition=definition.decode(), RoleArn=role_arn
+        )
     return str(response["PipelineArn"])
 
 
 def wait(
-    sagemaker: Any, execution_arn: str, timeout_s: float = 6 * 3600, poll_s: float = 30,
+    sagemaker: Any,
+    execution_arn: str,
+    timeout_s: float = 6 * 3600,
+    poll_s: float = 30,
     sleep: Callable[[float], None] = time.sleep,
-) -> str:  # fmt: skip
+) -> str:
     deadline = time.monotonic() + timeout_s
     while True:
-        status = str(sagemaker.describe_pipeline_execution(PipelineExecutionArn=execution_arn)["PipelineExecutionStatus"])
+        status = str(
+            sagemaker.describe_pipeline_execution(PipelineExecutionArn=execution_arn)["PipelineExecutionStatus"]
+        )
         if status in ("Succeeded", "Failed", "Stopped"):
             return status
         if time.monotonic() > deadline:
@@ -135,18 +144,27 @@ def wait(
         sleep(poll_s)
 
 
-def schedule(events: Any, project: str, pipeline_arn: str, role_arn: str, expression: str,
-             run_parameters: list[dict[str, str]]) -> str:  # fmt: skip
+def schedule(
+    events: Any, project: str, pipeline_arn: str, role_arn: str, expression: str, run_parameters: list[dict[str, str]]
+) -> str:
     rule = f"{project}-pipeline-schedule"
-    events.put_rule(Name=rule, ScheduleExpression=expression, State="ENABLED",
-                    Description=f"scheduled batch inference of {pipeline_arn.rsplit('/', 1)[-1]}")  # fmt: skip
+    events.put_rule(
+        Name=rule,
+        ScheduleExpression=expression,
+        State="ENABLED",
+        Description=f"scheduled batch inference of {pipeline_arn.rsplit('/', 1)[-1]}",
+    )
     events.put_targets(
         Rule=rule,
-        Targets=[{
-            "Id": "pipeline", "Arn": pipeline_arn, "RoleArn": role_arn,
-            "SageMakerPipelineParameters": {"PipelineParameterList": run_parameters},
-        }],
-    )  # fmt: skip
+        Targets=[
+            {
+                "Id": "pipeline",
+                "Arn": pipeline_arn,
+                "RoleArn": role_arn,
+                "SageMakerPipelineParameters": {"PipelineParameterList": run_parameters},
+            }
+        ],
+    )
     return rule
 
 
@@ -157,11 +175,14 @@ def check_promotable(record: dict[str, Any], definition: bytes) -> None:
     if record.get("definition_sha256") != sha256(definition):
         raise PromotionError("the definition differs from the one that ran in dev: rebuild and run it in dev first")
     if record.get("status") != "Succeeded":
-        raise PromotionError(f"the dev run {record.get('execution_arn')} ended {record.get('status')}: fix it, nothing promoted")
+        raise PromotionError(
+            f"the dev run {record.get('execution_arn')} ended {record.get('status')}: fix it, nothing promoted"
+        )
 
 
-def run_stage(session: Any, target: StageTarget, project: str, project_id: str, definition: bytes,
-              poll_s: float = 30) -> dict[str, Any]:  # fmt: skip
+def run_stage(
+    session: Any, target: StageTarget, project: str, project_id: str, definition: bytes, poll_s: float = 30
+) -> dict[str, Any]:
     """Upload code, upsert the definition, start it, wait; the record of what ran."""
     sagemaker = session.client("sagemaker")
     code_uri = upload_code(session.client("s3"), target.artifact_bucket, project, code_bundle())
@@ -173,25 +194,53 @@ def run_stage(session: Any, target: StageTarget, project: str, project_id: str, 
         PipelineName=pipeline_name(project), PipelineParameters=parameters(target, project, code_uri)
     )["PipelineExecutionArn"]
     status = wait(sagemaker, execution, poll_s=poll_s)
-    return {"stage": target.stage, "pipeline_arn": arn, "execution_arn": execution, "status": status,
-            "definition_sha256": sha256(definition), "code_uri": code_uri}  # fmt: skip
+    return {
+        "stage": target.stage,
+        "pipeline_arn": arn,
+        "execution_arn": execution,
+        "status": status,
+        "definition_sha256": sha256(definition),
+        "code_uri": code_uri,
+    }
 
 
-def promote_stage(session: Any, target: StageTarget, project: str, project_id: str, definition: bytes,
-                  config: config_module.Config, run_now: bool, poll_s: float = 30) -> dict[str, Any]:  # fmt: skip
+def promote_stage(
+    session: Any,
+    target: StageTarget,
+    project: str,
+    project_id: str,
+    definition: bytes,
+    config: config_module.Config,
+    run_now: bool,
+    poll_s: float = 30,
+) -> dict[str, Any]:
     if run_now:
         result = run_stage(session, target, project, project_id, definition, poll_s)
     else:
         code_uri = upload_code(session.client("s3"), target.artifact_bucket, project, code_bundle())
-        arn = upsert(session.client("sagemaker"), pipeline_name(project), definition, target.pipeline_role_arn,
-                     [{"Key": "sagemaker:project-name", "Value": project}])  # fmt: skip
-        result = {"stage": target.stage, "pipeline_arn": arn, "status": "Upserted", "code_uri": code_uri,
-                  "definition_sha256": sha256(definition)}  # fmt: skip
+        arn = upsert(
+            session.client("sagemaker"),
+            pipeline_name(project),
+            definition,
+            target.pipeline_role_arn,
+            [{"Key": "sagemaker:project-name", "Value": project}],
+        )
+        result = {
+            "stage": target.stage,
+            "pipeline_arn": arn,
+            "status": "Upserted",
+            "code_uri": code_uri,
+            "definition_sha256": sha256(definition),
+        }
     if target.stage in config.schedule_stages:
         result["schedule_rule"] = schedule(
-            session.client("events"), project, result["pipeline_arn"], target.pipeline_role_arn,
-            config.schedule_expression, parameters(target, project, result["code_uri"]),
-        )  # fmt: skip
+            session.client("events"),
+            project,
+            result["pipeline_arn"],
+            target.pipeline_role_arn,
+            config.schedule_expression,
+            parameters(target, project, result["code_uri"]),
+        )
     return result
 
 
@@ -202,8 +251,9 @@ def _env(name: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipelines.promote", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    parser = argparse.ArgumentParser(
+        prog="python -m pipelines.promote", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     build = commands.add_parser("build")
     build.add_argument("--output", type=Path, required=True)
@@ -233,7 +283,9 @@ def main(argv: list[str] | None = None) -> int:
         expected = os.environ.get("AWS_ACCOUNT_ID", "")
         actual = session.client("sts").get_caller_identity()["Account"]
         if expected and actual != expected:
-            raise PromotionError(f"credentials are for account {actual}, the environment's AWS_ACCOUNT_ID is {expected}")
+            raise PromotionError(
+                f"credentials are for account {actual}, the environment's AWS_ACCOUNT_ID is {expected}"
+            )
         definition = args.definition.read_bytes()
         target = stage_target(args.stage, dict(os.environ), session.client("ssm"))
         project_id = os.environ.get("SAGEMAKER_PROJECT_ID", "")

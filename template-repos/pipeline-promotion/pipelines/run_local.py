@@ -41,14 +41,22 @@ def plot(result: dict[str, Any], predictions: Path, path: Path) -> Path:
 
 def run(config: config_module.Config, output: Path) -> dict[str, Any]:
     started = time.perf_counter()
-    data, model, evaluation, predictions, report = (output / p for p in ("data", "model", "evaluation", "predictions", "report"))
-    preprocess.run(config.input_data, data, config.label_column, config.validation_fraction, config.test_fraction, config.seed)
+    data, model, evaluation, predictions, report = (
+        output / p for p in ("data", "model", "evaluation", "predictions", "report")
+    )
+    preprocess.run(
+        config.input_data, data, config.label_column, config.validation_fraction, config.test_fraction, config.seed
+    )
     hp = config.hyperparameters
     train.run(data / "train", model, int(hp["max-iter"]), float(hp["learning-rate"]), int(hp["max-depth"]))
     result = evaluate.run(model, data / "test", evaluation)
     value = result["binary_classification_metrics"][config.metric]["value"]
-    metrics: dict[str, Any] = {"metric": config.metric, "value": value, "threshold": config.threshold,
-                               "passed_gate": value >= config.threshold}  # fmt: skip
+    metrics: dict[str, Any] = {
+        "metric": config.metric,
+        "value": value,
+        "threshold": config.threshold,
+        "passed_gate": value >= config.threshold,
+    }
     if metrics["passed_gate"]:
         metrics["batch_inference"] = batch_inference.run(model, config.scoring_data, config.label_column, predictions)
     metrics["seconds"] = round(time.perf_counter() - started, 2)
@@ -69,7 +77,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"test {metrics['metric']} {metrics['value']:.4f} < {metrics['threshold']}: run stopped at the gate")
         return 2
     scored = metrics["batch_inference"]["records"]
-    print(f"test {metrics['metric']} {metrics['value']:.4f}; scored {scored} records; report in {args.output / 'report'}")
+    print(
+        f"test {metrics['metric']} {metrics['value']:.4f}; scored {scored} records; report in {args.output / 'report'}"
+    )
     return 0
 
 

@@ -47,7 +47,11 @@ def run(model_dir: Path, source: str, label_column: str, output_dir: Path) -> di
     scores = score(model, load_records(source, label_column))
     output_dir.mkdir(parents=True, exist_ok=True)
     pd.DataFrame({"probability": scores.round(6)}).to_csv(output_dir / "predictions.csv", index=False)
-    summary = {"records": len(scores), "mean_probability": float(scores.mean()), "positive_share": float((scores >= 0.5).mean())}
+    summary = {
+        "records": len(scores),
+        "mean_probability": float(scores.mean()),
+        "positive_share": float((scores >= 0.5).mean()),
+    }
     (output_dir / "summary.json").write_text(json.dumps(summary, indent=2))
     return summary
 

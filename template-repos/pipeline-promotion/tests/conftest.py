@@ -16,8 +16,13 @@ STAGE_BUCKET = "mlops-preprod-artifacts"
 DEV_ROLE = "arn:aws:iam::123456789012:role/churn-pipeline"
 STAGE_PIPELINE_ROLE = "arn:aws:iam::123456789012:role/mlops-sagemaker-pipeline"
 STAGE_EXECUTION_ROLE = "arn:aws:iam::123456789012:role/mlops-sagemaker-execution"
-FAKE_ENV = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": REGION,
-            "AWS_REGION": REGION, "SAGEMAKER_SUPPRESS_V2_WARNING": "1"}  # fmt: skip
+FAKE_ENV = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_DEFAULT_REGION": REGION,
+    "AWS_REGION": REGION,
+    "SAGEMAKER_SUPPRESS_V2_WARNING": "1",
+}
 
 
 @pytest.fixture(autouse=True)

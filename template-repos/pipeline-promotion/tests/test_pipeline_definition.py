@@ -11,9 +11,11 @@ from tests.conftest import PROJECT, REGION
 
 def test_steps_train_evaluate_gate_then_score(definition: dict[str, Any]) -> None:
     assert [(s["Name"], s["Type"]) for s in definition["Steps"]] == [
-        ("PreprocessData", "Processing"), ("TrainModel", "Processing"), ("EvaluateModel", "Processing"),
+        ("PreprocessData", "Processing"),
+        ("TrainModel", "Processing"),
+        ("EvaluateModel", "Processing"),
         ("CheckMetricThreshold", "Condition"),
-    ]  # fmt: skip
+    ]
     gate = definition["Steps"][3]["Arguments"]
     assert [(s["Name"], s["Type"]) for s in gate["IfSteps"]] == [("BatchInference", "Processing")]
     assert [(s["Name"], s["Type"]) for s in gate["ElseSteps"]] == [("MetricBelowThreshold", "Fail")]
@@ -60,6 +62,15 @@ def test_every_step_gets_the_code_from_the_code_uri_parameter(definition: dict[s
 def test_outputs_land_under_the_artifact_root_per_execution(definition: dict[str, Any]) -> None:
     output = definition["Steps"][0]["Arguments"]["ProcessingOutputConfig"]["Outputs"][0]["S3Output"]["S3Uri"]
     assert json.dumps(output) == json.dumps(
-        {"Std:Join": {"On": "/", "Values": [{"Get": "Parameters.ArtifactRoot"}, "runs",
-                                             {"Get": "Execution.PipelineExecutionId"}, "train"]}}  # fmt: skip
+        {
+            "Std:Join": {
+                "On": "/",
+                "Values": [
+                    {"Get": "Parameters.ArtifactRoot"},
+                    "runs",
+                    {"Get": "Execution.PipelineExecutionId"},
+                    "train",
+                ],
+            }
+        }
     )

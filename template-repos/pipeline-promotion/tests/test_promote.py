@@ -34,7 +34,9 @@ def test_preprod_and_prod_use_the_accounts_ssm_parameters(session: boto3.Session
     assert target == promote.StageTarget("preprod", STAGE_BUCKET, STAGE_PIPELINE_ROLE, STAGE_EXECUTION_ROLE)
 
 
-def test_a_dev_run_uploads_code_upserts_starts_and_records_success(session: boto3.Session, definition_bytes: bytes) -> None:
+def test_a_dev_run_uploads_code_upserts_starts_and_records_success(
+    session: boto3.Session, definition_bytes: bytes
+) -> None:
     target = promote.stage_target("dev", DEV_ENV, session.client("ssm"))
     record = promote.run_stage(session, target, PROJECT, "p-1", definition_bytes, poll_s=0)
     assert record["status"] == "Succeeded"
@@ -67,7 +69,12 @@ def test_promotion_upserts_the_same_bytes_and_schedules_batch_inference(
 
 
 def test_a_failed_dev_run_is_never_promoted(definition_bytes: bytes) -> None:
-    record = {"stage": "dev", "status": "Failed", "execution_arn": "arn:x", "definition_sha256": promote.sha256(definition_bytes)}
+    record = {
+        "stage": "dev",
+        "status": "Failed",
+        "execution_arn": "arn:x",
+        "definition_sha256": promote.sha256(definition_bytes),
+    }
     with pytest.raises(promote.PromotionError, match="ended Failed"):
         promote.check_promotable(record, definition_bytes)
 
@@ -110,14 +117,24 @@ def test_the_command_line_promotes_after_a_successful_dev_run(
     definition, record = tmp_path / "pipeline.json", tmp_path / "dev-run.json"
     assert promote.main(["build", "--output", str(definition)]) == 0
     assert promote.main(["run", "--stage", "dev", "--definition", str(definition), "--record", str(record)]) == 0
-    assert promote.main(["promote", "--stage", "preprod", "--definition", str(definition), "--dev-record", str(record),
-                         "--run-now"]) == 0  # fmt: skip
+    assert (
+        promote.main(
+            ["promote", "--stage", "preprod", "--definition", str(definition), "--dev-record", str(record), "--run-now"]
+        )
+        == 0
+    )
     assert [r["Name"] for r in session.client("events").list_rules()["Rules"]] == ["churn-pipeline-schedule"]
 
 
-def test_credentials_of_another_account_are_refused(session: boto3.Session, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name, value in {**DEV_ENV, "SAGEMAKER_PROJECT_NAME": PROJECT, "MLOPS_AWS_REGION": "eu-west-1",
-                        "AWS_ACCOUNT_ID": "999999999999"}.items():  # fmt: skip
+def test_credentials_of_another_account_are_refused(
+    session: boto3.Session, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    for name, value in {
+        **DEV_ENV,
+        "SAGEMAKER_PROJECT_NAME": PROJECT,
+        "MLOPS_AWS_REGION": "eu-west-1",
+        "AWS_ACCOUNT_ID": "999999999999",
+    }.items():
         monkeypatch.setenv(name, value)
     (tmp_path / "p.json").write_text("{}")
     assert promote.main(["run", "--definition", str(tmp_path / "p.json"), "--record", str(tmp_path / "r.json")]) == 1

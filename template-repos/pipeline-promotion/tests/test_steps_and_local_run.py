@@ -40,7 +40,11 @@ def test_the_local_run_scores_and_reports(tmp_path: Path) -> None:
 
 def test_a_run_below_the_gate_stops_before_scoring(tmp_path: Path) -> None:
     strict = tmp_path / "config.yaml"
-    strict.write_text(config.DEFAULT_CONFIG.read_text().replace("metric: auc", "metric: f1").replace("threshold: 0.90", "threshold: 1.0"))
+    strict.write_text(
+        config.DEFAULT_CONFIG.read_text()
+        .replace("metric: auc", "metric: f1")
+        .replace("threshold: 0.90", "threshold: 1.0")
+    )
     assert run_local.main(["--config", str(strict), "--output", str(tmp_path / "out")]) == 2
     assert "batch_inference" not in json.loads((tmp_path / "out" / "report" / "metrics.json").read_text())
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import boto3
+from sagemaker.inputs import TrainingInput
 from sagemaker.model_metrics import MetricsSource, ModelMetrics
 from sagemaker.processing import ProcessingInput, ProcessingOutput
 from sagemaker.sklearn.estimator import SKLearn
 from sagemaker.sklearn.model import SKLearnModel
 from sagemaker.sklearn.processing import SKLearnProcessor
-from sagemaker.inputs import TrainingInput
 from sagemaker.workflow.condition_step import ConditionStep
 from sagemaker.workflow.conditions import ConditionGreaterThanOrEqualTo
 from sagemaker.workflow.fail_step import FailStep
@@ -81,13 +81,19 @@ def get_pipeline(
         step_args=processor.run(
             code=str(STEPS_DIR / "preprocess.py"),
             arguments=[
-                "--input-data", input_data,
-                "--output-dir", "/opt/ml/processing",
-                "--label-column", config.label_column,
-                "--validation-fraction", str(config.validation_fraction),
-                "--test-fraction", str(config.test_fraction),
-                "--seed", str(config.seed),
-            ],  # fmt: skip
+                "--input-data",
+                input_data,
+                "--output-dir",
+                "/opt/ml/processing",
+                "--label-column",
+                config.label_column,
+                "--validation-fraction",
+                str(config.validation_fraction),
+                "--test-fraction",
+                str(config.test_fraction),
+                "--seed",
+                str(config.seed),
+            ],
             outputs=[
                 ProcessingOutput(output_name=name, source=f"/opt/ml/processing/{name}")
                 for name in ("train", "validation", "test")

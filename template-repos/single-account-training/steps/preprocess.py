@@ -61,9 +61,7 @@ def clean(frame: pd.DataFrame, label_column: str) -> pd.DataFrame:
     return pd.concat([frame[label_column].astype(int), features], axis=1).reset_index(drop=True)
 
 
-def split(
-    frame: pd.DataFrame, validation_fraction: float, test_fraction: float, seed: int
-) -> dict[str, pd.DataFrame]:
+def split(frame: pd.DataFrame, validation_fraction: float, test_fraction: float, seed: int) -> dict[str, pd.DataFrame]:
     """Shuffle with a fixed seed and cut into train/validation/test (every row lands in exactly one split)."""
     if not 0 < validation_fraction + test_fraction < 1:
         raise ValueError("validation_fraction + test_fraction must lie strictly between 0 and 1")

@@ -52,8 +52,9 @@ def save(model: HistGradientBoostingClassifier, model_dir: Path) -> Path:
     return path
 
 
-def run(train_dir: Path, validation_dir: Path | None, model_dir: Path, max_iter: int, learning_rate: float,
-        max_depth: int) -> dict[str, float]:
+def run(
+    train_dir: Path, validation_dir: Path | None, model_dir: Path, max_iter: int, learning_rate: float, max_depth: int
+) -> dict[str, float]:
     features, labels = read_split(train_dir)
     model = fit(features, labels, max_iter, learning_rate, max_depth)
     save(model, model_dir)

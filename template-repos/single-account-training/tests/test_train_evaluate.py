@@ -18,7 +18,9 @@ def separable(tmp_path: Path) -> Path:
     features = labels[:, None] * 3.0 + rng.normal(size=(200, 4))
     for name in ("train", "test"):
         (tmp_path / name).mkdir()
-        pd.DataFrame(np.column_stack([labels, features])).to_csv(tmp_path / name / f"{name}.csv", header=False, index=False)
+        pd.DataFrame(np.column_stack([labels, features])).to_csv(
+            tmp_path / name / f"{name}.csv", header=False, index=False
+        )
     return tmp_path
 
 

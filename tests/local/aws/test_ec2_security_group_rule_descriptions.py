@@ -61,7 +61,12 @@ def test_a_cidr_rule_keeps_its_description_as_before(ec2: Any, group: str) -> No
     ec2.authorize_security_group_ingress(
         GroupId=group,
         IpPermissions=[
-            {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "10.9.0.0/16", "Description": "vpc"}]}
+            {
+                "IpProtocol": "tcp",
+                "FromPort": 443,
+                "ToPort": 443,
+                "IpRanges": [{"CidrIp": "10.9.0.0/16", "Description": "vpc"}],
+            }
         ],
     )
 

@@ -114,3 +114,16 @@ def test_classic_token_without_workflow_scope_cannot_push_workflow_changes(
     assert refused.returncode != 0
     assert "without `workflow` scope" in refused.stderr
     assert forge_org.gh.get_repo(forge_org.template).get_workflow("build.yml").name == "Build"
+
+
+def test_classic_token_without_workflow_scope_may_push_a_branch_with_unchanged_workflows(
+    forge: ForgeEnv, forge_org: ForgeOrg, tmp_path: Path
+) -> None:
+    narrow = forge.admin.create_token(forge_org.owner, scopes=["repo"])
+    work = tmp_path / "w"
+    git("clone", "-q", url(forge, forge_org.template, narrow), str(work))
+    (work / "feature.txt").write_text("f\n")
+    git("add", "feature.txt", cwd=work)
+    git("commit", "-q", "-m", "feature", cwd=work)
+    git("push", "-q", "origin", "HEAD:refs/heads/feature", cwd=work)
+    assert forge_org.gh.get_repo(forge_org.template).get_branch("feature").commit.commit.message == "feature"

@@ -72,3 +72,21 @@ def test_single_page_has_no_link_header(forge: ForgeEnv, forge_org: ForgeOrg) ->
     )
     assert "Link" not in response.headers
     assert [r["name"] for r in response.json()] == ["model-build"]
+
+
+def test_unchanged_resource_answers_304_to_a_conditional_request(forge: ForgeEnv, forge_org: ForgeOrg) -> None:
+    repo = forge_org.gh.get_repo(forge_org.template)
+    assert repo.update() is False  # If-None-Match with the ETag PyGithub kept: 304 Not Modified
+    forge.github(forge_org.token).get_repo(forge_org.template).edit(description="changed elsewhere")
+    assert repo.update() is True
+    assert repo.description == "changed elsewhere"
+
+
+def test_304_answers_do_not_spend_the_rate_limit(forge: ForgeEnv, forge_org: ForgeOrg) -> None:
+    headers = {"Authorization": f"token {forge_org.token}"}
+    url = f"{forge.api_url}/repos/{forge_org.template}"
+    first = requests.get(url, headers=headers, timeout=5)
+    again = requests.get(url, headers={**headers, "If-None-Match": first.headers["ETag"]}, timeout=5)
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again.headers["X-RateLimit-Used"] == first.headers["X-RateLimit-Used"]

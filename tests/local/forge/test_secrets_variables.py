@@ -129,3 +129,20 @@ def test_variables_of_a_missing_environment_are_404(forge_org: ForgeOrg) -> None
     with pytest.raises(GithubException) as raised:
         repo.requester.requestJsonAndCheck("GET", f"{repo.url}/environments/nope/variables")
     assert raised.value.status == 404
+
+
+def test_org_secret_is_decrypted_and_listed_with_its_visibility(forge_org: ForgeOrg) -> None:
+    org = forge_org.gh.get_organization(forge_org.login)
+    org.create_secret("ORG_WIDE", "shared-value", visibility="private")
+    assert forge_org.admin.org_secrets(forge_org.login) == {"ORG_WIDE": "shared-value"}
+    [secret] = list(org.get_secrets())
+    assert (secret.name, secret.visibility) == ("ORG_WIDE", "private")
+    org.get_secret("ORG_WIDE").delete()  # list items carry no url on GitHub either
+    assert list(org.get_secrets()) == []
+
+
+def test_member_cannot_set_org_secrets(forge: ForgeEnv, forge_org: ForgeOrg) -> None:
+    org = forge.github(forge_org.member_token).get_organization(forge_org.login)
+    with pytest.raises(GithubException) as raised:
+        org.create_secret("NOPE", "x")
+    assert raised.value.status == 403

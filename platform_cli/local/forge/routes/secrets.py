@@ -1,4 +1,5 @@
-"""Actions secrets of repositories and environments: public key, sealed PUT, metadata, list, delete.
+"""Actions secrets of organisations (with visibility), repositories and environments: public key, sealed PUT,
+metadata, list, delete.
 
 The forge keeps the sealed value and its own private key; the admin API opens it for tests.
 """
@@ -6,6 +7,7 @@ The forge keeps the sealed value and its own private key; the admin API opens it
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from werkzeug.wrappers import Response
 
@@ -26,12 +28,28 @@ def _env_holder(ctx: Ctx, owner: str, repo: str, env: str, need: str) -> Record:
     return find_environment(ctx, ctx.repo(owner, repo, need), env)
 
 
+def _org_holder(ctx: Ctx, org: str) -> Record:
+    ctx.need_scope("admin:org")
+    rec = ctx.org(org)
+    if not ctx.is_org_admin(rec):
+        raise ApiError(403, "You must be an org admin to manage organization secrets.")
+    if "keypair" not in rec:  # orgs keep their keypair from the first secrets call on
+        rec["keypair"] = crypto.new_keypair()
+    rec.setdefault("secrets", {})
+    return rec
+
+
 def _public_key(holder: Record) -> Response:
     return json_response({"key_id": holder["keypair"]["key_id"], "key": holder["keypair"]["key"]})
 
 
-def _metadata(name: str, secret: Record) -> dict[str, str]:
-    return {"name": name, "created_at": secret["created_at"], "updated_at": secret["updated_at"]}
+def _metadata(name: str, secret: Record) -> dict[str, Any]:
+    body: dict[str, Any] = {"name": name, "created_at": secret["created_at"], "updated_at": secret["updated_at"]}
+    if "visibility" in secret:  # organisation secrets
+        body["visibility"] = secret["visibility"]
+        if secret["visibility"] == "selected":
+            body["selected_repositories_url"] = secret["selected_repositories_url"]
+    return body
 
 
 def _list(ctx: Ctx, holder: Record) -> Response:
@@ -63,12 +81,20 @@ def _put(ctx: Ctx, holder: Record, name: str) -> Response:
     stamp = now_iso()
     key = name.upper()
     existing = holder["secrets"].get(key)
-    holder["secrets"][key] = {
+    secret: Record = {
         "encrypted_value": value,
         "key_id": key_id,
         "created_at": existing["created_at"] if existing else stamp,
         "updated_at": stamp,
     }
+    if "login" in holder:  # an organisation: secrets carry a visibility
+        visibility = body.get("visibility")
+        if visibility not in ("all", "private", "selected"):
+            raise validation('Invalid request.\n\n"visibility" must be one of all, private, selected.')
+        secret["visibility"] = visibility
+        secret["selected_repository_ids"] = list(body.get("selected_repository_ids") or [])
+        secret["selected_repositories_url"] = f"{ctx.api}/orgs/{holder['login']}/actions/secrets/{key}/repositories"
+    holder["secrets"][key] = secret
     return no_content() if existing else json_response({}, 201)
 
 
@@ -109,11 +135,26 @@ def env_secret(ctx: Ctx, owner: str, repo: str, env: str, name: str) -> Response
     return _item(ctx, _env_holder(ctx, owner, repo, env, "admin"), name)
 
 
+def org_public_key(ctx: Ctx, org: str) -> Response:
+    return _public_key(_org_holder(ctx, org))
+
+
+def org_list(ctx: Ctx, org: str) -> Response:
+    return _list(ctx, _org_holder(ctx, org))
+
+
+def org_secret(ctx: Ctx, org: str, name: str) -> Response:
+    return _item(ctx, _org_holder(ctx, org), name)
+
+
 def register(router: Router) -> None:
+    router.add("GET", "/orgs/{org}/actions/secrets/public-key", org_public_key)
+    router.add("GET", "/orgs/{org}/actions/secrets", org_list)
     router.add("GET", "/repos/{owner}/{repo}/actions/secrets/public-key", repo_public_key)
     router.add("GET", "/repos/{owner}/{repo}/actions/secrets", repo_list)
     router.add("GET", "/repos/{owner}/{repo}/environments/{env}/secrets/public-key", env_public_key)
     router.add("GET", "/repos/{owner}/{repo}/environments/{env}/secrets", env_list)
     for method in ("GET", "PUT", "DELETE"):
+        router.add(method, "/orgs/{org}/actions/secrets/{name}", org_secret)
         router.add(method, "/repos/{owner}/{repo}/actions/secrets/{name}", repo_secret)
         router.add(method, "/repos/{owner}/{repo}/environments/{env}/secrets/{name}", env_secret)

@@ -9,7 +9,9 @@ Names that belong to the recording accounts become placeholders the test fills f
 ``{owner}``/``{repo}`` (the repository), ``{org}``, ``{user}`` (another org member), ``{team}``, ``{team_id}``,
 ``{workflow_id:<file>}``; a sealed secret value becomes ``{sealed}``/``{key_id}``; a reviewer id ``{user_id}``.
 
-Left out, on purpose: ``304 Not Modified`` answers (conditional requests with ETags, which the forge does not do).
+Conditional requests (``If-None-Match``, answered ``304``) are marked ``conditional``: the test sends the ETag the
+forge gave for the same path earlier in the scenario.
+
 The recordings are PyGithub's test data (LGPL-3.0); only these derived shapes are kept in the project.
 """
 
@@ -40,11 +42,12 @@ def parse(path: Path) -> list[dict[str, Any]]:
         if not lines[i]:
             i += 1
             continue
-        _scheme, method, _host, _port, target, _headers, body, status, _resp_headers, resp_body = lines[i : i + 10]
+        _scheme, method, _host, _port, target, headers, body, status, _resp_headers, resp_body = lines[i : i + 10]
         exchanges.append(
             {
                 "method": method,
                 "path": target,
+                "conditional": "If-None-Match" in headers,
                 "body": None if body == "None" else json.loads(body),
                 "status": int(status),
                 "response": json.loads(resp_body) if resp_body.strip() else None,
@@ -115,13 +118,10 @@ def derive(source: Path) -> list[dict[str, Any]]:
     for recording in sorted(source.glob("*.txt")):
         scenario = recording.stem
         workflow_files: dict[int, str] = {}
-        index = 0
-        for exchange in parse(recording):
+        for index, exchange in enumerate(parse(recording)):
             response = exchange["response"]
             if isinstance(response, dict) and str(response.get("path", "")).startswith(".github/workflows/"):
                 workflow_files[int(response["id"])] = response["path"].rsplit("/", 1)[-1]
-            if exchange["status"] == 304:
-                continue
             path = placeholders(exchange["path"], workflow_files)
             fixtures.append(
                 {
@@ -131,10 +131,10 @@ def derive(source: Path) -> list[dict[str, Any]]:
                     "path": path,
                     "body": body_placeholders(exchange["method"], path, exchange["body"]),
                     "status": exchange["status"],
+                    "conditional": exchange["conditional"],
                     "shape": None if response is None else shape(trim(response)),
                 }
             )
-            index += 1
     return fixtures
 
 

@@ -60,7 +60,7 @@ variables {
   security_group_id     = "sg-0123456789abcdef0"
 }
 
-run "prod_trust_requires_the_prod_environment_of_a_project_deploy_repository" {
+run "prod_trust_requires_prod_environment_project_repos_and_the_role_reads_the_dev_registry" {
   command = apply
 
   assert {
@@ -88,19 +88,11 @@ run "prod_trust_requires_the_prod_environment_of_a_project_deploy_repository" {
     condition     = jsondecode(aws_iam_role.deploy.assume_role_policy).Statement[0].Principal.Federated == "arn:aws:iam::333333333333:oidc-provider/token.actions.githubusercontent.com"
     error_message = "only the account's GitHub OIDC provider is trusted"
   }
-}
-
-run "no_build_role_outside_dev" {
-  command = apply
 
   assert {
     condition     = length(aws_iam_role.build) == 0 && output.build_role_arn == null
     error_message = "build roles exist only in dev"
   }
-}
-
-run "prod_deploys_read_the_dev_registry_and_dev_artifacts" {
-  command = apply
 
   assert {
     condition = anytrue([
@@ -114,10 +106,6 @@ run "prod_deploys_read_the_dev_registry_and_dev_artifacts" {
     condition     = length(aws_iam_role_policy.execution_reads_dev) == 1
     error_message = "the execution role reads dev model artifacts"
   }
-}
-
-run "the_deploy_role_never_allows_every_action_on_every_resource_and_passes_only_the_execution_role" {
-  command = apply
 
   assert {
     condition = alltrue([

@@ -50,17 +50,13 @@ variables {
   reader_role_arns = ["arn:aws:iam::111111111111:role/mlops-project-repos", "arn:aws:iam::111111111111:role/mlops-trigger-workflow"]
 }
 
-run "the_secret_is_encrypted_with_the_customer_managed_key" {
+run "the_secret_uses_the_cmk_and_only_the_lambda_roles_may_read_its_value" {
   command = apply
 
   assert {
     condition     = aws_secretsmanager_secret.this.kms_key_id == var.kms_key_arn && aws_secretsmanager_secret.this.name == "mlops/github/credentials"
     error_message = "the credential secret uses the secrets CMK"
   }
-}
-
-run "only_the_lambda_roles_may_read_the_value" {
-  command = apply
 
   assert {
     condition     = jsondecode(output.secret_policy).Statement[0].Effect == "Deny" && jsondecode(output.secret_policy).Statement[0].Action == "secretsmanager:GetSecretValue" && toset(jsondecode(output.secret_policy).Statement[0].Condition.ArnNotLike["aws:PrincipalArn"]) == toset(var.reader_role_arns)

@@ -55,11 +55,11 @@ variables {
   permissions_boundary_arn      = "arn:aws:iam::111111111111:policy/mlops-dev-permissions-boundary"
 }
 
-run "no_policy_allows_every_action_on_every_resource" {
+run "roles_are_bounded_trusted_by_sagemaker_denied_outside_the_vpc_and_personas_are_fenced" {
   command = apply
 
   assert {
-    condition     = alltrue(flatten([
+    condition = alltrue(flatten([
       for doc in values(output.policies) : [
         for s in jsondecode(doc).Statement :
         !(s.Effect == "Allow" && contains(flatten([try(s.Action, [])]), "*") && contains(flatten([try(s.Resource, [])]), "*"))
@@ -67,10 +67,6 @@ run "no_policy_allows_every_action_on_every_resource" {
     ]))
     error_message = "no statement may Allow Action * on Resource *"
   }
-}
-
-run "every_role_carries_the_bootstrap_permissions_boundary" {
-  command = apply
 
   assert {
     condition = alltrue(concat(
@@ -79,10 +75,6 @@ run "every_role_carries_the_bootstrap_permissions_boundary" {
     ))
     error_message = "every role has the boundary"
   }
-}
-
-run "only_sagemaker_in_this_account_assumes_the_sagemaker_roles" {
-  command = apply
 
   assert {
     condition = alltrue([
@@ -92,10 +84,6 @@ run "only_sagemaker_in_this_account_assumes_the_sagemaker_roles" {
     ])
     error_message = "SageMaker roles trust sagemaker.amazonaws.com from this account only"
   }
-}
-
-run "jobs_outside_the_platform_vpc_are_denied_for_every_sagemaker_role" {
-  command = apply
 
   assert {
     condition = alltrue([
@@ -107,10 +95,6 @@ run "jobs_outside_the_platform_vpc_are_denied_for_every_sagemaker_role" {
     ])
     error_message = "a Deny on jobs without VPC subnets is in every SageMaker role's policy"
   }
-}
-
-run "data_scientists_cannot_read_secrets_change_lambdas_or_administer_service_catalog" {
-  command = apply
 
   assert {
     condition = anytrue([
@@ -151,10 +135,6 @@ run "data_scientists_cannot_read_secrets_change_lambdas_or_administer_service_ca
     ])
     error_message = "data scientists cannot approve model packages"
   }
-}
-
-run "leads_approve_model_packages" {
-  command = apply
 
   assert {
     condition = anytrue([
@@ -163,10 +143,6 @@ run "leads_approve_model_packages" {
     ])
     error_message = "leads may approve"
   }
-}
-
-run "pass_role_is_limited_to_the_platform_sagemaker_roles_passed_to_sagemaker" {
-  command = apply
 
   assert {
     condition = alltrue([

@@ -47,7 +47,7 @@ variables {
   name_prefix = "mlops"
 }
 
-run "one_rotating_key_and_alias_per_purpose" {
+run "each_purpose_has_a_rotating_key_and_no_other_account_is_trusted_outside_dev" {
   command = apply
 
   assert {
@@ -64,10 +64,6 @@ run "one_rotating_key_and_alias_per_purpose" {
     condition     = aws_kms_alias.this["secrets"].name == "alias/mlops/secrets"
     error_message = "aliases are alias/<prefix>/<purpose>"
   }
-}
-
-run "outside_dev_no_other_account_appears_in_any_key_policy" {
-  command = apply
 
   assert {
     condition     = alltrue([for p in values(output.key_policies) : !strcontains(p, "222222222222") && !strcontains(p, "333333333333")])

@@ -56,7 +56,7 @@ variables {
   logs_kms_key_arn = "arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-0000-0000-000000000001"
 }
 
-run "private_subnets_span_the_first_zones_of_the_region_data_source" {
+run "a_default_vpc_is_private_spans_real_zones_has_private_dns_endpoints_an_s3_gateway_and_flow_logs" {
   command = apply
 
   assert {
@@ -73,10 +73,6 @@ run "private_subnets_span_the_first_zones_of_the_region_data_source" {
     condition     = length(aws_nat_gateway.this) == 0 && length(aws_internet_gateway.this) == 0
     error_message = "NAT is optional and off by default"
   }
-}
-
-run "every_interface_endpoint_has_private_dns_and_studio_uses_its_own_service_name" {
-  command = apply
 
   assert {
     condition     = alltrue([for e in aws_vpc_endpoint.interface : e.private_dns_enabled && e.vpc_endpoint_type == "Interface"])
@@ -100,10 +96,6 @@ run "every_interface_endpoint_has_private_dns_and_studio_uses_its_own_service_na
     condition     = aws_vpc_endpoint.interface["ecr.dkr"].service_name == "com.amazonaws.eu-west-1.ecr.dkr"
     error_message = "other endpoints use com.amazonaws.<region>.<service>"
   }
-}
-
-run "the_s3_gateway_endpoint_is_attached_to_every_private_route_table" {
-  command = apply
 
   assert {
     condition     = aws_vpc_endpoint.s3[0].vpc_endpoint_type == "Gateway"
@@ -114,10 +106,6 @@ run "the_s3_gateway_endpoint_is_attached_to_every_private_route_table" {
     condition     = toset(aws_vpc_endpoint.s3[0].route_table_ids) == toset(aws_route_table.private[*].id)
     error_message = "the S3 gateway endpoint must be on the private route tables"
   }
-}
-
-run "flow_logs_capture_all_traffic_into_an_encrypted_group" {
-  command = apply
 
   assert {
     condition     = aws_flow_log.this.traffic_type == "ALL" && aws_cloudwatch_log_group.flow_logs.kms_key_id == var.logs_kms_key_arn

@@ -55,7 +55,7 @@ variables {
   subnet_ids                    = ["subnet-0123456789abcdef0"]
 }
 
-run "both_entry_points_come_from_the_one_artifact_pinned_by_its_content_hash" {
+run "both_lambdas_come_from_the_hashed_artifact_dead_letter_alarm_and_trigger_only_on_approval" {
   command = apply
 
   assert {
@@ -67,10 +67,6 @@ run "both_entry_points_come_from_the_one_artifact_pinned_by_its_content_hash" {
     condition     = alltrue([for f in aws_lambda_function.this : f.runtime == "python3.12" && f.filename == var.lambda_zip_path && f.source_code_hash == filebase64sha256(var.lambda_zip_path)])
     error_message = "python3.12, the given zip, and its content hash (no timestamp)"
   }
-}
-
-run "failures_are_kept_and_alarmed" {
-  command = apply
 
   assert {
     condition     = alltrue([for f in aws_lambda_function.this : one(f.dead_letter_config).target_arn == aws_sqs_queue.dlq.arn])
@@ -86,10 +82,6 @@ run "failures_are_kept_and_alarmed" {
     condition     = alltrue([for g in aws_cloudwatch_log_group.this : g.retention_in_days == 365 && g.kms_key_id == var.logs_kms_key_arn])
     error_message = "log groups keep a year and are encrypted"
   }
-}
-
-run "only_an_approved_model_package_triggers_the_deploy_workflow" {
-  command = apply
 
   assert {
     condition     = jsondecode(output.approval_event_pattern).detail.ModelApprovalStatus == ["Approved"]
@@ -100,10 +92,6 @@ run "only_an_approved_model_package_triggers_the_deploy_workflow" {
     condition     = jsondecode(output.approval_event_pattern)["detail-type"] == ["SageMaker Model Package State Change"]
     error_message = "the rule listens to model package state changes"
   }
-}
-
-run "each_role_reads_only_the_credential_secret_and_no_policy_allows_everything" {
-  command = apply
 
   assert {
     condition = alltrue([

@@ -57,7 +57,7 @@ variables {
   }
 }
 
-run "one_product_per_enabled_template_visible_in_studio" {
+run "templates_are_versioned_visible_in_studio_and_launched_with_the_launch_role" {
   command = apply
 
   assert {
@@ -69,10 +69,6 @@ run "one_product_per_enabled_template_visible_in_studio" {
     condition     = alltrue([for p in aws_servicecatalog_product.this : p.tags["sagemaker:studio-visibility"] == "true"])
     error_message = "products carry the tag Studio reads"
   }
-}
-
-run "artifacts_are_versioned_by_content" {
-  command = apply
 
   assert {
     condition = alltrue([
@@ -86,19 +82,11 @@ run "artifacts_are_versioned_by_content" {
     condition     = alltrue([for k, a in aws_servicecatalog_provisioning_artifact.current : a.guidance == "DEFAULT" && startswith(a.name, output.template_versions[k])])
     error_message = "the current version is the default artifact"
   }
-}
-
-run "s3_based_templates_carry_the_studio_visibility_tag" {
-  command = apply
 
   assert {
     condition     = alltrue([for o in aws_s3_object.studio : o.tags["sagemaker:studio-visibility"] == "true" && o.kms_key_id == var.artifacts_kms_key_arn])
     error_message = "S3 templates are tagged sagemaker:studio-visibility=true and encrypted"
   }
-}
-
-run "projects_launch_with_the_launch_role_and_studio_roles_see_the_portfolio" {
-  command = apply
 
   assert {
     condition     = alltrue([for c in aws_servicecatalog_constraint.launch : c.type == "LAUNCH" && jsondecode(c.parameters).RoleArn == aws_iam_role.launch.arn])

@@ -49,17 +49,13 @@ variables {
   data_kms_key_arn      = "arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-0000-0000-000000000002"
 }
 
-run "buckets_are_named_by_prefix_purpose_account_and_region" {
+run "buckets_are_named_encrypted_versioned_private_tls_only_and_expire_old_versions" {
   command = apply
 
   assert {
     condition     = aws_s3_bucket.this["artifacts"].bucket == "mlops-artifacts-111111111111-eu-west-1" && aws_s3_bucket.this["data"].bucket == "mlops-data-111111111111-eu-west-1"
     error_message = "bucket names are <prefix>-<purpose>-<account>-<region>"
   }
-}
-
-run "each_bucket_is_kms_encrypted_with_its_own_key_versioned_and_private" {
-  command = apply
 
   assert {
     condition     = one(one(aws_s3_bucket_server_side_encryption_configuration.this["artifacts"].rule).apply_server_side_encryption_by_default).kms_master_key_id == var.artifacts_kms_key_arn
@@ -80,10 +76,6 @@ run "each_bucket_is_kms_encrypted_with_its_own_key_versioned_and_private" {
     condition     = alltrue([for b in aws_s3_bucket_public_access_block.this : b.block_public_acls && b.block_public_policy && b.ignore_public_acls && b.restrict_public_buckets])
     error_message = "public access is blocked"
   }
-}
-
-run "every_bucket_denies_requests_without_tls" {
-  command = apply
 
   assert {
     condition = alltrue([
@@ -92,10 +84,6 @@ run "every_bucket_denies_requests_without_tls" {
     ])
     error_message = "a TLS-only statement is in every bucket policy"
   }
-}
-
-run "lifecycle_expires_old_versions_and_tiers_data" {
-  command = apply
 
   assert {
     condition     = alltrue([for l in aws_s3_bucket_lifecycle_configuration.this : anytrue([for r in l.rule : length(r.noncurrent_version_expiration) == 1])])

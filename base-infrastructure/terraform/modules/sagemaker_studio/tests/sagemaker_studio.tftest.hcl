@@ -60,7 +60,7 @@ variables {
   }
 }
 
-run "the_domain_is_vpc_only_with_iam_auth_and_encrypted_home_volumes" {
+run "the_domain_is_vpc_only_with_iam_auth_and_each_profile_runs_as_its_persona_role" {
   command = apply
 
   assert {
@@ -72,10 +72,6 @@ run "the_domain_is_vpc_only_with_iam_auth_and_encrypted_home_volumes" {
     condition     = aws_sagemaker_domain.this.kms_key_id == var.kms_key_arn && toset(aws_sagemaker_domain.this.subnet_ids) == toset(var.subnet_ids)
     error_message = "the domain uses the platform key and private subnets"
   }
-}
-
-run "each_user_profile_runs_as_its_persona_role" {
-  command = apply
 
   assert {
     condition     = toset(keys(aws_sagemaker_user_profile.this)) == toset(["lena-lead", "dan-ds", "dora-ds"])

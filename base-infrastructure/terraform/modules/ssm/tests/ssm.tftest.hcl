@@ -55,7 +55,7 @@ variables {
   lambdas               = { project_repos_arn = "arn:aws:lambda:eu-west-1:111111111111:function:a", trigger_workflow_arn = "arn:aws:lambda:eu-west-1:111111111111:function:b" }
 }
 
-run "exactly_the_mlops_contract_is_published" {
+run "exactly_the_mlops_contract_is_published_as_plain_strings" {
   command = apply
 
   assert {
@@ -69,10 +69,6 @@ run "exactly_the_mlops_contract_is_published" {
     ])
     error_message = "the /mlops parameter names are the project's contract"
   }
-}
-
-run "subnets_are_a_comma_list_and_values_are_plain_strings" {
-  command = apply
 
   assert {
     condition     = aws_ssm_parameter.contract["/mlops/network/private_subnet_ids"].value == "subnet-a,subnet-b"

@@ -1,0 +1,360 @@
+"""`mlops demo`: the whole platform rehearsed on this machine, through the same commands and code a real
+organisation runs — the `mlops` CLI, the real bootstrap.sh, the real Terraform, the Lambda handlers from the built
+artifact, and the template repos — against local AWS and the local forge.
+
+Each step is a method returning a one-line detail; the runner prints progress and stops at the first failure.
+Subprocess output goes to one log file (``<state>/demo.log``).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from github import Auth, Github
+from rich.console import Console
+
+from platform_cli.cli.config_cmd import EXAMPLE_VALUES, render_config
+from platform_cli.config import ENVIRONMENTS, PlatformConfig, TemplateKind, load_config
+from platform_cli.errors import PlatformError
+from platform_cli.local import base_infra, lambda_runtime, template_venvs
+from platform_cli.local.aws import subprocess_env
+from platform_cli.local.demo.runner import RunReport, Step, run_steps
+from platform_cli.local.platform import LocalPlatform, LocalPlatformInfo
+
+KIT_ROOT = Path(__file__).resolve().parents[3]
+BIN = Path(sys.executable).parent  # the venv's `mlops` and `aws`
+PROJECT_SUFFIX = {
+    TemplateKind.BUILD_DEPLOY_REALTIME: "realtime",
+    TemplateKind.BUILD_DEPLOY_BATCH: "batch",
+    TemplateKind.PIPELINE_PROMOTION: "promotion",
+    TemplateKind.SINGLE_ACCOUNT_TRAINING: "training",
+    TemplateKind.LLM_FINE_TUNING: "llm",
+}
+
+
+class DemoError(PlatformError):
+    """A rehearsal step failed."""
+
+
+@dataclass
+class DemoOptions:
+    state_dir: Path
+    templates: Sequence[TemplateKind] = tuple(TemplateKind)
+    environments: Sequence[str] = ENVIRONMENTS
+    keep: bool = False
+    run_template_tests: bool = True
+
+
+@dataclass
+class Rehearsal:
+    options: DemoOptions
+    log: IO[str]
+    log_path: Path
+    local: LocalPlatform = field(init=False)
+    running: LocalPlatformInfo | None = None
+    config_path: Path = field(init=False)
+    projects: dict[str, dict[str, Any]] = field(default_factory=dict)
+    lambda_zip: Path = field(init=False)
+    model_package_arn: str = ""
+    bootstrap_outputs: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.local = LocalPlatform(self.options.state_dir)
+        self.config_path = self.options.state_dir / "platform.yaml"
+        self.lambda_zip = self.options.state_dir / "build" / "lambda.zip"
+
+    # --- plumbing ------------------------------------------------------------------------------------------
+
+    @property
+    def info(self) -> LocalPlatformInfo:
+        if self.running is None:
+            raise DemoError("local AWS and the forge are not running; the first step failed")
+        return self.running
+
+    def config(self) -> PlatformConfig:
+        return load_config(self.config_path)
+
+    def admin_token(self) -> str:
+        return self.local.token_file(self.local.people.admin).read_text().strip()
+
+    def env(self, account: str | None = "dev", **extra: str) -> dict[str, str]:
+        """A child environment: local AWS in ``account``, this venv first on PATH, the demo's config."""
+        home = self.options.state_dir / "home"
+        home.mkdir(parents=True, exist_ok=True)
+        base = {key: value for key, value in os.environ.items() if not key.startswith(("AWS_", "MLOPS_", "GITHUB_"))}
+        env = subprocess_env(self.info.aws, account, base=base)
+        env.update({"PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}", "HOME": str(home)})
+        env.update({"MLOPS_CONFIG": str(self.config_path), "NO_COLOR": "1", "COLUMNS": "200"})
+        env.update(extra)
+        return env
+
+    def run(
+        self, argv: Sequence[str], env: Mapping[str, str], *, cwd: Path | None = None, stdin: str | None = None,
+        timeout: float = 900,
+    ) -> subprocess.CompletedProcess[str]:  # fmt: skip
+        self.log.write(f"$ {' '.join(argv)}\n")
+        self.log.flush()
+        result = subprocess.run(
+            list(argv), env=dict(env), cwd=cwd, input=stdin, capture_output=True, text=True, timeout=timeout,
+            check=False,
+        )  # fmt: skip
+        self.log.write(result.stdout + ("\n--- stderr ---\n" + result.stderr if result.stderr else "") + "\n")
+        self.log.flush()
+        if result.returncode != 0:
+            last = (result.stderr or result.stdout).strip().splitlines()
+            raise DemoError(f"{Path(argv[0]).name} {' '.join(argv[1:3])} failed: {last[-1] if last else 'no output'}")
+        return result
+
+    def mlops(self, *args: str, account: str | None = "dev", stdin: str | None = None, **extra: str) -> Any:
+        result = self.run([str(BIN / "mlops"), "-o", "json", *args], self.env(account, **extra), stdin=stdin)
+        return json.loads(result.stdout) if result.stdout.strip() else None
+
+    def github(self, token: str | None = None) -> Github:
+        return Github(base_url=self.info.forge.api_url, auth=Auth.Token(token or self.admin_token()))
+
+    # --- the steps -------------------------------------------------------------------------------------------
+
+    def start(self) -> str:
+        self.options.state_dir.mkdir(parents=True, exist_ok=True)
+        bootstrap_config = self.options.state_dir / "platform.bootstrap.yaml"
+        bootstrap_config.write_text(render_config(self._config_values("https://api.github.com")), encoding="utf-8")
+        self.running = self.local.up(load_config(bootstrap_config))
+        # The real config points at the forge, which now has a port.
+        self.config_path.write_text(render_config(self._config_values(self.info.forge.api_url)), encoding="utf-8")
+        return f"local AWS {self.info.aws.endpoint_url}, forge {self.info.forge.api_url}"
+
+    def _config_values(self, api_url: str) -> dict[str, Any]:
+        return {
+            **EXAMPLE_VALUES,
+            "api_url": api_url,
+            "auth": "pat",
+            "templates": [kind.value for kind in self.options.templates],
+        }
+
+    def publish(self) -> str:
+        result = self.mlops("org", "publish", "--kit", str(KIT_ROOT), MLOPS_GITHUB_TOKEN=self.admin_token())
+        repos = result.get("repos", []) if isinstance(result, dict) else []
+        return f"{len(repos)} repositories in {self.config().github.org}: {', '.join(sorted(map(str, repos)))[:120]}"
+
+    def bootstrap(self) -> str:
+        log_dir = self.options.state_dir / "bootstrap"
+        args = ["bootstrap", "--yes", "--profile-pattern", "mlops-local-{environment}", "--log-dir", str(log_dir)]
+        args += ["--script", str(KIT_ROOT / "bootstrap.sh")]
+        for environment in self.options.environments:
+            args += ["--env", environment]
+        results = self.mlops(*args, account=None)
+        self.bootstrap_outputs = {row["environment"]: row["outputs"] for row in results}
+        return ", ".join(f"{row['environment']} {row['outcome']}" for row in results)
+
+    def build_lambda(self) -> str:
+        self.lambda_zip.parent.mkdir(parents=True, exist_ok=True)
+        result = self.run(
+            [sys.executable, "-m", "platform_cli.lambdas.build", "--out", str(self.lambda_zip)], self.env()
+        )
+        return result.stdout.strip().splitlines()[-1] if result.stdout.strip() else str(self.lambda_zip)
+
+    def apply(self, environment: str) -> str:
+        config = self.config()
+        unit = next(iter(config.business_units))
+        work = self.options.state_dir / "terraform"
+        mirror = os.environ.get("TF_PLUGIN_MIRROR", "/opt/tf-plugins")
+        inputs = base_infra.Inputs(
+            platform_yaml=self.config_path,
+            lambda_zip=self.lambda_zip,
+            cli_config=base_infra.cli_config(work, Path(mirror)),
+            business_unit=unit,
+            region=config.aws.region,
+            studio_user_profiles=(
+                {"lead_data_scientists": ["grace"], "data_scientists": ["ada"]} if environment == "dev" else None
+            ),
+        )
+        outputs = base_infra.BootstrapOutputs.from_stack_outputs(self.bootstrap_outputs[environment])
+        account = config.business_unit(unit).account(environment)
+        started = time.monotonic()
+        tf = base_infra.prepare_environment(
+            environment, account, work, self.info.aws, outputs, inputs, log_path=self.log_path
+        )
+        tf.apply()
+        return f"applied in account {account} ({time.monotonic() - started:.0f}s)"
+
+    def set_credentials(self) -> str:
+        self.mlops("github", "set-credentials", "--token-stdin", stdin=self.admin_token())
+        return "platform token stored in the credential secret (dev account)"
+
+    def create_projects(self) -> str:
+        created = []
+        for kind in self.options.templates:
+            name = f"demo-{PROJECT_SUFFIX[kind]}"
+            record = self.mlops("project", "create", name, "--template", kind.value, "--user", "ada")
+            self.projects[kind.value] = record
+            created.append(f"{name} ({record['ProjectId']})")
+        return "; ".join(created)
+
+    def show_repos(self) -> str:
+        github = self.github()
+        org = self.config().github.org
+        lines = []
+        for record in self.projects.values():
+            prefix = f"{record['ProjectName']}-{record['ProjectId']}-"
+            for repo in github.get_organization(org).get_repos():
+                if not repo.name.startswith(prefix):
+                    continue
+                environments = [env.name for env in repo.get_environments()]
+                variables = [v.name for v in repo.get_variables()]
+                secrets = [s.name for s in repo.get_secrets()]
+                lines.append(
+                    f"{repo.full_name}: environments {','.join(environments) or '-'}; "
+                    f"{len(variables)} variables; secrets {','.join(s + '=***' for s in secrets) or 'none (OIDC)'}"
+                )
+        self.log.write("\n".join(lines) + "\n")
+        return f"{len(lines)} repositories configured (listed in the log)"
+
+    def build_repo(self) -> str:
+        record = self.projects.get(TemplateKind.BUILD_DEPLOY_REALTIME.value) or next(iter(self.projects.values()))
+        return f"{self.config().github.org}/{record['ProjectName']}-{record['ProjectId']}-build"
+
+    def clone_and_run(self) -> str:
+        repo = self.build_repo()
+        target = self.options.state_dir / "work" / repo.split("/")[1]
+        if target.exists():
+            shutil.rmtree(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory() as scratch:
+            askpass = Path(scratch) / "askpass.sh"
+            askpass.write_text('#!/bin/sh\nprintf "%s" "$MLOPS_GIT_TOKEN"\n', encoding="utf-8")
+            askpass.chmod(0o700)
+            env = self.env(None, GIT_ASKPASS=str(askpass), GIT_TERMINAL_PROMPT="0", MLOPS_GIT_TOKEN=self.admin_token())
+            self.run(["git", "clone", "-q", f"{self.info.forge.url}/{repo}.git", str(target)], env)
+        if not self.options.run_template_tests:
+            return f"cloned {repo} (template tests skipped)"
+        venv = template_venvs.venv_for(target)
+        env = self.env("dev")
+        self.run(["make", "test", f"VENV={venv}", "PYTEST_ARGS=-q -p no:cacheprovider"], env, cwd=target)
+        self.run(["make", "run-local", f"VENV={venv}"], env, cwd=target)
+        metrics = json.loads((target / "build" / "local" / "report" / "metrics.json").read_text())
+        shown = ", ".join(f"{k}={v:.3f}" for k, v in list(_flat_numbers(metrics).items())[:3])
+        return f"cloned {repo}; its tests pass; local pipeline run: {shown}"
+
+    def register_and_approve(self) -> str:
+        record = self.projects.get(TemplateKind.BUILD_DEPLOY_REALTIME.value) or next(iter(self.projects.values()))
+        group = f"{record['ProjectName']}-{record['ProjectId']}"
+        sagemaker = self.local.aws.session_for("dev").client("sagemaker")
+        existing = sagemaker.list_model_package_groups(NameContains=group)["ModelPackageGroupSummaryList"]
+        if not any(item["ModelPackageGroupName"] == group for item in existing):
+            # In AWS the project's stack creates the group; the local player runs only its custom resource.
+            sagemaker.create_model_package_group(ModelPackageGroupName=group)
+        created = sagemaker.create_model_package(
+            ModelPackageGroupName=group,
+            ModelPackageDescription="trained by the demo's local pipeline run",
+            ModelApprovalStatus="PendingManualApproval",
+            InferenceSpecification={
+                "Containers": [
+                    {
+                        "Image": f"141502667606.dkr.ecr.{self.info.aws.region}.amazonaws.com/sagemaker-xgboost:1.7-1",
+                        "ModelDataUrl": f"s3://demo-artifacts/{group}/model.tar.gz",
+                    }
+                ],
+                "SupportedContentTypes": ["text/csv"],
+                "SupportedResponseMIMETypes": ["text/csv"],
+            },
+        )
+        self.model_package_arn = created["ModelPackageArn"]
+        sagemaker.update_model_package(ModelPackageArn=self.model_package_arn, ModelApprovalStatus="Approved")
+        return f"{self.model_package_arn} approved"
+
+    def trigger(self) -> str:
+        session = self.local.aws.session_for("dev")
+        sagemaker = session.client("sagemaker")
+        package = sagemaker.describe_model_package(ModelPackageName=self.model_package_arn)
+        event = {
+            "version": "0",
+            "id": "demo-approval",
+            "detail-type": "SageMaker Model Package State Change",
+            "source": "aws.sagemaker",
+            "account": self.info.aws.accounts["dev"],
+            "region": self.info.aws.region,
+            "resources": [self.model_package_arn],
+            "detail": {
+                "ModelPackageGroupName": package["ModelPackageGroupName"],
+                "ModelPackageArn": self.model_package_arn,
+                "ModelApprovalStatus": package["ModelApprovalStatus"],
+            },
+        }
+        function_arn = session.client("ssm").get_parameter(Name="/mlops/lambda/trigger_workflow_arn")["Parameter"][
+            "Value"
+        ]
+        code = lambda_runtime.unpack(self.lambda_zip.read_bytes(), self.options.state_dir / "lambda-code")
+        answer = lambda_runtime.invoke(
+            session.client("lambda"), function_arn, event, code, self.env("dev"), log_path=self.log_path
+        )
+        if not answer.get("dispatched"):
+            raise DemoError(f"the trigger Lambda did not dispatch: {answer.get('reason')}")
+        dispatched = self.local.forge_admin().dispatches(answer["repo"])
+        if not dispatched:
+            raise DemoError(f"the forge recorded no dispatch on {answer['repo']}")
+        return f"{answer['workflow']} dispatched on {answer['repo']} with model_package_arn"
+
+    # --- the whole run ---------------------------------------------------------------------------------------
+
+    def steps(self) -> list[Step]:
+        steps = [
+            Step("start local AWS and the local forge", self.start),
+            Step("publish base-infrastructure and template repos (mlops org publish)", self.publish),
+            Step("bootstrap the accounts with bootstrap.sh (mlops bootstrap)", self.bootstrap),
+            Step("build the Lambda artifact (make lambda)", self.build_lambda),
+        ]
+        steps += [
+            Step(f"terraform apply base-infrastructure in {env}", functools.partial(self.apply, env))
+            for env in self.options.environments
+        ]
+        steps += [
+            Step("store the GitHub credential (mlops github set-credentials)", self.set_credentials),
+            Step("create one project per template (custom resource → provisioning Lambda)", self.create_projects),
+            Step("show the project repos: environments, variables, masked secrets", self.show_repos),
+            Step("clone the model-build repo, run its tests and local pipeline", self.clone_and_run),
+            Step("register a model version and approve it", self.register_and_approve),
+            Step("approval event → trigger Lambda → deploy workflow dispatched", self.trigger),
+        ]
+        return steps
+
+    def stop(self) -> None:
+        self.local.down()
+
+
+def _flat_numbers(data: Any, prefix: str = "") -> dict[str, float]:
+    numbers: dict[str, float] = {}
+    if isinstance(data, dict):
+        for key, value in data.items():
+            numbers.update(_flat_numbers(value, f"{prefix}{key}."))
+    elif isinstance(data, int | float) and not isinstance(data, bool):
+        numbers[prefix.rstrip(".")] = float(data)
+    return numbers
+
+
+def rehearse(options: DemoOptions, console: Console) -> RunReport:
+    """Run the rehearsal; tear down afterwards unless ``options.keep``."""
+    options.state_dir.mkdir(parents=True, exist_ok=True)
+    log_path = options.state_dir / "demo.log"
+    with log_path.open("w", encoding="utf-8") as log:
+        rehearsal = Rehearsal(options, log, log_path)
+        # A previous run's servers (same state dir) are stopped first: a re-run starts clean.
+        rehearsal.stop()
+        for leftover in ("aws", "forge", "tokens", "terraform", "work", "lambda-code"):
+            shutil.rmtree(options.state_dir / leftover, ignore_errors=True)
+        try:
+            report = run_steps(rehearsal.steps(), console, log, log_path)
+        finally:
+            if not options.keep:
+                rehearsal.stop()
+    return report

@@ -1,0 +1,83 @@
+"""`mlops demo` end to end: the real CLI, bootstrap.sh, Terraform and Lambda code against the embedded defaults.
+
+To fit the CI budget this runs one project template (build-deploy-realtime) in the dev account only; the full
+demo (five templates, three accounts) is what `make demo` runs. Terraform across all three accounts is covered by
+tests/base_infrastructure, every template kind by tests/provisioning.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from platform_cli.cli.main import app
+from platform_cli.local.platform import LocalPlatform
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, dict[str, object], Path]:
+    state = tmp_path_factory.mktemp("demo") / "state"
+    os.environ.setdefault("TF_PLUGIN_MIRROR", "/opt/tf-plugins")
+    result = CliRunner().invoke(
+        app,
+        ["-o", "json", "demo", "--state-dir", str(state), "--template", "build-deploy-realtime", "--env", "dev"],
+    )
+    return result.exit_code, json.loads(result.stdout), state
+
+
+def test_every_step_of_the_rehearsal_succeeds(demo_run: tuple[int, dict[str, object], Path]) -> None:
+    exit_code, summary, _ = demo_run
+    failed = [step for step in summary["steps"] if not step["ok"]]  # type: ignore[attr-defined]
+    assert failed == [], f"see {summary['log']}"
+    assert exit_code == 0
+    assert len(summary["steps"]) == 11  # type: ignore[arg-type]
+
+
+def test_the_approval_dispatches_the_deploy_workflow_of_the_project(
+    demo_run: tuple[int, dict[str, object], Path],
+) -> None:
+    _, summary, _ = demo_run
+    last = summary["steps"][-1]  # type: ignore[index]
+    assert last["detail"].startswith("deploy.yml dispatched on acme-ml/demo-realtime-p-")
+    assert last["detail"].split(" on ")[1].split(" ")[0].endswith("-deploy")
+
+
+def test_the_model_build_repo_was_cloned_from_the_forge_and_its_pipeline_ran_locally(
+    demo_run: tuple[int, dict[str, object], Path],
+) -> None:
+    _, summary, state = demo_run
+    step = next(s for s in summary["steps"] if s["step"].startswith("clone the model-build repo"))  # type: ignore[attr-defined]
+    assert "its tests pass; local pipeline run:" in step["detail"]
+    clones = list((state / "work").iterdir())
+    assert len(clones) == 1 and clones[0].name.endswith("-build")
+    assert (clones[0] / ".git").is_dir()
+    assert json.loads((clones[0] / "build" / "local" / "report" / "metrics.json").read_text())
+
+
+def test_the_rehearsal_tears_everything_down_afterwards(demo_run: tuple[int, dict[str, object], Path]) -> None:
+    _, _, state = demo_run
+    status = LocalPlatform(state).status()
+    assert status["aws"]["running"] is False
+    assert status["forge"]["running"] is False
+
+
+def test_the_log_holds_the_commands_that_ran(demo_run: tuple[int, dict[str, object], Path]) -> None:
+    _, summary, _ = demo_run
+    log = Path(str(summary["log"])).read_text()
+    for command in ("org publish", "bootstrap", "set-credentials", "project create", "terraform apply", "git clone"):
+        assert command in log, command
+
+
+def test_no_token_appears_in_the_log(demo_run: tuple[int, dict[str, object], Path]) -> None:
+    _, summary, state = demo_run
+    log = Path(str(summary["log"])).read_text()
+    tokens = [path.read_text().strip() for path in (state / "tokens").glob("*.token")]
+    assert tokens
+    for token in tokens:
+        assert token not in log
