@@ -22,6 +22,8 @@ from typing import Any
 
 # Extension prefixes whose moto package serves under another service name.
 _SERVICE_OF_PACKAGE = {"awslambda": "lambda", "cognitoidp": "cognito-idp", "resourcegroupstaggingapi": "tagging"}
+# Words naming a service whose moto package is spelled otherwise (``lambda_function_configuration``).
+_SERVICE_WORDS = {"lambda": "lambda"}
 
 _registered = False
 _lock = threading.RLock()
@@ -38,6 +40,9 @@ def _services(name: str) -> set[str]:
     """The moto services named by the words of an extension's module name (``kms_cloudformation_tags``)."""
     services = set()
     for word in name.split("_"):
+        if word in _SERVICE_WORDS:
+            services.add(_SERVICE_WORDS[word])
+            continue
         try:
             spec = importlib.util.find_spec(f"moto.{word}")
         except (ImportError, ValueError):
