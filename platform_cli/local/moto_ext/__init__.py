@@ -22,6 +22,8 @@ from typing import Any
 
 # Extension prefixes whose moto package serves under another service name.
 _SERVICE_OF_PACKAGE = {"awslambda": "lambda", "cognitoidp": "cognito-idp", "resourcegroupstaggingapi": "tagging"}
+# Words naming a service whose moto package is spelled otherwise (``lambda_function_configuration``).
+_SERVICE_WORDS = {"lambda": "lambda"}
 
 _registered = False
 _lock = threading.RLock()
@@ -38,6 +40,9 @@ def _services(name: str) -> set[str]:
     """The moto services named by the words of an extension's module name (``kms_cloudformation_tags``)."""
     services = set()
     for word in name.split("_"):
+        if word in _SERVICE_WORDS:
+            services.add(_SERVICE_WORDS[word])
+            continue
         try:
             spec = importlib.util.find_spec(f"moto.{word}")
         except (ImportError, ValueError):
@@ -114,4 +119,5 @@ def register_all() -> list[str]:
 def pending() -> dict[str, list[str]]:
     """Extensions still waiting for moto to use their service: ``{service: [module names]}``."""
     with _lock:
-        return {service: list(names) for service, names in _waiting.items()}
+        waiting = {service: [name for name in names if name not in _done] for service, names in _waiting.items()}
+        return {service: names for service, names in waiting.items() if names}

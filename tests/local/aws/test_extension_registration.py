@@ -71,3 +71,23 @@ def test_member_accounts_given_to_up_get_the_org_access_role(tmp_path: Path) -> 
         assert "OrganizationAccountAccessRole" not in [role["RoleName"] for role in management_roles]
     finally:
         local.down()
+
+
+def test_first_use_of_cloudformation_registers_the_extensions_of_resources_it_creates() -> None:
+    seen = _run(
+        """
+        import json
+        from platform_cli.local.moto_ext import pending, register_all
+        register_all()
+        from moto.cloudformation.models import cloudformation_backends
+        cloudformation_backends["111111111111"]["eu-west-1"]
+        waiting = pending()
+        print(json.dumps({
+            "s3_waiting": waiting.get("s3", []),
+            "cloudformation_waiting": "cloudformation" in waiting,
+        }))
+        """
+    )
+    # The bucket-settings extension is registered with CloudFormation; S3's API-only extensions still wait.
+    assert "s3_cloudformation_bucket_settings" not in seen["s3_waiting"]  # type: ignore[operator]
+    assert seen["cloudformation_waiting"] is False
