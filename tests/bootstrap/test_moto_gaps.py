@@ -85,6 +85,26 @@ def test_bucket_settings_are_applied(aws: boto3.Session) -> None:
     assert rule["NoncurrentVersionExpiration"]["NoncurrentDays"] == 30
 
 
+def test_bucket_policy_reaches_the_bucket(aws: boto3.Session) -> None:
+    document = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Deny", "Principal": "*", "Action": "s3:DeleteObject", "Resource": "arn:aws:s3:::gap-pol/*"}
+        ],
+    }
+    deploy(
+        aws,
+        {
+            "Bucket": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": "gap-pol"}},
+            "Policy": {
+                "Type": "AWS::S3::BucketPolicy",
+                "Properties": {"Bucket": {"Ref": "Bucket"}, "PolicyDocument": document},
+            },
+        },
+    )
+    assert json.loads(aws.client("s3").get_bucket_policy(Bucket="gap-pol")["Policy"]) == document
+
+
 def test_role_gets_its_managed_policies_attached(aws: boto3.Session) -> None:
     document = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}]}
     trust = {

@@ -1,10 +1,10 @@
 """The real bootstrap.sh against local AWS (moto), for the dev, preprod and prod accounts: what it creates in each
 account, and that a second run (through ``mlops bootstrap``, which runs the same script) changes nothing.
 
-moto gaps the template needs are filled by platform_cli/local/moto_ext (bucket settings, PITR, role policy
-attachments, the OIDC provider type, stack outputs after a change set, empty change sets, termination protection).
-Two gaps remain and are tested on the rendered template instead (test_template.py): moto stores no bucket policy
-from CloudFormation, and it evaluates neither trust conditions nor permissions boundaries.
+moto gaps the template needs are filled by platform_cli/local/moto_ext (bucket settings and policies, PITR, role
+policy attachments, the OIDC provider type, stack outputs after a change set, empty change sets, termination
+protection). What moto cannot show is tested on the rendered template instead (test_template.py): it evaluates
+neither trust conditions nor permissions boundaries, nor policy Conditions such as aws:SecureTransport.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 import yaml
+from botocore.exceptions import ClientError
 from typer.testing import CliRunner
 
 from platform_cli.cli.main import app
@@ -161,6 +162,27 @@ def test_state_bucket_is_versioned_kms_encrypted_private_logged_and_owner_enforc
     (lifecycle,) = s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
     assert lifecycle["NoncurrentVersionExpiration"]["NoncurrentDays"] == 365
     assert "Expiration" not in lifecycle  # the current state never expires
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_state_bucket_policy_is_in_place_and_state_cannot_be_deleted(
+    local_aws: LocalAws, first_runs: dict[str, Any], environment: str
+) -> None:
+    s3 = local_aws.session_for(environment).client("s3", region_name=REGION)
+    bucket = first_runs[environment]["state"]["outputs"]["StateBucketName"]
+    policy = json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])
+    assert {statement["Sid"] for statement in policy["Statement"]} == {
+        "DenyInsecureTransport",
+        "DenyDeletingStateObjects",
+        "DenyDeletingStateHistory",
+    }
+    key = f"base-infrastructure/{environment}.tfstate"
+    s3.put_object(Bucket=bucket, Key=key, Body=b"{}")
+    with pytest.raises(ClientError) as refused:
+        s3.delete_object(Bucket=bucket, Key=key)
+    assert refused.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+    assert s3.get_object(Bucket=bucket, Key=key)["Body"].read() == b"{}"
+    # The TLS-only statement carries a Condition, which moto cannot decide; test_template.py evaluates it.
 
 
 @pytest.mark.parametrize("environment", ENVIRONMENTS)

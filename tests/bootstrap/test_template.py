@@ -1,7 +1,7 @@
 """bootstrap.yaml: lint gates, and the security properties a reviewer signs off, read from the rendered template.
 
-moto neither stores a bucket policy created by CloudFormation nor evaluates IAM (trust conditions, permissions
-boundaries), so who-can-do-what is checked here on the rendered policy documents with a small IAM evaluator.
+moto evaluates neither IAM (trust conditions, permissions boundaries) nor policy Conditions (aws:SecureTransport),
+so who-can-do-what is checked here on the rendered policy documents with a small IAM evaluator.
 What moto does create (bucket settings, table, roles, outputs) is checked against moto in test_script_on_moto.py.
 """
 
@@ -486,7 +486,7 @@ def test_current_state_never_expires(rendered: Renderer) -> None:
 
 
 def test_state_bucket_policy_allows_only_tls(rendered: Renderer) -> None:
-    # moto's CloudFormation does not apply AWS::S3::BucketPolicy: the rendered document is what is checked.
+    # moto cannot decide aws:SecureTransport: the rendered document is what is checked.
     policy = rendered.policy("StateBucketPolicy")
     state = f"arn:aws:s3:::{STATE_BUCKET}/base-infrastructure/dev.tfstate"
     denies = [s for s in policy["Statement"] if s["Effect"] == "Deny"]
