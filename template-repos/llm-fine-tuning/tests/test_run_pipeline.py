@@ -40,6 +40,9 @@ def test_definition_only_writes_the_json_without_starting_anything(
     assert run_pipeline.main(["--definition-only", str(target)]) == 0
     definition = json.loads(target.read_text())
     assert [s["Name"] for s in definition["Steps"]][0] == "PrepareDataset"
+    (gate,) = [s for s in definition["Steps"] if s["Type"] == "Condition"]
+    (register,) = [s for s in gate["Arguments"]["IfSteps"] if s["Type"] == "RegisterModel"]
+    assert register["Arguments"]["ModelPackageGroupName"] == ENV["MODEL_PACKAGE_GROUP_NAME"]
 
 
 def test_upsert_and_start_creates_the_pipeline_tagged_with_the_project(
