@@ -19,11 +19,14 @@ locals {
   )
 
   github = {
-    org             = local.config.github.org
-    api_url         = try(local.config.github.api_url, "https://api.github.com")
-    auth            = try(local.config.github.auth, "app")
-    app_id          = try(local.config.github.app_id, null)
-    installation_id = try(local.config.github.installation_id, null)
+    org              = local.config.github.org
+    api_url          = try(local.config.github.api_url, "https://api.github.com")
+    auth             = try(local.config.github.auth, "app")
+    app_id           = try(local.config.github.app_id, null)
+    installation_id  = try(local.config.github.installation_id, null)
+    repo_visibility  = try(local.config.github.repo_visibility, "private")
+    reviewers_team   = local.config.teams.reviewers
+    maintainers_team = local.config.teams.maintainers
   }
   enabled_templates = try(local.config.templates.enabled, [
     "build-deploy-realtime", "build-deploy-batch", "pipeline-promotion", "single-account-training", "llm-fine-tuning",

@@ -34,8 +34,12 @@ locals {
     MLOPS_GITHUB_APP_ID          = var.github.app_id == null ? "" : tostring(var.github.app_id)
     MLOPS_GITHUB_INSTALLATION_ID = var.github.installation_id == null ? "" : tostring(var.github.installation_id)
     MLOPS_GITHUB_CREDENTIALS_ARN = var.github_credentials_secret_arn
-    MLOPS_SSM_PREFIX             = "/mlops"
-    POWERTOOLS_SERVICE_NAME      = var.name_prefix
+    # The provisioning reads platform.yaml's teams and visibility from here (defaults would silently differ).
+    MLOPS_REVIEWERS_TEAM    = var.github.reviewers_team
+    MLOPS_MAINTAINERS_TEAM  = var.github.maintainers_team
+    MLOPS_REPO_VISIBILITY   = var.github.repo_visibility
+    MLOPS_SSM_PREFIX        = "/mlops"
+    POWERTOOLS_SERVICE_NAME = var.name_prefix
   }
 
   code_hash = filebase64sha256(var.lambda_zip_path)

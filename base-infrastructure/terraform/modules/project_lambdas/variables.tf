@@ -60,11 +60,14 @@ variable "logs_kms_key_arn" {
 
 variable "github" {
   type = object({
-    org             = string
-    api_url         = string
-    auth            = string
-    app_id          = optional(number)
-    installation_id = optional(number)
+    org              = string
+    api_url          = string
+    auth             = string
+    app_id           = optional(number)
+    installation_id  = optional(number)
+    repo_visibility  = optional(string, "private")
+    reviewers_team   = string
+    maintainers_team = string
   })
   description = "GitHub settings from platform.yaml, passed to the Lambdas as environment variables (never the credential)."
 

@@ -50,7 +50,7 @@ variables {
   github_credentials_secret_arn = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:mlops/github/credentials-AbCdEf"
   secrets_kms_key_arn           = "arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-0000-0000-000000000001"
   logs_kms_key_arn              = "arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-0000-0000-000000000002"
-  github                        = { org = "acme", api_url = "https://api.github.com", auth = "pat" }
+  github                        = { org = "acme", api_url = "https://api.github.com", auth = "pat", reviewers_team = "ml-reviewers", maintainers_team = "ml-platform" }
   vpc_id                        = "vpc-0123456789abcdef0"
   subnet_ids                    = ["subnet-0123456789abcdef0"]
 }
@@ -66,6 +66,15 @@ run "both_lambdas_come_from_the_hashed_artifact_dead_letter_alarm_and_trigger_on
   assert {
     condition     = alltrue([for f in aws_lambda_function.this : f.runtime == "python3.12" && f.filename == var.lambda_zip_path && f.source_code_hash == filebase64sha256(var.lambda_zip_path)])
     error_message = "python3.12, the given zip, and its content hash (no timestamp)"
+  }
+
+  assert {
+    condition = alltrue([for f in aws_lambda_function.this : (
+      one(f.environment).variables["MLOPS_REVIEWERS_TEAM"] == "ml-reviewers" &&
+      one(f.environment).variables["MLOPS_MAINTAINERS_TEAM"] == "ml-platform" &&
+      one(f.environment).variables["MLOPS_REPO_VISIBILITY"] == "private"
+    )])
+    error_message = "the Lambdas get platform.yaml's teams and repo visibility, not their built-in defaults"
   }
 
   assert {
