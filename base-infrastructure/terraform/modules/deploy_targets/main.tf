@@ -22,6 +22,8 @@ locals {
   deploy_subjects = [
     "${local.project_repo}-deploy:environment:${var.environment}",
     "${local.project_repo}-pipeline:environment:${var.environment}",
+    # The LLM template's repo deploys its own fine-tuned model (no separate deploy repo).
+    "${local.project_repo}-llm:environment:${var.environment}",
   ]
   build_subjects = [for part in ["build", "pipeline", "training", "llm"] : "${local.project_repo}-${part}:environment:dev"]
 

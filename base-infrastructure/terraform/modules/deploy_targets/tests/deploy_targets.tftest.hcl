@@ -64,6 +64,15 @@ run "prod_trust_requires_prod_environment_project_repos_and_the_role_reads_the_d
   command = apply
 
   assert {
+    condition = toset(jsondecode(aws_iam_role.deploy.assume_role_policy).Statement[0].Condition.StringLike["token.actions.githubusercontent.com:sub"]) == toset([
+      "repo:acme/*-p-????????????-deploy:environment:prod",
+      "repo:acme/*-p-????????????-pipeline:environment:prod",
+      "repo:acme/*-p-????????????-llm:environment:prod",
+    ])
+    error_message = "prod deploys come from the deploy, pipeline and llm repos of projects, in the prod environment"
+  }
+
+  assert {
     condition = alltrue([
       for sub in jsondecode(aws_iam_role.deploy.assume_role_policy).Statement[0].Condition.StringLike["token.actions.githubusercontent.com:sub"] :
       endswith(sub, ":environment:prod") && startswith(sub, "repo:acme/*-p-????????????-")
