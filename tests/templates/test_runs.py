@@ -20,11 +20,10 @@ from pathlib import Path
 import pytest
 
 from platform_cli.local import template_venvs as venvs
-from tests.templates.conftest import CLASSIC, PRESENT, TEMPLATE_ROOT
+from tests.templates.conftest import PRESENT, TEMPLATE_ROOT
 
 # Heavy: the module fixture creates the environments and runs everything (minutes on a fresh machine).
 pytestmark = [pytest.mark.templates, pytest.mark.timeout(1800)]
-LOCAL_RUN_BUDGET_SECONDS = 60.0
 PARALLEL_RUNS = 2
 
 
@@ -121,6 +120,4 @@ def test_the_local_run_writes_a_report(name: str, runs: dict[tuple[str, str], Ru
     assert json.loads((report / "metrics.json").read_text())
     pngs = list(report.glob("*.png"))
     assert pngs and all(p.read_bytes().startswith(b"\x89PNG") for p in pngs)
-    print(f"{name}: make run-local {run.seconds:.1f} s")
-    if name in CLASSIC:
-        assert run.seconds < LOCAL_RUN_BUDGET_SECONDS, f"{name}: make run-local took {run.seconds:.1f} s"
+    print(f"{name}: make run-local {run.seconds:.1f} s")  # the 60 s target is checked by `make bench`
