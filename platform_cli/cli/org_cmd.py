@@ -32,7 +32,9 @@ def publish_cmd(
     org variables. Idempotent: a second run changes nothing."""
     context = cli_context(ctx)
     config = context.config()
-    items = kit_items(kit, config.github.base_infrastructure_repo, config.github.repo_visibility)
+    items = kit_items(
+        kit, config.github.base_infrastructure_repo, config.github.repo_visibility, context.config_path.resolve()
+    )
     if not items:
         raise PlatformError(f"{kit}: no base-infrastructure/ or template-repos/ here; pass --kit PATH")
     creds, _, _ = credentials(config)

@@ -45,6 +45,8 @@ class PublishItem:
     is_template: bool
     visibility: str = "private"
     description: str = ""
+    # (source path, path in the repository) published beside ``source``'s content.
+    extras: tuple[tuple[Path, str], ...] = ()
 
 
 @dataclass
@@ -53,12 +55,32 @@ class PublishResult:
     repos: dict[str, str] = field(default_factory=dict)
 
 
-def kit_items(kit_root: Path, base_repo: str, template_visibility: str = "private") -> list[PublishItem]:
+def base_infrastructure_extras(kit_root: Path, config_path: Path | None) -> tuple[tuple[Path, str], ...]:
+    """What the base-infrastructure repo's workflows need beside its Terraform: the platform package (the deploy
+    workflow builds the Lambda artifact from it, as `make lambda` does) and the org's platform.yaml."""
+    extras = [(kit_root / "pyproject.toml", "pyproject.toml"), (kit_root / "platform_cli", "platform_cli")]
+    if config_path is not None:
+        extras.append((config_path, "platform.yaml"))
+    return tuple((source, target) for source, target in extras if source.exists())
+
+
+def kit_items(
+    kit_root: Path, base_repo: str, template_visibility: str = "private", config_path: Path | None = None
+) -> list[PublishItem]:
     """``base-infrastructure/`` (internal) and each ``template-repos/<name>/`` (template) of the kit."""
     items = []
     base = kit_root / "base-infrastructure"
     if base.is_dir():
-        items.append(PublishItem(base_repo, base, False, "internal", "mlops-platform base infrastructure"))
+        items.append(
+            PublishItem(
+                base_repo,
+                base,
+                False,
+                "internal",
+                "mlops-platform base infrastructure",
+                base_infrastructure_extras(kit_root, config_path),
+            )
+        )
     templates = kit_root / "template-repos"
     if templates.is_dir():
         for path in sorted(p for p in templates.iterdir() if p.is_dir()):
@@ -144,12 +166,17 @@ def _scratch() -> Iterator[Path]:
         yield work
 
 
-def push_tree(clone_url: str, source: Path, token: str, message: str) -> bool:
-    """Make ``main`` of ``clone_url`` hold exactly ``source``; returns whether anything was pushed."""
+def push_tree(clone_url: str, source: Path, token: str, message: str, extras: Sequence[tuple[Path, str]] = ()) -> bool:
+    """Make ``main`` of ``clone_url`` hold exactly ``source`` (plus ``extras``); returns whether anything was pushed."""
     with _scratch() as work:
         git = GitRunner(token, work)
         git("init", "-q", "-b", BRANCH)
         _copy_tree(source, work)
+        for extra, target in extras:
+            if extra.is_dir():
+                _copy_tree(extra, work / target)
+            else:
+                shutil.copy2(extra, work / target)
         git("add", "-A")
         tree = git("write-tree").stdout.strip()
         fetched = git("fetch", "-q", "--depth=1", clone_url, f"refs/heads/{BRANCH}", check=False)
@@ -227,7 +254,8 @@ def publish(
     org = github.get_organization(org_login)
     for item in items:
         repo = _ensure_repo(org, item, result)
-        if push_tree(repo.clone_url, item.source, token, f"Publish {item.name} from mlops-platform {version}".strip()):
+        message = f"Publish {item.name} from mlops-platform {version}".strip()
+        if push_tree(repo.clone_url, item.source, token, message, item.extras):
             result.changes.append(f"{repo.full_name}: content pushed")
         _settings(repo, item, result)
         if (repo.default_branch or BRANCH) != BRANCH:

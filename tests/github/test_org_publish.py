@@ -26,6 +26,9 @@ def make_kit(root: Path) -> Path:
     (root / "base-infrastructure" / "modules").mkdir(parents=True)
     (root / "base-infrastructure" / "main.tf").write_text("terraform {}\n")
     (root / "base-infrastructure" / "modules" / "README.md").write_text("modules\n")
+    (root / "pyproject.toml").write_text("[project]\nname = 'mlops-platform'\n")
+    (root / "platform_cli" / "lambdas").mkdir(parents=True)
+    (root / "platform_cli" / "lambdas" / "build.py").write_text("# builds the Lambda\n")
     for name in ("model-build", "model-deploy-realtime"):
         (root / "template-repos" / name / ".github" / "workflows").mkdir(parents=True)
         (root / "template-repos" / name / "README.md").write_text(f"# {name}\n")
@@ -103,6 +106,27 @@ def test_a_second_publish_changes_nothing(published: Published) -> None:
     assert second.exit_code == 0, second.output
     assert json.loads(second.stdout)["changes"] == []
     assert meter.writes == []
+
+
+def _clone(published: Published, name: str, target: Path) -> Path:
+    repo = published.org.gh.get_repo(f"{published.org.login}/{name}")
+    askpass = target.parent / "pass.sh"
+    askpass.write_text('#!/bin/sh\necho "$T"\n')
+    askpass.chmod(0o700)
+    env = {"PATH": "/usr/bin:/bin", "GIT_ASKPASS": str(askpass), "T": published.org.token, "GIT_TERMINAL_PROMPT": "0"}
+    subprocess.run(["git", "clone", "-q", repo.clone_url, str(target)], check=True, env=env, timeout=60)
+    return target
+
+
+def test_base_infrastructure_carries_the_platform_package_and_the_orgs_config(
+    published: Published, tmp_path: Path
+) -> None:
+    """Its deploy workflow builds the Lambda artifact from the package and reads platform.yaml."""
+    clone = _clone(published, "base-infrastructure", tmp_path / "base")
+    assert (clone / "main.tf").read_text() == "terraform {}\n"
+    assert (clone / "pyproject.toml").is_file()
+    assert (clone / "platform_cli" / "lambdas" / "build.py").read_text() == "# builds the Lambda\n"
+    assert yaml.safe_load((clone / "platform.yaml").read_text())["github"]["org"] == published.org.login
 
 
 def test_the_published_template_clones_with_git(published: Published, tmp_path: Path) -> None:
