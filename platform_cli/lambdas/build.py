@@ -4,7 +4,8 @@
 bytes: entries sorted, timestamps fixed (1980-01-01), permissions fixed (0644 files), no ``__pycache__``, no
 install-time files (RECORD, INSTALLER, direct_url.json), fixed compression. Only runtime dependencies go in:
 the closure of ``RUNTIME_REQUIREMENTS`` (boto3 is provided by the Lambda runtime), taken from this interpreter's
-installed distributions, so build with the Lambda's Python version and architecture (python3.11, x86_64).
+installed distributions, so build with the Lambda's Python version and architecture (``LAMBDA_RUNTIME``, x86_64):
+compiled dependencies (pydantic-core, PyNaCl, cryptography) only load on the CPython they were built for.
 Only the packages the Lambdas import are included from platform_cli (no CLI, no local emulation).
 """
 
@@ -126,6 +127,21 @@ def build(out: Path, source_root: Path | None = None) -> Artifact:
     return Artifact(out, len(data), hashlib.sha256(data).hexdigest(), len(entries))
 
 
+# The runtime base-infrastructure gives both functions (modules/project_lambdas) and deploy.yml builds with.
+LAMBDA_RUNTIME = (3, 12)
+
+
+def runtime_note(version: tuple[int, int] = (sys.version_info.major, sys.version_info.minor)) -> str | None:
+    """A warning when this interpreter cannot build a deployable artifact (fine for local rehearsals)."""
+    if version == LAMBDA_RUNTIME:
+        return None
+    built, wanted = ".".join(map(str, version)), ".".join(map(str, LAMBDA_RUNTIME))
+    return (
+        f"note: built with Python {built}; the Lambdas run python{wanted}: build with Python {wanted} "
+        "(as the deploy workflow does) before applying to real AWS"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--out", type=Path, default=Path("build/lambda.zip"), help="Where to write the zip.")
@@ -133,6 +149,9 @@ def main(argv: list[str] | None = None) -> int:
     artifact = build(args.out)
     print(f"{artifact.path}  {artifact.size / 1_048_576:.1f} MiB ({artifact.size} bytes, {artifact.entries} files)")
     print(f"sha256 {artifact.sha256}")
+    note = runtime_note()
+    if note:
+        print(note, file=sys.stderr)
     return 0
 
 

@@ -64,3 +64,18 @@ def test_the_handlers_import_from_the_zip_alone(artifacts: tuple[Path, Path], tm
         check=False,
     )
     assert result.stdout.strip() == "ok", result.stderr[-2000:]
+
+
+def test_a_build_on_another_python_than_the_lambda_runtime_says_so() -> None:
+    from platform_cli.lambdas.build import LAMBDA_RUNTIME, runtime_note
+
+    assert runtime_note(LAMBDA_RUNTIME) is None
+    note = runtime_note((3, 11))
+    assert note is not None and "python3.12" in note and "Python 3.11" in note
+
+
+def test_the_build_targets_the_runtime_terraform_deploys() -> None:
+    from platform_cli.lambdas.build import LAMBDA_RUNTIME
+
+    module = Path(__file__).resolve().parents[2] / "base-infrastructure/terraform/modules/project_lambdas/main.tf"
+    assert f'runtime                        = "python{LAMBDA_RUNTIME[0]}.{LAMBDA_RUNTIME[1]}"' in module.read_text()
