@@ -71,9 +71,9 @@ def test_create_list_describe_sync_delete(workspace: Path, porg: ProvisioningOrg
         ("deploy", True, False),
     ]
 
-    deploy.get_variable("ARTIFACT_BUCKET").edit("drifted")
+    deploy.get_variable("MODEL_PACKAGE_GROUP_NAME").edit("drifted")
     synced = json.loads(mlops("project", "sync", "churn").stdout)
-    assert synced["changes"] == [f"{porg.login}/churn-p-abc123def456-deploy: variable ARTIFACT_BUCKET"]
+    assert synced["changes"] == [f"{porg.login}/churn-p-abc123def456-deploy: variable MODEL_PACKAGE_GROUP_NAME"]
     assert json.loads(mlops("project", "sync", "churn").stdout)["changes"] == []
 
     deleted = mlops("project", "delete", "churn", "--yes")

@@ -45,21 +45,6 @@ def test_jobs_use_only_environments_the_provisioning_creates(name: str, contract
     assert used <= environments
 
 
-# Names the provisioning sets on a template's repo that its workflows do not need, each with the reason. The
-# contract should drop them (NOTES-templates.md); this list keeps the check exact until it does.
-UNUSED_BY_DESIGN: dict[str, dict[str, str]] = {
-    "model-deploy-realtime": {
-        "ARTIFACT_BUCKET": "data capture goes to each stage account's own bucket (SSM /mlops/s3/artifact_bucket)",
-    },
-    "pipeline-promotion": {
-        "MODEL_PACKAGE_GROUP_NAME": "each promoted run scores with the model it trains; nothing is registered",
-    },
-    "model-deploy-batch": {
-        "ARTIFACT_BUCKET": "transform output goes to each stage account's own bucket (SSM /mlops/s3/artifact_bucket)",
-    },
-}
-
-
 def _provisioned(name: str, contract: dict[str, Any]) -> set[str]:
     declared = contract["template_repos"][name]
     return set(declared["repo_variables"]).union(*declared["environments"].values())
@@ -68,16 +53,7 @@ def _provisioned(name: str, contract: dict[str, Any]) -> set[str]:
 @pytest.mark.parametrize("name", PRESENT)
 def test_the_names_read_are_exactly_the_names_provisioned(name: str, contract: dict[str, Any]) -> None:
     read = set().union(*(job.variables for job in _reads(name))) - set(contract["org_variables"])
-    unused = set(UNUSED_BY_DESIGN.get(name, {}))
-    assert read == _provisioned(name, contract) - unused
-
-
-@pytest.mark.parametrize("name", sorted(UNUSED_BY_DESIGN))
-def test_names_acknowledged_as_unused_are_really_provisioned_and_unread(name: str, contract: dict[str, Any]) -> None:
-    read = set().union(*(job.variables for job in _reads(name)))
-    for variable in UNUSED_BY_DESIGN[name]:
-        assert variable in _provisioned(name, contract)
-        assert variable not in read
+    assert read == _provisioned(name, contract)
 
 
 @pytest.mark.parametrize("name", PRESENT)
