@@ -90,6 +90,10 @@ diagrams: venv ## Render the architecture diagrams into architecture/
 	@command -v dot >/dev/null || { echo "make diagrams: Graphviz is missing (no dot on PATH); install it: apt-get install graphviz" >&2; exit 2; }
 	@$(BIN)/python architecture/render.py --out architecture
 
+.PHONY: test-templates
+test-templates: venv ## Only the template repos: their tests and local runs (cached environments) and the contract
+	@$(BIN)/pytest tests/templates $(PYTEST_ARGS)
+
 .PHONY: clean
-clean: ## Remove build outputs and caches (keeps .venv)
+clean: ## Remove build outputs and caches (keeps .venv and the template environments in .venv-templates)
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache .coverage $(TF_CLI_CONFIG)
