@@ -8,7 +8,6 @@ Subprocess output goes to one log file (``<state>/demo.log``).
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import shutil
@@ -17,6 +16,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -164,7 +164,8 @@ class Rehearsal:
         )
         return result.stdout.strip().splitlines()[-1] if result.stdout.strip() else str(self.lambda_zip)
 
-    def apply(self, environment: str) -> str:
+    def prepare(self, environment: str) -> base_infra.Environment:
+        """The environment's working copy, initialised against its account's state bucket and lock table."""
         config = self.config()
         unit = next(iter(config.business_units))
         work = self.options.state_dir / "terraform"
@@ -181,12 +182,28 @@ class Rehearsal:
         )
         outputs = base_infra.BootstrapOutputs.from_stack_outputs(self.bootstrap_outputs[environment])
         account = config.business_unit(unit).account(environment)
-        started = time.monotonic()
-        tf = base_infra.prepare_environment(
+        return base_infra.prepare_environment(
             environment, account, work, self.info.aws, outputs, inputs, log_path=self.log_path
         )
-        tf.apply()
-        return f"applied in account {account} ({time.monotonic() - started:.0f}s)"
+
+    def apply_all(self) -> str:
+        """Each account has its own state and lock, so the applies run side by side, as separate workflow jobs
+        could. `terraform init` runs one at a time first: Terraform's plugin cache is not safe for concurrent
+        installs. The first failure is reported; the other applies still finish, so no lock is left held."""
+        environments = [self.prepare(env) for env in self.options.environments]
+
+        def apply(tf: base_infra.Environment) -> str:
+            started = time.monotonic()
+            tf.apply()
+            return f"{tf.name} {time.monotonic() - started:.0f}s"
+
+        with ThreadPoolExecutor(max_workers=len(environments)) as pool:
+            futures = [pool.submit(apply, tf) for tf in environments]
+        failures = [(tf.name, future.exception()) for tf, future in zip(environments, futures, strict=True)]
+        for name, error in failures:
+            if error is not None:
+                raise DemoError(f"{name}: {error}")
+        return "applied: " + ", ".join(future.result() for future in futures)
 
     def set_credentials(self) -> str:
         self.mlops("github", "set-credentials", "--token-stdin", stdin=self.admin_token())
@@ -314,10 +331,8 @@ class Rehearsal:
             Step("bootstrap the accounts with bootstrap.sh (mlops bootstrap)", self.bootstrap),
             Step("build the Lambda artifact (make lambda)", self.build_lambda),
         ]
-        steps += [
-            Step(f"terraform apply base-infrastructure in {env}", functools.partial(self.apply, env))
-            for env in self.options.environments
-        ]
+        accounts = ", ".join(self.options.environments)
+        steps.append(Step(f"terraform apply base-infrastructure in {accounts} (side by side)", self.apply_all))
         steps += [
             Step("store the GitHub credential (mlops github set-credentials)", self.set_credentials),
             Step("create one project per template (custom resource → provisioning Lambda)", self.create_projects),
