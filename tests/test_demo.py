@@ -52,7 +52,7 @@ def test_the_model_build_repo_was_cloned_from_the_forge_and_its_pipeline_ran_loc
     demo_run: tuple[int, dict[str, object], Path],
 ) -> None:
     _, summary, state = demo_run
-    step = next(s for s in summary["steps"] if s["step"].startswith("clone the model-build repo"))  # type: ignore[attr-defined]
+    step = next(s for s in summary["steps"] if s["step"].startswith("clone the model-building repo"))  # type: ignore[attr-defined]
     assert "its tests pass; local pipeline run:" in step["detail"]
     clones = list((state / "work").iterdir())
     assert len(clones) == 1 and clones[0].name.endswith("-build")

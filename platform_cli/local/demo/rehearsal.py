@@ -43,6 +43,18 @@ PROJECT_SUFFIX = {
 }
 
 
+# The repo of each kind that trains and registers the model, and the order the rehearsal prefers.
+TRAINING_PART = {
+    TemplateKind.BUILD_DEPLOY_REALTIME: "build",
+    TemplateKind.BUILD_DEPLOY_BATCH: "build",
+    TemplateKind.PIPELINE_PROMOTION: "pipeline",
+    TemplateKind.SINGLE_ACCOUNT_TRAINING: "training",
+    TemplateKind.LLM_FINE_TUNING: "llm",
+}
+BUILD_PREFERENCE = tuple(TRAINING_PART)
+DEPLOYING = (TemplateKind.BUILD_DEPLOY_REALTIME, TemplateKind.BUILD_DEPLOY_BATCH, TemplateKind.LLM_FINE_TUNING)
+
+
 class DemoError(PlatformError):
     """A rehearsal step failed."""
 
@@ -237,9 +249,22 @@ class Rehearsal:
         self.log.write("\n".join(lines) + "\n")
         return f"{len(lines)} repositories configured (listed in the log)"
 
+    def _project(self, preference: Sequence[TemplateKind]) -> tuple[TemplateKind, dict[str, Any]] | None:
+        for kind in preference:
+            if kind.value in self.projects:
+                return kind, self.projects[kind.value]
+        return None
+
+    def build_project(self) -> tuple[TemplateKind, dict[str, Any]]:
+        """The project whose training repo the rehearsal clones and runs (every kind has one)."""
+        found = self._project(BUILD_PREFERENCE)
+        if found is None:
+            raise DemoError("no project was created; the project step must run first")
+        return found
+
     def build_repo(self) -> str:
-        record = self.projects.get(TemplateKind.BUILD_DEPLOY_REALTIME.value) or next(iter(self.projects.values()))
-        return f"{self.config().github.org}/{record['ProjectName']}-{record['ProjectId']}-build"
+        kind, record = self.build_project()
+        return f"{self.config().github.org}/{record['ProjectName']}-{record['ProjectId']}-{TRAINING_PART[kind]}"
 
     def clone_and_run(self) -> str:
         repo = self.build_repo()
@@ -264,7 +289,8 @@ class Rehearsal:
         return f"cloned {repo}; its tests pass; local pipeline run: {shown}"
 
     def register_and_approve(self) -> str:
-        record = self.projects.get(TemplateKind.BUILD_DEPLOY_REALTIME.value) or next(iter(self.projects.values()))
+        # A project that deploys, so the approval has a workflow to dispatch; else the one that was run.
+        _, record = self._project(DEPLOYING) or self.build_project()
         group = f"{record['ProjectName']}-{record['ProjectId']}"
         sagemaker = self.local.aws.session_for("dev").client("sagemaker")
         existing = sagemaker.list_model_package_groups(NameContains=group)["ModelPackageGroupSummaryList"]
@@ -291,6 +317,8 @@ class Rehearsal:
         return f"{self.model_package_arn} approved"
 
     def trigger(self) -> str:
+        if self._project(DEPLOYING) is None:
+            return "no project of this run has a deploy workflow (training templates only register models)"
         session = self.local.aws.session_for("dev")
         sagemaker = session.client("sagemaker")
         package = sagemaker.describe_model_package(ModelPackageName=self.model_package_arn)
@@ -332,12 +360,13 @@ class Rehearsal:
             Step("build the Lambda artifact (make lambda)", self.build_lambda),
         ]
         accounts = ", ".join(self.options.environments)
-        steps.append(Step(f"terraform apply base-infrastructure in {accounts} (side by side)", self.apply_all))
+        side_by_side = " (side by side)" if len(self.options.environments) > 1 else ""
+        steps.append(Step(f"terraform apply base-infrastructure in {accounts}{side_by_side}", self.apply_all))
         steps += [
             Step("store the GitHub credential (mlops github set-credentials)", self.set_credentials),
             Step("create one project per template (custom resource → provisioning Lambda)", self.create_projects),
             Step("show the project repos: environments, variables, masked secrets", self.show_repos),
-            Step("clone the model-build repo, run its tests and local pipeline", self.clone_and_run),
+            Step("clone the model-building repo, run its tests and local pipeline", self.clone_and_run),
             Step("register a model version and approve it", self.register_and_approve),
             Step("approval event → trigger Lambda → deploy workflow dispatched", self.trigger),
         ]
