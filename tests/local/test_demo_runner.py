@@ -52,3 +52,23 @@ def test_an_unexpected_error_is_summarised_on_the_console_and_traced_in_the_log(
     assert report.results[0].detail == "KeyError: 'missing'"
     assert "Traceback" in log.getvalue()
     assert "Traceback" not in printed.getvalue()
+
+
+def test_the_rehearsal_clones_the_training_repo_of_whichever_template_ran(tmp_path: Path) -> None:
+    from platform_cli.config import TemplateKind
+    from platform_cli.local.demo.rehearsal import DEPLOYING, TRAINING_PART, DemoOptions, Rehearsal
+
+    rehearsal = Rehearsal(DemoOptions(state_dir=tmp_path), io.StringIO(), tmp_path / "demo.log")
+    rehearsal.projects = {"single-account-training": {"ProjectName": "demo-training", "ProjectId": "p-0"}}
+    kind, record = rehearsal.build_project()
+    assert (kind, TRAINING_PART[kind], record["ProjectName"]) == (
+        TemplateKind.SINGLE_ACCOUNT_TRAINING,
+        "training",
+        "demo-training",
+    )
+    assert (
+        rehearsal.trigger() == "no project of this run has a deploy workflow (training templates only register models)"
+    )
+    rehearsal.projects["build-deploy-batch"] = {"ProjectName": "demo-batch", "ProjectId": "p-1"}
+    assert rehearsal.build_project()[0] is TemplateKind.BUILD_DEPLOY_BATCH
+    assert TemplateKind.BUILD_DEPLOY_BATCH in DEPLOYING
