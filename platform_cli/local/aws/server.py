@@ -21,6 +21,8 @@ from platform_cli.local.aws import accounts as acc
 from platform_cli.local.aws import process, profiles
 from platform_cli.local.aws.accounts import MEMBER_ACCOUNTS_VARIABLE, resolve
 from platform_cli.local.aws.exceptions import LocalAwsError, LocalAwsNotRunningError
+from platform_cli.local.iam.log import LOG_VARIABLE
+from platform_cli.local.iam.mode import MODE_VARIABLE
 from platform_cli.local.aws.state import LocalAwsInfo, clear_state, read_state, write_state
 
 DEFAULT_STATE_DIR = Path(".mlops-local/aws")
@@ -69,13 +71,20 @@ class LocalAws:
         accounts: Mapping[str, str] = acc.ACCOUNTS,
         host: str = DEFAULT_HOST,
         startup_timeout: float = 15.0,
+        iam_mode: str | None = None,
     ) -> None:
         self.state_dir = Path(state_dir).resolve()
+        self.iam_mode = iam_mode  # "strict" | "permissive"; None: MLOPS_LOCAL_IAM, else the evaluator's default
         self.region = region
         self.accounts = dict(accounts)
         self.host = host
         self.startup_timeout = startup_timeout
         self._sessions: dict[tuple[int, int, str | None], boto3.Session] = {}
+
+    @property
+    def decisions_file(self) -> Path:
+        """Where the server logs each IAM decision (one JSON line each): ``mlops local decisions`` reads it."""
+        return self.state_dir / "iam-decisions.jsonl"
 
     # --- lifecycle ------------------------------------------------------------------------------------------
 
@@ -180,9 +189,13 @@ class LocalAws:
     def _start(self, port: int) -> LocalAwsInfo | None:
         log_file = self.state_dir / "server.log"
         started = time.time()
-        child = process.spawn(
-            self.host, port, log_file, extra_env={MEMBER_ACCOUNTS_VARIABLE: ",".join(self.accounts.values())}
-        )
+        extra_env = {
+            MEMBER_ACCOUNTS_VARIABLE: ",".join(self.accounts.values()),
+            LOG_VARIABLE: str(self.decisions_file),
+        }
+        if self.iam_mode is not None:
+            extra_env[MODE_VARIABLE] = self.iam_mode
+        child = process.spawn(self.host, port, log_file, extra_env=extra_env)
         try:
             process.wait_until_answers(child, self.host, port, self.startup_timeout)
         except LocalAwsError:

@@ -1,0 +1,201 @@
+"""Authorise every request moto serves, as IAM would, from outside moto.
+
+moto calls ``ActionAuthenticatorMixin._authenticate_and_authorize_action`` before each action (S3 with its own
+IAM action, set per request in ``self.data["Action"]``); moto's own check runs only after
+``INITIAL_NO_AUTH_ACTION_COUNT`` requests and knows identity policies only. :func:`install` replaces that method
+with the local evaluator: principal from the request's access key, action from the operation, resource ARN from
+the Service Authorization Reference, policies from moto's backends, ``iam:PassRole`` for each role the call passes.
+Strict: a denial is answered in the service's error shape; permissive: it is logged and let through.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from platform_cli.local.iam import actions, errors, log, mode
+from platform_cli.local.iam.evaluator import Decision, Policies, evaluate
+from platform_cli.local.iam.principals import Caller, caller
+from platform_cli.local.iam.policy import Request
+from platform_cli.local.iam.resource_policies import resource_policy
+from platform_cli.local.iam.resources import resource_of
+
+# Request parameters that pass a role to the service called (-> iam:PassRole, iam:PassedToService).
+_PASSED_ROLE_PARAMETERS = ("RoleArn", "Role", "ExecutionRoleArn", "RoleARN", "ExecutionRole", "ServiceRoleArn")
+_installed = False
+
+
+def _params(response: Any) -> Mapping[str, Any]:
+    """The request's parameters, by botocore's names, parsed with moto's own protocol parsers."""
+    params = getattr(response, "params", None)
+    if isinstance(params, Mapping) and params:
+        return params
+    try:
+        from moto.core.parse import PROTOCOL_PARSERS
+        from moto.core.request import determine_request_protocol
+        from moto.core.utils import get_service_model
+
+        request = response.normalized_request
+        service_model = get_service_model(response.boto3_service_name)
+        operation = service_model.operation_model(response._get_action())
+        protocol = determine_request_protocol(service_model, request.content_type)
+        parser = PROTOCOL_PARSERS[protocol](operation, map_type=dict)
+        parsed = parser.parse(
+            {
+                "method": request.method,
+                "values": request.values,
+                "headers": request.headers,
+                "body": request.data,
+                "url_path": request.path,
+                "url_params": response.uri_match,
+            }
+        )
+        return dict(parsed)
+    except Exception:  # an operation moto routes outside botocore's model: fall back to the raw parameters
+        flat: dict[str, Any] = {}
+        for key, value in (getattr(response, "querystring", None) or {}).items():
+            flat[key] = value[0] if isinstance(value, list) and value else value
+        body = getattr(response, "body", None)
+        if isinstance(body, str) and body.startswith("{"):
+            try:
+                flat.update(json.loads(body))
+            except ValueError:
+                pass
+        return flat
+
+
+def _signing_name(response: Any) -> str:
+    authorization = response.headers.get("Authorization", "")
+    if "Credential=" in authorization:
+        scope = authorization.split("Credential=", 1)[1].split(",", 1)[0].split("/")
+        if len(scope) >= 4:
+            return str(scope[3])
+    return str(response.service_name or "")
+
+
+def _context(caller_: Caller, params: Mapping[str, Any], region: str) -> dict[str, str | list[str]]:
+    principal = caller_.principal
+    context: dict[str, str | list[str]] = {
+        # The local endpoint stands for AWS's HTTPS endpoints: every SDK and Terraform reach AWS over TLS.
+        "aws:SecureTransport": "true",
+        "aws:PrincipalArn": principal.aliases[0] if principal.aliases else principal.arn,
+        "aws:PrincipalAccount": principal.account,
+        "aws:RequestedRegion": region,
+    }
+    if isinstance(params.get("PermissionsBoundary"), str):
+        context["iam:PermissionsBoundary"] = params["PermissionsBoundary"]
+    for name, key in (("prefix", "s3:prefix"), ("Prefix", "s3:prefix"), ("delimiter", "s3:delimiter")):
+        if isinstance(params.get(name), str):
+            context[key] = params[name]
+    return context
+
+
+def _passed_roles(params: Mapping[str, Any]) -> list[str]:
+    found: list[str] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, Mapping):
+            for key, inner in value.items():
+                if key in _PASSED_ROLE_PARAMETERS and isinstance(inner, str) and ":role/" in inner:
+                    found.append(inner)
+                else:
+                    walk(inner)
+        elif isinstance(value, list):
+            for inner in value:
+                walk(inner)
+
+    walk(params)
+    return found
+
+
+def decide(
+    caller_: Caller, action: str, resource: str, context: Mapping[str, str | list[str]], *, partition: str, region: str
+) -> Decision:
+    """Evaluate one request of ``caller_`` against every policy that bears on it."""
+    request = Request(caller_.principal, action, resource, context)
+    policy, owner, must_grant = resource_policy(
+        action, resource, partition=partition, account=caller_.principal.account, region=region
+    )
+    return evaluate(
+        request,
+        Policies(
+            identity=caller_.identity,
+            boundary=caller_.boundary,
+            resource=policy,
+            resource_account=owner,
+            resource_must_grant=must_grant,
+        ),
+    )
+
+
+def authorise(response: Any, action: str, resource: str | None) -> Decision | None:
+    """Decide one request moto is about to serve; ``None`` when AWS does not authorise it by policy."""
+    if action in actions.UNAUTHORISED_ACTIONS:
+        return None
+    from moto.utilities.utils import get_partition
+
+    region = response.region
+    partition = get_partition(region)
+    account = response.current_account
+    caller_ = caller(response.get_access_key(), account, partition)
+    params = _params(response)
+    if resource is None:
+        resource = resource_of(action, params, partition=partition, region=region, account=account)
+    context = _context(caller_, params, region)
+    decision = decide(caller_, action, resource, context, partition=partition, region=region)
+    if decision.allowed and not action.startswith("sts:"):
+        service = action.split(":", 1)[0]
+        for role in _passed_roles(params):
+            passed = {**context, "iam:PassedToService": f"{service}.amazonaws.com"}
+            decision = decide(caller_, "iam:PassRole", role, passed, partition=partition, region=region)
+            if not decision.allowed:
+                break
+    return decision
+
+
+def _denial(response: Any, decision: Decision, s3: bool) -> Exception:
+    if s3:
+        from moto.s3.exceptions import S3ClientError
+
+        return S3ClientError("AccessDenied", decision.message())
+    protocol = "query"
+    try:
+        from moto.core.utils import get_service_model
+
+        protocol = get_service_model(response.boto3_service_name).protocol
+    except Exception:  # a service outside botocore's models: the query protocol's XML
+        protocol = "query"
+    return errors.access_denied(protocol, response.boto3_service_name, decision.message())
+
+
+def _authenticate_and_authorize_action(self: Any, iam_request_cls: type, resource: str = "*") -> None:
+    from moto.iam.access_control import S3IAMRequest
+
+    s3 = iam_request_cls is S3IAMRequest
+    if s3:
+        action = f"s3:{self.data.get('Action', '')}"
+        arn: str | None = resource
+    else:
+        action = actions.action_of(_signing_name(self), self._get_action())
+        arn = None if resource == "*" else resource
+    decision = authorise(self, action, arn)
+    if decision is None:
+        return
+    enforced = mode.current() == "strict"
+    log.record(decision, enforced=enforced)
+    if enforced and not decision.allowed:
+        raise _denial(self, decision, s3)
+
+
+def install() -> None:
+    """Put the evaluator in front of every action moto serves (once)."""
+    global _installed
+    if _installed:
+        return
+    from moto.core.authorization import ActionAuthenticatorMixin
+
+    ActionAuthenticatorMixin._authenticate_and_authorize_action = (  # type: ignore[method-assign]
+        _authenticate_and_authorize_action
+    )
+    _installed = True
