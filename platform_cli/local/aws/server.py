@@ -21,9 +21,9 @@ from platform_cli.local.aws import accounts as acc
 from platform_cli.local.aws import process, profiles
 from platform_cli.local.aws.accounts import MEMBER_ACCOUNTS_VARIABLE, resolve
 from platform_cli.local.aws.exceptions import LocalAwsError, LocalAwsNotRunningError
+from platform_cli.local.aws.state import LocalAwsInfo, clear_state, read_state, write_state
 from platform_cli.local.iam.log import LOG_VARIABLE
 from platform_cli.local.iam.mode import MODE_VARIABLE
-from platform_cli.local.aws.state import LocalAwsInfo, clear_state, read_state, write_state
 
 DEFAULT_STATE_DIR = Path(".mlops-local/aws")
 DEFAULT_HOST = "127.0.0.1"

@@ -13,7 +13,6 @@ ContextValue = str | list[str]
 Context = Mapping[str, ContextValue]
 
 
-
 def wildcard_match(pattern: str, value: str, *, ignore_case: bool = False) -> bool:
     """IAM's ``*`` / ``?`` matching (no character classes: ``[`` is literal)."""
     regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)

@@ -40,7 +40,7 @@ def access_denied(protocol: str, service: str, message: str) -> AccessDenied:
         return AccessDenied(body, "application/x-amz-json-1.1", "AccessDeniedException")
     if protocol == "ec2":
         body = (
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>UnauthorizedOperation</Code>"
+            '<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>UnauthorizedOperation</Code>'
             f"<Message>You are not authorized to perform this operation. {escape(message)}</Message></Error></Errors>"
             f"<RequestID>{request_id}</RequestID></Response>"
         )

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 from platform_cli.local.iam.policy import Policy, Request, any_matching
 
 
-class Reason(str, Enum):
+class Reason(StrEnum):
     ALLOWED = "allowed"
     IDENTITY_DENY = "explicit deny in an identity-based policy"
     BOUNDARY_DENY = "explicit deny in a permissions boundary"
@@ -83,9 +83,8 @@ def evaluate(request: Request, policies: Policies) -> Decision:
     if cross_account or policies.resource_must_grant:
         if not resource_allows:
             return Decision(request, Reason.NO_RESOURCE_ALLOW)
-        if cross_account or not resource_names_principal:
-            if not identity_allows:
-                return Decision(request, Reason.NO_IDENTITY_ALLOW)
+        if (cross_account or not resource_names_principal) and not identity_allows:
+            return Decision(request, Reason.NO_IDENTITY_ALLOW)
     elif not identity_allows and not resource_names_principal:
         return Decision(request, Reason.NO_IDENTITY_ALLOW)
     if not boundary_allows:

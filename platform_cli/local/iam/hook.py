@@ -10,14 +10,15 @@ Strict: a denial is answered in the service's error shape; permissive: it is log
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Mapping
 from typing import Any
 
 from platform_cli.local.iam import actions, errors, log, mode
 from platform_cli.local.iam.evaluator import Decision, Policies, evaluate
-from platform_cli.local.iam.principals import Caller, caller
 from platform_cli.local.iam.policy import Request
+from platform_cli.local.iam.principals import Caller, caller
 from platform_cli.local.iam.resource_policies import resource_policy
 from platform_cli.local.iam.resources import resource_of
 
@@ -58,10 +59,8 @@ def _params(response: Any) -> Mapping[str, Any]:
             flat[key] = value[0] if isinstance(value, list) and value else value
         body = getattr(response, "body", None)
         if isinstance(body, str) and body.startswith("{"):
-            try:
+            with contextlib.suppress(ValueError):
                 flat.update(json.loads(body))
-            except ValueError:
-                pass
         return flat
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
 
 from platform_cli.local.iam.policy import Policy
 
@@ -34,9 +33,7 @@ def _kms(arn: str, partition: str, account: str, region: str) -> tuple[Policy | 
     parts = _arn_parts(arn)
     owner, key_id = parts[4], parts[5].split("/", 1)[-1]
     backend = kms_backends[owner][parts[3] or region]
-    key = backend.keys.get(key_id)
-    if key is None:
-        return None, None
+    key = backend.describe_key(key_id)  # an id, or an alias (alias/…): the key it names
     return Policy.of(f"key policy of {key_id}", key.policy), owner
 
 
@@ -83,7 +80,8 @@ def _model_package_group(arn: str, partition: str, account: str, region: str) ->
 
     parts = _arn_parts(arn)
     backend = sagemaker_backends[parts[4]][parts[3] or region]
-    text = state(backend, "model_package_group_policies", dict).get(parts[5].split("/", 1)[-1])
+    policies: dict[str, str] = state(backend, "model_package_group_policies", dict)
+    text = policies.get(parts[5].split("/", 1)[-1])
     return (Policy.of(f"model package group policy of {arn}", text) if text else None), parts[4]
 
 

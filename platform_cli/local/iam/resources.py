@@ -40,36 +40,49 @@ def _value(variable: str, params: Mapping[str, Any]) -> str | None:
     for name in _PARAMETERS.get(variable, ()):
         value = params.get(name)
         if isinstance(value, str) and value:
-            if value.startswith("arn:"):  # a full ARN given where a name is: its last part
-                value = re.split(r"[:/]", value, maxsplit=5)[-1] if variable != "SecretId" else value.split(":")[-1]
+            if value.startswith("arn:"):  # an ARN of another service's resource (a key id given as alias ARN…)
+                value = value.split(":", 5)[-1].split("/", 1)[-1]
             if variable == "ParameterNameWithoutLeadingSlash":
                 value = value.lstrip("/")
             return value
     return None
 
 
-def _full_arn(params: Mapping[str, Any]) -> str | None:
-    for name in ("OpenIDConnectProviderArn", "PolicyArn", "ResourceArn", "SecretId", "KeyId", "FunctionName"):
-        value = params.get(name)
-        if isinstance(value, str) and value.startswith("arn:") and name not in ("PolicyArn",):
-            return value
+def _given_arn(template: str, params: Mapping[str, Any]) -> str | None:
+    """A full ARN the request gives where the template has a name (``ModelPackageGroupName=arn:…``): itself."""
+    service = template.split(":")[2]
+    for variable in _VARIABLE.findall(template):
+        for name in _PARAMETERS.get(variable, ()):
+            value = params.get(name)
+            if isinstance(value, str) and value.startswith("arn:") and value.split(":")[2] == service:
+                return value
     return None
 
 
 def resource_of(action: str, params: Mapping[str, Any], *, partition: str, region: str, account: str) -> str:
-    """The ARN ``action`` acts on for a request with ``params`` (``*`` when it has no resource)."""
-    given = _full_arn(params)
+    """The ARN ``action`` acts on for a request with ``params`` (``*`` when it has no resource).
+
+    The first template whose variables the request fills wins; else the first it partly fills (the rest ``*``,
+    e.g. a stack's id before it exists)."""
     fixed = {"Partition": partition, "Region": region, "Account": account}
-    for template in resource_templates(action):
+    templates = resource_templates(action)
+    for template in templates:
+        given = _given_arn(template, params)
+        if given:
+            return given
+    partial: str | None = None
+    for template in templates:
         values: dict[str, str] = {}
+        missing = 0
         for variable in _VARIABLE.findall(template):
             found = fixed.get(variable) or _value(variable, params)
             if found is None:
-                break
+                missing += 1
+                found = "*"
             values[variable] = found
-        else:
-            arn = _VARIABLE.sub(lambda m: values[m.group(1)], template)
-            if given and given.split(":")[2] == arn.split(":")[2]:
-                return given
+        arn = _VARIABLE.sub(lambda m, v=values: v[m.group(1)], template)  # type: ignore[misc]
+        if not missing:
             return arn
-    return given or "*"
+        if partial is None and len(values) - missing > len(fixed.keys() & values.keys()):
+            partial = arn
+    return partial or "*"
