@@ -9,6 +9,8 @@ import typer
 
 from platform_cli.cli.context import cli_context
 from platform_cli.cli.output import emit, info, stdout, table
+from platform_cli.local.iam.log import read, select
+from platform_cli.local.iam.mode import PERMISSIVE_WARNING
 from platform_cli.local.platform import DEFAULT_STATE_DIR, LocalPlatform
 
 app = typer.Typer(help="Run local AWS and a local GitHub forge on this machine.", no_args_is_help=True)
@@ -24,12 +26,18 @@ def up(
     state_dir: StateDir = DEFAULT_STATE_DIR,
     aws_port: Annotated[int | None, typer.Option(help="Port of local AWS (default: a free one).")] = None,
     forge_port: Annotated[int | None, typer.Option(help="Port of the forge (default: a free one).")] = None,
+    permissive: Annotated[
+        bool, typer.Option("--permissive", help="Log IAM denials instead of refusing them (debugging only).")
+    ] = False,
 ) -> None:
     """Start local AWS (moto) and the forge on 127.0.0.1, and seed the org of platform.yaml."""
     context = cli_context(ctx)
     config = context.config()
     info("starting local AWS and the local forge …")
-    started = LocalPlatform(state_dir).up(config, aws_port=aws_port, forge_port=forge_port)
+    if permissive:
+        info(PERMISSIVE_WARNING)
+    mode = "permissive" if permissive else None  # None: MLOPS_LOCAL_IAM, else the evaluator's default
+    started = LocalPlatform(state_dir, iam_mode=mode).up(config, aws_port=aws_port, forge_port=forge_port)
     emit(context, started.to_json(), _print_up)
 
 
@@ -95,3 +103,31 @@ def _print_status(data: dict[str, Any]) -> None:
     if aws["running"]:
         accounts = ", ".join(f"{env} {account}" for env, account in aws["accounts"].items())
         stdout.print(f"accounts: {accounts}; profiles in {aws['config_file']}", markup=False)
+
+
+@app.command()
+def decisions(
+    ctx: typer.Context,
+    state_dir: StateDir = DEFAULT_STATE_DIR,
+    last: Annotated[int, typer.Option("--last", "-n", help="How many of the latest decisions.")] = 20,
+    principal: Annotated[str | None, typer.Option(help="Only principals whose ARN contains this.")] = None,
+    denied: Annotated[bool, typer.Option("--denied", help="Only denials.")] = False,
+) -> None:
+    """List local AWS's latest IAM decisions (principal, action, resource, outcome)."""
+    context = cli_context(ctx)
+    logged = list(read(LocalPlatform(state_dir).aws.decisions_file))
+    emit(context, select(logged, last=last, principal=principal, denied_only=denied), _print_decisions)
+
+
+def _print_decisions(rows: list[dict[str, Any]]) -> None:
+    def outcome(d: dict[str, Any]) -> str:
+        return "allowed" if d["allowed"] else ("DENIED" if d["enforced"] else "denied (permissive: let through)")
+
+    table(
+        None,
+        ["principal", "action", "resource", "outcome"],
+        [[d["principal"], d["action"], d["resource"], outcome(d)] for d in rows],
+    )
+    for d in rows:
+        if not d["allowed"]:
+            stdout.print(d["message"], markup=False)

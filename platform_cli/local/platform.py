@@ -59,9 +59,11 @@ class LocalPlatformInfo:
 class LocalPlatform:
     """Start, seed, inspect and stop the embedded defaults kept in ``state_dir``."""
 
-    def __init__(self, state_dir: Path | str = DEFAULT_STATE_DIR, people: People | None = None) -> None:
+    def __init__(
+        self, state_dir: Path | str = DEFAULT_STATE_DIR, people: People | None = None, iam_mode: str | None = None
+    ) -> None:
         self.state_dir = Path(state_dir).resolve()
-        self.aws = LocalAws(self.state_dir / "aws")
+        self.aws = LocalAws(self.state_dir / "aws", iam_mode=iam_mode)
         self.forge_dir = self.state_dir / "forge"
         self.people = people or People()
 

@@ -20,3 +20,9 @@ def current() -> Mode:
     if value not in ("strict", "permissive"):
         raise ValueError(f"{MODE_VARIABLE}={value!r}: use 'strict' or 'permissive'")
     return "strict" if value == "strict" else "permissive"
+
+
+PERMISSIVE_WARNING = (
+    "WARNING: local AWS is PERMISSIVE: IAM denials are logged, not enforced. AWS would refuse what it lets "
+    "through; `mlops local decisions --denied` lists them. Use for debugging only."
+)
