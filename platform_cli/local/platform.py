@@ -16,6 +16,7 @@ from typing import Any
 
 from platform_cli.config import PlatformConfig
 from platform_cli.local.aws import LocalAws, LocalAwsInfo
+from platform_cli.local.forge.oidc import GITHUB_ISSUER
 from platform_cli.local.forge import ForgeAdmin, ForgeHandle, start_background
 from platform_cli.local.forge import status as forge_status
 from platform_cli.local.forge import stop as forge_stop
@@ -79,6 +80,7 @@ class LocalPlatform:
         except Exception:
             self.aws.down()
             raise
+        self.aws.trust_issuer(GITHUB_ISSUER, forge.url)  # GitHub's OIDC issuer is played by the forge
         self.seed_org(forge.admin(), config)
         return LocalPlatformInfo(aws, forge, config.github.org, self.token_file(self.people.admin))
 

@@ -9,6 +9,7 @@ stops exactly the recorded process, after checking that the PID still belongs to
 
 from __future__ import annotations
 
+import json
 import time
 import urllib.request
 from collections.abc import Mapping
@@ -24,6 +25,7 @@ from platform_cli.local.aws.exceptions import LocalAwsError, LocalAwsNotRunningE
 from platform_cli.local.aws.state import LocalAwsInfo, clear_state, read_state, write_state
 from platform_cli.local.iam.log import LOG_VARIABLE
 from platform_cli.local.iam.mode import MODE_VARIABLE
+from platform_cli.local.iam.web_identity import ISSUERS_VARIABLE
 
 DEFAULT_STATE_DIR = Path(".mlops-local/aws")
 DEFAULT_HOST = "127.0.0.1"
@@ -85,6 +87,18 @@ class LocalAws:
     def decisions_file(self) -> Path:
         """Where the server logs each IAM decision (one JSON line each): ``mlops local decisions`` reads it."""
         return self.state_dir / "iam-decisions.jsonl"
+
+    @property
+    def issuers_file(self) -> Path:
+        """Which loopback server serves each OIDC issuer's keys (JSON ``{issuer: base URL}``)."""
+        return self.state_dir / "oidc-issuers.json"
+
+    def trust_issuer(self, issuer: str, served_at: str) -> None:
+        """Tell local STS that ``issuer``'s ``/.well-known/jwks`` is served at ``served_at`` (the forge)."""
+        known = json.loads(self.issuers_file.read_text(encoding="utf-8")) if self.issuers_file.is_file() else {}
+        known[issuer] = served_at
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        self.issuers_file.write_text(json.dumps(known, indent=2), encoding="utf-8")
 
     # --- lifecycle ------------------------------------------------------------------------------------------
 
@@ -192,6 +206,7 @@ class LocalAws:
         extra_env = {
             MEMBER_ACCOUNTS_VARIABLE: ",".join(self.accounts.values()),
             LOG_VARIABLE: str(self.decisions_file),
+            ISSUERS_VARIABLE: str(self.issuers_file),
         }
         if self.iam_mode is not None:
             extra_env[MODE_VARIABLE] = self.iam_mode

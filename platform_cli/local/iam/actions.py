@@ -28,7 +28,7 @@ _ACTION_OF_OPERATION: dict[str, str] = {
 _PREFIX_OF_SIGNING_NAME = {"monitoring": "cloudwatch"}
 
 # Calls AWS answers without authorising them against policies.
-UNAUTHORISED_ACTIONS = frozenset({"sts:GetCallerIdentity", "sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML"})
+UNAUTHORISED_ACTIONS = frozenset({"sts:GetCallerIdentity", "sts:AssumeRoleWithSAML"})
 
 
 @lru_cache(maxsize=1)

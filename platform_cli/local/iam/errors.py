@@ -50,3 +50,14 @@ def access_denied(protocol: str, service: str, message: str) -> AccessDenied:
         f"<Message>{escape(message)}</Message></Error><RequestId>{request_id}</RequestId></ErrorResponse>"
     )
     return AccessDenied(body, "text/xml", "AccessDenied")
+
+
+def query_error(code: str, message: str, status: int) -> AccessDenied:
+    """An error of a query-protocol service (STS) with any code: ``InvalidIdentityToken``, ``ExpiredTokenException``."""
+    body = (
+        f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code>"
+        f"<Message>{escape(message)}</Message></Error><RequestId>{uuid.uuid4()}</RequestId></ErrorResponse>"
+    )
+    error = AccessDenied(body, "text/xml", code)
+    error.code = status
+    return error

@@ -15,8 +15,9 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from platform_cli.local.iam import actions, errors, log, mode
+from platform_cli.local.iam import actions, errors, log, mode, web_identity
 from platform_cli.local.iam.evaluator import Decision, Policies, evaluate
+from platform_cli.local.iam.exceptions import InvalidWebIdentityTokenError
 from platform_cli.local.iam.policy import Request
 from platform_cli.local.iam.principals import Caller, caller
 from platform_cli.local.iam.resource_policies import resource_policy
@@ -153,6 +154,49 @@ def authorise(response: Any, action: str, resource: str | None) -> Decision | No
     return decision
 
 
+def _provider(partition: str, account: str) -> Any:
+    from moto.iam.models import iam_backends
+
+    backend = iam_backends[account][partition]
+
+    def registered(url: str) -> tuple[str, list[str]] | None:
+        arn = f"arn:{partition}:iam::{account}:oidc-provider/{url}"
+        try:
+            provider = backend.get_open_id_connect_provider(arn)
+        except Exception:  # not registered in this account
+            return None
+        return arn, list(provider.client_id_list)
+
+    return registered
+
+
+def authorise_web_identity(response: Any) -> Decision:
+    """AssumeRoleWithWebIdentity: verify the token (raising STS's error), then the role's trust policy decides."""
+    from moto.utilities.utils import get_partition
+
+    params = _params(response)
+    role_arn = str(params.get("RoleArn", ""))
+    partition = get_partition(response.region)
+    account = role_arn.split(":")[4] if role_arn.count(":") >= 5 else response.current_account
+    try:
+        identity = web_identity.verify(str(params.get("WebIdentityToken", "")), role_arn, _provider(partition, account))
+    except web_identity.ExpiredWebIdentityTokenError as error:
+        raise errors.query_error("ExpiredTokenException", str(error), 400) from error
+    except InvalidWebIdentityTokenError as error:
+        raise errors.query_error("InvalidIdentityToken", str(error), 400) from error
+    from platform_cli.local.iam.principals import Caller
+
+    federated = Caller(identity.principal, (), None)
+    return decide(
+        federated,
+        "sts:AssumeRoleWithWebIdentity",
+        role_arn,
+        identity.context,
+        partition=partition,
+        region=response.region,
+    )
+
+
 def _denial(response: Any, decision: Decision, s3: bool) -> Exception:
     if s3:
         from moto.s3.exceptions import S3ClientError
@@ -178,13 +222,19 @@ def _authenticate_and_authorize_action(self: Any, iam_request_cls: type, resourc
     else:
         action = actions.action_of(_signing_name(self), self._get_action())
         arn = None if resource == "*" else resource
-    decision = authorise(self, action, arn)
-    if decision is None:
-        return
     enforced = mode.current() == "strict"
-    log.record(decision, enforced=enforced)
-    if enforced and not decision.allowed:
-        raise _denial(self, decision, s3)
+    if action == "sts:AssumeRoleWithWebIdentity":
+        decision = authorise_web_identity(self)
+        log.record(decision, enforced=enforced)
+        if enforced and not decision.allowed:
+            raise errors.query_error("AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity", 403)
+        return
+    found = authorise(self, action, arn)
+    if found is None:
+        return
+    log.record(found, enforced=enforced)
+    if enforced and not found.allowed:
+        raise _denial(self, found, s3)
 
 
 def install() -> None:
