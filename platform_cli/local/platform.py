@@ -16,11 +16,11 @@ from typing import Any
 
 from platform_cli.config import PlatformConfig
 from platform_cli.local.aws import LocalAws, LocalAwsInfo
-from platform_cli.local.forge.oidc import GITHUB_ISSUER
 from platform_cli.local.forge import ForgeAdmin, ForgeHandle, start_background
 from platform_cli.local.forge import status as forge_status
 from platform_cli.local.forge import stop as forge_stop
 from platform_cli.local.forge.exceptions import ForgeAdminError
+from platform_cli.local.forge.oidc import GITHUB_ISSUER
 
 DEFAULT_STATE_DIR = Path(".mlops-local")
 PLATFORM_SCOPES = ["repo", "workflow", "admin:org", "delete_repo"]
