@@ -13,6 +13,7 @@ from platform_cli.cli.errors import fail
 from platform_cli.cli.output import emit, stderr, stdout, table
 from platform_cli.config import ENVIRONMENTS, TemplateKind
 from platform_cli.local.demo.rehearsal import DemoOptions, rehearse
+from platform_cli.local.iam.mode import PERMISSIVE_WARNING
 
 
 def _environments(requested: list[str]) -> tuple[str, ...]:
@@ -41,6 +42,13 @@ def demo(
     skip_template_tests: Annotated[
         bool, typer.Option("--skip-template-tests", help="Clone the model-build repo but do not run its tests.")
     ] = False,
+    strict: Annotated[
+        bool | None,
+        typer.Option(
+            "--strict/--permissive",
+            help="Local AWS refuses what IAM would refuse, or only logs it (permissive: debugging only).",
+        ),
+    ] = None,
 ) -> None:
     """Bring up local AWS and a local GitHub forge, then run the real bootstrap, Terraform, provisioning Lambda
     and template repos against them, step by step. Safe to re-run."""
@@ -51,7 +59,10 @@ def demo(
         environments=_environments(environment or []),
         keep=keep,
         run_template_tests=not skip_template_tests,
+        iam_mode=None if strict is None else ("strict" if strict else "permissive"),
     )
+    if strict is False:
+        stderr.print(PERMISSIVE_WARNING, markup=False)
     started = time.monotonic()
     report = rehearse(options, stderr)  # progress on stderr: stdout stays clean for --output json
     total = time.monotonic() - started

@@ -21,6 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+import boto3
+from botocore import UNSIGNED
+from botocore.config import Config as BotoConfig
 from github import Auth, Github
 from rich.console import Console
 
@@ -30,6 +33,7 @@ from platform_cli.errors import PlatformError
 from platform_cli.local import base_infra, lambda_runtime, template_venvs
 from platform_cli.local.aws import subprocess_env
 from platform_cli.local.demo.runner import RunReport, Step, run_steps
+from platform_cli.local.iam.log import read as read_decisions
 from platform_cli.local.platform import LocalPlatform, LocalPlatformInfo
 
 KIT_ROOT = Path(__file__).resolve().parents[3]
@@ -66,6 +70,7 @@ class DemoOptions:
     environments: Sequence[str] = ENVIRONMENTS
     keep: bool = False
     run_template_tests: bool = True
+    iam_mode: str | None = None  # "strict" | "permissive"; None: MLOPS_LOCAL_IAM, else the evaluator's default
 
 
 @dataclass
@@ -82,7 +87,7 @@ class Rehearsal:
     bootstrap_outputs: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.local = LocalPlatform(self.options.state_dir)
+        self.local = LocalPlatform(self.options.state_dir, iam_mode=self.options.iam_mode)
         self.config_path = self.options.state_dir / "platform.yaml"
         self.lambda_zip = self.options.state_dir / "build" / "lambda.zip"
 
@@ -195,8 +200,46 @@ class Rehearsal:
         outputs = base_infra.BootstrapOutputs.from_stack_outputs(self.bootstrap_outputs[environment])
         account = config.business_unit(unit).account(environment)
         return base_infra.prepare_environment(
-            environment, account, work, self.info.aws, outputs, inputs, log_path=self.log_path
+            environment,
+            account,
+            work,
+            self.info.aws,
+            outputs,
+            inputs,
+            log_path=self.log_path,
+            credentials=self.apply_role_credentials(environment),
         )
+
+    def apply_role_credentials(self, environment: str) -> dict[str, str]:
+        """What the apply workflow's job gets: the forge mints the OIDC token of a base-infrastructure job bound to
+        ``environment``; STS exchanges it for the apply role (bootstrap output ``ApplyRoleArn``)."""
+        config = self.config()
+        repository = f"{config.github.org}/{config.github.base_infrastructure_repo}"
+        token = self.info.forge.admin().id_token(repository, environment=environment)
+        sts = boto3.client(
+            "sts",
+            endpoint_url=self.info.aws.endpoint_url,
+            region_name=config.aws.region,
+            config=BotoConfig(signature_version=UNSIGNED),  # AssumeRoleWithWebIdentity is not signed
+        )
+        answer = sts.assume_role_with_web_identity(
+            RoleArn=self.bootstrap_outputs[environment]["ApplyRoleArn"],
+            RoleSessionName=f"github-actions-apply-{environment}",
+            WebIdentityToken=token,
+        )["Credentials"]
+        return {key: str(answer[key]) for key in ("AccessKeyId", "SecretAccessKey", "SessionToken")}
+
+    def iam_summary(self) -> str:
+        """How many calls local AWS evaluated, how many it denied (or would have, permissive), and the distinct
+        principal/action pairs; the denials are listed by `mlops local decisions --denied`."""
+        logged = list(read_decisions(self.local.aws.decisions_file))
+        denied = [d for d in logged if not d["allowed"]]
+        pairs = {(d["principal"], d["action"]) for d in logged}
+        mode = "strict" if any(d["enforced"] for d in logged) else "permissive"
+        summary = f"{len(logged)} calls evaluated ({mode}), {len(denied)} denied, {len(pairs)} principal/action pairs"
+        if denied and mode == "permissive":
+            return f"{summary} (let through: AWS would refuse them; `mlops local decisions --denied`)"
+        return summary
 
     def apply_all(self) -> str:
         """Each account has its own state and lock, so the applies run side by side, as separate workflow jobs
@@ -369,6 +412,7 @@ class Rehearsal:
             Step("clone the model-building repo, run its tests and local pipeline", self.clone_and_run),
             Step("register a model version and approve it", self.register_and_approve),
             Step("approval event → trigger Lambda → deploy workflow dispatched", self.trigger),
+            Step("IAM: every call evaluated as AWS would (mlops local decisions)", self.iam_summary),
         ]
         return steps
 

@@ -9,6 +9,10 @@ from typing import Any
 
 from platform_cli.local.iam.policy import Policy, Principal
 
+# The local base credentials (platform_cli/local/aws/accounts.py): the management account's administrator, used
+# by the bootstrap only.
+ROOT_ACCESS_KEYS = frozenset({"testing"})
+
 
 @dataclass(frozen=True)
 class Caller:
@@ -96,4 +100,6 @@ def caller(access_key_id: str, account: str, partition: str) -> Caller:
         if any(key.access_key_id == access_key_id for key in user.access_keys):
             identity, boundary = _user_policies(account, partition, user)
             return Caller(Principal(user.arn, account), identity, boundary)
-    return Caller(Principal(f"arn:{partition}:iam::{account}:root", account), (), None)
+    if access_key_id in ROOT_ACCESS_KEYS:
+        return Caller(Principal(f"arn:{partition}:iam::{account}:root", account), (), None)
+    return Caller(Principal("anonymous", account), (), None)  # a key nobody issued: no permissions at all
