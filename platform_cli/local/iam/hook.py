@@ -65,6 +65,14 @@ def _params(response: Any) -> Mapping[str, Any]:
         return flat
 
 
+def _access_key(response: Any) -> str:
+    """The access key id the request is signed with (moto's own parser takes only 20-character ids)."""
+    authorization = response.headers.get("Authorization", "")
+    if "Credential=" in authorization:
+        return str(authorization.split("Credential=", 1)[1].split("/", 1)[0])
+    return str(response.get_access_key())
+
+
 def _signing_name(response: Any) -> str:
     authorization = response.headers.get("Authorization", "")
     if "Credential=" in authorization:
@@ -72,6 +80,28 @@ def _signing_name(response: Any) -> str:
         if len(scope) >= 4:
             return str(scope[3])
     return str(response.service_name or "")
+
+
+# Actions on a role whose iam:PermissionsBoundary condition key is the boundary the role already has.
+_ROLE_BOUNDARY_ACTIONS = frozenset(
+    {
+        "iam:AttachRolePolicy",
+        "iam:DetachRolePolicy",
+        "iam:PutRolePolicy",
+        "iam:DeleteRolePolicy",
+        "iam:DeleteRolePermissionsBoundary",
+    }
+)
+
+
+def _role_boundary(account: str, partition: str, role_name: str) -> str | None:
+    from moto.iam.models import iam_backends
+
+    try:
+        boundary = iam_backends[account][partition].get_role(role_name).permissions_boundary_arn
+    except Exception:  # no such role: the service answers NoSuchEntity itself
+        return None
+    return boundary if isinstance(boundary, str) else None
 
 
 def _context(caller_: Caller, params: Mapping[str, Any], region: str) -> dict[str, str | list[str]]:
@@ -138,11 +168,15 @@ def authorise(response: Any, action: str, resource: str | None) -> Decision | No
     region = response.region
     partition = get_partition(region)
     account = response.current_account
-    caller_ = caller(response.get_access_key(), account, partition)
+    caller_ = caller(_access_key(response), account, partition)
     params = _params(response)
     if resource is None:
         resource = resource_of(action, params, partition=partition, region=region, account=account)
     context = _context(caller_, params, region)
+    if action in _ROLE_BOUNDARY_ACTIONS and "iam:PermissionsBoundary" not in context:
+        boundary = _role_boundary(account, partition, str(params.get("RoleName", "")))
+        if boundary:
+            context["iam:PermissionsBoundary"] = boundary
     decision = decide(caller_, action, resource, context, partition=partition, region=region)
     if decision.allowed and not action.startswith("sts:"):
         service = action.split(":", 1)[0]

@@ -32,6 +32,8 @@ _PARAMETERS: dict[str, tuple[str, ...]] = {
     "LogGroupName": ("logGroupName",),
     "DomainId": ("DomainId",),
     "PipelineName": ("PipelineName",),
+    "TopicName": ("Name", "TopicArn", "ResourceArn"),
+    "QueueName": ("QueueName", "QueueUrl"),
 }
 _VARIABLE = re.compile(r"\$\{([A-Za-z0-9]+)\}")
 
@@ -42,6 +44,8 @@ def _value(variable: str, params: Mapping[str, Any]) -> str | None:
         if isinstance(value, str) and value:
             if value.startswith("arn:"):  # an ARN of another service's resource (a key id given as alias ARN…)
                 value = value.split(":", 5)[-1].split("/", 1)[-1]
+            if variable == "QueueName" and "://" in value:  # a queue URL: .../<account>/<name>
+                value = value.rstrip("/").rsplit("/", 1)[-1]
             if variable == "ParameterNameWithoutLeadingSlash":
                 value = value.lstrip("/")
             return value

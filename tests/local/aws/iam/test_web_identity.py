@@ -193,4 +193,10 @@ def test_the_apply_role_cannot_create_a_role_without_the_permissions_boundary(
     code, message, _ = denial(refused)
     assert code == "AccessDenied"
     assert f"iam:CreateRole on resource: arn:aws:iam::{ACCOUNT}:role/{name}" in message
+    # iam:PermissionsBoundary of PutRolePolicy is the boundary the role already has: the bounded role is manageable
+    iam.put_role_policy(
+        RoleName=bounded["Role"]["RoleName"],
+        PolicyName="logs",
+        PolicyDocument=document({"Effect": "Allow", "Action": "logs:CreateLogGroup", "Resource": "*"}),
+    )
     assert bounded["Role"]["PermissionsBoundary"]["PermissionsBoundaryArn"] == apply_role.boundary_arn
