@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -257,16 +258,17 @@ def _authenticate_and_authorize_action(self: Any, iam_request_cls: type, resourc
         action = actions.action_of(_signing_name(self), self._get_action())
         arn = None if resource == "*" else resource
     enforced = mode.current() == "strict"
+    started = time.perf_counter()
     if action == "sts:AssumeRoleWithWebIdentity":
         decision = authorise_web_identity(self)
-        log.record(decision, enforced=enforced)
+        log.record(decision, enforced=enforced, seconds=time.perf_counter() - started)
         if enforced and not decision.allowed:
             raise errors.query_error("AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity", 403)
         return
     found = authorise(self, action, arn)
     if found is None:
         return
-    log.record(found, enforced=enforced)
+    log.record(found, enforced=enforced, seconds=time.perf_counter() - started)
     if enforced and not found.allowed:
         raise _denial(self, found, s3)
 

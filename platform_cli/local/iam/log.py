@@ -19,7 +19,7 @@ _lock = threading.Lock()
 _recent: deque[dict[str, Any]] = deque(maxlen=10_000)
 
 
-def entry(decision: Decision, *, enforced: bool) -> dict[str, Any]:
+def entry(decision: Decision, *, enforced: bool, seconds: float = 0.0) -> dict[str, Any]:
     request = decision.request
     return {
         "time": round(time.time(), 3),
@@ -30,12 +30,13 @@ def entry(decision: Decision, *, enforced: bool) -> dict[str, Any]:
         "enforced": enforced,
         "reason": decision.reason.value,
         "message": decision.message(),
+        "eval_ms": round(seconds * 1000, 3),  # time the evaluation took (the bench sums it)
     }
 
 
-def record(decision: Decision, *, enforced: bool) -> dict[str, Any]:
+def record(decision: Decision, *, enforced: bool, seconds: float = 0.0) -> dict[str, Any]:
     """Keep one decision (in memory, and in the log file when one is named)."""
-    line = entry(decision, enforced=enforced)
+    line = entry(decision, enforced=enforced, seconds=seconds)
     with _lock:
         _recent.append(line)
         path = os.environ.get(LOG_VARIABLE)
