@@ -26,7 +26,7 @@ _PARAMETERS: dict[str, tuple[str, ...]] = {
     "ModelPackageGroupName": ("ModelPackageGroupName",),
     "RepositoryName": ("repositoryName", "RepositoryName"),
     "TableName": ("TableName",),
-    "ParameterNameWithoutLeadingSlash": ("Name",),
+    "ParameterNameWithoutLeadingSlash": ("Name", "ResourceId"),  # ResourceId: ssm:*TagsForResource of a parameter
     "StackName": ("StackName",),
     "RuleName": ("Name", "Rule"),
     "LogGroupName": ("logGroupName",),
