@@ -120,14 +120,15 @@ def decisions(
 
 
 def _print_decisions(rows: list[dict[str, Any]]) -> None:
+    """One line per decision (ARNs are long; a table would cut them, and rich would read ``:secret:`` as an emoji)."""
+
     def outcome(d: dict[str, Any]) -> str:
         return "allowed" if d["allowed"] else ("DENIED" if d["enforced"] else "denied (permissive: let through)")
 
-    table(
-        None,
-        ["principal", "action", "resource", "outcome"],
-        [[d["principal"], d["action"], d["resource"], outcome(d)] for d in rows],
-    )
     for d in rows:
+        line = f"{outcome(d)}  {d['principal']}  {d['action']}  {d['resource']}"
+        stdout.print(line, markup=False, emoji=False, highlight=False)
         if not d["allowed"]:
-            stdout.print(d["message"], markup=False)
+            stdout.print(f"  {d['message']}", markup=False, emoji=False, highlight=False)
+    if not rows:
+        stdout.print("no decisions match", markup=False)
