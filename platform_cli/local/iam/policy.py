@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from platform_cli.local.iam.conditions import Context, conditions_hold, wildcard_match
@@ -151,6 +152,8 @@ class Policy:
 
     @classmethod
     def of(cls, source: str, document: str | Mapping[str, Any]) -> Policy:
+        if isinstance(document, str):
+            return _parsed(source, document)  # the same document text is parsed once
         loaded = load(document)
         return cls(source, tuple(Statement(s) for s in _as_list(loaded.get("Statement"))))
 
@@ -160,3 +163,9 @@ class Policy:
 
 def any_matching(policies: Iterable[Policy], request: Request, effect: str) -> list[Statement]:
     return [s for p in policies for s in p.matching(request, effect)]
+
+
+@lru_cache(maxsize=4096)
+def _parsed(source: str, text: str) -> Policy:
+    loaded = load(text)
+    return Policy(source, tuple(Statement(s) for s in _as_list(loaded.get("Statement"))))
