@@ -18,10 +18,10 @@ from platform_cli.cli.output import emit, info, stdout, table
 from platform_cli.config import PlatformConfig, TemplateKind
 from platform_cli.errors import PlatformError
 from platform_cli.github.deadline import Deadline
-from platform_cli.lambdas.cloudformation_local import LocalCloudFormation, new_project_id, template_properties
 from platform_cli.lambdas.project_repos import Dependencies, ProjectReposResource
 from platform_cli.lambdas.properties import request_from_properties
 from platform_cli.lambdas.settings import LambdaSettings, settings_from_config
+from platform_cli.local.cloudformation_player import LocalCloudFormation, new_project_id, template_properties
 from platform_cli.provisioning.desired import desired_repos
 from platform_cli.provisioning.reconcile import Reconciler
 
@@ -189,7 +189,7 @@ def aws_record(config: PlatformConfig, name: str, github: Any) -> dict[str, Any]
     (every project repo carries its kind as a topic), the rest by the templates' naming rules."""
     from github.GithubException import UnknownObjectException
 
-    from platform_cli.lambdas.cloudformation_local import template_properties
+    from platform_cli.local.cloudformation_player import template_properties
     from platform_cli.provisioning.contract import load_contract
 
     try:
