@@ -59,10 +59,11 @@ test: venv tf-config lint ## Run every test and quality gate
 # --- quality gates and tools ------------------------------------------------------------------------------------
 
 .PHONY: lint
-lint: venv ## ruff (lint + format check) and mypy
+lint: venv ## ruff (lint + format check), mypy and the import contracts (layers)
 	@$(BIN)/ruff check .
 	@$(BIN)/ruff format --check .
 	@$(BIN)/mypy
+	@$(BIN)/lint-imports --no-cache
 
 .PHONY: format
 format: venv ## Apply ruff's formatting and safe fixes

@@ -24,8 +24,8 @@ from typing import IO, Any
 from github import Auth, Github
 from rich.console import Console
 
-from platform_cli.cli.config_cmd import EXAMPLE_VALUES, render_config
 from platform_cli.config import ENVIRONMENTS, PlatformConfig, TemplateKind, load_config
+from platform_cli.config_template import EXAMPLE_VALUES, render_config
 from platform_cli.errors import PlatformError
 from platform_cli.local import base_infra, lambda_runtime, template_venvs
 from platform_cli.local.aws import subprocess_env
