@@ -199,10 +199,15 @@ resource "aws_iam_policy" "build" {
         Resource = "${local.sagemaker}:*"
       },
       {
-        Sid       = "PassOnlyThePlatformSageMakerRoles"
-        Effect    = "Allow"
-        Action    = "iam:PassRole"
-        Resource  = [var.pipeline_role_arn, var.execution_role.arn]
+        Sid    = "PassOnlyThePlatformSageMakerRoles"
+        Effect = "Allow"
+        Action = "iam:PassRole"
+        # The shared roles, and each project's own pipeline role (<prefix>-<SageMaker project id>-pipeline, the
+        # PIPELINE_EXECUTION_ROLE_ARN its repos are given by the project stack).
+        Resource = [
+          var.pipeline_role_arn, var.execution_role.arn,
+          "arn:${local.partition}:iam::${local.account}:role/${var.name_prefix}-p-????????????-pipeline",
+        ]
         Condition = { StringEquals = { "iam:PassedToService" = "sagemaker.amazonaws.com" } }
       },
     ])
