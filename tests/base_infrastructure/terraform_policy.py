@@ -13,6 +13,7 @@ from typing import Any
 import hcl2
 
 _INTERPOLATION = re.compile(r"\$\{((?:var|local)\.[A-Za-z0-9_.]+)\}")
+_WHOLE = re.compile(r"'\$\{((?:var|local)\.[A-Za-z0-9_.]+)\}'")
 
 
 def resource(path: Path, kind: str, name: str) -> dict[str, Any]:
@@ -24,9 +25,10 @@ def resource(path: Path, kind: str, name: str) -> dict[str, Any]:
     raise KeyError(f"{kind}.{name} not in {path}")
 
 
-def policy_statements(path: Path, kind: str, name: str, values: dict[str, str]) -> list[dict[str, Any]]:
+def policy_statements(path: Path, kind: str, name: str, values: dict[str, Any]) -> list[dict[str, Any]]:
     """The literal statements of ``kind.name``'s ``policy`` (those after ``concat(local.common, [``, or the list
-    given as ``Statement``), with ``values`` substituted for ``${var.x}``/``${local.x}``."""
+    given as ``Statement``), with ``values`` substituted for ``${var.x}``/``${local.x}`` (a list value replaces
+    an attribute that is exactly that reference)."""
     text = resource(path, kind, name)["policy"]
     text = text[0] if isinstance(text, list) else text
     start = text.index("[", text.index("Statement"))
@@ -35,5 +37,9 @@ def policy_statements(path: Path, kind: str, name: str, values: dict[str, str]) 
         depth += {"[": 1, "]": -1}.get(text[end], 0)
         if depth == 0:
             break
-    literal = _INTERPOLATION.sub(lambda m: values.get(m.group(1), m.group(0)), text[start : end + 1])
+    literal = _WHOLE.sub(
+        lambda m: repr(values[m.group(1)]) if isinstance(values.get(m.group(1)), list) else m.group(0),
+        text[start : end + 1],
+    )
+    literal = _INTERPOLATION.sub(lambda m: str(values.get(m.group(1), m.group(0))), literal)
     return list(ast.literal_eval(literal))
