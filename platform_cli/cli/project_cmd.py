@@ -22,6 +22,7 @@ from platform_cli.lambdas.cloudformation_local import LocalCloudFormation, new_p
 from platform_cli.lambdas.project_repos import Dependencies, ProjectReposResource
 from platform_cli.lambdas.properties import request_from_properties
 from platform_cli.lambdas.settings import LambdaSettings, settings_from_config
+from platform_cli.provisioning import names
 from platform_cli.provisioning.desired import desired_repos
 from platform_cli.provisioning.reconcile import Reconciler
 
@@ -86,6 +87,7 @@ def create(
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds the provisioning may take.")] = 300.0,
 ) -> None:
     """Create a project: its repositories appear, wired and protected, or the command fails with the reason."""
+    names.project_name(name)  # before any call: SageMaker would refuse it after repos were made
     context = cli_context(ctx)
     config = context.config()
     if template not in config.templates.enabled:
