@@ -99,10 +99,16 @@ locals {
       ]
     },
     {
-      Sid      = "ReadDevModelArtifacts"
-      Effect   = "Allow"
-      Action   = ["s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket"]
-      Resource = ["arn:${local.partition}:s3:::${local.dev_artifact_bucket}", "arn:${local.partition}:s3:::${local.dev_artifact_bucket}/*"]
+      Sid    = "ReadDevModelArtifacts"
+      Effect = "Allow"
+      Action = ["s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket"]
+      # The platform's bucket, and each project's bucket (<prefix>-<project id>-<dev account>), where the
+      # pipelines write the model artifacts; the project stack's bucket policy admits these roles.
+      Resource = [
+        "arn:${local.partition}:s3:::${local.dev_artifact_bucket}", "arn:${local.partition}:s3:::${local.dev_artifact_bucket}/*",
+        "arn:${local.partition}:s3:::${var.name_prefix}-p-????????????-${local.dev_account}",
+        "arn:${local.partition}:s3:::${var.name_prefix}-p-????????????-${local.dev_account}/*",
+      ]
     },
     {
       Sid       = "DecryptDevModelArtifactsThroughS3"
