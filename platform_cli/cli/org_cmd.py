@@ -8,12 +8,12 @@ from typing import Annotated, Any
 import typer
 
 from platform_cli import __version__
+from platform_cli.bootstrap.runner import outputs_path, read_outputs
 from platform_cli.cli.context import cli_context
 from platform_cli.cli.github_access import credentials, github_client
 from platform_cli.cli.output import emit, info, stdout
-from platform_cli.errors import PlatformError
-from platform_cli.bootstrap.runner import outputs_path, read_outputs
 from platform_cli.config import ENVIRONMENTS, PlatformConfig
+from platform_cli.errors import PlatformError
 from platform_cli.github.base_settings import BaseInfrastructureSettings, org_variables, settings_from_outputs
 from platform_cli.github.publish import kit_items, publish
 from platform_cli.provisioning.errors_map import step
@@ -54,7 +54,8 @@ def publish_cmd(
         ),
     ] = DEFAULT_BOOTSTRAP_OUTPUTS,
     business_unit: Annotated[
-        str | None, typer.Option("--business-unit", "-b", help="Business unit of platform.yaml (default: the only one).")
+        str | None,
+        typer.Option("--business-unit", "-b", help="Business unit of platform.yaml (default: the only one)."),
     ] = None,
 ) -> None:
     """Create or update base-infrastructure and every template repository (marked as templates), the

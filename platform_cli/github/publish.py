@@ -18,6 +18,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from github import Github
 from github.EnvironmentDeploymentBranchPolicy import EnvironmentDeploymentBranchPolicyParams
@@ -246,7 +247,7 @@ def publish_org_variables(org: Organization, variables: Mapping[str, str], resul
         result.changes.append(f"{org.login}: variable {name}")
 
 
-def _environment_matches(raw: Mapping[str, object], wanted: EnvironmentSettings, team_id: int) -> bool:
+def _environment_matches(raw: Mapping[str, Any], wanted: EnvironmentSettings, team_id: int) -> bool:
     policy = raw.get("deployment_branch_policy") or {}
     if not isinstance(policy, dict) or policy.get("custom_branch_policies") is not True:
         return False

@@ -250,7 +250,7 @@ def handler(event: Any, context: Any) -> dict[str, Any]:
     configure("project_repos")
     try:
         resource = ProjectReposResource(default_dependencies())
-    except Exception as error:  # noqa: BLE001 - whatever stops the set-up, CloudFormation must get an answer
+    except Exception as error:
         # Misconfigured or broken Lambda: still answer CloudFormation, or the stack waits an hour. A PlatformError
         # is one actionable line; anything else is named by its type only (its text may carry a secret).
         if isinstance(error, PlatformError):

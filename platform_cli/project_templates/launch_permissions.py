@@ -19,7 +19,7 @@ SCHEMA_REGION = "us-east-1"  # the region whose schema catalogue cfn-lint ships 
 
 
 def schemas_dir() -> Path:
-    import cfnlint
+    import cfnlint  # type: ignore[import-untyped]
 
     return Path(cfnlint.__file__).resolve().parent / "data" / "schemas"
 
@@ -52,7 +52,7 @@ def launch_actions(kinds: Iterable[str], schemas: Path | None = None) -> list[st
 
 def render(templates: Iterable[Path]) -> str:
     """The launch-permissions.json text for the rendered ``templates``."""
-    from cfnlint.decode import decode_str
+    from cfnlint.decode import decode_str  # type: ignore[import-untyped]
 
     kinds: set[str] = set()
     for path in templates:

@@ -86,9 +86,7 @@ def main(argv: list[str] | None = None) -> int:
             path = args.root / relative
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
-    outputs[LAUNCH_PERMISSIONS] = launch_permissions.render(
-        args.root / relative for relative in outputs
-    )
+    outputs[LAUNCH_PERMISSIONS] = launch_permissions.render(args.root / relative for relative in outputs)
     for relative, text in outputs.items():
         path = args.root / relative
         if args.check:

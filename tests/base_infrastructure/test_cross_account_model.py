@@ -101,7 +101,10 @@ def test_deploy_roles_describe_the_groups_packages_in_the_dev_registry(path: Pat
     identity = _read_dev_registry(role.split(":")[4])
     package = f"arn:aws:sagemaker:{REGION}:{DEV}:model-package/{group}/3"
     group_arn = f"arn:aws:sagemaker:{REGION}:{DEV}:model-package-group/{group}"
-    for action, resource in (("sagemaker:DescribeModelPackage", package), ("sagemaker:DescribeModelPackageGroup", group_arn)):
+    for action, resource in (
+        ("sagemaker:DescribeModelPackage", package),
+        ("sagemaker:DescribeModelPackageGroup", group_arn),
+    ):
         assert is_allowed([identity], None, action, resource), (action, "identity")
         assert resource_policy_allows(policy, role, action, resource), (action, "group policy")
 
@@ -110,5 +113,7 @@ def test_another_account_is_not_admitted() -> None:
     project = _project(DEPLOYING[0])
     bucket_policy = project.properties("ArtifactBucketPolicy")["PolicyDocument"]
     obj = f"arn:aws:s3:::mlops-{PROJECT_ID}-{DEV}/x"
-    assert not resource_policy_allows(bucket_policy, "arn:aws:iam::444444444444:role/mlops-sagemaker-execution", "s3:GetObject", obj)
+    assert not resource_policy_allows(
+        bucket_policy, "arn:aws:iam::444444444444:role/mlops-sagemaker-execution", "s3:GetObject", obj
+    )
     assert not resource_policy_allows(bucket_policy, f"arn:aws:iam::{PREPROD}:role/intruder", "s3:GetObject", obj)

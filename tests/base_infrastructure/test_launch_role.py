@@ -45,9 +45,7 @@ def _decoded(path: Path) -> dict[str, Any]:
 
 def _renderer(template: dict[str, Any]) -> bootstrap.Renderer:
     parameters = {name: str(spec.get("Default", "")) for name, spec in template["Parameters"].items()}
-    parameters.update(
-        {"NamingPrefix": "mlops", "SageMakerProjectId": PROJECT_ID, "SageMakerProjectName": "churn"}
-    )
+    parameters.update({"NamingPrefix": "mlops", "SageMakerProjectId": PROJECT_ID, "SageMakerProjectName": "churn"})
     parameters["PlatformEnvironment"] = "dev"  # the value of /mlops/environment in the project factory's account
     return bootstrap.Renderer(template, parameters)
 
@@ -73,9 +71,7 @@ def _launch_policy() -> dict[str, Any]:
 
 
 def test_the_launch_permissions_file_is_derived_from_the_rendered_templates() -> None:
-    assert (RENDERED_DIR / "launch-permissions.json").read_text(encoding="utf-8") == launch_permissions.render(
-        RENDERED
-    )
+    assert (RENDERED_DIR / "launch-permissions.json").read_text(encoding="utf-8") == launch_permissions.render(RENDERED)
 
 
 @pytest.mark.parametrize("path", RENDERED, ids=[path.stem for path in RENDERED])

@@ -251,4 +251,8 @@ def test_an_account_not_bootstrapped_yet_is_reported_as_skipped(
     assert [line.split(": ")[1].split()[0] for line in skipped] == ["preprod", "prod"]
     repo = forge_org.gh.get_repo(f"{forge_org.login}/base-infrastructure")
     assert [env.name for env in repo.get_environments()] == ["dev"]
-    assert sorted(v.name for v in repo.get_variables()) == ["TF_LOCK_TABLE_DEV", "TF_PLAN_ROLE_ARN_DEV", "TF_STATE_BUCKET_DEV"]
+    assert sorted(v.name for v in repo.get_variables()) == [
+        "TF_LOCK_TABLE_DEV",
+        "TF_PLAN_ROLE_ARN_DEV",
+        "TF_STATE_BUCKET_DEV",
+    ]

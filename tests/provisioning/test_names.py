@@ -55,7 +55,7 @@ def _rendered(path: Path) -> tuple[dict[str, object], bootstrap.Renderer]:
 def test_every_resource_name_a_template_gives_is_valid_for_the_longest_mixed_case_inputs(path: Path) -> None:
     template, renderer = _rendered(path)
     checked = 0
-    for logical_id, body in template["Resources"].items():  # type: ignore[attr-defined]
+    for _logical_id, body in template["Resources"].items():  # type: ignore[attr-defined]
         for rule in names.RULES:
             kind, prop = rule.split(".")
             if body["Type"] == kind and prop in body.get("Properties", {}):
