@@ -80,9 +80,7 @@ def test_without_a_token_the_cli_names_where_to_get_one(
     assert "\n" not in str(raised.value)
 
 
-def test_the_app_key_file_gives_the_cli_app_credentials(
-    in_tmp: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_app_key_file_gives_the_cli_app_credentials(in_tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write_config(in_tmp, auth="app", app_id=42, installation_id=7)
     (in_tmp / "app.pem").write_text(PEM)
     monkeypatch.delenv(github_access.TOKEN_ENV, raising=False)
