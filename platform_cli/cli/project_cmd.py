@@ -71,6 +71,8 @@ def _render_record(record: dict[str, Any]) -> None:
     for key, value in sorted((record.get("Data") or {}).items()):
         if key.endswith("RepoUrl"):
             stdout.print(f"  {key.removesuffix('RepoUrl').lower():10} {value}", markup=False)
+    for line in filter(None, str((record.get("Data") or {}).get("Skipped", "")).split("; ")):
+        stdout.print(f"  skipped: {line}", markup=False)
 
 
 @app.command("create")

@@ -16,7 +16,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ from github.Repository import Repository
 from platform_cli.github import extra
 from platform_cli.github.base_settings import BaseInfrastructureSettings, EnvironmentSettings
 from platform_cli.github.exceptions import GitHubClientError
+from platform_cli.github.plan import PlanRules
 
 log = logging.getLogger(__name__)
 BRANCH = "main"
@@ -297,7 +298,14 @@ def publish_base_settings(
     """The environments (preprod/prod reviewed by ``reviewers``, all deploying from main only) and the
     repository and environment variables base-infrastructure's workflows read."""
     team_id = org.get_team_by_slug(reviewers).id if settings.environments else 0
+    plan = PlanRules.of(org)
+    visibility = str(getattr(repo, "visibility", None) or ("private" if repo.private else "public"))
+    if settings.environments:
+        plan.check_environments(repo.full_name, visibility)
     for wanted in settings.environments:
+        if wanted.reviewed and not plan.reviewers_allowed(visibility):
+            result.skipped.append(plan.skipped_reviewers(repo.full_name, wanted.name))
+            wanted = replace(wanted, reviewed=False)
         _environment(repo, wanted, team_id, result)
     current = {variable.name: variable for variable in repo.get_variables()}
     for name, value in settings.repo_variables.items():

@@ -68,6 +68,8 @@ def _data(result: ReconcileResult) -> dict[str, str]:
         data[f"{key}RepoUrl"] = repo.html_url
         data[f"{key}CloneUrl"] = repo.clone_url
     data["RepoNames"] = ",".join(repo.full_name for repo in result.repos)
+    if result.skipped:  # what the org's GitHub plan does not allow (CloudFormation's response stays < 4 KB)
+        data["Skipped"] = "; ".join(result.skipped)[:1500]
     return data
 
 

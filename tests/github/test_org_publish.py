@@ -256,3 +256,27 @@ def test_an_account_not_bootstrapped_yet_is_reported_as_skipped(
         "TF_PLAN_ROLE_ARN_DEV",
         "TF_STATE_BUCKET_DEV",
     ]
+
+
+def test_on_the_team_plan_publish_skips_reviewers_and_says_so(
+    forge: ForgeEnv, forge_org: ForgeOrg, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    configure(monkeypatch, forge_org, forge, tmp_path)
+    forge.admin.set_org_plan(forge_org.login, "team")
+    result = publish(make_kit(tmp_path / "kit"))
+    assert result.exit_code == 0, result.output
+    skipped = json.loads(result.stdout)["skipped"]
+    assert [line.split(" of ")[1].split()[0] for line in skipped] == ["preprod", "prod"]
+    repo = forge_org.gh.get_repo(f"{forge_org.login}/base-infrastructure")
+    assert sorted(env.name for env in repo.get_environments()) == ["dev", "preprod", "prod"]
+
+
+def test_on_the_free_plan_publish_fails_with_one_line_naming_the_plan(
+    forge: ForgeEnv, forge_org: ForgeOrg, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    configure(monkeypatch, forge_org, forge, tmp_path)
+    forge.admin.set_org_plan(forge_org.login, "free")
+    result = runner.invoke(app, ["org", "publish", "--kit", str(make_kit(tmp_path / "kit"))])
+    assert result.exit_code == 1
+    assert "free plan" in result.output and "GitHub Team or Enterprise" in result.output
+    assert len(result.output.strip().splitlines()) <= 2  # the progress line, then the one-line cause
