@@ -32,7 +32,7 @@ def test_the_forge_applies_the_plan_to_private_repositories(
     repo = org.gh.get_organization(org.login).create_repo(forge.unique("private"), private=True)
     team_id = org.gh.get_organization(org.login).get_team_by_slug(org.team).id
     reviewer_list = [{"type": "Team", "id": team_id}] if reviewers else []
-    status, _, _ = repo._requester.requestJson(  # noqa: SLF001 - the raw call, to see GitHub's status
+    status, _, _ = repo._requester.requestJson(
         "PUT", f"{repo.url}/environments/prod", input={"reviewers": reviewer_list}
     )
     assert (status == 200) is allowed
@@ -44,7 +44,7 @@ def test_public_repositories_have_every_rule_on_every_plan(forge: ForgeEnv) -> N
     forge.admin.set_org_plan(org.login, "free")
     repo = org.gh.get_organization(org.login).create_repo(forge.unique("public"), private=False)
     team_id = org.gh.get_organization(org.login).get_team_by_slug(org.team).id
-    status, _, _ = repo._requester.requestJson(  # noqa: SLF001
+    status, _, _ = repo._requester.requestJson(
         "PUT", f"{repo.url}/environments/prod", input={"reviewers": [{"type": "Team", "id": team_id}]}
     )
     assert status == 200
