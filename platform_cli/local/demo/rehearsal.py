@@ -155,7 +155,9 @@ class Rehearsal:
         }
 
     def publish(self) -> str:
-        result = self.mlops("org", "publish", "--kit", str(KIT_ROOT), MLOPS_GITHUB_TOKEN=self.admin_token())
+        outputs = self.options.state_dir / "bootstrap"  # where the bootstrap step left each account's outputs
+        args = ["org", "publish", "--kit", str(KIT_ROOT), "--bootstrap-outputs", str(outputs)]
+        result = self.mlops(*args, MLOPS_GITHUB_TOKEN=self.admin_token())
         repos = result.get("repos", []) if isinstance(result, dict) else []
         return f"{len(repos)} repositories in {self.config().github.org}: {', '.join(sorted(map(str, repos)))[:120]}"
 
@@ -355,8 +357,8 @@ class Rehearsal:
     def steps(self) -> list[Step]:
         steps = [
             Step("start local AWS and the local forge", self.start),
-            Step("publish base-infrastructure and template repos (mlops org publish)", self.publish),
             Step("bootstrap the accounts with bootstrap.sh (mlops bootstrap)", self.bootstrap),
+            Step("publish base-infrastructure and template repos (mlops org publish)", self.publish),
             Step("build the Lambda artifact (make lambda)", self.build_lambda),
         ]
         accounts = ", ".join(self.options.environments)
