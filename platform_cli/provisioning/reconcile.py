@@ -120,7 +120,7 @@ class Reconciler:
                         f"GitHub user {first.requesting_user!r} does not exist; pass the requester's GitHub login"
                     ) from None
             with step(f"checking that {first.requesting_user} is a member of {first.owner}"):
-                member = org.has_in_members(user)  # type: ignore[arg-type]
+                member = org.has_in_members(user)
             if not member:
                 # Only org members may be given access: a free-text login must not invite an outsider.
                 raise InvalidRequestError(
