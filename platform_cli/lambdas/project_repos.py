@@ -73,6 +73,18 @@ def _data(result: ReconcileResult) -> dict[str, str]:
     return data
 
 
+def _refuse_template_kind_change(event: Mapping[str, Any], physical_id: str) -> None:
+    """The repos of a project come from its template kind's template repos: an Update that changes the kind of
+    the same project (same PhysicalResourceId) would report SUCCESS while the repos stay the old kind's."""
+    old_kind = str((event.get("OldResourceProperties") or {}).get("TemplateKind") or "")
+    new_kind = str((event.get("ResourceProperties") or {}).get("TemplateKind") or "")
+    if old_kind and new_kind != old_kind and str(event.get("PhysicalResourceId") or "") == physical_id:
+        raise EventError(
+            f"TemplateKind cannot change from {old_kind[:40]} to {new_kind[:40]} on update; "
+            "create a new project with the new template instead"
+        )
+
+
 def _remaining_seconds(context: Any) -> float:
     get_remaining = getattr(context, "get_remaining_time_in_millis", None)
     return get_remaining() / 1000.0 if callable(get_remaining) else 900.0
@@ -90,17 +102,18 @@ class ProjectReposResource:
         settings = self.deps.settings
         remaining = _remaining_seconds(context)
         fallback_id = self._fallback_id(event)
-        timer = threading.Timer(
-            max(remaining - settings.answer_margin_seconds, 0.1),
-            lambda: answer(
-                Response("FAILED", "provisioning timed out before finishing; retry (work done is kept)", fallback_id)
-            ),
-        )
+        deadline = Deadline(max(remaining - settings.deadline_margin_seconds, 1.0))
+
+        def answer_timed_out() -> None:
+            # Answered: nothing more may be written (a rollback Delete must not race a still-running Create).
+            deadline.cancel("CloudFormation was already answered (timed out)")
+            answer(Response("FAILED", "provisioning timed out before finishing; retry (work done is kept)", fallback_id))
+
+        timer = threading.Timer(max(remaining - settings.answer_margin_seconds, 0.1), answer_timed_out)
         timer.daemon = True
         timer.start()
         try:
             set_request_id(str(event.get("RequestId") or getattr(context, "aws_request_id", "") or ""))
-            deadline = Deadline(max(remaining - settings.deadline_margin_seconds, 1.0))
             response = self._handle(event, deadline)
         except PlatformError as error:
             log.warning("custom resource failed", extra={"reason": str(error)})
@@ -115,6 +128,7 @@ class ProjectReposResource:
             )
         finally:
             timer.cancel()
+            deadline.cancel("CloudFormation was already answered")
         answer(response)
         sent = answer.sent or response
         return sent.body(event)
@@ -138,6 +152,7 @@ class ProjectReposResource:
         request = self._request(properties)
         rotate: set[str] = set()
         if request_type == "Update":
+            _refuse_template_kind_change(event, request.physical_id)
             old, new = secret_fingerprints(event.get("OldResourceProperties") or {}), secret_fingerprints(properties)
             rotate = {name for name, value in new.items() if old.get(name) != value}
         result = self._reconciler(deadline).apply(desired_repos(request), rotate_secrets=rotate)

@@ -119,11 +119,19 @@ class Reconciler:
         if first.requesting_user:
             with step(f"looking up GitHub user {first.requesting_user}"):
                 try:
-                    self.github.get_user(first.requesting_user)
+                    user = self.github.get_user(first.requesting_user)
                 except UnknownObjectException:
                     raise InvalidRequestError(
                         f"GitHub user {first.requesting_user!r} does not exist; pass the requester's GitHub login"
                     ) from None
+            with step(f"checking that {first.requesting_user} is a member of {first.owner}"):
+                member = org.has_in_members(user)
+            if not member:
+                # Only org members may be given access: a free-text login must not invite an outsider.
+                raise InvalidRequestError(
+                    f"GitHub user {first.requesting_user!r} is not a member of organisation {first.owner}; "
+                    "only organisation members can be given access to project repositories"
+                )
         plan = PlanRules.of(org)
         for desired in repos:
             if desired.environments:

@@ -1,6 +1,6 @@
 """A small IAM evaluator for the rendered bootstrap policies: explicit deny wins; otherwise the identity policies
 must allow AND the permissions boundary must allow. Enough of IAM's matching for these documents (wildcards in
-actions and resources, NotAction/NotResource, String*/Arn*/Bool conditions with IfExists), nothing more.
+actions and resources, NotAction/NotResource, String*/Arn*/Bool/Null conditions with IfExists and ForAnyValue/ForAllValues), nothing more.
 """
 
 from __future__ import annotations
@@ -25,6 +25,17 @@ def _matches_resource(patterns: Any, resource: str) -> bool:
 
 
 def _condition_holds(operator: str, key: str, expected: Any, context: Context) -> bool:
+    if operator == "Null":
+        # Null: true means "the key is absent", false "the key is present".
+        return (key not in context) == (str(_as_list(expected)[0]).lower() == "true")
+    for qualifier in ("ForAnyValue:", "ForAllValues:"):
+        if operator.startswith(qualifier):
+            # A multi-valued key is given as a comma-separated context value.
+            if key not in context:
+                return qualifier == "ForAllValues:"
+            members = context[key].split(",")
+            checks = [_condition_holds(operator.removeprefix(qualifier), key, expected, {key: m}) for m in members]
+            return any(checks) if qualifier == "ForAnyValue:" else all(checks)
     if_exists = operator.endswith("IfExists")
     base = operator.removesuffix("IfExists")
     if key not in context:

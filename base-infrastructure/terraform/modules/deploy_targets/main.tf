@@ -144,7 +144,7 @@ resource "aws_iam_policy" "deploy" {
           "sagemaker:CreateModel", "sagemaker:DeleteModel", "sagemaker:CreateEndpointConfig", "sagemaker:DeleteEndpointConfig",
           "sagemaker:CreateEndpoint", "sagemaker:UpdateEndpoint", "sagemaker:DeleteEndpoint", "sagemaker:CreateTransformJob",
           "sagemaker:StopTransformJob", "sagemaker:Describe*", "sagemaker:List*", "sagemaker:AddTags",
-          "sagemaker:InvokeEndpoint", "sagemaker:DescribeModelPackage", "sagemaker:UpdateModelPackage",
+          "sagemaker:InvokeEndpoint", "sagemaker:DescribeModelPackage",
         ]
         Resource = "${local.sagemaker}:*"
       },
