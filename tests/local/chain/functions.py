@@ -30,7 +30,7 @@ def custom_resource(event, context):
     """Answers CloudFormation as the properties say: Status, PhysicalResourceId, Data; records each request."""
     props = event["ResourceProperties"]
     s3 = boto3.client("s3")
-    key = f"requests/{props['Name']}/{event['RequestType']}-{event['RequestId']}.json"
+    key = f"requests/{props['Name']}/{time.time_ns()}-{event['RequestType']}.json"
     s3.put_object(Bucket=props["LogBucket"], Key=key, Body=json.dumps(event).encode())
     fail_on = props.get("FailOn", "")
     status = "FAILED" if event["RequestType"] == fail_on else "SUCCESS"
