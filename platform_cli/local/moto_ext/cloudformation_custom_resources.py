@@ -355,6 +355,9 @@ def _patch() -> None:
             _event(self, failed.logical_id, "DELETE_FAILED", failed.reason)
             self._add_stack_event("DELETE_FAILED", resource_status_reason=failed.reason)
             self.status = "DELETE_FAILED"
+        except Exception as error:
+            self._add_stack_event("DELETE_FAILED", resource_status_reason=f"{type(error).__name__}: {error}")
+            self.status = "DELETE_FAILED"
 
     # moto's resource map creates resources lazily on first read: a rolled-back stack must not re-create them
     # when DescribeStacks reads its outputs or ListStackResources its resources.

@@ -20,6 +20,22 @@ def whoami(event, context):
     return {"arn": arn, "greeting": os.environ.get("GREETING"), "memory": os.environ["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"],
             "secret_key_is_callers": os.environ.get("AWS_SECRET_ACCESS_KEY") == "testing"}
 
+def project_repos(event, context):
+    """Answers Custom::ProjectRepos like the provisioning Lambda; fails a request type named by RequestingUser."""
+    props = event["ResourceProperties"]
+    key = f"requests/{props['ProjectId']}/{time.time_ns()}-{event['RequestType']}.json"
+    boto3.client("s3").put_object(Bucket=os.environ["LOG_BUCKET"], Key=key, Body=json.dumps(event).encode())
+    failed = props.get("RequestingUser") == "fail-" + event["RequestType"].lower()
+    url = f"http://forge.local/org/{props['ProjectName']}-{props['ProjectId']}"
+    body = json.dumps({"Status": "FAILED" if failed else "SUCCESS", "Reason": "forge refused" if failed else "",
+                       "PhysicalResourceId": event.get("PhysicalResourceId") or props["ProjectId"],
+                       "StackId": event["StackId"], "RequestId": event["RequestId"],
+                       "LogicalResourceId": event["LogicalResourceId"],
+                       "Data": {"BuildRepoUrl": url + "-build", "DeployRepoUrl": url + "-deploy",
+                                "BuildCloneUrl": url + "-build.git", "DeployCloneUrl": url + "-deploy.git"}}).encode()
+    request = urllib.request.Request(event["ResponseURL"], data=body, method="PUT", headers={"Content-Type": ""})
+    urllib.request.urlopen(request, timeout=10).read()
+
 def fail(event, context):
     raise RuntimeError("dispatch failed: forge answered 502")
 
@@ -72,7 +88,6 @@ def create_function(lambda_client: Any, iam: Any, handler: str, *, timeout: int 
         Code={"ZipFile": code_zip()},
         Timeout=timeout,
         MemorySize=256,
-        Environment={"Variables": {"GREETING": "hello"}},
-        **extra,
+        **{"Environment": {"Variables": {"GREETING": "hello"}}, **extra},
     )
     return created
