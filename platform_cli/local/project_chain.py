@@ -155,4 +155,4 @@ def terminate_project(catalog: Any, provisioned_product_id: str) -> str:
 def approve_model_package(sagemaker: Any, model_package_arn: str, status: str = "Approved") -> None:
     """Set a model package's approval status as a reviewer does in Studio; local AWS emits the state-change event
     on the account's default bus, and the platform's rule takes it from there."""
-    sagemaker.update_model_package(ModelPackageName=model_package_arn, ModelApprovalStatus=status)
+    sagemaker.update_model_package(ModelPackageArn=model_package_arn, ModelApprovalStatus=status)

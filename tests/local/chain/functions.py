@@ -36,6 +36,12 @@ def project_repos(event, context):
     request = urllib.request.Request(event["ResponseURL"], data=body, method="PUT", headers={"Content-Type": ""})
     urllib.request.urlopen(request, timeout=10).read()
 
+def record(event, context):
+    """Keeps each event it gets (one object per invocation) in LOG_BUCKET."""
+    key = f"events/{time.time_ns()}.json"
+    boto3.client("s3").put_object(Bucket=os.environ["LOG_BUCKET"], Key=key, Body=json.dumps(event).encode())
+    return {"dispatched": True}
+
 def fail(event, context):
     raise RuntimeError("dispatch failed: forge answered 502")
 
