@@ -156,3 +156,66 @@ def approve_model_package(sagemaker: Any, model_package_arn: str, status: str = 
     """Set a model package's approval status as a reviewer does in Studio; local AWS emits the state-change event
     on the account's default bus, and the platform's rule takes it from there."""
     sagemaker.update_model_package(ModelPackageArn=model_package_arn, ModelApprovalStatus=status)
+
+
+def persona_session(session: Any, role_arn: str) -> Any:
+    """A session of the Studio persona ``role_arn`` (AssumeRole from ``session``), or ``None`` when it does not
+    exist (base-infrastructure created no personas)."""
+    import boto3
+
+    iam = session.client("iam")
+    try:
+        iam.get_role(RoleName=role_arn.rsplit("/", 1)[-1])
+    except iam.exceptions.NoSuchEntityException:
+        return None
+    credentials = session.client("sts").assume_role(RoleArn=role_arn, RoleSessionName="studio")["Credentials"]
+    return boto3.Session(
+        aws_access_key_id=credentials["AccessKeyId"],
+        aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials["SessionToken"],
+        region_name=session.region_name,
+    )
+
+
+def launch_in_studio(
+    session: Any,
+    *,
+    naming_prefix: str,
+    template_kind: str,
+    project_name: str,
+    user: str | None,
+    delete_policy: str,
+    project_id: str | None = None,
+    persona: str = "data-scientist",
+) -> ProjectStack | None:
+    """Launch ``template_kind``'s product as the ``persona`` role would in Studio (the given session when there is
+    no such role). ``None`` when local AWS has no such product (base-infrastructure not applied there)."""
+    product = product_name(naming_prefix, template_kind)
+    admin_catalog = session.client("servicecatalog")
+    try:
+        admin_catalog.describe_product(Name=product)
+    except admin_catalog.exceptions.ResourceNotFoundException:
+        return None
+    account = session.client("sts").get_caller_identity()["Account"]
+    studio = persona_session(session, f"arn:aws:iam::{account}:role/{naming_prefix}-{persona}") or session
+    return launch_project(
+        studio.client("servicecatalog"),
+        studio.client("cloudformation"),
+        product=product,
+        project_name=project_name,
+        parameters={
+            "GitHubUsername": user or "",
+            "RepositoryDeletePolicy": delete_policy,
+            "NamingPrefix": naming_prefix,
+        },
+        project_id=project_id,
+    )
+
+
+def repo_urls(outputs: Mapping[str, str]) -> dict[str, str]:
+    """The stack's ``<Part>RepositoryUrl`` outputs as the custom resource's ``<Part>RepoUrl`` data names."""
+    return {
+        key.removesuffix("RepositoryUrl") + "RepoUrl": value
+        for key, value in outputs.items()
+        if key.endswith("RepositoryUrl")
+    }
