@@ -3,21 +3,29 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from platform_cli.cli.context import cli_context
 from platform_cli.cli.output import emit, info, stdout, table
-from platform_cli.local.iam.log import read, select
-from platform_cli.local.iam.mode import PERMISSIVE_WARNING
-from platform_cli.local.platform import DEFAULT_STATE_DIR, LocalPlatform
+from platform_cli.local.paths import DEFAULT_STATE_DIR
+
+if TYPE_CHECKING:
+    from platform_cli.local.platform import LocalPlatform
 
 app = typer.Typer(help="Run local AWS and a local GitHub forge on this machine.", no_args_is_help=True)
 
 StateDir = Annotated[
     Path, typer.Option("--state-dir", help="Where the servers keep their state.", envvar="MLOPS_LOCAL_STATE")
 ]
+
+
+def _platform(state_dir: Path, iam_mode: str | None = None) -> LocalPlatform:
+    # Imported here: the emulator needs the `local` extra, and `mlops --help` must work without it.
+    from platform_cli.local.platform import LocalPlatform
+
+    return LocalPlatform(state_dir, iam_mode=iam_mode)
 
 
 @app.command()
@@ -35,9 +43,11 @@ def up(
     config = context.config()
     info("starting local AWS and the local forge …")
     if permissive:
+        from platform_cli.local.iam.mode import PERMISSIVE_WARNING
+
         info(PERMISSIVE_WARNING)
     mode = "permissive" if permissive else None  # None: MLOPS_LOCAL_IAM, else the evaluator's default
-    started = LocalPlatform(state_dir, iam_mode=mode).up(config, aws_port=aws_port, forge_port=forge_port)
+    started = _platform(state_dir, iam_mode=mode).up(config, aws_port=aws_port, forge_port=forge_port)
     emit(context, started.to_json(), _print_up)
 
 
@@ -57,7 +67,7 @@ def _print_up(data: dict[str, Any]) -> None:
 def down(ctx: typer.Context, state_dir: StateDir = DEFAULT_STATE_DIR) -> None:
     """Stop exactly the servers that `mlops local up` started here."""
     context = cli_context(ctx)
-    stopped = LocalPlatform(state_dir).down()
+    stopped = _platform(state_dir).down()
     emit(
         context,
         stopped,
@@ -71,7 +81,7 @@ def down(ctx: typer.Context, state_dir: StateDir = DEFAULT_STATE_DIR) -> None:
 def status(ctx: typer.Context, state_dir: StateDir = DEFAULT_STATE_DIR) -> None:
     """Show endpoints, accounts and uptime of the local servers."""
     context = cli_context(ctx)
-    emit(context, LocalPlatform(state_dir).status(), _print_status)
+    emit(context, _platform(state_dir).status(), _print_status)
 
 
 def _print_status(data: dict[str, Any]) -> None:
@@ -115,7 +125,9 @@ def decisions(
 ) -> None:
     """List local AWS's latest IAM decisions (principal, action, resource, outcome)."""
     context = cli_context(ctx)
-    logged = list(read(LocalPlatform(state_dir).aws.decisions_file))
+    from platform_cli.local.iam.log import read, select  # the `local` extra, as _platform
+
+    logged = list(read(_platform(state_dir).aws.decisions_file))
     emit(context, select(logged, last=last, principal=principal, denied_only=denied), _print_decisions)
 
 
