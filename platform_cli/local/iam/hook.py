@@ -278,6 +278,7 @@ def install() -> None:
     global _installed
     if _installed:
         return
+    mode.current()  # a wrong MLOPS_LOCAL_IAM stops the server at start, with the one-line cause
     from moto.core.authorization import ActionAuthenticatorMixin
 
     ActionAuthenticatorMixin._authenticate_and_authorize_action = (  # type: ignore[method-assign]
