@@ -270,7 +270,12 @@ class Rehearsal:
         created = []
         for kind in self.options.templates:
             name = f"demo-{PROJECT_SUFFIX[kind]}"
-            record = self.mlops("project", "create", name, "--template", kind.value, "--user", "ada")
+            # The admin's own token, as on AWS: the credential secret is readable only by the provisioning Lambdas
+            # (strict local AWS refuses the admin role's GetSecretValue, as AWS would).
+            record = self.mlops(
+                "project", "create", name, "--template", kind.value, "--user", "ada",
+                MLOPS_GITHUB_TOKEN=self.admin_token(),
+            )  # fmt: skip
             self.projects[kind.value] = record
             stack = f", stack {record['StackStatus']}" if record.get("StackStatus") else ""  # issue 13 (chain)
             created.append(f"{name} ({record['ProjectId']}{stack})")
