@@ -59,7 +59,6 @@ def test_create_list_describe_sync_delete(workspace: Path, porg: ProvisioningOrg
     deploy = porg.org.gh.get_repo(f"{porg.login}/churn-p-abc123def456-deploy")
     assert record["Data"]["DeployCloneUrl"] == deploy.clone_url
 
-
     assert boto3.client("s3").head_bucket(Bucket=record["Properties"]["ArtifactBucket"])
     group = boto3.client("sagemaker").describe_model_package_group(ModelPackageGroupName="churn-p-abc123def456")
     assert group["ModelPackageGroupName"] == "churn-p-abc123def456"
