@@ -66,12 +66,23 @@ def _params(response: Any) -> Mapping[str, Any]:
         return flat
 
 
-def _access_key(response: Any) -> str:
-    """The access key id the request is signed with (moto's own parser takes only 20-character ids)."""
-    authorization = response.headers.get("Authorization", "")
+def access_key_of(headers: Mapping[str, str], query: Mapping[str, Any]) -> str | None:
+    """The access key id a request is signed with: the Authorization header's, else a presigned URL's
+    ``X-Amz-Credential`` (moto's own parser takes only 20-character ids and no presigned URL)."""
+    authorization = headers.get("Authorization", "")
     if "Credential=" in authorization:
-        return str(authorization.split("Credential=", 1)[1].split("/", 1)[0])
-    return str(response.get_access_key())
+        return authorization.split("Credential=", 1)[1].split("/", 1)[0]
+    credential = query.get("X-Amz-Credential")
+    if isinstance(credential, list):
+        credential = credential[0] if credential else None
+    if isinstance(credential, str) and "/" in credential:
+        return credential.split("/", 1)[0]
+    return None
+
+
+def _access_key(response: Any) -> str:
+    found = access_key_of(response.headers, getattr(response, "querystring", None) or {})
+    return found if found is not None else str(response.get_access_key())
 
 
 def _signing_name(response: Any) -> str:

@@ -118,3 +118,14 @@ def test_cross_account_a_resource_policy_alone_is_not_enough() -> None:
     )
     decision = evaluate(request, Policies(resource=resource, resource_account="222222222222"))
     assert decision.reason is Reason.NO_IDENTITY_ALLOW
+
+
+def test_the_signer_of_a_presigned_url_is_the_caller_as_in_aws() -> None:
+    from platform_cli.local.iam.hook import access_key_of
+
+    query = {"X-Amz-Credential": ["ASIAEXAMPLEKEY/20261204/eu-west-1/s3/aws4_request"]}
+    assert access_key_of({}, query) == "ASIAEXAMPLEKEY"
+    assert access_key_of({"Authorization": "AWS4-HMAC-SHA256 Credential=testing/20261204/eu-west-1/iam/aws4"}, {}) == (
+        "testing"
+    )
+    assert access_key_of({}, {}) is None
