@@ -81,7 +81,12 @@ def access_key_of(headers: Mapping[str, str], query: Mapping[str, Any]) -> str |
 
 
 def _access_key(response: Any) -> str:
-    found = access_key_of(response.headers, getattr(response, "querystring", None) or {})
+    from urllib.parse import parse_qs, urlparse
+
+    query = getattr(response, "querystring", None) or parse_qs(urlparse(getattr(response, "uri", "") or "").query)
+    if "X-Amz-Credential" not in query:
+        query = {**query, **parse_qs(urlparse(getattr(response, "uri", "") or "").query)}
+    found = access_key_of(response.headers, query)
     return found if found is not None else str(response.get_access_key())
 
 

@@ -206,3 +206,24 @@ def test_every_decision_is_logged_with_principal_action_resource_and_outcome(pri
         ("iam:ListRoles", "*", False, True)
     ]
     assert json.dumps(logged[0]["message"]).count("iam:ListRoles") == 2
+
+
+def test_a_presigned_put_is_authorised_as_the_principal_that_signed_it(principals: Principals) -> None:
+    import requests
+
+    bucket = _unique("iam-presigned")
+    principals.client(principals.admin(), "s3").create_bucket(
+        Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
+    )
+    writer = principals.client(principals.session(principals.role(allow("s3:PutObject"))), "s3")
+    reader = principals.client(principals.session(principals.role(allow("s3:GetObject"))), "s3")
+
+    def put(client: object) -> requests.Response:
+        url = client.generate_presigned_url("put_object", Params={"Bucket": bucket, "Key": "k"})  # type: ignore[attr-defined]
+        return requests.put(url, data=b"x", timeout=10)
+
+    assert put(writer).status_code == 200
+    refused = put(reader)
+    assert refused.status_code == 403
+    assert "assumed-role/" in refused.text
+    assert "because no identity-based policy allows the s3:PutObject action" in refused.text
