@@ -44,7 +44,9 @@ def test_variants_stay_within_their_listed_difference(group: dict[str, Any]) -> 
 
 
 def test_every_identical_copy_across_templates_is_listed() -> None:
-    listed = {(g["file"], a, b) for g in MANIFEST["identical"] for a, b in itertools.combinations(sorted(g["templates"]), 2)}
+    listed = {
+        (g["file"], a, b) for g in MANIFEST["identical"] for a, b in itertools.combinations(sorted(g["templates"]), 2)
+    }
     files = {template.name: _files(template.name) for template in sorted(TEMPLATES.iterdir()) if template.is_dir()}
     holders: dict[str, list[str]] = defaultdict(list)
     for template, contents in files.items():
