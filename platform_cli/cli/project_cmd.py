@@ -20,6 +20,7 @@ from platform_cli.config import PlatformConfig, TemplateKind
 from platform_cli.github.deadline import Deadline
 from platform_cli.lambdas.properties import request_from_properties
 from platform_cli.lambdas.settings import settings_from_config
+from platform_cli.provisioning import names
 from platform_cli.provisioning.desired import desired_repos
 from platform_cli.provisioning.reconcile import Reconciler
 
@@ -37,6 +38,8 @@ def _render_record(record: dict[str, Any]) -> None:
     for key, value in sorted((record.get("Data") or {}).items()):
         if key.endswith("RepoUrl"):
             stdout.print(f"  {key.removesuffix('RepoUrl').lower():10} {value}", markup=False)
+    for line in filter(None, str((record.get("Data") or {}).get("Skipped", "")).split("; ")):
+        stdout.print(f"  skipped: {line}", markup=False)
 
 
 @app.command("create")
@@ -53,6 +56,7 @@ def create(
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds the provisioning may take.")] = 300.0,
 ) -> None:
     """Create a project: its repositories appear, wired and protected, or the command fails with the reason."""
+    names.project_name(name)  # before any call: SageMaker would refuse it after repos were made
     context = cli_context(ctx)
     config = context.config()
     if template not in config.templates.enabled:

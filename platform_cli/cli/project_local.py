@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from platform_cli.cli.github_access import credentials, write_pacing
+from platform_cli.cli.output import info
 from platform_cli.cli.project_backend import NewProject, ProjectError, ProjectSummary
 from platform_cli.config import PlatformConfig
 from platform_cli.github.deadline import Deadline
@@ -71,13 +72,20 @@ class LocalProjects:
         return record
 
     def create(self, request: NewProject) -> dict[str, Any]:
-        from platform_cli.cli.output import info
-
         if self.cfn.load_project(request.name) is not None:
             raise ProjectError(
                 f"project {request.name} already exists; use `mlops project sync {request.name}` to repair it"
             )
         pid = request.project_id or new_project_id()
+        # Launch through Service Catalog as Studio does, when base-infrastructure published the product in local
+        # AWS (the chain); the in-process player below remains only for local AWS without base-infrastructure.
+        launched = self._create_through_catalog(request, pid)
+        if launched is not None:
+            return launched
+        info(
+            f"no Service Catalog product for {request.kind.value} in local AWS (base-infrastructure not applied): "
+            "playing CloudFormation in-process"
+        )
         properties = template_properties(
             self.config,
             project_name=request.name,
@@ -107,6 +115,51 @@ class LocalProjects:
         self.cfn.save_project(record)
         return record
 
+    def _create_through_catalog(self, request: NewProject, pid: str) -> dict[str, Any] | None:
+        """Launch the product as a data scientist in Studio; None when local AWS has no product for the kind."""
+        from platform_cli.local.project_chain import launch_in_studio, repo_urls
+
+        prefix = self.config.naming_prefix
+        info(f"launching {prefix}-{request.kind.value} for project {request.name} ({pid}) through Service Catalog...")
+        launched = launch_in_studio(
+            self.session,
+            naming_prefix=prefix,
+            template_kind=request.kind.value,
+            project_name=request.name,
+            user=request.user,
+            delete_policy=request.delete_policy,
+            project_id=pid,
+        )
+        if launched is None:
+            return None
+        if not launched.succeeded:
+            reason = "; ".join(launched.errors) or f"stack {launched.stack_status}"
+            raise ProjectError(f"project {request.name} failed to launch ({launched.stack_status}): {reason}")
+        # The record keeps what list/describe/sync read; sync still derives the properties by the template's rules.
+        properties = template_properties(
+            self.config,
+            project_name=request.name,
+            project_id=pid,
+            kind=request.kind,
+            business_unit=request.business_unit,
+            requesting_user=request.user,
+            delete_policy=request.delete_policy,
+        )
+        record = {
+            "ProjectName": request.name,
+            "ProjectId": pid,
+            "TemplateKind": request.kind.value,
+            "BusinessUnit": request.business_unit,
+            "PhysicalResourceId": pid,
+            "Properties": properties,
+            "Data": repo_urls(launched.outputs),
+            "ProvisionedProductId": launched.provisioned_product_id,
+            "StackArn": launched.stack_arn,
+            "StackStatus": launched.stack_status,
+        }
+        self.cfn.save_project(record)
+        return record
+
     def list(self) -> list[ProjectSummary]:
         return [
             ProjectSummary(
@@ -125,6 +178,14 @@ class LocalProjects:
     def delete(self, name: str) -> dict[str, Any]:
         record = self._load(name)
         policy = record["Properties"].get("DeletePolicy", "archive")
+        if record.get("ProvisionedProductId"):  # launched through Service Catalog: terminate it as Studio does
+            from platform_cli.local.project_chain import terminate_project
+
+            status = terminate_project(self.session.client("servicecatalog"), record["ProvisionedProductId"])
+            if status != "SUCCEEDED":
+                raise ProjectError(f"terminating {name} failed ({status}); see its stack's events")
+            self.cfn.delete_project(name)
+            return {"project": name, "deleted": True, "policy": policy}
         document = self.cfn.send(
             "Delete", f"SC-{record['ProjectId']}", record["Properties"], physical_id=record["PhysicalResourceId"]
         )
