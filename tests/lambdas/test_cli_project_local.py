@@ -7,11 +7,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
 import yaml
 from typer.testing import CliRunner
 
 from platform_cli.cli.main import app
+from platform_cli.lambdas.credentials import default_secret_name
 from tests.provisioning.conftest import ProvisioningOrg
 
 runner = CliRunner()
@@ -36,6 +38,8 @@ def workspace(
     path = tmp_path / "platform.yaml"
     path.write_text(yaml.safe_dump(config))
     monkeypatch.chdir(tmp_path)
+    # As base-infrastructure's Terraform leaves it: the secret exists, empty; set-credentials writes its value.
+    boto3.client("secretsmanager", region_name="eu-west-1").create_secret(Name=default_secret_name("mlops"))
     result = runner.invoke(app, ["github", "set-credentials", "--token-stdin"], input=porg.org.token + "\n")
     assert result.exit_code == 0, result.output
     assert porg.org.token not in result.output
@@ -93,7 +97,7 @@ def test_a_failing_create_exits_1_with_the_reason_and_rolls_back(workspace: Path
 def test_an_invalid_project_name_is_refused(workspace: Path) -> None:
     result = runner.invoke(app, ["project", "create", "bad_name", "-t", "pipeline-promotion"])
     assert result.exit_code == 1
-    assert "project_name: 'bad_name' is not a valid SageMaker project name" in result.output
+    assert "'bad_name' is not a valid SageMaker project name" in result.output
 
 
 def test_the_same_project_cannot_be_created_twice(workspace: Path, porg: ProvisioningOrg) -> None:
