@@ -59,3 +59,9 @@ def test_every_identical_copy_across_templates_is_listed() -> None:
         if files[a][name] == files[b][name] and (name, a, b) not in listed
     ]
     assert unlisted == [], "add these to template-repos/shared-files.yaml (identical) or make them differ"
+
+
+@pytest.mark.parametrize("pair", MANIFEST["overlaps"], ids=lambda p: " ~ ".join(p["files"]))
+def test_files_listed_as_overlapping_exist_and_say_why(pair: dict[str, Any]) -> None:
+    assert all((TEMPLATES / name).is_file() for name in pair["files"])
+    assert pair["why"].strip()
