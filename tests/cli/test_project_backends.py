@@ -136,3 +136,19 @@ def test_any_other_aws_error_is_one_line_with_its_code(aws_env: None) -> None:
     with session.stub, pytest.raises(ProjectError) as caught:
         backend.delete("churn")
     assert str(caught.value) == "deleting SageMaker project churn: ThrottlingException: Rate exceeded"
+
+
+def test_no_aws_credentials_on_aws_is_one_line_naming_the_fix(
+    aws_env: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "absent"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "absent"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    backend = AwsProjects(parse_config(CONFIG), boto3.Session(region_name="eu-west-1"))
+    with pytest.raises(ProjectError) as caught:
+        backend.list()
+    assert str(caught.value) == (
+        "listing SageMaker projects: no AWS credentials; set AWS_PROFILE (or run `aws sso login`) for the dev account"
+    )
