@@ -71,6 +71,17 @@ class LocalProjects:
             raise ProjectError(f"no project named {name}; see `mlops project list`")
         return record
 
+    def _properties(self, request: NewProject, pid: str) -> dict[str, Any]:
+        return template_properties(
+            self.config,
+            project_name=request.name,
+            project_id=pid,
+            kind=request.kind,
+            business_unit=request.business_unit,
+            requesting_user=request.user,
+            delete_policy=request.delete_policy,
+        )
+
     def create(self, request: NewProject) -> dict[str, Any]:
         if self.cfn.load_project(request.name) is not None:
             raise ProjectError(
@@ -86,15 +97,7 @@ class LocalProjects:
             f"no Service Catalog product for {request.kind.value} in local AWS (base-infrastructure not applied): "
             "playing CloudFormation in-process"
         )
-        properties = template_properties(
-            self.config,
-            project_name=request.name,
-            project_id=pid,
-            kind=request.kind,
-            business_unit=request.business_unit,
-            requesting_user=request.user,
-            delete_policy=request.delete_policy,
-        )
+        properties = self._properties(request, pid)
         info(f"creating project {request.name} ({pid}) from {request.kind.value}...")
         self.cfn.create_project_resources(properties)
         document = self.cfn.send("Create", f"SC-{pid}", properties, timeout_seconds=request.timeout_seconds)
@@ -136,15 +139,7 @@ class LocalProjects:
             reason = "; ".join(launched.errors) or f"stack {launched.stack_status}"
             raise ProjectError(f"project {request.name} failed to launch ({launched.stack_status}): {reason}")
         # The record keeps what list/describe/sync read; sync still derives the properties by the template's rules.
-        properties = template_properties(
-            self.config,
-            project_name=request.name,
-            project_id=pid,
-            kind=request.kind,
-            business_unit=request.business_unit,
-            requesting_user=request.user,
-            delete_policy=request.delete_policy,
-        )
+        properties = self._properties(request, pid)
         record = {
             "ProjectName": request.name,
             "ProjectId": pid,
