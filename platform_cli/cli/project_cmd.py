@@ -18,10 +18,11 @@ from platform_cli.cli.output import emit, info, stdout, table
 from platform_cli.config import PlatformConfig, TemplateKind
 from platform_cli.errors import PlatformError
 from platform_cli.github.deadline import Deadline
-from platform_cli.lambdas.cloudformation_local import LocalCloudFormation, new_project_id, template_properties
 from platform_cli.lambdas.project_repos import Dependencies, ProjectReposResource
 from platform_cli.lambdas.properties import request_from_properties
 from platform_cli.lambdas.settings import LambdaSettings, settings_from_config
+from platform_cli.local.cloudformation_player import LocalCloudFormation, new_project_id, template_properties
+from platform_cli.provisioning import names
 from platform_cli.provisioning.desired import desired_repos
 from platform_cli.provisioning.reconcile import Reconciler
 
@@ -70,6 +71,8 @@ def _render_record(record: dict[str, Any]) -> None:
     for key, value in sorted((record.get("Data") or {}).items()):
         if key.endswith("RepoUrl"):
             stdout.print(f"  {key.removesuffix('RepoUrl').lower():10} {value}", markup=False)
+    for line in filter(None, str((record.get("Data") or {}).get("Skipped", "")).split("; ")):
+        stdout.print(f"  skipped: {line}", markup=False)
 
 
 @app.command("create")
@@ -86,6 +89,7 @@ def create(
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds the provisioning may take.")] = 300.0,
 ) -> None:
     """Create a project: its repositories appear, wired and protected, or the command fails with the reason."""
+    names.project_name(name)  # before any call: SageMaker would refuse it after repos were made
     context = cli_context(ctx)
     config = context.config()
     if template not in config.templates.enabled:
@@ -264,7 +268,7 @@ def aws_record(config: PlatformConfig, name: str, github: Any) -> dict[str, Any]
     (every project repo carries its kind as a topic), the rest by the templates' naming rules."""
     from github.GithubException import UnknownObjectException
 
-    from platform_cli.lambdas.cloudformation_local import template_properties
+    from platform_cli.local.cloudformation_player import template_properties
     from platform_cli.provisioning.contract import load_contract
 
     try:

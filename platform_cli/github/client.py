@@ -4,8 +4,10 @@ platform's retry policy, write pacing and per-request timeout. Clients are built
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from github import Auth, Github
+from github.Requester import Requester, WithRequester
 
 from platform_cli.github.credentials import GitHubCredentials
 from platform_cli.github.deadline import Deadline
@@ -45,6 +47,38 @@ def build_auth(credentials: GitHubCredentials) -> Auth.Auth:
     return app.get_installation_auth(credentials.installation_id)
 
 
+class DeadlineGuard(Auth.Auth, WithRequester["DeadlineGuard"]):
+    """Wraps a client's authentication, which PyGithub applies before every request: once the deadline has
+    passed (or was cancelled because CloudFormation was already answered) no further request, and so no write,
+    leaves the process."""
+
+    def __init__(self, inner: Auth.Auth, deadline: Deadline) -> None:
+        super().__init__()
+        self._inner = inner
+        self._deadline = deadline
+
+    @property
+    def token_type(self) -> str:
+        return self._inner.token_type
+
+    @property
+    def token(self) -> str:
+        return self._inner.token
+
+    def withRequester(self, requester: Requester) -> DeadlineGuard:  # noqa: N802 (PyGithub's name)
+        super().withRequester(requester)
+        if isinstance(self._inner, WithRequester):
+            self._inner.withRequester(requester)
+        return self
+
+    def authentication(self, headers: dict[str, Any]) -> None:
+        self._deadline.check("calling GitHub")
+        self._inner.authentication(headers)
+
+    def mask_authentication(self, headers: dict[str, Any]) -> None:
+        self._inner.mask_authentication(headers)
+
+
 def build_client(
     credentials: GitHubCredentials,
     api_url: str = "https://api.github.com",
@@ -58,10 +92,12 @@ def build_client(
     across invocations; PyGithub refreshes it before it expires).
     """
     timeout = policy.timeout
+    chosen = auth or build_auth(credentials)
     if deadline is not None:
         timeout = max(min(timeout, deadline.remaining()), 1.0)
+        chosen = DeadlineGuard(chosen, deadline)
     return Github(
-        auth=auth or build_auth(credentials),
+        auth=chosen,
         base_url=api_url.rstrip("/"),
         timeout=int(max(timeout, 1)),
         user_agent=USER_AGENT,

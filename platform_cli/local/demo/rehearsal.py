@@ -24,8 +24,8 @@ from typing import IO, Any
 from github import Auth, Github
 from rich.console import Console
 
-from platform_cli.cli.config_cmd import EXAMPLE_VALUES, render_config
 from platform_cli.config import ENVIRONMENTS, PlatformConfig, TemplateKind, load_config
+from platform_cli.config_template import EXAMPLE_VALUES, render_config
 from platform_cli.errors import PlatformError
 from platform_cli.local import base_infra, lambda_runtime, template_venvs
 from platform_cli.local.aws import subprocess_env
@@ -155,7 +155,9 @@ class Rehearsal:
         }
 
     def publish(self) -> str:
-        result = self.mlops("org", "publish", "--kit", str(KIT_ROOT), MLOPS_GITHUB_TOKEN=self.admin_token())
+        outputs = self.options.state_dir / "bootstrap"  # where the bootstrap step left each account's outputs
+        args = ["org", "publish", "--kit", str(KIT_ROOT), "--bootstrap-outputs", str(outputs)]
+        result = self.mlops(*args, MLOPS_GITHUB_TOKEN=self.admin_token())
         repos = result.get("repos", []) if isinstance(result, dict) else []
         return f"{len(repos)} repositories in {self.config().github.org}: {', '.join(sorted(map(str, repos)))[:120]}"
 
@@ -393,8 +395,8 @@ class Rehearsal:
     def steps(self) -> list[Step]:
         steps = [
             Step("start local AWS and the local forge", self.start),
-            Step("publish base-infrastructure and template repos (mlops org publish)", self.publish),
             Step("bootstrap the accounts with bootstrap.sh (mlops bootstrap)", self.bootstrap),
+            Step("publish base-infrastructure and template repos (mlops org publish)", self.publish),
             Step("build the Lambda artifact (make lambda)", self.build_lambda),
         ]
         accounts = ", ".join(self.options.environments)
