@@ -48,6 +48,7 @@ class Catalog:
             "/mlops/lambda/project_repos_arn": repos["FunctionArn"],
             "/mlops/lambda/trigger_workflow_arn": trigger["FunctionArn"],
             "/mlops/kms/artifacts_key_arn": key,
+            "/mlops/environment": "dev",
             "/mlops/accounts/dev": ACCOUNT,
             "/mlops/accounts/preprod": "222222222222",
             "/mlops/accounts/prod": "333333333333",
@@ -190,3 +191,18 @@ def test_a_failed_custom_resource_rolls_the_launch_back(published: Catalog) -> N
     assert [r["RequestType"] for r in published.requests(project.project_id)] == ["Create", "Delete"]
     groups = published.admin.client("sagemaker").list_model_package_groups()["ModelPackageGroupSummaryList"]
     assert f"{project.name}-{project.project_id}" not in [g["ModelPackageGroupName"] for g in groups]
+
+
+def test_a_launch_naming_a_missing_ssm_parameter_is_refused_with_its_name(published: Catalog) -> None:
+    from botocore.exceptions import ClientError
+
+    with pytest.raises(ClientError) as error:
+        launch_project(
+            published.client("servicecatalog"),
+            published.client("cloudformation"),
+            product=published.product,
+            project_name=f"churn-{uuid.uuid4().hex[:6]}",
+            parameters={"ProjectReposFunctionArn": "/mlops/lambda/not-published"},
+        )
+    assert error.value.response["Error"]["Code"] == "InvalidParametersException"
+    assert "/mlops/lambda/not-published" in error.value.response["Error"]["Message"]
