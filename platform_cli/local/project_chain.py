@@ -198,9 +198,12 @@ def launch_in_studio(
         return None
     account = session.client("sts").get_caller_identity()["Account"]
     studio = persona_session(session, f"arn:aws:iam::{account}:role/{naming_prefix}-{persona}") or session
+    # the persona's clients talk to the same endpoints as the given session's (local AWS's, set per client)
+    catalog_endpoint = admin_catalog.meta.endpoint_url
+    cloudformation_endpoint = session.client("cloudformation").meta.endpoint_url
     return launch_project(
-        studio.client("servicecatalog"),
-        studio.client("cloudformation"),
+        studio.client("servicecatalog", endpoint_url=catalog_endpoint),
+        studio.client("cloudformation", endpoint_url=cloudformation_endpoint),
         product=product,
         project_name=project_name,
         parameters={
