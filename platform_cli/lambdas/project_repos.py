@@ -107,7 +107,9 @@ class ProjectReposResource:
         def answer_timed_out() -> None:
             # Answered: nothing more may be written (a rollback Delete must not race a still-running Create).
             deadline.cancel("CloudFormation was already answered (timed out)")
-            answer(Response("FAILED", "provisioning timed out before finishing; retry (work done is kept)", fallback_id))
+            answer(
+                Response("FAILED", "provisioning timed out before finishing; retry (work done is kept)", fallback_id)
+            )
 
         timer = threading.Timer(max(remaining - settings.answer_margin_seconds, 0.1), answer_timed_out)
         timer.daemon = True
