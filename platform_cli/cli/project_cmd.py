@@ -228,9 +228,9 @@ def _create_through_catalog(
 
 
 def _terminate_through_catalog(config: PlatformConfig, record: dict[str, Any]) -> None:
-    from platform_cli.local.project_chain import terminate_project
+    from platform_cli.local.project_chain import long_call_client, terminate_project
 
-    status = terminate_project(aws_session(config).client("servicecatalog"), record["ProvisionedProductId"])
+    status = terminate_project(long_call_client(aws_session(config), "servicecatalog"), record["ProvisionedProductId"])
     if status != "SUCCEEDED":
         raise ProjectError(f"terminating {record['ProjectName']} failed ({status}); see its stack's events")
 
