@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -31,6 +32,7 @@ from platform_cli.local import base_infra, lambda_runtime, template_venvs
 from platform_cli.local.aws import subprocess_env
 from platform_cli.local.demo.runner import RunReport, Step, run_steps
 from platform_cli.local.platform import LocalPlatform, LocalPlatformInfo
+from platform_cli.provisioning.contract import load_contract
 
 KIT_ROOT = Path(__file__).resolve().parents[3]
 BIN = Path(sys.executable).parent  # the venv's `mlops` and `aws`
@@ -80,6 +82,7 @@ class Rehearsal:
     lambda_zip: Path = field(init=False)
     model_package_arn: str = ""
     bootstrap_outputs: dict[str, dict[str, str]] = field(default_factory=dict)
+    venv_prewarm: threading.Thread | None = None
 
     def __post_init__(self) -> None:
         self.local = LocalPlatform(self.options.state_dir)
@@ -139,6 +142,7 @@ class Rehearsal:
 
     def start(self) -> str:
         self.options.state_dir.mkdir(parents=True, exist_ok=True)
+        self.venv_prewarm = self.prewarm_training_venv()
         bootstrap_config = self.options.state_dir / "platform.bootstrap.yaml"
         bootstrap_config.write_text(render_config(self._config_values("https://api.github.com")), encoding="utf-8")
         self.running = self.local.up(load_config(bootstrap_config))
@@ -269,6 +273,35 @@ class Rehearsal:
         kind, record = self.build_project()
         return f"{self.config().github.org}/{record['ProjectName']}-{record['ProjectId']}-{TRAINING_PART[kind]}"
 
+    def training_template(self) -> Path | None:
+        """The template repo the training repo will be generated from (the one `clone_and_run` runs)."""
+        kind = next((kind for kind in BUILD_PREFERENCE if kind in self.options.templates), None)
+        if kind is None:
+            return None
+        return KIT_ROOT / "template-repos" / load_contract().parts(kind)[TRAINING_PART[kind]]
+
+    def prewarm_training_venv(self) -> threading.Thread | None:
+        """Build the training repo's environment while Terraform runs, instead of after it.
+
+        On a fresh machine installing the template's requirements is the demo's longest step, and Terraform's
+        apply mostly waits on the provider's consistency polls, so the two overlap well. The environment is keyed
+        by the requirements' digest, so the generated repo (same requirements) finds it ready.
+        """
+        template = self.training_template()
+        if template is None or not self.options.run_template_tests:
+            return None
+
+        def build() -> None:
+            try:
+                template_venvs.venv_for(template)
+            except (OSError, RuntimeError, subprocess.SubprocessError) as error:
+                # `clone_and_run` builds it again in the foreground and reports the failure there.
+                print(f"prewarming the {template.name} environment failed: {error}", file=self.log, flush=True)
+
+        worker = threading.Thread(target=build, name="template-venv-prewarm", daemon=True)
+        worker.start()
+        return worker
+
     def clone_and_run(self) -> str:
         repo = self.build_repo()
         target = self.options.state_dir / "work" / repo.split("/")[1]
@@ -283,6 +316,8 @@ class Rehearsal:
             self.run(["git", "clone", "-q", f"{self.info.forge.url}/{repo}.git", str(target)], env)
         if not self.options.run_template_tests:
             return f"cloned {repo} (template tests skipped)"
+        if self.venv_prewarm is not None:
+            self.venv_prewarm.join()
         venv = template_venvs.venv_for(target)
         env = self.env("dev")
         self.run(["make", "test", f"VENV={venv}", "PYTEST_ARGS=-q -p no:cacheprovider"], env, cwd=target)
