@@ -174,9 +174,9 @@ class LocalProjects:
         record = self._load(name)
         policy = record["Properties"].get("DeletePolicy", "archive")
         if record.get("ProvisionedProductId"):  # launched through Service Catalog: terminate it as Studio does
-            from platform_cli.local.project_chain import terminate_project
+            from platform_cli.local.project_chain import long_call_client, terminate_project
 
-            status = terminate_project(self.session.client("servicecatalog"), record["ProvisionedProductId"])
+            status = terminate_project(long_call_client(self.session, "servicecatalog"), record["ProvisionedProductId"])
             if status != "SUCCEEDED":
                 raise ProjectError(f"terminating {name} failed ({status}); see its stack's events")
             self.cfn.delete_project(name)
