@@ -453,16 +453,25 @@ class Rehearsal:
         session = self.local.aws.session_for("dev")
         arn = session.client("ssm").get_parameter(Name="/mlops/lambda/trigger_workflow_arn")["Parameter"]["Value"]
         group = f"/aws/lambda/{arn.rsplit(':', 1)[-1]}"
-        try:
-            events = session.client("logs").filter_log_events(logGroupName=group)["events"]
-        except Exception:
-            events = []
+        events: list[dict[str, Any]] = []
+        while time.monotonic() < deadline:  # the log is written when the invocation ends, after the dispatch
+            try:
+                events = session.client("logs").filter_log_events(logGroupName=group)["events"]
+            except Exception:
+                events = []
+            if any(e["message"].startswith("REPORT RequestId:") for e in events):
+                break
+            time.sleep(0.5)
         self.log.write("\n".join(e["message"] for e in events) + "\n")
         line = next((e["message"] for e in events if "dispatch" in e["message"].lower()), "no log line")
         if not dispatched:
             raise DemoError(f"no dispatch on {prefix}* within {timeout:.0f}s of the approval; trigger log: {line}")
-        repos = sorted({str(d.get("repo")) for d in dispatched})
-        return f"{len(dispatched)} dispatch(es) by the rule on {', '.join(repos)}; trigger log: {line[:160]}"
+        first = dispatched[0]
+        workflow = str(first.get("workflow", "")).rsplit("/", 1)[-1]
+        return (
+            f"{workflow} dispatched on {first['repo']} by the approval rule ({len(dispatched)} dispatch(es) in all); "
+            f"trigger log: {line[:160]}"
+        )
 
     # --- the whole run ---------------------------------------------------------------------------------------
 
