@@ -72,24 +72,26 @@ def _latest_artifact(catalog: Any, product: str) -> tuple[str, str]:
     return product_id, str(artifacts[-1]["Id"])
 
 
-def _stack(cloudformation: Any, outputs: list[dict[str, str]]) -> tuple[str | None, str | None, dict[str, str]]:
-    values = {o["OutputKey"]: o["OutputValue"] for o in outputs}
-    arn = values.pop("CloudformationStackARN", None)
-    status = None
-    if arn:
-        stack = cloudformation.describe_stacks(StackName=arn)["Stacks"][0]
-        status = stack["StackStatus"]
-        values = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs") or []}
-    return arn, status, values
+def _stack(observer: Any | None, arn: str | None) -> str | None:
+    """The stack's status as the platform's operator sees it in CloudFormation (``None`` without an observer)."""
+    if observer is None or arn is None:
+        return None
+    status: str = observer.describe_stacks(StackName=arn)["Stacks"][0]["StackStatus"]
+    return status
 
 
-def _outcome(catalog: Any, cloudformation: Any, name: str, project_id: str, record: dict[str, Any]) -> ProjectStack:
+def _outcome(catalog: Any, observer: Any | None, name: str, project_id: str, record: dict[str, Any]) -> ProjectStack:
+    """What Studio shows of a launch, read as Studio reads it — through Service Catalog (DescribeRecord's
+    ``RecordOutputs``; the persona cannot read the stack itself) —, plus the stack's status when an ``observer``
+    (a CloudFormation client of the operator's) is given."""
     described = catalog.describe_record(Id=record["RecordId"])
     detail = described["RecordDetail"]
-    arn, status, outputs = _stack(cloudformation, described.get("RecordOutputs") or [])
-    if arn is None:  # a failed launch reports no outputs: its stack is named after the provisioned product
+    outputs = {o["OutputKey"]: o["OutputValue"] for o in described.get("RecordOutputs") or []}
+    arn = outputs.pop("CloudformationStackARN", None)
+    status = _stack(observer, arn)
+    if arn is None and observer is not None:  # a failed launch reports no outputs: its stack is named after it
         suffix = f"-{detail['ProvisionedProductId']}"
-        match = [s for s in cloudformation.describe_stacks()["Stacks"] if s["StackName"].endswith(suffix)]
+        match = [s for s in observer.describe_stacks()["Stacks"] if s["StackName"].endswith(suffix)]
         if match:
             arn, status = match[0]["StackId"], match[0]["StackStatus"]
     return ProjectStack(
@@ -107,7 +109,7 @@ def _outcome(catalog: Any, cloudformation: Any, name: str, project_id: str, reco
 
 def launch_project(
     catalog: Any,
-    cloudformation: Any,
+    cloudformation: Any | None,
     *,
     product: str,
     project_name: str,
@@ -115,7 +117,8 @@ def launch_project(
     project_id: str | None = None,
 ) -> ProjectStack:
     """Launch ``product`` as Studio does for a new project: ProvisionProduct with SageMaker's two parameters
-    (``SageMakerProjectName``, ``SageMakerProjectId``) plus ``parameters``, through the product's launch path."""
+    (``SageMakerProjectName``, ``SageMakerProjectId``) plus ``parameters``, through the product's launch path.
+    ``cloudformation``: the operator's client that reads the stack's status (``None``: not read)."""
     pid = project_id or new_project_id()
     product_id, artifact_id = _latest_artifact(catalog, product)
     given = {"SageMakerProjectName": project_name, "SageMakerProjectId": pid, **(parameters or {})}
@@ -131,7 +134,7 @@ def launch_project(
 
 
 def update_project(
-    catalog: Any, cloudformation: Any, launched: ProjectStack, parameters: Mapping[str, str]
+    catalog: Any, cloudformation: Any | None, launched: ProjectStack, parameters: Mapping[str, str]
 ) -> ProjectStack:
     """Change some of a launched project's parameters (the others keep their values)."""
     record = catalog.update_provisioned_product(
@@ -171,17 +174,29 @@ def long_call_client(session: Any, service: str, endpoint_url: str | None = None
     return session.client(service, endpoint_url=endpoint_url, config=Config(**LONG_CALL))
 
 
-def persona_session(session: Any, role_arn: str) -> Any:
-    """A session of the Studio persona ``role_arn`` (AssumeRole from ``session``), or ``None`` when it does not
-    exist (base-infrastructure created no personas)."""
+# Studio is the SageMaker service acting with the user profile's execution role: the persona roles trust
+# ``sagemaker.amazonaws.com`` only. Locally the client plays that service with the key local AWS knows as it (see
+# platform_cli/local/iam/README.md); the role's trust policy is still evaluated against the service principal.
+STUDIO_SERVICE_KEY = ("ASIALOCALSAGEMAKER01", "local-sagemaker-service")
+
+
+def persona_session(session: Any, role_arn: str, endpoint_url: str | None = None) -> Any:
+    """A session of the Studio persona ``role_arn`` as Studio gets one (AssumeRole by the SageMaker service), or
+    ``None`` when it does not exist (base-infrastructure created no personas; ``session`` looks it up, as the
+    operator). ``endpoint_url``: local AWS's endpoint when the session's clients are given one."""
     import boto3
 
-    iam = session.client("iam")
+    iam = session.client("iam", endpoint_url=endpoint_url)
     try:
         iam.get_role(RoleName=role_arn.rsplit("/", 1)[-1])
     except iam.exceptions.NoSuchEntityException:
         return None
-    credentials = session.client("sts").assume_role(RoleArn=role_arn, RoleSessionName="studio")["Credentials"]
+    service = boto3.Session(
+        aws_access_key_id=STUDIO_SERVICE_KEY[0],
+        aws_secret_access_key=STUDIO_SERVICE_KEY[1],
+        region_name=session.region_name,
+    ).client("sts", endpoint_url=endpoint_url)
+    credentials = service.assume_role(RoleArn=role_arn, RoleSessionName="studio")["Credentials"]
     return boto3.Session(
         aws_access_key_id=credentials["AccessKeyId"],
         aws_secret_access_key=credentials["SecretAccessKey"],
@@ -202,21 +217,23 @@ def launch_in_studio(
     persona: str = "data-scientist",
 ) -> ProjectStack | None:
     """Launch ``template_kind``'s product as the ``persona`` role would in Studio (the given session when there is
-    no such role). ``None`` when local AWS has no such product (base-infrastructure not applied there)."""
+    no such role). ``None`` when local AWS has no such product (base-infrastructure not applied there). The given
+    session (the operator's) only finds the persona and reads the project stack's status for the summary."""
     product = product_name(naming_prefix, template_kind)
-    admin_catalog = session.client("servicecatalog")
-    try:
-        admin_catalog.describe_product(Name=product)
-    except admin_catalog.exceptions.ResourceNotFoundException:
-        return None
-    account = session.client("sts").get_caller_identity()["Account"]
-    studio = persona_session(session, f"arn:aws:iam::{account}:role/{naming_prefix}-{persona}") or session
+    operator_cloudformation = session.client("cloudformation")
     # the persona's clients talk to the same endpoints as the given session's (local AWS's, set per client)
-    catalog_endpoint = admin_catalog.meta.endpoint_url
-    cloudformation_endpoint = session.client("cloudformation").meta.endpoint_url
+    endpoint = operator_cloudformation.meta.endpoint_url
+    account = session.client("sts", endpoint_url=endpoint).get_caller_identity()["Account"]
+    role_arn = f"arn:aws:iam::{account}:role/{naming_prefix}-{persona}"
+    studio = persona_session(session, role_arn, endpoint) or session
+    catalog = long_call_client(studio, "servicecatalog", endpoint)
+    try:
+        catalog.describe_product(Name=product)
+    except catalog.exceptions.ResourceNotFoundException:
+        return None
     return launch_project(
-        long_call_client(studio, "servicecatalog", catalog_endpoint),
-        studio.client("cloudformation", endpoint_url=cloudformation_endpoint),
+        catalog,
+        operator_cloudformation,
         product=product,
         project_name=project_name,
         parameters={

@@ -8,6 +8,9 @@
    naming the principal (then the identity side is not needed) or naming the account (then identity must allow).
 4. Cross-account: both the principal's identity policies and the resource policy must allow.
 
+A service principal (``cloudformation.amazonaws.com``) belongs to no account and has no identity policies: only a
+resource policy naming it grants it anything (so it is never "cross-account").
+
 The account root is allowed by its identity (it has every permission) but not past a resource policy's refusal.
 """
 
@@ -78,7 +81,11 @@ def evaluate(request: Request, policies: Policies) -> Decision:
     resource_names_principal = any(s.names_principal(principal) for s in resource_statements)
     resource_allows = bool(resource_statements)
     boundary_allows = policies.boundary is None or bool(policies.boundary.matching(request, "Allow"))
-    cross_account = policies.resource_account is not None and policies.resource_account != principal.account
+    cross_account = (
+        principal.kind != "Service"
+        and policies.resource_account is not None
+        and policies.resource_account != principal.account
+    )
 
     if cross_account or policies.resource_must_grant:
         if not resource_allows:

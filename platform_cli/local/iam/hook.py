@@ -185,7 +185,7 @@ def authorise(response: Any, action: str, resource: str | None) -> Decision | No
     region = response.region
     partition = get_partition(region)
     account = response.current_account
-    caller_ = caller(_access_key(response), account, partition)
+    caller_ = caller(_access_key(response), account, partition, action)
     params = _params(response)
     if resource is None:
         resource = resource_of(action, params, partition=partition, region=region, account=account)

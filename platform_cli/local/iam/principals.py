@@ -13,6 +13,35 @@ from platform_cli.local.iam.policy import Policy, Principal
 # by the bootstrap only.
 ROOT_ACCESS_KEYS = frozenset({"testing"})
 
+# AWS services the emulator plays (a service principal acting on AWS's side, never a platform actor). A service
+# principal has no identity policies: it may do only what a resource policy grants it by name — a role's trust
+# policy (Studio taking a persona's execution role), the bucket policy of a bucket the emulator owns (CloudFormation
+# answering custom resources). Two ways to hold one:
+# - ``SERVICE_ACCESS_KEYS``: fixed keys a local client uses when it plays the service from outside the server
+#   (Studio obtaining the execution role's credentials as ``sagemaker.amazonaws.com``);
+# - :func:`register_service_session`: a session the server itself minted for a service (CloudFormation's
+#   pre-signed ResponseURLs), known only inside the server.
+SAGEMAKER_SERVICE = "sagemaker.amazonaws.com"
+CLOUDFORMATION_SERVICE = "cloudformation.amazonaws.com"
+SERVICE_ACCESS_KEYS: dict[str, str] = {"ASIALOCALSAGEMAKER01": SAGEMAKER_SERVICE}
+# What a fixed service key may ask for: a service assumes the roles that trust it, nothing else.
+SERVICE_KEY_ACTIONS = frozenset({"sts:AssumeRole"})
+_service_sessions: dict[str, str] = {}
+
+
+def register_service_session(access_key_id: str, service: str) -> None:
+    """Let the server's own session ``access_key_id`` act as the service principal ``service``."""
+    _service_sessions[access_key_id] = service
+
+
+def service_of(access_key_id: str, action: str) -> str | None:
+    """The service principal an access key stands for on ``action`` (``None``: not a service's key)."""
+    if access_key_id in _service_sessions:
+        return _service_sessions[access_key_id]
+    if access_key_id in SERVICE_ACCESS_KEYS and action in SERVICE_KEY_ACTIONS:
+        return SERVICE_ACCESS_KEYS[access_key_id]
+    return None
+
 
 @dataclass(frozen=True)
 class Caller:
@@ -75,10 +104,15 @@ def _user_policies(account: str, partition: str, user: Any) -> tuple[tuple[Polic
     return tuple(identity), boundary
 
 
-def caller(access_key_id: str, account: str, partition: str) -> Caller:
-    """The principal behind ``access_key_id``: an assumed-role session, an IAM user, else the account's root (the
-    local base credentials, which play the management account's administrator during the bootstrap)."""
+def caller(access_key_id: str, account: str, partition: str, action: str = "") -> Caller:
+    """The principal behind ``access_key_id``: a service the emulator plays (for ``action``), an assumed-role
+    session, an IAM user, else the account's root (the local base credentials, which play the management account's
+    administrator during the bootstrap)."""
     from moto.sts.models import sts_backends
+
+    service = service_of(access_key_id, action)
+    if service is not None:
+        return Caller(Principal(service, account, kind="Service"), (), None)
 
     for session in sts_backends[account][partition].assumed_roles:
         if session.access_key_id == access_key_id:

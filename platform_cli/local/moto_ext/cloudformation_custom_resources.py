@@ -28,6 +28,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from platform_cli.local.iam.principals import CLOUDFORMATION_SERVICE
 from platform_cli.local.moto_ext._after_import import after_import
 
 CUSTOM_RESOURCE_TYPE = "AWS::CloudFormation::CustomResource"
@@ -63,20 +64,44 @@ def _s3_backend(account_id: str, region: str) -> Any:
     return s3_backends[account_id][get_partition(region)]
 
 
+def _response_bucket_policy(bucket: str, partition: str) -> str:
+    """The response bucket belongs to CloudFormation: only the service writes the answers into it."""
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "CloudFormationWritesCustomResourceAnswers",
+                    "Effect": "Allow",
+                    "Principal": {"Service": CLOUDFORMATION_SERVICE},
+                    "Action": "s3:PutObject",
+                    "Resource": f"arn:{partition}:s3:::{bucket}/*",
+                }
+            ],
+        }
+    )
+
+
 def presigned_response_url(account_id: str, region: str, key: str) -> str:
-    """A pre-signed PUT URL for ``key`` in the account's response bucket, signed by a session of that account."""
+    """A pre-signed PUT URL for ``key`` in the account's response bucket, signed as on AWS by the CloudFormation
+    service (a session the server registers as ``cloudformation.amazonaws.com``; the bucket's policy lets only
+    that service put the answers)."""
     import boto3
     from botocore.config import Config
+    from moto.utilities.utils import get_partition
 
+    from platform_cli.local.iam.principals import register_service_session
     from platform_cli.local.moto_ext.lambda_local_runtime import role_environment
 
     backend = _s3_backend(account_id, region)
     bucket = response_bucket(account_id, region)
     if bucket not in backend.buckets:
         backend.create_bucket(bucket, region)
+        backend.put_bucket_policy(bucket, _response_bucket_policy(bucket, get_partition(region)).encode())
     env = role_environment(
         account_id, region, f"arn:aws:iam::{account_id}:role/cloudformation-custom-resource-response", "cloudformation"
     )
+    register_service_session(env["AWS_ACCESS_KEY_ID"], CLOUDFORMATION_SERVICE)
     client = boto3.client(
         "s3",
         region_name=region,
