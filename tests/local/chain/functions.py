@@ -82,6 +82,13 @@ def execution_role(iam: Any) -> str:
         ],
     }
     arn: str = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    # what the handlers do with their own role: record the requests and events they get in the tests' buckets
+    records = {"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::*/*"}
+    iam.put_role_policy(
+        RoleName=name,
+        PolicyName="record-requests",
+        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [records]}),
+    )
     return arn
 
 
