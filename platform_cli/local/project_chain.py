@@ -53,6 +53,16 @@ class ProjectStack:
         }
 
 
+# What Studio asks for, as the persona, to launch a project and show its outcome (launch_in_studio, launch_project,
+# _outcome, terminate_project): held against the persona policy by tests/base_infrastructure/test_persona_studio.py.
+STUDIO_ACTIONS = (
+    "servicecatalog:DescribeProduct",
+    "servicecatalog:ProvisionProduct",
+    "servicecatalog:DescribeRecord",
+    "servicecatalog:TerminateProvisionedProduct",
+)
+
+
 def new_project_id() -> str:
     """A SageMaker-style project id (``p-`` + 12 lower-case alphanumerics)."""
     return "p-" + uuid.uuid4().hex[:12]
@@ -175,9 +185,9 @@ def long_call_client(session: Any, service: str, endpoint_url: str | None = None
 
 
 # Studio is the SageMaker service acting with the user profile's execution role: the persona roles trust
-# ``sagemaker.amazonaws.com`` only. Locally the client plays that service with the key local AWS knows as it (see
-# platform_cli/local/iam/README.md); the role's trust policy is still evaluated against the service principal.
-STUDIO_SERVICE_KEY = ("ASIALOCALSAGEMAKER01", "local-sagemaker-service")
+# ``sagemaker.amazonaws.com`` only. Locally the client plays that service with the key local AWS knows as it for the
+# role's account (see platform_cli/local/iam/README.md); the role's trust policy is still evaluated against the
+# service principal, with ``aws:SourceAccount``.
 
 
 def persona_session(session: Any, role_arn: str, endpoint_url: str | None = None) -> Any:
@@ -191,9 +201,11 @@ def persona_session(session: Any, role_arn: str, endpoint_url: str | None = None
         iam.get_role(RoleName=role_arn.rsplit("/", 1)[-1])
     except iam.exceptions.NoSuchEntityException:
         return None
+    from platform_cli.local.iam.principals import SAGEMAKER_SERVICE, service_key
+
     service = boto3.Session(
-        aws_access_key_id=STUDIO_SERVICE_KEY[0],
-        aws_secret_access_key=STUDIO_SERVICE_KEY[1],
+        aws_access_key_id=service_key(SAGEMAKER_SERVICE, role_arn.split(":")[4]),
+        aws_secret_access_key="local-sagemaker-service",  # noqa: S106 - not a secret: local AWS reads only the key id
         region_name=session.region_name,
     ).client("sts", endpoint_url=endpoint_url)
     credentials = service.assume_role(RoleArn=role_arn, RoleSessionName="studio")["Credentials"]

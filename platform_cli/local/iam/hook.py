@@ -130,6 +130,9 @@ def _context(caller_: Caller, params: Mapping[str, Any], region: str) -> dict[st
         "aws:PrincipalAccount": principal.account,
         "aws:RequestedRegion": region,
     }
+    if principal.kind == "Service":  # a service acting for a resource of this account (principals.py)
+        context["aws:SourceAccount"] = principal.account
+        del context["aws:PrincipalArn"], context["aws:PrincipalAccount"]
     if isinstance(params.get("PermissionsBoundary"), str):
         context["iam:PermissionsBoundary"] = params["PermissionsBoundary"]
     for name, key in (("prefix", "s3:prefix"), ("Prefix", "s3:prefix"), ("delimiter", "s3:delimiter")):

@@ -16,30 +16,40 @@ ROOT_ACCESS_KEYS = frozenset({"testing"})
 # AWS services the emulator plays (a service principal acting on AWS's side, never a platform actor). A service
 # principal has no identity policies: it may do only what a resource policy grants it by name — a role's trust
 # policy (Studio taking a persona's execution role), the bucket policy of a bucket the emulator owns (CloudFormation
-# answering custom resources). Two ways to hold one:
-# - ``SERVICE_ACCESS_KEYS``: fixed keys a local client uses when it plays the service from outside the server
-#   (Studio obtaining the execution role's credentials as ``sagemaker.amazonaws.com``);
+# answering custom resources) —, and it acts for one account, which the request carries as ``aws:SourceAccount``
+# (as AWS sets it when a service acts for a resource of that account). Two ways to hold one:
+# - a key ``<prefix><account id>`` of ``SERVICE_KEY_PREFIXES``: what a local client uses when it plays the service
+#   from outside the server (Studio obtaining the execution role's credentials as ``sagemaker.amazonaws.com``),
+#   honoured for ``SERVICE_KEY_ACTIONS`` only;
 # - :func:`register_service_session`: a session the server itself minted for a service (CloudFormation's
 #   pre-signed ResponseURLs), known only inside the server.
 SAGEMAKER_SERVICE = "sagemaker.amazonaws.com"
 CLOUDFORMATION_SERVICE = "cloudformation.amazonaws.com"
-SERVICE_ACCESS_KEYS: dict[str, str] = {"ASIALOCALSAGEMAKER01": SAGEMAKER_SERVICE}
-# What a fixed service key may ask for: a service assumes the roles that trust it, nothing else.
+SERVICE_KEY_PREFIXES: dict[str, str] = {"ASIALOCALSAGEMAKER": SAGEMAKER_SERVICE}
+# What such a key may ask for: a service assumes the roles that trust it, nothing else.
 SERVICE_KEY_ACTIONS = frozenset({"sts:AssumeRole"})
-_service_sessions: dict[str, str] = {}
+_service_sessions: dict[str, tuple[str, str]] = {}
 
 
-def register_service_session(access_key_id: str, service: str) -> None:
-    """Let the server's own session ``access_key_id`` act as the service principal ``service``."""
-    _service_sessions[access_key_id] = service
+def service_key(service: str, account: str) -> str:
+    """The access key id a local client signs with to act as ``service`` for ``account``."""
+    prefix = next(p for p, s in SERVICE_KEY_PREFIXES.items() if s == service)
+    return prefix + account
 
 
-def service_of(access_key_id: str, action: str) -> str | None:
-    """The service principal an access key stands for on ``action`` (``None``: not a service's key)."""
+def register_service_session(access_key_id: str, service: str, account: str) -> None:
+    """Let the server's own session ``access_key_id`` act as the service principal ``service`` for ``account``."""
+    _service_sessions[access_key_id] = (service, account)
+
+
+def service_of(access_key_id: str, action: str) -> tuple[str, str] | None:
+    """``(service principal, account it acts for)`` of an access key on ``action`` (``None``: not a service's)."""
     if access_key_id in _service_sessions:
         return _service_sessions[access_key_id]
-    if access_key_id in SERVICE_ACCESS_KEYS and action in SERVICE_KEY_ACTIONS:
-        return SERVICE_ACCESS_KEYS[access_key_id]
+    for prefix, service in SERVICE_KEY_PREFIXES.items():
+        account = access_key_id.removeprefix(prefix)
+        if access_key_id.startswith(prefix) and account.isdigit() and len(account) == 12:
+            return (service, account) if action in SERVICE_KEY_ACTIONS else None
     return None
 
 
@@ -112,7 +122,7 @@ def caller(access_key_id: str, account: str, partition: str, action: str = "") -
 
     service = service_of(access_key_id, action)
     if service is not None:
-        return Caller(Principal(service, account, kind="Service"), (), None)
+        return Caller(Principal(service[0], service[1], kind="Service"), (), None)
 
     for session in sts_backends[account][partition].assumed_roles:
         if session.access_key_id == access_key_id:

@@ -101,7 +101,7 @@ def presigned_response_url(account_id: str, region: str, key: str) -> str:
     env = role_environment(
         account_id, region, f"arn:aws:iam::{account_id}:role/cloudformation-custom-resource-response", "cloudformation"
     )
-    register_service_session(env["AWS_ACCESS_KEY_ID"], CLOUDFORMATION_SERVICE)
+    register_service_session(env["AWS_ACCESS_KEY_ID"], CLOUDFORMATION_SERVICE, account_id)
     client = boto3.client(
         "s3",
         region_name=region,

@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from platform_cli.local.project_chain import STUDIO_SERVICE_KEY, persona_session
+from platform_cli.local.iam.principals import SAGEMAKER_SERVICE, service_key
+from platform_cli.local.project_chain import persona_session
 from tests.local.aws.iam.conftest import Principals, allow, denial, document
 
 SAGEMAKER_TRUST = document(
@@ -17,13 +19,24 @@ SAGEMAKER_TRUST = document(
 )
 
 
-def _service_client(principals: Principals, service: str) -> object:
+def _studio_client(principals: Principals, service: str, account: str) -> Any:
     session = boto3.Session(
-        aws_access_key_id=STUDIO_SERVICE_KEY[0],
-        aws_secret_access_key=STUDIO_SERVICE_KEY[1],
+        aws_access_key_id=service_key(SAGEMAKER_SERVICE, account),
+        aws_secret_access_key="local-sagemaker-service",
         region_name=principals.local.region,
     )
     return principals.client(session, service)
+
+
+def _trust_in_account(account: str) -> str:
+    return document(
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": "sagemaker.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+            "Condition": {"StringEquals": {"aws:SourceAccount": account}},
+        }
+    )
 
 
 def test_studio_obtains_a_persona_role_that_trusts_sagemaker_as_that_role(principals: Principals) -> None:
@@ -57,10 +70,10 @@ def test_the_account_administrator_cannot_assume_a_role_that_trusts_only_sagemak
 
 
 def test_the_sagemaker_service_key_grants_nothing_but_assuming_roles(principals: Principals) -> None:
-    iam = _service_client(principals, "iam")
+    iam = _studio_client(principals, "iam", principals.account("dev"))
 
     with pytest.raises(ClientError) as refused:
-        iam.list_roles()  # type: ignore[attr-defined]
+        iam.list_roles()
 
     code, message, _ = denial(refused)
     assert code == "AccessDenied"
@@ -83,3 +96,22 @@ def test_a_resource_policy_naming_a_service_grants_only_that_service(principals:
         persona_session(principals.admin(), role, principals.local.info().endpoint_url)
 
     assert "sagemaker.amazonaws.com is not authorized" in denial(refused)[1]
+
+
+def test_studio_takes_a_role_whose_trust_is_bound_to_its_own_account(principals: Principals) -> None:
+    account = principals.account("dev")
+    role = principals.role(trust=_trust_in_account(account))
+
+    credentials = _studio_client(principals, "sts", account).assume_role(RoleArn=role, RoleSessionName="studio")
+
+    assert credentials["AssumedRoleUser"]["Arn"].endswith(f"assumed-role/{role.split('/')[-1]}/studio")
+
+
+def test_studio_acting_for_another_account_is_refused_a_role_bound_to_its_own(principals: Principals) -> None:
+    role = principals.role(trust=_trust_in_account(principals.account("dev")))
+    other = _studio_client(principals, "sts", "999999999999")
+
+    with pytest.raises(ClientError) as refused:
+        other.assume_role(RoleArn=role, RoleSessionName="studio")
+
+    assert denial(refused)[0] == "AccessDenied"
