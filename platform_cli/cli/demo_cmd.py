@@ -53,6 +53,7 @@ def demo(
     context = cli_context(ctx)
     from platform_cli.local.demo.rehearsal import DemoOptions, rehearse  # needs the `local` extra
     from platform_cli.local.iam.mode import PERMISSIVE_WARNING
+    from platform_cli.local.iam.mode import current as iam_mode
 
     options = DemoOptions(
         state_dir=state_dir.resolve(),
@@ -62,7 +63,7 @@ def demo(
         run_template_tests=not skip_template_tests,
         iam_mode=None if strict is None else ("strict" if strict else "permissive"),
     )
-    if strict is False:
+    if strict is False or (strict is None and iam_mode() == "permissive"):  # the flag, or MLOPS_LOCAL_IAM
         stderr.print(PERMISSIVE_WARNING, markup=False)
     started = time.monotonic()
     report = rehearse(options, stderr)  # progress on stderr: stdout stays clean for --output json

@@ -42,9 +42,10 @@ def up(
     context = cli_context(ctx)
     config = context.config()
     info("starting local AWS and the local forge …")
-    if permissive:
-        from platform_cli.local.iam.mode import PERMISSIVE_WARNING
+    from platform_cli.local.iam.mode import PERMISSIVE_WARNING
+    from platform_cli.local.iam.mode import current as iam_mode
 
+    if permissive or iam_mode() == "permissive":  # the flag, or MLOPS_LOCAL_IAM
         info(PERMISSIVE_WARNING)
     mode = "permissive" if permissive else None  # None: MLOPS_LOCAL_IAM, else the evaluator's default
     started = _platform(state_dir, iam_mode=mode).up(config, aws_port=aws_port, forge_port=forge_port)

@@ -36,6 +36,7 @@ from platform_cli.local.aws import subprocess_env
 from platform_cli.local.demo.runner import RunReport, Step, run_steps
 from platform_cli.local.iam.log import read as read_decisions
 from platform_cli.local.platform import LocalPlatform, LocalPlatformInfo
+from platform_cli.local.project_chain import approve_model_package, persona_session
 from platform_cli.provisioning.contract import load_contract
 
 KIT_ROOT = Path(__file__).resolve().parents[3]
@@ -399,8 +400,16 @@ class Rehearsal:
             },
         )
         self.model_package_arn = created["ModelPackageArn"]
-        sagemaker.update_model_package(ModelPackageArn=self.model_package_arn, ModelApprovalStatus="Approved")
+        # The reviewer approves in Studio: the lead persona's execution role (the data scientist may not approve).
+        approve_model_package(self._studio_client("lead-data-scientist", "sagemaker"), self.model_package_arn)
         return f"{self.model_package_arn} approved"
+
+    def _studio_client(self, persona: str, service: str) -> Any:
+        """A client of ``persona`` as Studio acts for it (the operator's own session when no such persona)."""
+        admin = self.local.aws.session_for("dev")
+        endpoint = admin.client(service).meta.endpoint_url
+        role = f"arn:aws:iam::{self.info.aws.accounts['dev']}:role/{self.config().naming_prefix}-{persona}"
+        return (persona_session(admin, role, endpoint) or admin).client(service, endpoint_url=endpoint)
 
     def trigger(self) -> str:
         if self._project(DEPLOYING) is None:

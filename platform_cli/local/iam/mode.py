@@ -11,8 +11,8 @@ from typing import Literal
 
 MODE_VARIABLE = "MLOPS_LOCAL_IAM"
 Mode = Literal["strict", "permissive"]
-# Permissive until `make demo` and the test suite pass strict (issue 12); the denials they show are platform fixes.
-DEFAULT_MODE: Mode = "permissive"
+# Strict: the rehearsal is worth what it refuses (issue 12). Permissive is for debugging only, and says so.
+DEFAULT_MODE: Mode = "strict"
 
 
 def current() -> Mode:

@@ -24,6 +24,7 @@ _PARAMETERS: dict[str, tuple[str, ...]] = {
     "SecretId": ("SecretId", "Name"),
     "FunctionName": ("FunctionName",),
     "ModelPackageGroupName": ("ModelPackageGroupName",),
+    "ModelPackageName": ("ModelPackageArn", "ModelPackageName"),  # a versioned package is named by its ARN
     "RepositoryName": ("repositoryName", "RepositoryName"),
     "TableName": ("TableName",),
     "ParameterNameWithoutLeadingSlash": ("Name", "ResourceId"),  # ResourceId: ssm:*TagsForResource of a parameter
