@@ -8,14 +8,15 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
 from platform_cli.local.aws import LocalAws
 from platform_cli.local.project_chain import (
+    STUDIO_ACTIONS,
     ProjectStack,
     launch_in_studio,
     launch_project,
+    persona_session,
     repo_urls,
     terminate_project,
     update_project,
@@ -90,18 +91,34 @@ class Catalog:
         )
         prefix = self.product.removesuffix("-build-deploy-realtime")
         scientist_name = f"{prefix}-data-scientist" if product else f"data-scientist-{suffix}"
-        scientist = iam.create_role(RoleName=scientist_name, AssumeRolePolicyDocument=json.dumps(trust))
+        # A Studio execution role, as base-infrastructure makes it: trusts SageMaker of this account, may make the
+        # calls Studio makes for it (and update a project, which this module tests through the catalog).
+        studio_trust = {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Service": "sagemaker.amazonaws.com"},
+                    "Action": "sts:AssumeRole",
+                    "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}},
+                }
+            ],
+        }
+        scientist = iam.create_role(RoleName=scientist_name, AssumeRolePolicyDocument=json.dumps(studio_trust))
+        studio_calls = [*STUDIO_ACTIONS, "servicecatalog:UpdateProvisionedProduct"]
+        iam.put_role_policy(
+            RoleName=scientist_name,
+            PolicyName="studio",
+            PolicyDocument=json.dumps(
+                {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": studio_calls, "Resource": "*"}]}
+            ),
+        )
         catalog.associate_principal_with_portfolio(
             PortfolioId=portfolio["Id"], PrincipalARN=scientist["Role"]["Arn"], PrincipalType="IAM"
         )
-        credentials = dev.client("sts").assume_role(RoleArn=scientist["Role"]["Arn"], RoleSessionName="scientist")
-        creds = credentials["Credentials"]
-        self.scientist = boto3.Session(
-            aws_access_key_id=creds["AccessKeyId"],
-            aws_secret_access_key=creds["SecretAccessKey"],
-            aws_session_token=creds["SessionToken"],
-            region_name=REGION,
-        )
+        studio = persona_session(dev, scientist["Role"]["Arn"], local_aws.info().endpoint_url)
+        assert studio is not None
+        self.scientist = studio
         self.endpoint = local_aws.info().endpoint_url
 
     def client(self, service: str) -> Any:
@@ -110,7 +127,7 @@ class Catalog:
     def launch(self, user: str = "octocat") -> ProjectStack:
         return launch_project(
             self.client("servicecatalog"),
-            self.client("cloudformation"),
+            self.admin.client("cloudformation"),  # the operator reads the stack's status; Studio cannot
             product=self.product,
             project_name=f"churn-{uuid.uuid4().hex[:6]}",
             parameters={"GitHubUsername": user, "RepositoryDeletePolicy": "archive"},
@@ -164,7 +181,7 @@ def test_an_update_sends_the_custom_resource_update_with_the_old_properties(publ
     project = published.launch()
     updated = update_project(
         published.client("servicecatalog"),
-        published.client("cloudformation"),
+        published.admin.client("cloudformation"),
         project,
         {"EndpointInstanceType": "ml.c5.xlarge"},
     )
@@ -203,7 +220,7 @@ def test_a_launch_naming_a_missing_ssm_parameter_is_refused_with_its_name(publis
     with pytest.raises(ClientError) as error:
         launch_project(
             published.client("servicecatalog"),
-            published.client("cloudformation"),
+            published.admin.client("cloudformation"),
             product=published.product,
             project_name=f"churn-{uuid.uuid4().hex[:6]}",
             parameters={"ProjectReposFunctionArn": "/mlops/lambda/not-published"},
