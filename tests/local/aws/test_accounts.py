@@ -123,6 +123,7 @@ def test_reset_forgets_resources_but_keeps_the_member_roles(local_aws: LocalAws)
     ssm = local_aws.session_for("dev").client("ssm")
     ssm.put_parameter(Name="/reset/check", Value="x", Type="String")
     local_aws.reset()
+    ssm = local_aws.session_for("dev").client("ssm")  # the sessions issued before the reset are forgotten with it
     assert ssm.get_parameters(Names=["/reset/check"])["InvalidParameters"] == ["/reset/check"]
     iam = local_aws.session_for("dev").client("iam")
     assert iam.get_role(RoleName="OrganizationAccountAccessRole")["Role"]["RoleName"] == "OrganizationAccountAccessRole"

@@ -17,7 +17,10 @@ REGION = "eu-west-1"
 
 
 @pytest.fixture
-def s3() -> Iterator[Any]:
+def s3(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    # moto's own bucket-policy check (which these extensions amend) runs only when the IAM evaluator does not
+    # decide bucket policies: permissive on purpose. Strict bucket policies: tests/local/aws/iam.
+    monkeypatch.setenv("MLOPS_LOCAL_IAM", "permissive")
     s3_policy_conditions.register()
     s3_logging_target_policy.register()
     with mock_aws():
