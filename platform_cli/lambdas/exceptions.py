@@ -15,3 +15,7 @@ class LambdaConfigError(LambdaError):
 
 class EventError(LambdaError):
     """The event is malformed (missing keys, unknown request type)."""
+
+
+class TrustUpdateError(LambdaError):
+    """The OIDC roles' trust could not be given (or cleared of) the project's repositories."""

@@ -33,6 +33,7 @@ from platform_cli.lambdas.settings import LambdaSettings
 if TYPE_CHECKING:
     from github import Github
 
+    from platform_cli.lambdas.project_trust import TrustMaintainer
     from platform_cli.provisioning.reconcile import Reconciler, ReconcileResult
     from platform_cli.provisioning.request import ProjectRequest
 
@@ -52,6 +53,9 @@ class Dependencies:
     send: Sender = put_response
     reconciler: Callable[[Github, Deadline, LambdaSettings], Reconciler] | None = None
     credentials: Any = None  # the CredentialCache (read once, reused across warm invocations)
+    # Admits the project's repositories to the OIDC roles' trust (and removes them on Delete); None where no
+    # base infrastructure exists to trust (the CLI's local player without an applied platform, unit tests).
+    trust: TrustMaintainer | None = None
 
 
 def _reconciler(github: Github, deadline: Deadline, settings: LambdaSettings) -> Reconciler:
@@ -105,7 +109,9 @@ class ProjectReposResource:
         def answer_timed_out() -> None:
             # Answered: nothing more may be written (a rollback Delete must not race a still-running Create).
             deadline.cancel("CloudFormation was already answered (timed out)")
-            answer(Response("FAILED", "provisioning timed out before finishing; retry (work done is kept)", fallback_id))
+            answer(
+                Response("FAILED", "provisioning timed out before finishing; retry (work done is kept)", fallback_id)
+            )
 
         timer = threading.Timer(max(remaining - settings.answer_margin_seconds, 0.1), answer_timed_out)
         timer.daemon = True
@@ -153,8 +159,13 @@ class ProjectReposResource:
             _refuse_template_kind_change(event, request.physical_id)
             old, new = secret_fingerprints(event.get("OldResourceProperties") or {}), secret_fingerprints(properties)
             rotate = {name for name, value in new.items() if old.get(name) != value}
-        result = self._reconciler(deadline).apply(desired_repos(request), rotate_secrets=rotate)
+        repos = desired_repos(request)
+        result = self._reconciler(deadline).apply(repos, rotate_secrets=rotate)
         log.info("reconciled", extra={"physical_resource_id": request.physical_id, "changes": len(result.changes)})
+        if self.deps.trust is not None:
+            self.deps.trust.before_write = deadline.check
+            self.deps.trust.admit(request.project_id, repos)
+            log.info("project repositories admitted to the OIDC roles' trust")
         return Response("SUCCESS", "", request.physical_id, _data(result))
 
     def _delete(self, event: dict[str, Any], properties: Mapping[str, Any], deadline: Deadline) -> Response:
@@ -172,7 +183,12 @@ class ProjectReposResource:
             log.info("delete: physical id does not match the properties; nothing to delete")
             return Response("SUCCESS", "", physical_id)
         try:
-            result = self._reconciler(deadline).remove(desired_repos(request))
+            repos = desired_repos(request)
+            if self.deps.trust is not None:
+                # First: a retained or archived repository must not keep its access to the accounts.
+                self.deps.trust.before_write = deadline.check
+                self.deps.trust.revoke(request.project_id, repos)
+            result = self._reconciler(deadline).remove(repos)
         except PlatformError as error:
             if not failed_create:
                 raise
@@ -248,8 +264,15 @@ def default_dependencies() -> Dependencies:
             REDACTOR.register(value)
             return str(value)
 
+        from platform_cli.lambdas.project_trust import TrustMaintainer, assume_into_accounts
+
+        trust = TrustMaintainer(
+            assume_into_accounts(
+                boto3.client("sts"), lambda keys: boto3.client("iam", **keys), settings.trust_role, settings.partition
+            )
+        )
         _dependencies = Dependencies(
-            settings=settings, github=github, resolve_secret=resolve_secret, credentials=secrets
+            settings=settings, github=github, resolve_secret=resolve_secret, credentials=secrets, trust=trust
         )
     return _dependencies
 

@@ -28,6 +28,7 @@ class LambdaSettings:
     deploy_role_name: str | None = None
     build_role_name: str | None = None
     sagemaker_execution_role_name: str | None = None
+    trust_role_name: str | None = None
     write_pacing_seconds: float = 1.0
     deadline_margin_seconds: float = 20.0
     answer_margin_seconds: float = 5.0
@@ -45,6 +46,18 @@ class LambdaSettings:
     def build_role(self) -> str:
         """OIDC role of build/training workflows, dev account only (``<prefix>-github-build``)."""
         return self.build_role_name or f"{self.naming_prefix}-github-build"
+
+    @property
+    def trust_role(self) -> str:
+        """Role in every account through which the provisioning edits the OIDC roles' trust
+        (base infrastructure: ``<prefix>-project-trust``)."""
+        return self.trust_role_name or f"{self.naming_prefix}-project-trust"
+
+    @property
+    def partition(self) -> str:
+        return (
+            "aws-cn" if self.region.startswith("cn-") else "aws-us-gov" if self.region.startswith("us-gov-") else "aws"
+        )
 
     @property
     def sagemaker_execution_role(self) -> str:
@@ -85,6 +98,7 @@ class LambdaSettings:
             deploy_role_name=env.get("MLOPS_DEPLOY_ROLE_NAME") or None,
             build_role_name=env.get("MLOPS_BUILD_ROLE_NAME") or None,
             sagemaker_execution_role_name=env.get("MLOPS_SAGEMAKER_EXECUTION_ROLE_NAME") or None,
+            trust_role_name=env.get("MLOPS_TRUST_ROLE_NAME") or None,
             write_pacing_seconds=number("MLOPS_WRITE_PACING_SECONDS", 1.0),
             deadline_margin_seconds=number("MLOPS_DEADLINE_MARGIN_SECONDS", 20.0),
             answer_margin_seconds=number("MLOPS_ANSWER_MARGIN_SECONDS", 5.0),

@@ -98,14 +98,19 @@ def test_the_platform_pipeline_role_cannot_register_an_approved_package(action: 
     package = f"{SAGEMAKER}:model-package/any-group/1"
     assert not policy_eval.is_allowed([policy], None, action, package, {"sagemaker:ModelApprovalStatus": "Approved"})
     assert policy_eval.is_allowed(
-        [policy], None, "sagemaker:CreateModelPackage", package, {"sagemaker:ModelApprovalStatus": "PendingManualApproval"}
+        [policy],
+        None,
+        "sagemaker:CreateModelPackage",
+        package,
+        {"sagemaker:ModelApprovalStatus": "PendingManualApproval"},
     )
 
 
 def _project_pipeline_policy(kind: str) -> dict[str, Any]:
-    template = yaml.load((RENDERED / f"{kind}.yaml").read_text(), Loader=_CfnLoader)
+    template = yaml.load((RENDERED / f"{kind}.yaml").read_text(), Loader=_CfnLoader)  # noqa: S506 (a SafeLoader)
     document = template["Resources"]["PipelineRole"]["Properties"]["Policies"][0]["PolicyDocument"]
-    return _resolve_subs(document)
+    resolved: dict[str, Any] = _resolve_subs(document)
+    return resolved
 
 
 class _CfnLoader(yaml.SafeLoader):

@@ -1,6 +1,7 @@
 """A small IAM evaluator for the rendered bootstrap policies: explicit deny wins; otherwise the identity policies
 must allow AND the permissions boundary must allow. Enough of IAM's matching for these documents (wildcards in
-actions and resources, NotAction/NotResource, String*/Arn*/Bool/Null conditions with IfExists and ForAnyValue/ForAllValues), nothing more.
+actions and resources, NotAction/NotResource, String*/Arn*/Bool/Null conditions with IfExists and
+ForAnyValue/ForAllValues), nothing more.
 """
 
 from __future__ import annotations

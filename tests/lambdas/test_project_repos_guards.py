@@ -92,5 +92,3 @@ def test_a_cancelled_deadline_stops_every_github_request_before_it_is_sent(porg:
 @pytest.fixture
 def fake() -> FakeReconciler:
     return FakeReconciler()
-
-

@@ -205,6 +205,21 @@ resource "aws_iam_role_policy" "project_repos" {
   })
 }
 
+resource "aws_iam_role_policy" "project_trust" {
+  name = "admit-project-repositories"
+  role = aws_iam_role.this["project_repos"].id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      # In each account of the business units, <prefix>-project-trust edits only the OIDC roles' trust.
+      Sid      = "AssumeTheProjectTrustRoles"
+      Effect   = "Allow"
+      Action   = "sts:AssumeRole"
+      Resource = "arn:${local.partition}:iam::*:role/${var.name_prefix}-project-trust"
+    }]
+  })
+}
+
 resource "aws_iam_role_policy" "trigger_workflow" {
   name = "read-model-packages"
   role = aws_iam_role.this["trigger_workflow"].id
