@@ -112,13 +112,14 @@ def test_every_contract_parameter_is_published_in_every_account(deployment: Depl
     assert values["/mlops/github/org"] == ORG
 
 
-def test_prod_deploy_role_trusts_only_project_deploy_repos_in_the_prod_environment(deployment: Deployment) -> None:
+def test_prod_deploy_role_trusts_no_repository_until_the_provisioning_admits_one(deployment: Deployment) -> None:
     role = client(deployment, "prod", "iam").get_role(RoleName=f"{PREFIX}-github-deploy")["Role"]
     (statement,) = statements(role["AssumeRolePolicyDocument"])
-    subjects = as_list(statement["Condition"]["StringLike"]["token.actions.githubusercontent.com:sub"])
-    assert subjects and all(s.endswith(":environment:prod") for s in subjects)
-    assert all(s.startswith(f"repo:{ORG}/*-p-????????????-") for s in subjects)
-    assert statement["Condition"]["StringEquals"]["token.actions.githubusercontent.com:aud"] == "sts.amazonaws.com"
+    assert statement["Effect"] == "Deny" and "StringLike" not in statement["Condition"]
+    assert statement["Condition"]["StringNotEquals"]["token.actions.githubusercontent.com:aud"] == "sts.amazonaws.com"
+    trust = client(deployment, "prod", "iam").get_role(RoleName=f"{PREFIX}-project-trust")["Role"]
+    (admit,) = statements(trust["AssumeRolePolicyDocument"])
+    assert admit["Condition"]["ArnEquals"]["aws:PrincipalArn"].endswith(f":role/{PREFIX}-project-repos")
 
 
 @pytest.mark.parametrize("environment", ENVIRONMENTS)
