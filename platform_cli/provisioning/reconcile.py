@@ -15,8 +15,6 @@ from typing import Any
 from github import Github
 from github.Branch import Branch
 from github.Environment import Environment
-from github.EnvironmentDeploymentBranchPolicy import EnvironmentDeploymentBranchPolicyParams
-from github.EnvironmentProtectionRuleReviewer import ReviewerParams
 from github.GithubException import GithubException, UnknownObjectException
 from github.Organization import Organization
 from github.Repository import Repository
@@ -377,15 +375,18 @@ class Reconciler:
             env = current.get(wanted.name)
             if env is None or not self._environment_matches(env, wanted, reviewers):
                 with step(f"configuring environment {wanted.name} of {desired.full_name}"):
-                    env = repo.create_environment(
+                    extra.put_environment(
+                        repo,
                         wanted.name,
-                        wait_timer=0,
-                        reviewers=[ReviewerParams("Team", reviewers.id)] if wanted.reviewer_team else [],
-                        prevent_self_review=wanted.prevent_self_review,
-                        deployment_branch_policy=EnvironmentDeploymentBranchPolicyParams(
-                            protected_branches=False, custom_branch_policies=True
-                        ),
+                        {
+                            "wait_timer": 0,
+                            "reviewers": [{"type": "Team", "id": reviewers.id}] if wanted.reviewer_team else [],
+                            "prevent_self_review": wanted.prevent_self_review,
+                            "can_admins_bypass": wanted.admins_bypass,
+                            "deployment_branch_policy": {"protected_branches": False, "custom_branch_policies": True},
+                        },
                     )
+                    env = repo.get_environment(wanted.name)
                 self._changed(f"{desired.full_name}: environment {wanted.name}")
             self._branch_policies(repo, desired, wanted)
             self._environment_variables(env, desired, wanted)
@@ -396,6 +397,8 @@ class Reconciler:
         raw = env.raw_data if isinstance(env.raw_data, dict) else {}
         policy = raw.get("deployment_branch_policy") or {}
         if policy.get("protected_branches") is not False or policy.get("custom_branch_policies") is not True:
+            return False
+        if bool(raw.get("can_admins_bypass", True)) != wanted.admins_bypass:
             return False
         rules = raw.get("protection_rules") or []
         review = [rule for rule in rules if rule.get("type") == "required_reviewers"]
