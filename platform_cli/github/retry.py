@@ -38,7 +38,9 @@ class DeadlineRetry(GithubRetry):
                 f"GitHub asked to wait {wait:.0f}s (over the {self.max_wait:.0f}s cap); retry later"
             )
         if self.deadline is not None:
-            self.deadline.sleep(wait, "waiting to retry a GitHub request")
+            status = getattr(response, "status", None)
+            cause = f"GitHub answered {status}" if status else "the connection to GitHub failed"
+            self.deadline.sleep(wait, f"waiting to retry a GitHub request ({cause})")
             return
         super().sleep(response)
 

@@ -34,6 +34,7 @@ from platform_cli.provisioning.desired import (
 from platform_cli.provisioning.errors_map import step
 from platform_cli.provisioning.exceptions import (
     GenerationTimeoutError,
+    GitHubAccessError,
     InvalidRequestError,
     RepoConflictError,
     TemplateRepoError,
@@ -212,9 +213,24 @@ class Reconciler:
             try:
                 return org.get_team_by_slug(slug)
             except UnknownObjectException:
+                self._refuse_outsider_token(org, f"team {org.login}/{slug}")
                 raise UnknownTeamError(
                     f"team {org.login}/{slug} does not exist; create it or fix teams.{role} in platform.yaml"
                 ) from None
+
+    def _refuse_outsider_token(self, org: Organization, looking_for: str) -> None:
+        """A token of a user outside the organisation sees its teams and private repositories as missing (404):
+        name that instead. App installation tokens have no user (``/user`` is refused) and are not outsiders."""
+        try:
+            login = self.github.get_user().login
+            member = org.has_in_members(self.github.get_user(login))
+        except GithubException:
+            return
+        if not member:
+            raise GitHubAccessError(
+                f"the GitHub token belongs to {login}, who is not a member of organisation {org.login}, "
+                f"so {looking_for} looks missing; use a token of an organisation owner or the platform's GitHub App"
+            )
 
     def _template(self, desired: DesiredRepo) -> Repository:
         name = desired.template_full_name
@@ -222,6 +238,14 @@ class Reconciler:
             try:
                 template = self.github.get_repo(name)
             except UnknownObjectException:
+                scopes = self.github.oauth_scopes
+                if scopes is not None and "repo" not in scopes:
+                    # A classic token without the repo scope sees private repositories as missing (404).
+                    raise GitHubAccessError(
+                        f"the GitHub token has no 'repo' scope, so it cannot read private template repo {name}; "
+                        "store a token with the repo scope (or the platform's GitHub App) with "
+                        "`mlops github set-credentials`"
+                    ) from None
                 raise TemplateRepoError(
                     f"template repo {name} does not exist or the token cannot read it; run `mlops org publish`"
                 ) from None
