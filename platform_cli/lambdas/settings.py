@@ -29,6 +29,7 @@ class LambdaSettings:
     build_role_name: str | None = None
     sagemaker_execution_role_name: str | None = None
     trust_role_name: str | None = None
+    dispatch_table: str | None = None
     write_pacing_seconds: float = 1.0
     deadline_margin_seconds: float = 20.0
     answer_margin_seconds: float = 5.0
@@ -99,6 +100,7 @@ class LambdaSettings:
             build_role_name=env.get("MLOPS_BUILD_ROLE_NAME") or None,
             sagemaker_execution_role_name=env.get("MLOPS_SAGEMAKER_EXECUTION_ROLE_NAME") or None,
             trust_role_name=env.get("MLOPS_TRUST_ROLE_NAME") or None,
+            dispatch_table=env.get("MLOPS_DISPATCH_TABLE") or None,
             write_pacing_seconds=number("MLOPS_WRITE_PACING_SECONDS", 1.0),
             deadline_margin_seconds=number("MLOPS_DEADLINE_MARGIN_SECONDS", 20.0),
             answer_margin_seconds=number("MLOPS_ANSWER_MARGIN_SECONDS", 5.0),

@@ -20,7 +20,7 @@ locals {
   # <env>, StringEquals) when it creates the project and removes it when it deletes it, through the
   # <prefix>-project-trust role below (platform_cli/lambdas/project_trust.py). Terraform writes only the base
   # statement and ignores later changes to the trust, so an apply never drops a project's statement.
-  oidc_roles = local.in_dev ? ["deploy", "build"] : ["deploy"]
+  oidc_roles            = local.in_dev ? ["deploy", "build"] : ["deploy"]
   provisioning_role_arn = "arn:${local.partition}:iam::${local.dev_account}:role/${var.name_prefix}-project-repos"
 
   dev_artifact_bucket = "${var.name_prefix}-artifacts-${local.dev_account}-${local.region}"

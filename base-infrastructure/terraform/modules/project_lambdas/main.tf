@@ -40,6 +40,7 @@ locals {
     MLOPS_REPO_VISIBILITY   = var.github.repo_visibility
     MLOPS_SSM_PREFIX        = "/mlops"
     POWERTOOLS_SERVICE_NAME = var.name_prefix
+    MLOPS_DISPATCH_TABLE    = "${var.name_prefix}-dispatches"
   }
 
   code_hash = filebase64sha256(var.lambda_zip_path)
@@ -226,6 +227,11 @@ resource "aws_iam_role_policy" "trigger_workflow" {
   policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
+      Sid      = "ClaimEachDispatchOnce"
+      Effect   = "Allow"
+      Action   = ["dynamodb:PutItem", "dynamodb:DeleteItem"]
+      Resource = aws_dynamodb_table.dispatches.arn
+      }, {
       Sid    = "ReadTheApprovedModelPackage"
       Effect = "Allow"
       Action = ["sagemaker:DescribeModelPackage", "sagemaker:DescribeModelPackageGroup", "sagemaker:ListTags"]
@@ -235,6 +241,35 @@ resource "aws_iam_role_policy" "trigger_workflow" {
       ]
     }]
   })
+}
+
+# --- at most one dispatch per model package version and status ------------------------------------------------
+
+resource "aws_dynamodb_table" "dispatches" {
+  #checkov:skip=CKV_AWS_119:Holds only model package ARNs and approval statuses (no data, no secret); the AWS owned key encrypts it.
+  name         = "${var.name_prefix}-dispatches"
+  billing_mode = "PAY_PER_REQUEST"
+  hash_key     = "id"
+
+  attribute {
+    name = "id"
+    type = "S"
+  }
+
+  ttl {
+    attribute_name = "expires"
+    enabled        = true
+  }
+
+  point_in_time_recovery {
+    enabled = true
+  }
+
+  server_side_encryption {
+    enabled = true
+  }
+
+  tags = var.tags
 }
 
 resource "aws_lambda_function" "this" {
