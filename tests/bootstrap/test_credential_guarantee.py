@@ -42,3 +42,44 @@ def test_the_apply_role_still_deploys_the_lambdas_as_reviewed(rendered: Renderer
     function = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:mlops-project-repos"
     assert apply_can(rendered, "lambda:UpdateFunctionCode", function)
     assert apply_can(rendered, "iam:UpdateAssumeRolePolicy", f"arn:aws:iam::{ACCOUNT}:role/mlops-github-deploy")
+
+
+# -- 6. the apply role holds what the base infrastructure applies, not whole services ---------------------------
+
+
+def _apply_statement(rendered: Renderer, sid: str) -> dict[str, Any]:
+    policy = rendered.policy("ApplyServicesPolicy")
+    return next(s for s in policy["Statement"] if s.get("Sid") == sid)
+
+
+def test_the_apply_role_holds_exactly_the_derived_actions_of_the_services_without_resource_ids(
+    rendered: Renderer,
+) -> None:
+    from tests.bootstrap.apply_actions import derived_actions
+
+    actions = _apply_statement(rendered, "ServicesWithUnknownResourceIds")["Action"]
+    assert sorted(a for a in actions if a != "sts:GetCallerIdentity") == derived_actions()
+    assert not [a for a in actions if a.endswith(":*")]
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        "sagemaker:CreatePresignedDomainUrl",
+        "sagemaker:UpdateModelPackage",
+        "sagemaker:CreateTrainingJob",
+        "sagemaker:InvokeEndpoint",
+        "ec2:RunInstances",
+        "kms:ReEncryptFrom",
+        "logs:PutSubscriptionFilter",
+    ],
+)
+def test_the_apply_role_cannot_use_services_beyond_what_it_applies(rendered: Renderer, action: str) -> None:
+    assert not apply_can(rendered, action, "*")
+
+
+@pytest.mark.parametrize(
+    "action", ["ec2:CreateVpc", "kms:CreateKey", "sagemaker:CreateDomain", "servicecatalog:CreatePortfolio"]
+)
+def test_the_apply_role_still_creates_the_base_infrastructure(rendered: Renderer, action: str) -> None:
+    assert apply_can(rendered, action, "*")
