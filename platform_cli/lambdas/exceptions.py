@@ -19,3 +19,7 @@ class EventError(LambdaError):
 
 class TrustUpdateError(LambdaError):
     """The OIDC roles' trust could not be given (or cleared of) the project's repositories."""
+
+
+class DispatchFailedError(LambdaError):
+    """A deploy workflow could not be dispatched; raised so the invocation fails (retries, then the DLQ)."""

@@ -72,6 +72,8 @@ def _data(result: ReconcileResult) -> dict[str, str]:
         data[f"{key}RepoUrl"] = repo.html_url
         data[f"{key}CloneUrl"] = repo.clone_url
     data["RepoNames"] = ",".join(repo.full_name for repo in result.repos)
+    if result.skipped:  # what the org's GitHub plan does not allow (CloudFormation's response stays < 4 KB)
+        data["Skipped"] = "; ".join(result.skipped)[:1500]
     return data
 
 
@@ -287,12 +289,17 @@ def handler(event: Any, context: Any) -> dict[str, Any]:
     """AWS Lambda entry point."""
     configure("project_repos")
     try:
-        dependencies = default_dependencies()
-    except PlatformError as error:
-        # Misconfigured Lambda: still answer CloudFormation (with the settings problem as the reason).
+        resource = ProjectReposResource(default_dependencies())
+    except Exception as error:
+        # Misconfigured or broken Lambda: still answer CloudFormation, or the stack waits an hour. A PlatformError
+        # is one actionable line; anything else is named by its type only (its text may carry a secret).
+        if isinstance(error, PlatformError):
+            reason = str(error)
+        else:
+            reason = f"the provisioning Lambda could not start ({type(error).__name__}); see its CloudWatch logs"
+        log.error("project_repos could not start", extra={"reason": reason})
         event = event if isinstance(event, dict) else {}
-        answer = Answer(event)
-        response = Response("FAILED", str(error), ProjectReposResource._fallback_id(event))
-        answer(response)
+        response = Response("FAILED", reason, ProjectReposResource._fallback_id(event))
+        Answer(event)(response)
         return response.body(event)
-    return ProjectReposResource(dependencies)(event, context)
+    return resource(event, context)

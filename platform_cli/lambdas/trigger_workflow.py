@@ -6,6 +6,10 @@ templates give it); its dispatching repository and workflow come from the contra
 project, a missing repository or an event of another kind is logged and ignored: no dispatch, no crash.
 One rule routes approvals here (base infrastructure), and each model package version and status dispatches at
 most once (``Claims``: a DynamoDB conditional write), however often EventBridge delivers the event.
+
+A dispatch that GitHub refuses or that fails after the client's own bounded retries (5xx, dropped connections,
+secondary rate limits) **fails the invocation**: the handler raises, so Lambda's asynchronous retries, the
+dead-letter queue and its alarm see it. An approval is never lost silently.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from platform_cli.errors import PlatformError
 from platform_cli.github.deadline import Deadline
+from platform_cli.lambdas.exceptions import DispatchFailedError
 from platform_cli.lambdas.jsonlog import configure, set_request_id
 from platform_cli.lambdas.settings import LambdaSettings
 
@@ -142,8 +147,9 @@ ClientFactory = Callable[[Deadline], "Github"]
 def run(
     event: Any, context: Any, github: ClientFactory, settings: LambdaSettings, claims: Claims | None = None
 ) -> dict[str, Any]:
-    """Handle one event with logging; GitHub failures are logged (EventBridge retries on raise only for
-    throttling we cannot fix here, so we report and return)."""
+    """Handle one event with logging. A failed dispatch (after the client's bounded retries) is logged and
+    raised as :class:`DispatchFailedError`, so the invocation fails and Lambda retries it, then hands the event
+    to the dead-letter queue."""
     event_id = event.get("id", "") if isinstance(event, dict) else ""
     set_request_id(str(getattr(context, "aws_request_id", "") or event_id or ""))
     get_remaining = getattr(context, "get_remaining_time_in_millis", None)
@@ -156,7 +162,7 @@ def run(
     except Exception as error:
         reason = str(translate(error, "dispatching the deploy workflow"))
         log.error("dispatch failed", extra={"reason": reason})
-        return Outcome(False, reason).as_dict()
+        raise DispatchFailedError(reason) from None
     log.info("model package event handled", extra=outcome.as_dict())
     return outcome.as_dict()
 
@@ -170,7 +176,7 @@ def handler(event: Any, context: Any) -> dict[str, Any]:
         dependencies = default_dependencies()
     except PlatformError as error:
         log.error("trigger_workflow is misconfigured", extra={"reason": str(error)})
-        return Outcome(False, str(error)).as_dict()
+        raise DispatchFailedError(f"trigger_workflow is misconfigured: {error}") from None
     claims = None
     if dependencies.settings.dispatch_table:
         import boto3

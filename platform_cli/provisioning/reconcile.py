@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence, Set
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from github import Github
@@ -22,6 +22,7 @@ from github.Team import Team
 
 from platform_cli.github import extra
 from platform_cli.github.deadline import Deadline
+from platform_cli.github.plan import PlanRules
 from platform_cli.provisioning.desired import (
     MAINTAINERS_PERMISSION,
     REVIEWERS_PERMISSION,
@@ -63,6 +64,7 @@ class RepoOutcome:
 class ReconcileResult:
     repos: list[RepoOutcome] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # what the org's GitHub plan does not allow
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,7 @@ class Preflight:
     maintainers: Team
     reviewers: Team
     templates: dict[str, Repository]
+    plan: PlanRules | None = None
 
 
 class Reconciler:
@@ -95,6 +98,8 @@ class Reconciler:
         self.poll_max = poll_max
         self._sleep = sleep or self.deadline.sleep
         self._changes: list[str] = []
+        self._skipped: list[str] = []
+        self._plan: PlanRules | None = None
         self._branches: dict[str, Branch] = {}
 
     # -- public -------------------------------------------------------------------------------------------------
@@ -126,13 +131,19 @@ class Reconciler:
                     f"GitHub user {first.requesting_user!r} is not a member of organisation {first.owner}; "
                     "only organisation members can be given access to project repositories"
                 )
-        return Preflight(org=org, maintainers=maintainers, reviewers=reviewers, templates=templates)
+        plan = PlanRules.of(org)
+        for desired in repos:
+            if desired.environments:
+                plan.check_environments(desired.full_name, desired.visibility)
+        return Preflight(org=org, maintainers=maintainers, reviewers=reviewers, templates=templates, plan=plan)
 
     def apply(self, repos: Sequence[DesiredRepo], rotate_secrets: Set[str] = frozenset()) -> ReconcileResult:
         """Create missing repositories and bring every setting to the desired state."""
         self._changes = []
         context = self.preflight(repos)
         result = ReconcileResult()
+        self._skipped = result.skipped
+        self._plan = context.plan
         for desired in repos:
             self.deadline.check(f"configuring {desired.full_name}")
             repo, created = self._repository(context, desired)
@@ -395,7 +406,12 @@ class Reconciler:
             return
         with step(f"reading environments of {desired.full_name}"):
             current = {env.name: env for env in repo.get_environments()}
+        plan = self._plan
         for wanted in desired.environments:
+            if wanted.reviewer_team and plan is not None and not plan.reviewers_allowed(desired.visibility):
+                # The plan allows the environment, not its reviewers: configure the rest and say so.
+                wanted = replace(wanted, reviewer_team=None, prevent_self_review=False)
+                self._skipped.append(plan.skipped_reviewers(desired.full_name, wanted.name))
             env = current.get(wanted.name)
             if env is None or not self._environment_matches(env, wanted, reviewers):
                 with step(f"configuring environment {wanted.name} of {desired.full_name}"):

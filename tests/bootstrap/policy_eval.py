@@ -97,3 +97,27 @@ def is_allowed(
         return True
     boundary_effects = _effects([boundary], action, resource, context)
     return "Deny" not in boundary_effects and "Allow" in boundary_effects
+
+
+def _principal_matches(principal: Any, principal_arn: str) -> bool:
+    """``Principal`` names ``principal_arn``: ``*``, the ARN itself, or its account (``arn:…:root`` or the id)."""
+    if principal == "*":
+        return True
+    account = principal_arn.split(":")[4]
+    names = _as_list(principal.get("AWS", [])) if isinstance(principal, dict) else []
+    return any(str(name) in (principal_arn, account, f"arn:aws:iam::{account}:root", "*") for name in names)
+
+
+def resource_policy_allows(
+    policy: dict[str, Any], principal_arn: str, action: str, resource: str, context: Context | None = None
+) -> bool:
+    """A resource policy (bucket, model package group, key) allows ``principal_arn`` and denies nothing; the
+    caller's ``aws:PrincipalArn`` is put into the context. Cross-account access also needs the identity side."""
+    context = {"aws:PrincipalArn": principal_arn, **(context or {})}
+    effects = {
+        statement["Effect"]
+        for statement in _as_list(policy["Statement"])
+        if _principal_matches(statement.get("Principal"), principal_arn)
+        and statement_applies(statement, action, resource, context)
+    }
+    return "Allow" in effects and "Deny" not in effects

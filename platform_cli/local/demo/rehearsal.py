@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -24,13 +25,14 @@ from typing import IO, Any
 from github import Auth, Github
 from rich.console import Console
 
-from platform_cli.cli.config_cmd import EXAMPLE_VALUES, render_config
 from platform_cli.config import ENVIRONMENTS, PlatformConfig, TemplateKind, load_config
+from platform_cli.config_template import EXAMPLE_VALUES, render_config
 from platform_cli.errors import PlatformError
 from platform_cli.local import base_infra, lambda_runtime, template_venvs
 from platform_cli.local.aws import subprocess_env
 from platform_cli.local.demo.runner import RunReport, Step, run_steps
 from platform_cli.local.platform import LocalPlatform, LocalPlatformInfo
+from platform_cli.provisioning.contract import load_contract
 
 KIT_ROOT = Path(__file__).resolve().parents[3]
 BIN = Path(sys.executable).parent  # the venv's `mlops` and `aws`
@@ -80,6 +82,7 @@ class Rehearsal:
     lambda_zip: Path = field(init=False)
     model_package_arn: str = ""
     bootstrap_outputs: dict[str, dict[str, str]] = field(default_factory=dict)
+    venv_prewarm: threading.Thread | None = None
 
     def __post_init__(self) -> None:
         self.local = LocalPlatform(self.options.state_dir)
@@ -139,6 +142,7 @@ class Rehearsal:
 
     def start(self) -> str:
         self.options.state_dir.mkdir(parents=True, exist_ok=True)
+        self.venv_prewarm = self.prewarm_training_venv()
         bootstrap_config = self.options.state_dir / "platform.bootstrap.yaml"
         bootstrap_config.write_text(render_config(self._config_values("https://api.github.com")), encoding="utf-8")
         self.running = self.local.up(load_config(bootstrap_config))
@@ -155,7 +159,9 @@ class Rehearsal:
         }
 
     def publish(self) -> str:
-        result = self.mlops("org", "publish", "--kit", str(KIT_ROOT), MLOPS_GITHUB_TOKEN=self.admin_token())
+        outputs = self.options.state_dir / "bootstrap"  # where the bootstrap step left each account's outputs
+        args = ["org", "publish", "--kit", str(KIT_ROOT), "--bootstrap-outputs", str(outputs)]
+        result = self.mlops(*args, MLOPS_GITHUB_TOKEN=self.admin_token())
         repos = result.get("repos", []) if isinstance(result, dict) else []
         return f"{len(repos)} repositories in {self.config().github.org}: {', '.join(sorted(map(str, repos)))[:120]}"
 
@@ -227,7 +233,8 @@ class Rehearsal:
             name = f"demo-{PROJECT_SUFFIX[kind]}"
             record = self.mlops("project", "create", name, "--template", kind.value, "--user", "ada")
             self.projects[kind.value] = record
-            created.append(f"{name} ({record['ProjectId']})")
+            stack = f", stack {record['StackStatus']}" if record.get("StackStatus") else ""  # issue 13 (chain)
+            created.append(f"{name} ({record['ProjectId']}{stack})")
         return "; ".join(created)
 
     def show_repos(self) -> str:
@@ -266,6 +273,35 @@ class Rehearsal:
         kind, record = self.build_project()
         return f"{self.config().github.org}/{record['ProjectName']}-{record['ProjectId']}-{TRAINING_PART[kind]}"
 
+    def training_template(self) -> Path | None:
+        """The template repo the training repo will be generated from (the one `clone_and_run` runs)."""
+        kind = next((kind for kind in BUILD_PREFERENCE if kind in self.options.templates), None)
+        if kind is None:
+            return None
+        return KIT_ROOT / "template-repos" / load_contract().parts(kind)[TRAINING_PART[kind]]
+
+    def prewarm_training_venv(self) -> threading.Thread | None:
+        """Build the training repo's environment while Terraform runs, instead of after it.
+
+        On a fresh machine installing the template's requirements is the demo's longest step, and Terraform's
+        apply mostly waits on the provider's consistency polls, so the two overlap well. The environment is keyed
+        by the requirements' digest, so the generated repo (same requirements) finds it ready.
+        """
+        template = self.training_template()
+        if template is None or not self.options.run_template_tests:
+            return None
+
+        def build() -> None:
+            try:
+                template_venvs.venv_for(template)
+            except (OSError, RuntimeError, subprocess.SubprocessError) as error:
+                # `clone_and_run` builds it again in the foreground and reports the failure there.
+                print(f"prewarming the {template.name} environment failed: {error}", file=self.log, flush=True)
+
+        worker = threading.Thread(target=build, name="template-venv-prewarm", daemon=True)
+        worker.start()
+        return worker
+
     def clone_and_run(self) -> str:
         repo = self.build_repo()
         target = self.options.state_dir / "work" / repo.split("/")[1]
@@ -280,6 +316,8 @@ class Rehearsal:
             self.run(["git", "clone", "-q", f"{self.info.forge.url}/{repo}.git", str(target)], env)
         if not self.options.run_template_tests:
             return f"cloned {repo} (template tests skipped)"
+        if self.venv_prewarm is not None:
+            self.venv_prewarm.join()
         venv = template_venvs.venv_for(target)
         env = self.env("dev")
         self.run(["make", "test", f"VENV={venv}", "PYTEST_ARGS=-q -p no:cacheprovider"], env, cwd=target)
@@ -319,6 +357,8 @@ class Rehearsal:
     def trigger(self) -> str:
         if self._project(DEPLOYING) is None:
             return "no project of this run has a deploy workflow (training templates only register models)"
+        if self.projects and all(r.get("ProvisionedProductId") for r in self.projects.values()):
+            return self._dispatched_by_rule()  # issue 13 (chain): the approval event reached the rule by itself
         session = self.local.aws.session_for("dev")
         sagemaker = session.client("sagemaker")
         package = sagemaker.describe_model_package(ModelPackageName=self.model_package_arn)
@@ -350,13 +390,39 @@ class Rehearsal:
             raise DemoError(f"the forge recorded no dispatch on {answer['repo']}")
         return f"{answer['workflow']} dispatched on {answer['repo']} with model_package_arn"
 
+    def _dispatched_by_rule(self, timeout: float = 120.0) -> str:
+        """issue 13 (chain): the approval's event went to the platform's rule, whose target ran the trigger Lambda
+        in local AWS; wait for the forge to record the dispatch and show the Lambda's log line."""
+        _, record = self._project(DEPLOYING) or self.build_project()
+        prefix = f"{self.config().github.org}/{record['ProjectName']}-{record['ProjectId']}-"
+        admin = self.local.forge_admin()
+        deadline = time.monotonic() + timeout
+        dispatched: list[dict[str, Any]] = []
+        while not dispatched and time.monotonic() < deadline:
+            dispatched = [d for d in admin.dispatches() if str(d.get("repo", "")).startswith(prefix)]
+            if not dispatched:
+                time.sleep(1)
+        session = self.local.aws.session_for("dev")
+        arn = session.client("ssm").get_parameter(Name="/mlops/lambda/trigger_workflow_arn")["Parameter"]["Value"]
+        group = f"/aws/lambda/{arn.rsplit(':', 1)[-1]}"
+        try:
+            events = session.client("logs").filter_log_events(logGroupName=group)["events"]
+        except Exception:
+            events = []
+        self.log.write("\n".join(e["message"] for e in events) + "\n")
+        line = next((e["message"] for e in events if "dispatch" in e["message"].lower()), "no log line")
+        if not dispatched:
+            raise DemoError(f"no dispatch on {prefix}* within {timeout:.0f}s of the approval; trigger log: {line}")
+        repos = sorted({str(d.get("repo")) for d in dispatched})
+        return f"{len(dispatched)} dispatch(es) by the rule on {', '.join(repos)}; trigger log: {line[:160]}"
+
     # --- the whole run ---------------------------------------------------------------------------------------
 
     def steps(self) -> list[Step]:
         steps = [
             Step("start local AWS and the local forge", self.start),
-            Step("publish base-infrastructure and template repos (mlops org publish)", self.publish),
             Step("bootstrap the accounts with bootstrap.sh (mlops bootstrap)", self.bootstrap),
+            Step("publish base-infrastructure and template repos (mlops org publish)", self.publish),
             Step("build the Lambda artifact (make lambda)", self.build_lambda),
         ]
         accounts = ", ".join(self.options.environments)
