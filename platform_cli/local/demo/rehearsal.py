@@ -22,6 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+import boto3
+from botocore import UNSIGNED
+from botocore.config import Config as BotoConfig
 from github import Auth, Github
 from rich.console import Console
 
@@ -31,6 +34,7 @@ from platform_cli.errors import PlatformError
 from platform_cli.local import base_infra, lambda_runtime, template_venvs
 from platform_cli.local.aws import subprocess_env
 from platform_cli.local.demo.runner import RunReport, Step, run_steps
+from platform_cli.local.iam.log import read as read_decisions
 from platform_cli.local.platform import LocalPlatform, LocalPlatformInfo
 from platform_cli.provisioning.contract import load_contract
 
@@ -68,6 +72,7 @@ class DemoOptions:
     environments: Sequence[str] = ENVIRONMENTS
     keep: bool = False
     run_template_tests: bool = True
+    iam_mode: str | None = None  # "strict" | "permissive"; None: MLOPS_LOCAL_IAM, else the evaluator's default
 
 
 @dataclass
@@ -85,7 +90,7 @@ class Rehearsal:
     venv_prewarm: threading.Thread | None = None
 
     def __post_init__(self) -> None:
-        self.local = LocalPlatform(self.options.state_dir)
+        self.local = LocalPlatform(self.options.state_dir, iam_mode=self.options.iam_mode)
         self.config_path = self.options.state_dir / "platform.yaml"
         self.lambda_zip = self.options.state_dir / "build" / "lambda.zip"
 
@@ -201,8 +206,46 @@ class Rehearsal:
         outputs = base_infra.BootstrapOutputs.from_stack_outputs(self.bootstrap_outputs[environment])
         account = config.business_unit(unit).account(environment)
         return base_infra.prepare_environment(
-            environment, account, work, self.info.aws, outputs, inputs, log_path=self.log_path
+            environment,
+            account,
+            work,
+            self.info.aws,
+            outputs,
+            inputs,
+            log_path=self.log_path,
+            credentials=self.apply_role_credentials(environment),
         )
+
+    def apply_role_credentials(self, environment: str) -> dict[str, str]:
+        """What the apply workflow's job gets: the forge mints the OIDC token of a base-infrastructure job bound to
+        ``environment``; STS exchanges it for the apply role (bootstrap output ``ApplyRoleArn``)."""
+        config = self.config()
+        repository = f"{config.github.org}/{config.github.base_infrastructure_repo}"
+        token = self.info.forge.admin().id_token(repository, environment=environment)
+        sts = boto3.client(
+            "sts",
+            endpoint_url=self.info.aws.endpoint_url,
+            region_name=config.aws.region,
+            config=BotoConfig(signature_version=UNSIGNED),  # AssumeRoleWithWebIdentity is not signed
+        )
+        answer = sts.assume_role_with_web_identity(
+            RoleArn=self.bootstrap_outputs[environment]["ApplyRoleArn"],
+            RoleSessionName=f"github-actions-apply-{environment}",
+            WebIdentityToken=token,
+        )["Credentials"]
+        return {key: str(answer[key]) for key in ("AccessKeyId", "SecretAccessKey", "SessionToken")}
+
+    def iam_summary(self) -> str:
+        """How many calls local AWS evaluated, how many it denied (or would have, permissive), and the distinct
+        principal/action pairs; the denials are listed by `mlops local decisions --denied`."""
+        logged = list(read_decisions(self.local.aws.decisions_file))
+        denied = [d for d in logged if not d["allowed"]]
+        pairs = {(d["principal"], d["action"]) for d in logged}
+        mode = "strict" if any(d["enforced"] for d in logged) else "permissive"
+        summary = f"{len(logged)} calls evaluated ({mode}), {len(denied)} denied, {len(pairs)} principal/action pairs"
+        if denied and mode == "permissive":
+            return f"{summary} (let through: AWS would refuse them; `mlops local decisions --denied`)"
+        return summary
 
     def apply_all(self) -> str:
         """Each account has its own state and lock, so the applies run side by side, as separate workflow jobs
@@ -231,7 +274,12 @@ class Rehearsal:
         created = []
         for kind in self.options.templates:
             name = f"demo-{PROJECT_SUFFIX[kind]}"
-            record = self.mlops("project", "create", name, "--template", kind.value, "--user", "ada")
+            # The admin's own token, as on AWS: the credential secret is readable only by the provisioning Lambdas
+            # (strict local AWS refuses the admin role's GetSecretValue, as AWS would).
+            record = self.mlops(
+                "project", "create", name, "--template", kind.value, "--user", "ada",
+                MLOPS_GITHUB_TOKEN=self.admin_token(),
+            )  # fmt: skip
             self.projects[kind.value] = record
             stack = f", stack {record['StackStatus']}" if record.get("StackStatus") else ""  # issue 13 (chain)
             created.append(f"{name} ({record['ProjectId']}{stack})")
@@ -405,16 +453,25 @@ class Rehearsal:
         session = self.local.aws.session_for("dev")
         arn = session.client("ssm").get_parameter(Name="/mlops/lambda/trigger_workflow_arn")["Parameter"]["Value"]
         group = f"/aws/lambda/{arn.rsplit(':', 1)[-1]}"
-        try:
-            events = session.client("logs").filter_log_events(logGroupName=group)["events"]
-        except Exception:
-            events = []
+        events: list[dict[str, Any]] = []
+        while time.monotonic() < deadline:  # the log is written when the invocation ends, after the dispatch
+            try:
+                events = session.client("logs").filter_log_events(logGroupName=group)["events"]
+            except Exception:
+                events = []
+            if any(e["message"].startswith("REPORT RequestId:") for e in events):
+                break
+            time.sleep(0.5)
         self.log.write("\n".join(e["message"] for e in events) + "\n")
         line = next((e["message"] for e in events if "dispatch" in e["message"].lower()), "no log line")
         if not dispatched:
             raise DemoError(f"no dispatch on {prefix}* within {timeout:.0f}s of the approval; trigger log: {line}")
-        repos = sorted({str(d.get("repo")) for d in dispatched})
-        return f"{len(dispatched)} dispatch(es) by the rule on {', '.join(repos)}; trigger log: {line[:160]}"
+        first = dispatched[0]
+        workflow = str(first.get("workflow", "")).rsplit("/", 1)[-1]
+        return (
+            f"{workflow} dispatched on {first['repo']} by the approval rule ({len(dispatched)} dispatch(es) in all); "
+            f"trigger log: {line[:160]}"
+        )
 
     # --- the whole run ---------------------------------------------------------------------------------------
 
@@ -435,6 +492,7 @@ class Rehearsal:
             Step("clone the model-building repo, run its tests and local pipeline", self.clone_and_run),
             Step("register a model version and approve it", self.register_and_approve),
             Step("approval event → trigger Lambda → deploy workflow dispatched", self.trigger),
+            Step("IAM: every call evaluated as AWS would (mlops local decisions)", self.iam_summary),
         ]
         return steps
 
