@@ -7,8 +7,10 @@ one-line ``ProvisioningError`` naming what failed and how to fix it.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 from collections.abc import Callable, Sequence, Set
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +23,7 @@ from github.GithubException import GithubException, UnknownObjectException
 from github.Organization import Organization
 from github.Repository import Repository
 from github.Team import Team
+from github.Variable import Variable
 
 from platform_cli.github import extra
 from platform_cli.github.deadline import Deadline
@@ -122,32 +125,48 @@ class Reconciler:
         return Preflight(org=org, maintainers=maintainers, reviewers=reviewers, templates=templates)
 
     def apply(self, repos: Sequence[DesiredRepo], rotate_secrets: Set[str] = frozenset()) -> ReconcileResult:
-        """Create missing repositories and bring every setting to the desired state."""
+        """Create missing repositories and bring every setting to the desired state.
+
+        The repositories of a project are configured side by side (their generation waits overlap); every write
+        of either still waits for the credential's shared write budget, so running them together costs no
+        more of GitHub's budget than running them one after the other.
+        """
         self._changes = []
         context = self.preflight(repos)
         result = ReconcileResult()
-        for desired in repos:
-            self.deadline.check(f"configuring {desired.full_name}")
-            repo, created = self._repository(context, desired)
-            self._settings(repo, desired)
-            self._topics(repo, desired)
-            self._variables(repo, desired)
-            self._secrets(repo, desired, rotate_secrets)
-            self._environments(repo, desired, context.reviewers, rotate_secrets)
-            self._access(repo, desired, context)
-            self._protection(repo, desired)
-            result.repos.append(
-                RepoOutcome(
-                    part=desired.part,
-                    full_name=desired.full_name,
-                    html_url=repo.html_url,
-                    clone_url=repo.clone_url,
-                    ssh_url=getattr(repo, "ssh_url", "") or "",
-                    created=created,
-                )
-            )
+
+        def configure(desired: DesiredRepo) -> RepoOutcome:
+            return self._configure(context, desired, rotate_secrets)
+
+        if len(repos) == 1:
+            outcomes = [configure(repos[0])]
+        else:
+            with ThreadPoolExecutor(max_workers=len(repos), thread_name_prefix="reconcile") as pool:
+                # Each repo in its own copy of the caller's context (request id in logs, metering).
+                futures = [pool.submit(contextvars.copy_context().run, configure, desired) for desired in repos]
+                outcomes = [future.result() for future in futures]
+        result.repos.extend(outcomes)
         result.changes = list(self._changes)
         return result
+
+    def _configure(self, context: Preflight, desired: DesiredRepo, rotate_secrets: Set[str]) -> RepoOutcome:
+        self.deadline.check(f"configuring {desired.full_name}")
+        repo, created = self._repository(context, desired)
+        self._settings(repo, desired)
+        self._topics(repo, desired)
+        self._variables(repo, desired)
+        self._secrets(repo, desired, rotate_secrets)
+        self._environments(repo, desired, context.reviewers, rotate_secrets)
+        self._access(repo, desired, context)
+        self._protection(repo, desired)
+        return RepoOutcome(
+            part=desired.part,
+            full_name=desired.full_name,
+            html_url=repo.html_url,
+            clone_url=repo.clone_url,
+            ssh_url=getattr(repo, "ssh_url", "") or "",
+            created=created,
+        )
 
     def remove(self, repos: Sequence[DesiredRepo]) -> ReconcileResult:
         """Apply each repository's delete policy (archive, delete or retain); missing repositories are fine."""
@@ -340,10 +359,7 @@ class Reconciler:
             if existing is not None and existing.value == value:
                 continue
             with step(f"setting variable {name} on {desired.full_name}"):
-                if existing is None:
-                    repo.create_variable(name, value)
-                else:
-                    existing.edit(value)
+                _set_variable(existing, name, value, repo.create_variable, repo.get_variable)
             self._changed(f"{desired.full_name}: variable {name}")
 
     def _secrets(self, repo: Repository, desired: DesiredRepo, rotate: Set[str]) -> None:
@@ -411,7 +427,15 @@ class Reconciler:
         for name in wanted.deployment_branches:
             if (name, "branch") not in present:
                 with step(f"allowing deployments from {name} in {where}"):
-                    extra.create_deployment_branch_policy(repo, wanted.name, name)
+                    try:
+                        extra.create_deployment_branch_policy(repo, wanted.name, name)
+                    except GithubException as error:
+                        # A retried POST whose first attempt landed: done if the policy is now there.
+                        if error.status not in (303, 409, 422):
+                            raise
+                        again = extra.list_deployment_branch_policies(repo, wanted.name)
+                        if not any(p.get("name") == name and p.get("type", "branch") == "branch" for p in again):
+                            raise
                 self._changed(f"{desired.full_name}: {wanted.name} deploys from {name}")
         for (policy_name, kind), policy in present.items():
             if kind != "branch" or policy_name not in wanted.deployment_branches:
@@ -428,10 +452,7 @@ class Reconciler:
             if existing is not None and existing.value == value:
                 continue
             with step(f"setting variable {name} on {where}"):
-                if existing is None:
-                    env.create_variable(name, value)
-                else:
-                    existing.edit(value)
+                _set_variable(existing, name, value, env.create_variable, env.get_variable)
             self._changed(f"{desired.full_name}: {wanted.name} variable {name}")
 
     def _environment_secrets(
@@ -518,6 +539,28 @@ class Reconciler:
                 allow_deletions=False,
             )
         self._changed(f"{desired.full_name}: protected {branch_name}")
+
+
+def _set_variable(
+    existing: Variable | None,
+    name: str,
+    value: str,
+    create: Callable[[str, str], Any],
+    read: Callable[[str], Variable],
+) -> None:
+    """Create or update a variable. A create answered 409 "already exists" (a retried POST whose first attempt
+    landed, or a concurrent run) is done when the variable now holds ``value``; otherwise it is updated."""
+    if existing is not None:
+        existing.edit(value)
+        return
+    try:
+        create(name, value)
+    except GithubException as error:
+        if error.status != 409:
+            raise
+        present = read(name)
+        if present.value != value:
+            present.edit(value)
 
 
 def _role_of(permissions: Any) -> str:
