@@ -151,14 +151,14 @@ class Reconciler:
 
     def _configure(self, context: Preflight, desired: DesiredRepo, rotate_secrets: Set[str]) -> RepoOutcome:
         self.deadline.check(f"configuring {desired.full_name}")
-        repo, created = self._repository(context, desired)
+        repo, created, fresh = self._repository(context, desired)
         self._settings(repo, desired)
         self._topics(repo, desired)
-        self._variables(repo, desired)
-        self._secrets(repo, desired, rotate_secrets)
-        self._environments(repo, desired, context.reviewers, rotate_secrets)
-        self._access(repo, desired, context)
-        self._protection(repo, desired)
+        self._variables(repo, desired, fresh)
+        self._secrets(repo, desired, rotate_secrets, fresh)
+        self._environments(repo, desired, context.reviewers, rotate_secrets, fresh)
+        self._access(repo, desired, context, fresh)
+        self._protection(repo, desired, fresh)
         return RepoOutcome(
             part=desired.part,
             full_name=desired.full_name,
@@ -266,12 +266,14 @@ class Reconciler:
 
     # -- repository ---------------------------------------------------------------------------------------------
 
-    def _repository(self, context: Preflight, desired: DesiredRepo) -> tuple[Repository, bool]:
+    def _repository(self, context: Preflight, desired: DesiredRepo) -> tuple[Repository, bool, bool]:
+        """``(repo, created, fresh)``: ``fresh`` when this call generated it, so it holds nothing but the template's
+        files (GitHub copies no variables, environments, access or protection): its settings need no reading."""
         with step(f"reading {desired.full_name}"):
             repo = self._find(desired)
-        created = False
+        created = fresh = False
         if repo is None:
-            repo = self._generate(context, desired)
+            repo, fresh = self._generate(context, desired)
             created = True
         elif not self._ours(repo, desired):
             raise RepoConflictError(
@@ -279,9 +281,9 @@ class Reconciler:
                 "rename or remove it, or choose another project name"
             )
         repo = self._wait_for_default_branch(repo, desired)
-        return repo, created
+        return repo, created, fresh
 
-    def _generate(self, context: Preflight, desired: DesiredRepo) -> Repository:
+    def _generate(self, context: Preflight, desired: DesiredRepo) -> tuple[Repository, bool]:
         template = context.templates[desired.template_full_name]
         with step(f"creating {desired.full_name} from template {desired.template_full_name}"):
             try:
@@ -295,9 +297,9 @@ class Reconciler:
                 existing = self._find(desired)
                 if existing is None or not self._ours(existing, desired):
                     raise
-                return existing
+                return existing, False  # made by an earlier attempt or a concurrent run: read its settings
         self._changed(f"{desired.full_name}: created from {desired.template_full_name}")
-        return repo
+        return repo, True
 
     def _wait_for_default_branch(self, repo: Repository, desired: DesiredRepo) -> Repository:
         """Template generation is asynchronous: poll, with backoff, until the default branch exists."""
@@ -351,9 +353,11 @@ class Reconciler:
 
     # -- variables and secrets ----------------------------------------------------------------------------------
 
-    def _variables(self, repo: Repository, desired: DesiredRepo) -> None:
-        with step(f"reading variables of {desired.full_name}"):
-            current = {variable.name: variable for variable in repo.get_variables()}
+    def _variables(self, repo: Repository, desired: DesiredRepo, fresh: bool = False) -> None:
+        current: dict[str, Variable] = {}
+        if not fresh:
+            with step(f"reading variables of {desired.full_name}"):
+                current = {variable.name: variable for variable in repo.get_variables()}
         for name, value in desired.variables.items():
             existing = current.get(name)
             if existing is not None and existing.value == value:
@@ -362,11 +366,13 @@ class Reconciler:
                 _set_variable(existing, name, value, repo.create_variable, repo.get_variable)
             self._changed(f"{desired.full_name}: variable {name}")
 
-    def _secrets(self, repo: Repository, desired: DesiredRepo, rotate: Set[str]) -> None:
+    def _secrets(self, repo: Repository, desired: DesiredRepo, rotate: Set[str], fresh: bool = False) -> None:
         if not desired.secrets:
             return
-        with step(f"reading secrets of {desired.full_name}"):
-            present = {secret.name for secret in repo.get_secrets()}
+        present: set[str] = set()
+        if not fresh:
+            with step(f"reading secrets of {desired.full_name}"):
+                present = {secret.name for secret in repo.get_secrets()}
         for name, value in desired.secrets.items():
             if name in present and name not in rotate:
                 continue
@@ -376,11 +382,15 @@ class Reconciler:
 
     # -- environments -------------------------------------------------------------------------------------------
 
-    def _environments(self, repo: Repository, desired: DesiredRepo, reviewers: Team, rotate: Set[str]) -> None:
+    def _environments(
+        self, repo: Repository, desired: DesiredRepo, reviewers: Team, rotate: Set[str], fresh: bool = False
+    ) -> None:
         if not desired.environments:
             return
-        with step(f"reading environments of {desired.full_name}"):
-            current = {env.name: env for env in repo.get_environments()}
+        current: dict[str, Environment] = {}
+        if not fresh:
+            with step(f"reading environments of {desired.full_name}"):
+                current = {env.name: env for env in repo.get_environments()}
         for wanted in desired.environments:
             env = current.get(wanted.name)
             if env is None or not self._environment_matches(env, wanted, reviewers):
@@ -395,9 +405,9 @@ class Reconciler:
                         ),
                     )
                 self._changed(f"{desired.full_name}: environment {wanted.name}")
-            self._branch_policies(repo, desired, wanted)
-            self._environment_variables(env, desired, wanted)
-            self._environment_secrets(env, desired, wanted.secrets, rotate)
+            self._branch_policies(repo, desired, wanted, fresh)
+            self._environment_variables(env, desired, wanted, fresh)
+            self._environment_secrets(env, desired, wanted.secrets, rotate, fresh)
 
     @staticmethod
     def _environment_matches(env: Environment, wanted: DesiredEnvironment, reviewers: Team) -> bool:
@@ -419,10 +429,14 @@ class Reconciler:
         ids = {(r.get("type"), (r.get("reviewer") or {}).get("id")) for r in rule.get("reviewers") or []}
         return ids == {("Team", reviewers.id)}
 
-    def _branch_policies(self, repo: Repository, desired: DesiredRepo, wanted: DesiredEnvironment) -> None:
+    def _branch_policies(
+        self, repo: Repository, desired: DesiredRepo, wanted: DesiredEnvironment, fresh: bool = False
+    ) -> None:
         where = f"environment {wanted.name} of {desired.full_name}"
-        with step(f"reading deployment branch policies of {where}"):
-            policies = extra.list_deployment_branch_policies(repo, wanted.name)
+        policies: list[dict[str, Any]] = []
+        if not fresh:
+            with step(f"reading deployment branch policies of {where}"):
+                policies = extra.list_deployment_branch_policies(repo, wanted.name)
         present = {(p.get("name"), p.get("type", "branch")): p for p in policies}
         for name in wanted.deployment_branches:
             if (name, "branch") not in present:
@@ -443,10 +457,14 @@ class Reconciler:
                     extra.delete_deployment_branch_policy(repo, wanted.name, int(policy["id"]))
                 self._changed(f"{desired.full_name}: {wanted.name} no longer deploys from {policy_name}")
 
-    def _environment_variables(self, env: Environment, desired: DesiredRepo, wanted: DesiredEnvironment) -> None:
+    def _environment_variables(
+        self, env: Environment, desired: DesiredRepo, wanted: DesiredEnvironment, fresh: bool = False
+    ) -> None:
         where = f"environment {wanted.name} of {desired.full_name}"
-        with step(f"reading variables of {where}"):
-            current = {variable.name: variable for variable in env.get_variables()}
+        current: dict[str, Variable] = {}
+        if not fresh:
+            with step(f"reading variables of {where}"):
+                current = {variable.name: variable for variable in env.get_variables()}
         for name, value in wanted.variables.items():
             existing = current.get(name)
             if existing is not None and existing.value == value:
@@ -456,12 +474,14 @@ class Reconciler:
             self._changed(f"{desired.full_name}: {wanted.name} variable {name}")
 
     def _environment_secrets(
-        self, env: Environment, desired: DesiredRepo, secrets: dict[str, Secret], rotate: Set[str]
+        self, env: Environment, desired: DesiredRepo, secrets: dict[str, Secret], rotate: Set[str], fresh: bool = False
     ) -> None:
         if not secrets:
             return
-        with step(f"reading secrets of environment {env.name} of {desired.full_name}"):
-            present = {secret.name for secret in env.get_secrets()}
+        present: set[str] = set()
+        if not fresh:
+            with step(f"reading secrets of environment {env.name} of {desired.full_name}"):
+                present = {secret.name for secret in env.get_secrets()}
         for name, value in secrets.items():
             if name in present and name not in rotate:
                 continue
@@ -471,13 +491,14 @@ class Reconciler:
 
     # -- access and protection ----------------------------------------------------------------------------------
 
-    def _access(self, repo: Repository, desired: DesiredRepo, context: Preflight) -> None:
+    def _access(self, repo: Repository, desired: DesiredRepo, context: Preflight, fresh: bool = False) -> None:
         grants = ((context.maintainers, MAINTAINERS_PERMISSION), (context.reviewers, REVIEWERS_PERMISSION))
         for team, permission in grants:
-            with step(f"reading access of team {team.slug} to {desired.full_name}"):
-                current = team.get_repo_permission(repo)
-            if current is not None and _role_of(current) == permission:
-                continue
+            if not fresh:
+                with step(f"reading access of team {team.slug} to {desired.full_name}"):
+                    current = team.get_repo_permission(repo)
+                if current is not None and _role_of(current) == permission:
+                    continue
             with step(f"granting team {team.slug} {permission} on {desired.full_name}"):
                 if not team.update_team_repository(repo, permission):
                     raise UnknownTeamError(
@@ -487,6 +508,11 @@ class Reconciler:
             self._changed(f"{desired.full_name}: team {team.slug} {permission}")
         user = desired.requesting_user
         if not user:
+            return
+        if fresh:
+            with step(f"granting {user} {USER_PERMISSION} on {desired.full_name}"):
+                repo.add_to_collaborators(user, permission=USER_PERMISSION)
+            self._changed(f"{desired.full_name}: user {user} {USER_PERMISSION}")
             return
         with step(f"reading access of {user} to {desired.full_name}"):
             try:
@@ -504,19 +530,20 @@ class Reconciler:
             repo.add_to_collaborators(user, permission=USER_PERMISSION)
         self._changed(f"{desired.full_name}: user {user} {USER_PERMISSION}")
 
-    def _protection(self, repo: Repository, desired: DesiredRepo) -> None:
+    def _protection(self, repo: Repository, desired: DesiredRepo, fresh: bool = False) -> None:
         branch_name = repo.default_branch or "main"
         wanted = desired.protection
         with step(f"reading protection of {desired.full_name}@{branch_name}"):
             branch = self._branches.get(desired.full_name) or repo.get_branch(branch_name)
+            raw: dict[str, Any] = {}
             try:
-                protection = branch.get_protection()
-                raw = protection.raw_data if isinstance(protection.raw_data, dict) else {}
+                if not fresh:
+                    protection = branch.get_protection()
+                    raw = protection.raw_data if isinstance(protection.raw_data, dict) else {}
             except GithubException as error:
                 # GitHub answers 404 "Branch not protected" (not PyGithub's UnknownObjectException "Not Found").
                 if error.status != 404:
                     raise
-                raw = {}
         reviews = raw.get("required_pull_request_reviews") or {}
         enforce = (raw.get("enforce_admins") or {}).get("enabled")
         force = (raw.get("allow_force_pushes") or {}).get("enabled")
