@@ -63,7 +63,9 @@ def admit(ledger: Ledger, now: float, windows: tuple[Window, ...]) -> tuple[Ledg
             wait = max(wait, recent[len(recent) - window.limit] + window.seconds - now)
     if wait > 0:
         return None, wait
-    return Ledger(stamps=(*stamps, now), blocked_until=ledger.blocked_until), 0.0
+    # Stamps stay sorted and distinct (a DynamoDB number set), at microsecond resolution.
+    stamp = round(max(now, stamps[-1] + 1e-6), 6) if stamps else now
+    return Ledger(stamps=(*stamps, stamp), blocked_until=ledger.blocked_until), 0.0
 
 
 class BudgetStore(Protocol):
@@ -121,8 +123,7 @@ class DynamoDbStore:
                 "expires_at": {"N": str(int(time.time()) + 86400)},
             }
             if new.stamps:
-                # A DynamoDB number set holds distinct values: stamps are distinct microseconds.
-                item["stamps"] = {"NS": [repr(s) for s in sorted(set(new.stamps))]}
+                item["stamps"] = {"NS": [repr(s) for s in new.stamps]}  # distinct (``admit`` keeps them so)
             condition = "attribute_not_exists(pk)" if version == 0 else "version = :v"
             kwargs: dict[str, Any] = {"TableName": self._table, "Item": item, "ConditionExpression": condition}
             if version:
@@ -150,21 +151,12 @@ class WriteBudget:
         self.windows = windows
         self._clock = clock
         self._sleep = sleep
-        self._stamp_lock = threading.Lock()
-        self._last_stamp = 0.0
-
-    def _now(self) -> float:
-        # Distinct, increasing stamps (a set in DynamoDB), at microsecond resolution.
-        with self._stamp_lock:
-            now = round(max(self._clock(), self._last_stamp + 1e-6), 6)
-            self._last_stamp = now
-            return now
 
     def acquire(self, deadline: Deadline | None = None, doing: str = "writing to GitHub") -> float:
         """Block until one write is admitted; the seconds waited. Raises when the wait would pass the deadline."""
         waited = 0.0
         while True:
-            wait = self.store.update(lambda ledger: admit(ledger, self._now(), self.windows))
+            wait = self.store.update(lambda ledger: admit(ledger, self._clock(), self.windows))
             if wait <= 0:
                 return waited
             if deadline is not None and not deadline.allows(wait):
