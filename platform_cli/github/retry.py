@@ -35,8 +35,10 @@ class DeadlineRetry(GithubRetry):
         kw.update(deadline=self.deadline, max_wait=self.max_wait, budget=self.budget)
         return super().new(**kw)
 
-    def increment(self, method: str | None = None, *args: Any, **kwargs: Any) -> DeadlineRetry:  # type: ignore[override]
+    def increment(self, method: str | None = None, *args: Any, **kwargs: Any) -> DeadlineRetry:
+        """The next retry, remembering the method (a retried write spends budget like a first attempt)."""
         retry = super().increment(method, *args, **kwargs)
+        assert isinstance(retry, DeadlineRetry)
         retry.method = method
         return retry
 

@@ -179,9 +179,7 @@ def bench_concurrent(
 ) -> dict[str, Any]:
     from platform_cli.local.forge import Faults
 
-    forge.set_faults(
-        Faults(latency_ms=latency_ms, secondary_per_minute=per_minute, secondary_retry_after_s=60)
-    )
+    forge.set_faults(Faults(latency_ms=latency_ms, secondary_per_minute=per_minute, secondary_retry_after_s=60))
     org = make_org(forge.admin, f"bench-concurrent{projects}")
     forge.admin.reset_limits()
     policy = ClientPolicy(secondary_rate_wait=60, max_wait=65)

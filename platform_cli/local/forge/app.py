@@ -126,9 +126,9 @@ class Forge:
                 response = handler(ctx, **params)
                 if request.method in WRITE_METHODS and response.status_code < 400:
                     self.store.save()
-            if late and decision.error_status is not None and request.method in WRITE_METHODS:
-                if response.status_code < 400:  # the write is made; its answer is lost
-                    raise ApiError(decision.error_status, ERROR_REASONS.get(decision.error_status, "Server Error"))
+            written = request.method in WRITE_METHODS and response.status_code < 400
+            if late and decision.error_status is not None and written:  # the write is made; its answer is lost
+                raise ApiError(decision.error_status, ERROR_REASONS.get(decision.error_status, "Server Error"))
             if _conditional(request, response):
                 # GitHub does not charge a conditional request answered 304 against the primary limit.
                 self.limiter.refund(identity, self.faults.primary_window_s)
