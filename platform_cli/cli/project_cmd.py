@@ -13,7 +13,14 @@ from typing import Annotated, Any
 import typer
 
 from platform_cli.cli.context import cli_context
-from platform_cli.cli.github_access import aws_session, credentials, github_client, is_local, write_pacing
+from platform_cli.cli.github_access import (
+    aws_session,
+    credentials,
+    github_client,
+    is_local,
+    write_budget,
+    write_pacing,
+)
 from platform_cli.cli.output import emit, info, stdout, table
 from platform_cli.config import PlatformConfig, TemplateKind
 from platform_cli.errors import PlatformError
@@ -46,7 +53,7 @@ def local_cloudformation(config: PlatformConfig, session: Any | None = None) -> 
         from platform_cli.github.client import ClientPolicy, build_client
 
         policy = ClientPolicy(seconds_between_writes=settings.write_pacing_seconds)
-        return build_client(creds, settings.api_url, deadline, policy, auth=auth)
+        return build_client(creds, settings.api_url, deadline, policy, auth=auth, budget=write_budget())
 
     resource = ProjectReposResource(Dependencies(settings=settings, github=github))
     dev = next(iter(config.business_units.values())).dev
