@@ -59,10 +59,11 @@ test: venv tf-config lint ## Run every test and quality gate
 # --- quality gates and tools ------------------------------------------------------------------------------------
 
 .PHONY: lint
-lint: venv ## ruff (lint + format check) and mypy
+lint: venv ## ruff (lint + format check), mypy and the import contracts (layers)
 	@$(BIN)/ruff check .
 	@$(BIN)/ruff format --check .
 	@$(BIN)/mypy
+	@$(BIN)/lint-imports --no-cache
 
 .PHONY: format
 format: venv ## Apply ruff's formatting and safe fixes
@@ -73,7 +74,7 @@ format: venv ## Apply ruff's formatting and safe fixes
 bench: venv tf-config ## Print the benchmark figures (speed and memory targets)
 	@echo "== local AWS (moto) start-up"; $(BIN)/python -m platform_cli.local.aws_bench
 	@echo "== local forge"; $(BIN)/python -m platform_cli.local.forge.bench
-	@echo "== project provisioning"; $(BIN)/python -m platform_cli.provisioning.bench $(PROVISIONING_BENCH_ARGS)
+	@echo "== project provisioning"; $(BIN)/python -m platform_cli.local.provisioning_bench $(PROVISIONING_BENCH_ARGS)
 	@echo "== template local runs"; $(BIN)/python -m platform_cli.local.template_bench
 	@echo "== base infrastructure apply per environment"; $(BIN)/python -m tests.base_infrastructure.bench
 

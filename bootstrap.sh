@@ -348,18 +348,23 @@ if [[ -n "${OUTPUTS_FILE}" ]]; then
 fi
 
 repo="${GITHUB_ORG}/${GITHUB_REPO}"
+ENV_UPPER="$(printf '%s' "${ENVIRONMENT}" | tr '[:lower:]' '[:upper:]')"
 cat <<EOF
 
 Next steps (no secrets are needed: GitHub Actions reaches AWS through OIDC):
   1. Bootstrap the other accounts the same way, or all three at once: mlops bootstrap --business-unit <name>
-  2. Publish the platform into the organisation (creates ${repo} and the org variables
-     MLOPS_AWS_REGION=${REGION} and MLOPS_NAMING_PREFIX=${NAMING_PREFIX}):
+  2. Publish the platform into the organisation: creates ${repo}, its environments dev, preprod and prod
+     (preprod and prod reviewed; deployments from main only), the variables its workflows read (from each
+     account's stack outputs that mlops bootstrap saved), and the org variables MLOPS_AWS_REGION=${REGION} and
+     MLOPS_NAMING_PREFIX=${NAMING_PREFIX}:
        mlops org publish
-  3. Give ${repo} the '${ENVIRONMENT}' environment's variables (mlops org publish sets them from platform.yaml;
-     by hand with the GitHub CLI):
-       gh variable set AWS_ACCOUNT_ID --repo ${repo} --env ${ENVIRONMENT} --body ${ACCOUNT_ID}
-       gh variable set AWS_ROLE_ARN --repo ${repo} --env ${ENVIRONMENT} --body $(output ApplyRoleArn)
-       gh variable set AWS_PLAN_ROLE_ARN_$(printf '%s' "${ENVIRONMENT}" | tr '[:lower:]' '[:upper:]') --repo ${repo} --body $(output PlanRoleArn)
+  3. Or set this account's variables by hand with the GitHub CLI (after creating the '${ENVIRONMENT}' environment):
+       gh variable set TF_APPLY_ROLE_ARN --repo ${repo} --env ${ENVIRONMENT} --body $(output ApplyRoleArn)
+       gh variable set TF_STATE_BUCKET --repo ${repo} --env ${ENVIRONMENT} --body $(output StateBucketName)
+       gh variable set TF_LOCK_TABLE --repo ${repo} --env ${ENVIRONMENT} --body $(output LockTableName)
+       gh variable set TF_PLAN_ROLE_ARN_${ENV_UPPER} --repo ${repo} --body $(output PlanRoleArn)
+       gh variable set TF_STATE_BUCKET_${ENV_UPPER} --repo ${repo} --body $(output StateBucketName)
+       gh variable set TF_LOCK_TABLE_${ENV_UPPER} --repo ${repo} --body $(output LockTableName)
   4. Terraform backend of ${ENVIRONMENT} (backend.hcl):
        bucket         = "$(output StateBucketName)"
        key            = "base-infrastructure/${ENVIRONMENT}.tfstate"

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 import yaml
 
-from platform_cli.cli.config_cmd import EXAMPLE_VALUES, render_config
 from platform_cli.config import TemplateKind, load_config, parse_config, validation_problems
+from platform_cli.config_template import EXAMPLE_VALUES, render_config
 from platform_cli.errors import ConfigError
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

@@ -139,6 +139,11 @@ def outcome_of(stdout: str, dry_run: bool) -> Outcome:
     return Outcome.UPDATED
 
 
+def outputs_path(log_dir: Path, business_unit: str, environment: str, account_id: str) -> Path:
+    """Where the run of one account leaves its stack outputs (read again by ``mlops org publish``)."""
+    return log_dir / f"{business_unit}-{environment}-{account_id}.outputs.json"
+
+
 def read_outputs(path: Path) -> dict[str, str]:
     if not path.exists():
         return {}
@@ -161,7 +166,7 @@ def run_account(
     options.log_dir.mkdir(parents=True, exist_ok=True)
     stem = f"{target.business_unit}-{target.environment}-{target.account_id}"
     log_path = options.log_dir / f"{stem}.log"
-    outputs_file = options.log_dir / f"{stem}.outputs.json"
+    outputs_file = outputs_path(options.log_dir, target.business_unit, target.environment, target.account_id)
     outputs_file.unlink(missing_ok=True)
     try:
         env = account_environment(target, base_env, assume_role)

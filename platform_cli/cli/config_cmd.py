@@ -4,43 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import jinja2
 import typer
 import yaml
 
 from platform_cli.cli.context import cli_context
 from platform_cli.cli.errors import fail
 from platform_cli.cli.output import emit, info, stdout
-from platform_cli.config import TemplateKind, parse_config, read_yaml, validation_problems
+from platform_cli.config import parse_config, read_yaml, validation_problems
+from platform_cli.config_template import EXAMPLE_VALUES, render_config
 
 app = typer.Typer(help="Create, check and show platform.yaml.", no_args_is_help=True)
-
-EXAMPLE_VALUES: dict[str, Any] = {
-    "naming_prefix": "mlops",
-    "org": "acme-ml",
-    "api_url": "https://api.github.com",
-    "auth": "app",
-    "app_id": 123456,
-    "installation_id": 7654321,
-    "region": "eu-west-1",
-    "business_unit": "retail",
-    "dev_account": "111111111111",
-    "preprod_account": "222222222222",
-    "prod_account": "333333333333",
-    "reviewers": "ml-reviewers",
-    "maintainers": "ml-platform",
-    "templates": [kind.value for kind in TemplateKind],
-}
-
-
-def render_config(values: dict[str, Any]) -> str:
-    """Render the documented platform.yaml template with ``values``."""
-    loader = jinja2.PackageLoader("platform_cli", "data")
-    # Not HTML: autoescape would corrupt YAML; values are validated by parse_config after rendering.
-    environment = jinja2.Environment(  # noqa: S701
-        loader=loader, undefined=jinja2.StrictUndefined, keep_trailing_newline=True
-    )
-    return environment.get_template("platform.yaml.j2").render(**values)
 
 
 @app.command()

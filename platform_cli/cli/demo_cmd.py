@@ -12,7 +12,6 @@ from platform_cli.cli.context import cli_context
 from platform_cli.cli.errors import fail
 from platform_cli.cli.output import emit, stderr, stdout, table
 from platform_cli.config import ENVIRONMENTS, TemplateKind
-from platform_cli.local.demo.rehearsal import DemoOptions, rehearse
 
 
 def _environments(requested: list[str]) -> tuple[str, ...]:
@@ -45,6 +44,8 @@ def demo(
     """Bring up local AWS and a local GitHub forge, then run the real bootstrap, Terraform, provisioning Lambda
     and template repos against them, step by step. Safe to re-run."""
     context = cli_context(ctx)
+    from platform_cli.local.demo.rehearsal import DemoOptions, rehearse  # needs the `local` extra
+
     options = DemoOptions(
         state_dir=state_dir.resolve(),
         templates=tuple(template or TemplateKind),

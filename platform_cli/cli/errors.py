@@ -9,6 +9,10 @@ from typer.core import TyperGroup
 
 from platform_cli.errors import PlatformError
 
+# Top-level modules only the `local` extra installs: the emulator (local AWS, the forge) needs them, nothing else.
+LOCAL_EXTRA_MODULES = frozenset({"moto", "werkzeug", "flask", "flask_cors"})
+LOCAL_EXTRA_HINT = "this command runs the local emulator, which is not installed: pip install 'mlops-platform[local]'"
+
 
 def fail(message: str, code: int = 1) -> NoReturn:
     """Stop a command with a one-line message (for checks done in the CLI layer itself)."""
@@ -28,6 +32,11 @@ class GuardedGroup(TyperGroup):
                 raise
             typer.echo(f"error: {error}", err=True)
             ctx.exit(error.exit_code)
+        except ModuleNotFoundError as error:
+            if (error.name or "").split(".")[0] not in LOCAL_EXTRA_MODULES or getattr(ctx.obj, "debug", False):
+                raise
+            typer.echo(f"error: {LOCAL_EXTRA_HINT}", err=True)
+            ctx.exit(1)
         except KeyboardInterrupt:
             typer.echo("error: interrupted", err=True)
             ctx.exit(130)

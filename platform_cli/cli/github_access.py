@@ -1,22 +1,41 @@
-"""How the CLI reaches GitHub: the same credential secret the Lambdas read (or ``MLOPS_GITHUB_TOKEN`` for a
-one-off run), the same client policy. Shared by ``mlops org`` and ``mlops project``."""
+"""How the CLI reaches GitHub, the same client policy as the Lambdas. Shared by ``mlops org`` and ``mlops project``.
+
+The token is found, in this order:
+
+1. ``MLOPS_GITHUB_TOKEN``: a PAT or an App installation token (for example from ``gh auth token``);
+2. ``MLOPS_GITHUB_APP_KEY_FILE``: the GitHub App's private key file (.pem), with ``github.app_id`` and
+   ``github.installation_id`` of platform.yaml;
+3. the platform's credential secret, readable only by the roles its policy admits (the provisioning Lambdas; on
+   local AWS, everyone). On AWS an admin's own role is refused, so use 1 or 2 there.
+
+When none gives a token the command fails with one line naming these options.
+"""
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 from github import Github
 
 from platform_cli.config import PlatformConfig
+from platform_cli.errors import PlatformError
 from platform_cli.github.budget import WriteBudget
 from platform_cli.github.client import ClientPolicy, build_client
 from platform_cli.github.credentials import GitHubCredentials
 from platform_cli.github.deadline import Deadline
 from platform_cli.lambdas.credentials import CredentialCache, find_secret_id
+from platform_cli.lambdas.exceptions import LambdaError
 from platform_cli.lambdas.jsonlog import REDACTOR
 
 TOKEN_ENV = "MLOPS_GITHUB_TOKEN"
+APP_KEY_ENV = "MLOPS_GITHUB_APP_KEY_FILE"
+NO_TOKEN = (
+    f"no GitHub token for the CLI: set {TOKEN_ENV} (a PAT or App installation token) or {APP_KEY_ENV} (the "
+    "App's .pem, with github.app_id/installation_id in platform.yaml); the credential secret is readable only by "
+    "the provisioning Lambdas"
+)
 
 
 def is_local() -> bool:
@@ -44,11 +63,31 @@ def credentials(config: PlatformConfig, session: Any | None = None) -> tuple[Git
         from platform_cli.github.client import build_auth
 
         return creds, build_auth(creds), f"env:{TOKEN_ENV}"
+    key_file = os.environ.get(APP_KEY_ENV)
+    if key_file:
+        return _app_key_credentials(config, Path(key_file))
     session = session or aws_session(config)
     secret_id = find_secret_id(session.client("ssm"), config.naming_prefix)
     cache = CredentialCache(lambda: session.client("secretsmanager"), secret_id)
-    creds, auth = cache.get()
+    try:
+        creds, auth = cache.get()
+    except LambdaError as error:
+        raise PlatformError(f"{NO_TOKEN} ({str(error).split(';')[0]})") from None
     return creds, auth, secret_id
+
+
+def _app_key_credentials(config: PlatformConfig, path: Path) -> tuple[GitHubCredentials, Any, str]:
+    from platform_cli.github.client import build_auth
+
+    if config.github.app_id is None or config.github.installation_id is None:
+        raise PlatformError(f"{APP_KEY_ENV} needs github.app_id and github.installation_id in platform.yaml")
+    try:
+        pem = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise PlatformError(f"{APP_KEY_ENV}={path}: {error.strerror}; point it at the App's .pem file") from None
+    REDACTOR.register(pem)
+    creds = GitHubCredentials.app(config.github.app_id, config.github.installation_id, pem)
+    return creds, build_auth(creds), f"env:{APP_KEY_ENV}"
 
 
 _budget: WriteBudget | None = None

@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from platform_cli.cli.context import cli_context
 from platform_cli.cli.output import emit, info, stdout, table
-from platform_cli.local.platform import DEFAULT_STATE_DIR, LocalPlatform
+from platform_cli.local.paths import DEFAULT_STATE_DIR
+
+if TYPE_CHECKING:
+    from platform_cli.local.platform import LocalPlatform
 
 app = typer.Typer(help="Run local AWS and a local GitHub forge on this machine.", no_args_is_help=True)
 
 StateDir = Annotated[
     Path, typer.Option("--state-dir", help="Where the servers keep their state.", envvar="MLOPS_LOCAL_STATE")
 ]
+
+
+def _platform(state_dir: Path) -> LocalPlatform:
+    # Imported here: the emulator needs the `local` extra, and `mlops --help` must work without it.
+    from platform_cli.local.platform import LocalPlatform
+
+    return LocalPlatform(state_dir)
 
 
 @app.command()
@@ -28,8 +38,9 @@ def up(
     """Start local AWS (moto) and the forge on 127.0.0.1, and seed the org of platform.yaml."""
     context = cli_context(ctx)
     config = context.config()
+    platform = _platform(state_dir)
     info("starting local AWS and the local forge …")
-    started = LocalPlatform(state_dir).up(config, aws_port=aws_port, forge_port=forge_port)
+    started = platform.up(config, aws_port=aws_port, forge_port=forge_port)
     emit(context, started.to_json(), _print_up)
 
 
@@ -49,7 +60,7 @@ def _print_up(data: dict[str, Any]) -> None:
 def down(ctx: typer.Context, state_dir: StateDir = DEFAULT_STATE_DIR) -> None:
     """Stop exactly the servers that `mlops local up` started here."""
     context = cli_context(ctx)
-    stopped = LocalPlatform(state_dir).down()
+    stopped = _platform(state_dir).down()
     emit(
         context,
         stopped,
@@ -63,7 +74,7 @@ def down(ctx: typer.Context, state_dir: StateDir = DEFAULT_STATE_DIR) -> None:
 def status(ctx: typer.Context, state_dir: StateDir = DEFAULT_STATE_DIR) -> None:
     """Show endpoints, accounts and uptime of the local servers."""
     context = cli_context(ctx)
-    emit(context, LocalPlatform(state_dir).status(), _print_status)
+    emit(context, _platform(state_dir).status(), _print_status)
 
 
 def _print_status(data: dict[str, Any]) -> None:

@@ -8,30 +8,63 @@ from typing import Annotated, Any
 import typer
 
 from platform_cli import __version__
+from platform_cli.bootstrap.runner import outputs_path, read_outputs
 from platform_cli.cli.context import cli_context
 from platform_cli.cli.github_access import credentials, github_client
 from platform_cli.cli.output import emit, info, stdout
+from platform_cli.config import ENVIRONMENTS, PlatformConfig
 from platform_cli.errors import PlatformError
+from platform_cli.github.base_settings import BaseInfrastructureSettings, org_variables, settings_from_outputs
 from platform_cli.github.publish import kit_items, publish
 from platform_cli.provisioning.errors_map import step
 
 app = typer.Typer(help="The GitHub organisation: publish the kit's repositories.", no_args_is_help=True)
 
 
-def org_variables(region: str, prefix: str) -> dict[str, str]:
-    """The org-level Actions variables of the contract (same for every project)."""
-    return {"MLOPS_AWS_REGION": region, "MLOPS_NAMING_PREFIX": prefix}
+DEFAULT_BOOTSTRAP_OUTPUTS = Path(".mlops-local/bootstrap")
+
+
+def base_settings(config: PlatformConfig, business_unit: str | None, directory: Path) -> BaseInfrastructureSettings:
+    """The base-infrastructure repository's settings from the stack outputs `mlops bootstrap` left in
+    ``directory`` (``bootstrap.sh --outputs-file`` writes the same file for one account)."""
+    if business_unit is None:
+        if len(config.business_units) != 1:
+            known = ", ".join(sorted(config.business_units))
+            raise PlatformError(f"platform.yaml has several business units ({known}); pass --business-unit NAME")
+        business_unit = next(iter(config.business_units))
+    unit = config.business_unit(business_unit)
+    outputs = {
+        environment: read_outputs(outputs_path(directory, business_unit, environment, unit.account(environment)))
+        for environment in ENVIRONMENTS
+    }
+    try:
+        return settings_from_outputs(outputs)
+    except ValueError as error:
+        raise PlatformError(str(error)) from None
 
 
 @app.command("publish")
 def publish_cmd(
     ctx: typer.Context,
     kit: Annotated[Path, typer.Option("--kit", help="Root of this kit (holds base-infrastructure/).")] = Path(),
+    bootstrap_outputs: Annotated[
+        Path,
+        typer.Option(
+            help="Where `mlops bootstrap` wrote each account's stack outputs (<unit>-<env>-<account>.outputs.json)."
+        ),
+    ] = DEFAULT_BOOTSTRAP_OUTPUTS,
+    business_unit: Annotated[
+        str | None,
+        typer.Option("--business-unit", "-b", help="Business unit of platform.yaml (default: the only one)."),
+    ] = None,
 ) -> None:
-    """Create or update base-infrastructure and every template repository (marked as templates), and the
-    org variables. Idempotent: a second run changes nothing."""
+    """Create or update base-infrastructure and every template repository (marked as templates), the
+    base-infrastructure environments (dev, preprod and prod; preprod and prod reviewed) with the variables its
+    workflows read (from each account's bootstrap stack outputs), and the org variables. Idempotent: a second run
+    changes nothing."""
     context = cli_context(ctx)
     config = context.config()
+    settings = base_settings(config, business_unit, bootstrap_outputs)
     items = kit_items(
         kit, config.github.base_infrastructure_repo, config.github.repo_visibility, context.config_path.resolve()
     )
@@ -52,10 +85,14 @@ def publish_cmd(
             token,
             org_variables(config.aws.region, config.naming_prefix),
             __version__,
+            settings,
+            config.teams.reviewers,
         )
 
     def render(data: dict[str, Any]) -> None:
         for line in data["changes"] or ["nothing to change"]:
             stdout.print(line, markup=False)
+        for line in data["skipped"]:
+            stdout.print(f"skipped: {line}", markup=False)
 
-    emit(context, {"changes": result.changes, "repos": result.repos}, render)
+    emit(context, {"changes": result.changes, "repos": result.repos, "skipped": result.skipped}, render)

@@ -25,10 +25,11 @@ from platform_cli.cli.output import emit, info, stdout, table
 from platform_cli.config import PlatformConfig, TemplateKind
 from platform_cli.errors import PlatformError
 from platform_cli.github.deadline import Deadline
-from platform_cli.lambdas.cloudformation_local import LocalCloudFormation, new_project_id, template_properties
 from platform_cli.lambdas.project_repos import Dependencies, ProjectReposResource
 from platform_cli.lambdas.properties import request_from_properties
 from platform_cli.lambdas.settings import LambdaSettings, settings_from_config
+from platform_cli.local.cloudformation_player import LocalCloudFormation, new_project_id, template_properties
+from platform_cli.provisioning import names
 from platform_cli.provisioning.desired import desired_repos
 from platform_cli.provisioning.reconcile import Reconciler
 
@@ -77,6 +78,8 @@ def _render_record(record: dict[str, Any]) -> None:
     for key, value in sorted((record.get("Data") or {}).items()):
         if key.endswith("RepoUrl"):
             stdout.print(f"  {key.removesuffix('RepoUrl').lower():10} {value}", markup=False)
+    for line in filter(None, str((record.get("Data") or {}).get("Skipped", "")).split("; ")):
+        stdout.print(f"  skipped: {line}", markup=False)
 
 
 @app.command("create")
@@ -93,6 +96,7 @@ def create(
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds the provisioning may take.")] = 300.0,
 ) -> None:
     """Create a project: its repositories appear, wired and protected, or the command fails with the reason."""
+    names.project_name(name)  # before any call: SageMaker would refuse it after repos were made
     context = cli_context(ctx)
     config = context.config()
     if template not in config.templates.enabled:
@@ -105,6 +109,14 @@ def create(
     if cfn.load_project(name) is not None:
         raise ProjectError(f"project {name} already exists; use `mlops project sync {name}` to repair it")
     pid = project_id or new_project_id()
+    # --- issue 13 (chain): launch through Service Catalog as Studio does, when base-infrastructure published the
+    # product in local AWS; the in-process player below remains only for local AWS without base-infrastructure.
+    if _create_through_catalog(context, config, cfn, name, pid, template, unit, user, delete_policy):
+        return
+    info(
+        f"no Service Catalog product for {template.value} in local AWS (base-infrastructure not applied): "
+        "playing CloudFormation in-process"
+    )
     properties = template_properties(
         config,
         project_name=name,
@@ -163,6 +175,73 @@ def _create_on_aws(
     emit(context, {"ProjectName": name, "ProjectId": response["ProjectId"], "ProjectArn": response["ProjectArn"]})
 
 
+# --- issue 13 (chain): the local path through Service Catalog → CloudFormation → the provisioning Lambda ------------
+
+
+def _create_through_catalog(
+    context: Any,
+    config: PlatformConfig,
+    cfn: LocalCloudFormation,
+    name: str,
+    pid: str,
+    kind: TemplateKind,
+    unit: str,
+    user: str | None,
+    policy: str,
+) -> bool:
+    """Launch the product as a data scientist in Studio; False when local AWS has no product for ``kind``."""
+    from platform_cli.local.project_chain import launch_in_studio, repo_urls
+
+    info(f"launching {config.naming_prefix}-{kind.value} for project {name} ({pid}) through Service Catalog...")
+    launched = launch_in_studio(
+        aws_session(config),
+        naming_prefix=config.naming_prefix,
+        template_kind=kind.value,
+        project_name=name,
+        user=user,
+        delete_policy=policy,
+        project_id=pid,
+    )
+    if launched is None:
+        return False
+    if not launched.succeeded:
+        reason = "; ".join(launched.errors) or f"stack {launched.stack_status}"
+        raise ProjectError(f"project {name} failed to launch ({launched.stack_status}): {reason}")
+    # The record keeps what list/describe/sync read; sync still derives the properties by the template's rules.
+    properties = template_properties(
+        config,
+        project_name=name,
+        project_id=pid,
+        kind=kind,
+        business_unit=unit,
+        requesting_user=user,
+        delete_policy=policy,
+    )
+    record = {
+        "ProjectName": name,
+        "ProjectId": pid,
+        "TemplateKind": kind.value,
+        "BusinessUnit": unit,
+        "PhysicalResourceId": pid,
+        "Properties": properties,
+        "Data": repo_urls(launched.outputs),
+        "ProvisionedProductId": launched.provisioned_product_id,
+        "StackArn": launched.stack_arn,
+        "StackStatus": launched.stack_status,
+    }
+    cfn.save_project(record)
+    emit(context, record, _render_record)
+    return True
+
+
+def _terminate_through_catalog(config: PlatformConfig, record: dict[str, Any]) -> None:
+    from platform_cli.local.project_chain import terminate_project
+
+    status = terminate_project(aws_session(config).client("servicecatalog"), record["ProvisionedProductId"])
+    if status != "SUCCEEDED":
+        raise ProjectError(f"terminating {record['ProjectName']} failed ({status}); see its stack's events")
+
+
 @app.command("list")
 def list_projects(ctx: typer.Context) -> None:
     """List projects."""
@@ -196,7 +275,7 @@ def aws_record(config: PlatformConfig, name: str, github: Any) -> dict[str, Any]
     (every project repo carries its kind as a topic), the rest by the templates' naming rules."""
     from github.GithubException import UnknownObjectException
 
-    from platform_cli.lambdas.cloudformation_local import template_properties
+    from platform_cli.local.cloudformation_player import template_properties
     from platform_cli.provisioning.contract import load_contract
 
     try:
@@ -299,6 +378,11 @@ def delete(
     policy = record["Properties"].get("DeletePolicy", "archive")
     if not yes:
         typer.confirm(f"Delete project {name} ({policy} its repositories)?", abort=True)
+    if record.get("ProvisionedProductId"):  # issue 13 (chain): launched through Service Catalog
+        _terminate_through_catalog(config, record)
+        cfn.delete_project(name)
+        emit(context, {"project": name, "deleted": True, "policy": policy})
+        return
     document = cfn.send(
         "Delete", f"SC-{record['ProjectId']}", record["Properties"], physical_id=record["PhysicalResourceId"]
     )

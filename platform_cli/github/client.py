@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from github import Auth, Github
+from github.Requester import Requester, WithRequester
 
 from platform_cli.github.budget import WriteBudget, is_write
 from platform_cli.github.credentials import GitHubCredentials
@@ -49,6 +50,38 @@ def build_auth(credentials: GitHubCredentials) -> Auth.Auth:
     return app.get_installation_auth(credentials.installation_id)
 
 
+class DeadlineGuard(Auth.Auth, WithRequester["DeadlineGuard"]):
+    """Wraps a client's authentication, which PyGithub applies before every request: once the deadline has
+    passed (or was cancelled because CloudFormation was already answered) no further request, and so no write,
+    leaves the process."""
+
+    def __init__(self, inner: Auth.Auth, deadline: Deadline) -> None:
+        super().__init__()
+        self._inner = inner
+        self._deadline = deadline
+
+    @property
+    def token_type(self) -> str:
+        return self._inner.token_type
+
+    @property
+    def token(self) -> str:
+        return self._inner.token
+
+    def withRequester(self, requester: Requester) -> DeadlineGuard:  # noqa: N802 (PyGithub's name)
+        super().withRequester(requester)
+        if isinstance(self._inner, WithRequester):
+            self._inner.withRequester(requester)
+        return self
+
+    def authentication(self, headers: dict[str, Any]) -> None:
+        self._deadline.check("calling GitHub")
+        self._inner.authentication(headers)
+
+    def mask_authentication(self, headers: dict[str, Any]) -> None:
+        self._inner.mask_authentication(headers)
+
+
 def build_client(
     credentials: GitHubCredentials,
     api_url: str = "https://api.github.com",
@@ -64,10 +97,12 @@ def build_client(
     with every other client of the same credential (each write, first attempt or retry, is admitted by it).
     """
     timeout = policy.timeout
+    chosen = auth or build_auth(credentials)
     if deadline is not None:
         timeout = max(min(timeout, deadline.remaining()), 1.0)
+        chosen = DeadlineGuard(chosen, deadline)
     github = Github(
-        auth=auth or build_auth(credentials),
+        auth=chosen,
         base_url=api_url.rstrip("/"),
         timeout=int(max(timeout, 1)),
         user_agent=USER_AGENT,

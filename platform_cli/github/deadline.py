@@ -14,6 +14,11 @@ class Deadline:
     def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
         self._at = clock() + seconds
+        self._cancelled: str | None = None
+
+    def cancel(self, why: str) -> None:
+        """Stop all further work now (e.g. CloudFormation was already answered): every later check fails."""
+        self._cancelled = why
 
     @classmethod
     def from_lambda_context(cls, context: object, margin_seconds: float) -> Deadline:
@@ -23,6 +28,8 @@ class Deadline:
         return cls(max(remaining - margin_seconds, 0.0))
 
     def remaining(self) -> float:
+        if self._cancelled is not None:
+            return 0.0
         return max(self._at - self._clock(), 0.0)
 
     def expired(self) -> bool:
@@ -33,6 +40,8 @@ class Deadline:
         return wait_seconds < self.remaining()
 
     def check(self, doing: str) -> None:
+        if self._cancelled is not None:
+            raise DeadlineExceededError(f"stopped while {doing}: {self._cancelled}")
         if self.expired():
             raise DeadlineExceededError(f"ran out of time while {doing}; retry later (the work done so far is kept)")
 

@@ -16,15 +16,21 @@ import subprocess
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from github import Github
+from github.EnvironmentDeploymentBranchPolicy import EnvironmentDeploymentBranchPolicyParams
+from github.EnvironmentProtectionRuleReviewer import ReviewerParams
 from github.GithubException import GithubException, UnknownObjectException
 from github.Organization import Organization
 from github.Repository import Repository
 
+from platform_cli.github import extra
+from platform_cli.github.base_settings import BaseInfrastructureSettings, EnvironmentSettings
 from platform_cli.github.exceptions import GitHubClientError
+from platform_cli.github.plan import PlanRules
 
 log = logging.getLogger(__name__)
 BRANCH = "main"
@@ -53,6 +59,7 @@ class PublishItem:
 class PublishResult:
     changes: list[str] = field(default_factory=list)
     repos: dict[str, str] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
 
 
 def base_infrastructure_extras(kit_root: Path, config_path: Path | None) -> tuple[tuple[Path, str], ...]:
@@ -241,6 +248,82 @@ def publish_org_variables(org: Organization, variables: Mapping[str, str], resul
         result.changes.append(f"{org.login}: variable {name}")
 
 
+def _environment_matches(raw: Mapping[str, Any], wanted: EnvironmentSettings, team_id: int) -> bool:
+    policy = raw.get("deployment_branch_policy") or {}
+    if not isinstance(policy, dict) or policy.get("custom_branch_policies") is not True:
+        return False
+    rules = raw.get("protection_rules") or []
+    review = [rule for rule in rules if isinstance(rule, dict) and rule.get("type") == "required_reviewers"]
+    if not wanted.reviewed:
+        return not review
+    reviewers = {(r.get("type"), (r.get("reviewer") or {}).get("id")) for rule in review for r in rule["reviewers"]}
+    return len(review) == 1 and bool(review[0].get("prevent_self_review")) and reviewers == {("Team", team_id)}
+
+
+def _environment(repo: Repository, wanted: EnvironmentSettings, team_id: int, result: PublishResult) -> None:
+    current = {env.name: env for env in repo.get_environments()}
+    env = current.get(wanted.name)
+    raw = env.raw_data if env is not None and isinstance(env.raw_data, dict) else {}
+    if env is None or not _environment_matches(raw, wanted, team_id):
+        env = repo.create_environment(
+            wanted.name,
+            wait_timer=0,
+            reviewers=[ReviewerParams("Team", team_id)] if wanted.reviewed else [],
+            prevent_self_review=wanted.reviewed,
+            deployment_branch_policy=EnvironmentDeploymentBranchPolicyParams(
+                protected_branches=False, custom_branch_policies=True
+            ),
+        )
+        result.changes.append(f"{repo.full_name}: environment {wanted.name}")
+    present = {p.get("name") for p in extra.list_deployment_branch_policies(repo, wanted.name)}
+    for branch in wanted.branches:
+        if branch not in present:
+            extra.create_deployment_branch_policy(repo, wanted.name, branch)
+            result.changes.append(f"{repo.full_name}: {wanted.name} deploys from {branch}")
+    variables = {variable.name: variable for variable in env.get_variables()}
+    for name, value in wanted.variables.items():
+        existing = variables.get(name)
+        if existing is None:
+            env.create_variable(name, value)
+        elif existing.value != value:
+            existing.edit(value)
+        else:
+            continue
+        result.changes.append(f"{repo.full_name}: {wanted.name} variable {name}")
+
+
+def publish_base_settings(
+    org: Organization, repo: Repository, settings: BaseInfrastructureSettings, reviewers: str, result: PublishResult
+) -> None:
+    """The environments (preprod/prod reviewed by ``reviewers``, all deploying from main only) and the
+    repository and environment variables base-infrastructure's workflows read."""
+    team_id = org.get_team_by_slug(reviewers).id if settings.environments else 0
+    plan = PlanRules.of(org)
+    visibility = str(getattr(repo, "visibility", None) or ("private" if repo.private else "public"))
+    if settings.environments:
+        plan.check_environments(repo.full_name, visibility)
+    for wanted in settings.environments:
+        if wanted.reviewed and not plan.reviewers_allowed(visibility):
+            result.skipped.append(plan.skipped_reviewers(repo.full_name, wanted.name))
+            wanted = replace(wanted, reviewed=False)
+        _environment(repo, wanted, team_id, result)
+    current = {variable.name: variable for variable in repo.get_variables()}
+    for name, value in settings.repo_variables.items():
+        existing = current.get(name)
+        if existing is None:
+            repo.create_variable(name, value)
+        elif existing.value != value:
+            existing.edit(value)
+        else:
+            continue
+        result.changes.append(f"{repo.full_name}: variable {name}")
+    for environment in settings.missing:
+        result.skipped.append(
+            f"{repo.full_name}: {environment} not bootstrapped yet (no stack outputs); its environment and variables"
+            " are not set: run `mlops bootstrap`, then publish again"
+        )
+
+
 def publish(
     github: Github,
     org_login: str,
@@ -248,8 +331,11 @@ def publish(
     token: str,
     org_variables: Mapping[str, str],
     version: str = "",
+    base_settings: BaseInfrastructureSettings | None = None,
+    reviewers: str = "",
 ) -> PublishResult:
-    """Create/update each item's repository and content, then the org variables."""
+    """Create/update each item's repository and content, the base-infrastructure repository's environments and
+    variables (``base_settings``), then the org variables."""
     result = PublishResult()
     org = github.get_organization(org_login)
     for item in items:
@@ -262,5 +348,7 @@ def publish(
             repo.edit(default_branch=BRANCH)
             result.changes.append(f"{repo.full_name}: default branch {BRANCH}")
         result.repos[item.name] = repo.html_url
+        if not item.is_template and base_settings is not None:
+            publish_base_settings(org, repo, base_settings, reviewers, result)
     publish_org_variables(org, org_variables, result)
     return result

@@ -91,7 +91,8 @@ def find_secret_id(ssm: Any, naming_prefix: str) -> str:
 
 
 def store_credentials(secrets: Any, secret_id: str, credentials: GitHubCredentials) -> str:
-    """Create or update the secret; returns ``created`` or ``updated``. The value is never logged."""
+    """Write the value of the secret Terraform created (base-infrastructure owns the secret's lifecycle; this
+    only writes values); returns ``updated``. The value is never logged."""
     value = credentials.to_secret_string()
     REDACTOR.register(value)
     try:
@@ -99,10 +100,12 @@ def store_credentials(secrets: Any, secret_id: str, credentials: GitHubCredentia
         return "updated"
     except Exception as error:
         code = getattr(error, "response", {}).get("Error", {}).get("Code", "")
-        if code != "ResourceNotFoundException":
+        if code == "ResourceNotFoundException":
             raise LambdaError(
-                f"cannot write the GitHub credential secret {secret_id} ({code or type(error).__name__}); "
-                "check your AWS credentials and permissions"
+                f"the GitHub credential secret {secret_id} does not exist yet: apply base-infrastructure in dev "
+                "first (Terraform creates it, empty), then run `mlops github set-credentials` again"
             ) from None
-    secrets.create_secret(Name=secret_id, SecretString=value, Description="GitHub credentials of mlops-platform")
-    return "created"
+        raise LambdaError(
+            f"cannot write the GitHub credential secret {secret_id} ({code or type(error).__name__}); "
+            "check your AWS credentials and permissions"
+        ) from None

@@ -15,3 +15,7 @@ class LambdaConfigError(LambdaError):
 
 class EventError(LambdaError):
     """The event is malformed (missing keys, unknown request type)."""
+
+
+class DispatchFailedError(LambdaError):
+    """A deploy workflow could not be dispatched; raised so the invocation fails (retries, then the DLQ)."""

@@ -68,7 +68,21 @@ def _data(result: ReconcileResult) -> dict[str, str]:
         data[f"{key}RepoUrl"] = repo.html_url
         data[f"{key}CloneUrl"] = repo.clone_url
     data["RepoNames"] = ",".join(repo.full_name for repo in result.repos)
+    if result.skipped:  # what the org's GitHub plan does not allow (CloudFormation's response stays < 4 KB)
+        data["Skipped"] = "; ".join(result.skipped)[:1500]
     return data
+
+
+def _refuse_template_kind_change(event: Mapping[str, Any], physical_id: str) -> None:
+    """The repos of a project come from its template kind's template repos: an Update that changes the kind of
+    the same project (same PhysicalResourceId) would report SUCCESS while the repos stay the old kind's."""
+    old_kind = str((event.get("OldResourceProperties") or {}).get("TemplateKind") or "")
+    new_kind = str((event.get("ResourceProperties") or {}).get("TemplateKind") or "")
+    if old_kind and new_kind != old_kind and str(event.get("PhysicalResourceId") or "") == physical_id:
+        raise EventError(
+            f"TemplateKind cannot change from {old_kind[:40]} to {new_kind[:40]} on update; "
+            "create a new project with the new template instead"
+        )
 
 
 def _remaining_seconds(context: Any) -> float:
@@ -88,17 +102,20 @@ class ProjectReposResource:
         settings = self.deps.settings
         remaining = _remaining_seconds(context)
         fallback_id = self._fallback_id(event)
-        timer = threading.Timer(
-            max(remaining - settings.answer_margin_seconds, 0.1),
-            lambda: answer(
+        deadline = Deadline(max(remaining - settings.deadline_margin_seconds, 1.0))
+
+        def answer_timed_out() -> None:
+            # Answered: nothing more may be written (a rollback Delete must not race a still-running Create).
+            deadline.cancel("CloudFormation was already answered (timed out)")
+            answer(
                 Response("FAILED", "provisioning timed out before finishing; retry (work done is kept)", fallback_id)
-            ),
-        )
+            )
+
+        timer = threading.Timer(max(remaining - settings.answer_margin_seconds, 0.1), answer_timed_out)
         timer.daemon = True
         timer.start()
         try:
             set_request_id(str(event.get("RequestId") or getattr(context, "aws_request_id", "") or ""))
-            deadline = Deadline(max(remaining - settings.deadline_margin_seconds, 1.0))
             response = self._handle(event, deadline)
         except PlatformError as error:
             log.warning("custom resource failed", extra={"reason": str(error)})
@@ -113,6 +130,7 @@ class ProjectReposResource:
             )
         finally:
             timer.cancel()
+            deadline.cancel("CloudFormation was already answered")
         answer(response)
         sent = answer.sent or response
         return sent.body(event)
@@ -136,6 +154,7 @@ class ProjectReposResource:
         request = self._request(properties)
         rotate: set[str] = set()
         if request_type == "Update":
+            _refuse_template_kind_change(event, request.physical_id)
             old, new = secret_fingerprints(event.get("OldResourceProperties") or {}), secret_fingerprints(properties)
             rotate = {name for name, value in new.items() if old.get(name) != value}
         result = self._reconciler(deadline).apply(desired_repos(request), rotate_secrets=rotate)
@@ -257,12 +276,17 @@ def handler(event: Any, context: Any) -> dict[str, Any]:
     """AWS Lambda entry point."""
     configure("project_repos")
     try:
-        dependencies = default_dependencies()
-    except PlatformError as error:
-        # Misconfigured Lambda: still answer CloudFormation (with the settings problem as the reason).
+        resource = ProjectReposResource(default_dependencies())
+    except Exception as error:
+        # Misconfigured or broken Lambda: still answer CloudFormation, or the stack waits an hour. A PlatformError
+        # is one actionable line; anything else is named by its type only (its text may carry a secret).
+        if isinstance(error, PlatformError):
+            reason = str(error)
+        else:
+            reason = f"the provisioning Lambda could not start ({type(error).__name__}); see its CloudWatch logs"
+        log.error("project_repos could not start", extra={"reason": reason})
         event = event if isinstance(event, dict) else {}
-        answer = Answer(event)
-        response = Response("FAILED", str(error), ProjectReposResource._fallback_id(event))
-        answer(response)
+        response = Response("FAILED", reason, ProjectReposResource._fallback_id(event))
+        Answer(event)(response)
         return response.body(event)
-    return ProjectReposResource(dependencies)(event, context)
+    return resource(event, context)

@@ -4,6 +4,10 @@ Only the configured approval statuses dispatch (``Approved`` by default, ``MLOPS
 project is found from the model package group name, ``<project-name>-<project-id>`` (the name the project
 templates give it); its dispatching repository and workflow come from the contract (``dispatch``). An unknown
 project, a missing repository or an event of another kind is logged and ignored: no dispatch, no crash.
+
+A dispatch that GitHub refuses or that fails after the client's own bounded retries (5xx, dropped connections,
+secondary rate limits) **fails the invocation**: the handler raises, so Lambda's asynchronous retries, the
+dead-letter queue and its alarm see it. An approval is never lost silently.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from platform_cli.errors import PlatformError
 from platform_cli.github.deadline import Deadline
+from platform_cli.lambdas.exceptions import DispatchFailedError
 from platform_cli.lambdas.jsonlog import configure, set_request_id
 from platform_cli.lambdas.settings import LambdaSettings
 
@@ -97,8 +102,9 @@ ClientFactory = Callable[[Deadline], "Github"]
 
 
 def run(event: Any, context: Any, github: ClientFactory, settings: LambdaSettings) -> dict[str, Any]:
-    """Handle one event with logging; GitHub failures are logged (EventBridge retries on raise only for
-    throttling we cannot fix here, so we report and return)."""
+    """Handle one event with logging. A failed dispatch (after the client's bounded retries) is logged and
+    raised as :class:`DispatchFailedError`, so the invocation fails and Lambda retries it, then hands the event
+    to the dead-letter queue."""
     event_id = event.get("id", "") if isinstance(event, dict) else ""
     set_request_id(str(getattr(context, "aws_request_id", "") or event_id or ""))
     get_remaining = getattr(context, "get_remaining_time_in_millis", None)
@@ -111,7 +117,7 @@ def run(event: Any, context: Any, github: ClientFactory, settings: LambdaSetting
     except Exception as error:
         reason = str(translate(error, "dispatching the deploy workflow"))
         log.error("dispatch failed", extra={"reason": reason})
-        return Outcome(False, reason).as_dict()
+        raise DispatchFailedError(reason) from None
     log.info("model package event handled", extra=outcome.as_dict())
     return outcome.as_dict()
 
@@ -125,5 +131,5 @@ def handler(event: Any, context: Any) -> dict[str, Any]:
         dependencies = default_dependencies()
     except PlatformError as error:
         log.error("trigger_workflow is misconfigured", extra={"reason": str(error)})
-        return Outcome(False, str(error)).as_dict()
+        raise DispatchFailedError(f"trigger_workflow is misconfigured: {error}") from None
     return run(event, context, dependencies.github, dependencies.settings)

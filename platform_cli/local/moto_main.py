@@ -5,16 +5,32 @@ Run as ``python -m platform_cli.local.moto_main -H 127.0.0.1 -p PORT``; every ar
 
 from __future__ import annotations
 
+import itertools
+import os
 import sys
 
 from moto import server
 
+from platform_cli.local.lambda_runtime import ENDPOINT_VARIABLE
 from platform_cli.local.moto_ext import register_all
 
 
+def _own_endpoint(argv: list[str]) -> str:
+    """``http://<host>:<port>`` from moto's ``-H``/``-p`` arguments: what functions run by local AWS call back."""
+    host, port = "127.0.0.1", "5000"
+    for flag, value in itertools.pairwise(argv):
+        if flag in ("-H", "--host"):
+            host = value
+        elif flag in ("-p", "--port"):
+            port = value
+    return f"http://{host}:{port}"
+
+
 def main(argv: list[str] | None = None) -> None:
+    args = argv if argv is not None else sys.argv[1:]
+    os.environ.setdefault(ENDPOINT_VARIABLE, _own_endpoint(args))
     register_all()
-    server.main(argv if argv is not None else sys.argv[1:])
+    server.main(args)
 
 
 if __name__ == "__main__":

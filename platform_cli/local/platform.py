@@ -20,8 +20,8 @@ from platform_cli.local.forge import ForgeAdmin, ForgeHandle, start_background
 from platform_cli.local.forge import status as forge_status
 from platform_cli.local.forge import stop as forge_stop
 from platform_cli.local.forge.exceptions import ForgeAdminError
+from platform_cli.local.paths import DEFAULT_STATE_DIR
 
-DEFAULT_STATE_DIR = Path(".mlops-local")
 PLATFORM_SCOPES = ["repo", "workflow", "admin:org", "delete_repo"]
 
 

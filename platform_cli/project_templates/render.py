@@ -18,9 +18,11 @@ import jinja2
 import yaml
 
 from platform_cli.config import ENVIRONMENTS, TemplateKind
+from platform_cli.project_templates import launch_permissions
 from platform_cli.provisioning.contract import load_contract
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "base-infrastructure" / "project-templates"
+LAUNCH_PERMISSIONS = "rendered/launch-permissions.json"
 
 
 def _snake_upper(name: str) -> str:
@@ -78,7 +80,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="Fail if a rendered file is out of date.")
     args = parser.parse_args(argv)
     stale = []
-    for relative, text in render_all(args.root).items():
+    outputs = render_all(args.root)
+    for relative, text in list(outputs.items()):
+        if not args.check:  # the launch role's permissions follow the templates just written
+            path = args.root / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+    outputs[LAUNCH_PERMISSIONS] = launch_permissions.render(args.root / relative for relative in outputs)
+    for relative, text in outputs.items():
         path = args.root / relative
         if args.check:
             if not path.exists() or path.read_text(encoding="utf-8") != text:

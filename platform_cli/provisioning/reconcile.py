@@ -11,7 +11,7 @@ import contextvars
 import logging
 from collections.abc import Callable, Sequence, Set
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from github import Github
@@ -27,6 +27,7 @@ from github.Variable import Variable
 
 from platform_cli.github import extra
 from platform_cli.github.deadline import Deadline
+from platform_cli.github.plan import PlanRules
 from platform_cli.provisioning.desired import (
     MAINTAINERS_PERMISSION,
     REVIEWERS_PERMISSION,
@@ -67,6 +68,7 @@ class RepoOutcome:
 class ReconcileResult:
     repos: list[RepoOutcome] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # what the org's GitHub plan does not allow
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,7 @@ class Preflight:
     maintainers: Team
     reviewers: Team
     templates: dict[str, Repository]
+    plan: PlanRules | None = None
 
 
 class Reconciler:
@@ -99,6 +102,8 @@ class Reconciler:
         self.poll_max = poll_max
         self._sleep = sleep or self.deadline.sleep
         self._changes: list[str] = []
+        self._skipped: list[str] = []
+        self._plan: PlanRules | None = None
         self._branches: dict[str, Branch] = {}
 
     # -- public -------------------------------------------------------------------------------------------------
@@ -117,12 +122,24 @@ class Reconciler:
         if first.requesting_user:
             with step(f"looking up GitHub user {first.requesting_user}"):
                 try:
-                    self.github.get_user(first.requesting_user)
+                    user = self.github.get_user(first.requesting_user)
                 except UnknownObjectException:
                     raise InvalidRequestError(
                         f"GitHub user {first.requesting_user!r} does not exist; pass the requester's GitHub login"
                     ) from None
-        return Preflight(org=org, maintainers=maintainers, reviewers=reviewers, templates=templates)
+            with step(f"checking that {first.requesting_user} is a member of {first.owner}"):
+                member = org.has_in_members(user)
+            if not member:
+                # Only org members may be given access: a free-text login must not invite an outsider.
+                raise InvalidRequestError(
+                    f"GitHub user {first.requesting_user!r} is not a member of organisation {first.owner}; "
+                    "only organisation members can be given access to project repositories"
+                )
+        plan = PlanRules.of(org)
+        for desired in repos:
+            if desired.environments:
+                plan.check_environments(desired.full_name, desired.visibility)
+        return Preflight(org=org, maintainers=maintainers, reviewers=reviewers, templates=templates, plan=plan)
 
     def apply(self, repos: Sequence[DesiredRepo], rotate_secrets: Set[str] = frozenset()) -> ReconcileResult:
         """Create missing repositories and bring every setting to the desired state.
@@ -134,6 +151,8 @@ class Reconciler:
         self._changes = []
         context = self.preflight(repos)
         result = ReconcileResult()
+        self._skipped = result.skipped
+        self._plan = context.plan
 
         def configure(desired: DesiredRepo) -> RepoOutcome:
             return self._configure(context, desired, rotate_secrets)
@@ -391,7 +410,12 @@ class Reconciler:
         if not fresh:
             with step(f"reading environments of {desired.full_name}"):
                 current = {env.name: env for env in repo.get_environments()}
+        plan = self._plan
         for wanted in desired.environments:
+            if wanted.reviewer_team and plan is not None and not plan.reviewers_allowed(desired.visibility):
+                # The plan allows the environment, not its reviewers: configure the rest and say so.
+                wanted = replace(wanted, reviewer_team=None, prevent_self_review=False)
+                self._skipped.append(plan.skipped_reviewers(desired.full_name, wanted.name))
             env = current.get(wanted.name)
             if env is None or not self._environment_matches(env, wanted, reviewers):
                 with step(f"configuring environment {wanted.name} of {desired.full_name}"):

@@ -8,15 +8,16 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 
 from platform_cli.config import AccountId, GitHubLogin, TeamSlug, TemplateKind
+from platform_cli.provisioning import names as name_rules
 from platform_cli.provisioning.contract import EnvironmentName, load_contract
 from platform_cli.provisioning.exceptions import InvalidRequestError
 
-# SageMaker's rules (CreateProject): 1-32 characters, alphanumerics and hyphens, starting with an alphanumeric.
-PROJECT_NAME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}$")
-PROJECT_ID = re.compile(r"^p-[a-z0-9]{12}$")
+# SageMaker's rules, from the one place names are checked (platform_cli/provisioning/names.py).
+PROJECT_NAME = name_rules.SAGEMAKER_PROJECT_NAME
+PROJECT_ID = name_rules.SAGEMAKER_PROJECT_ID
 _ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
 _BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-_MODEL_PACKAGE_GROUP = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
+_MODEL_PACKAGE_GROUP = name_rules.SAGEMAKER_ENTITY_NAME
 # GitHub Actions variable/secret names: letters, digits, underscore; not starting with a digit or GITHUB_.
 _ACTIONS_NAME = re.compile(r"^(?!GITHUB_)[A-Z_][A-Z0-9_]{0,99}$")
 

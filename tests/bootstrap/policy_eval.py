@@ -1,6 +1,7 @@
 """A small IAM evaluator for the rendered bootstrap policies: explicit deny wins; otherwise the identity policies
 must allow AND the permissions boundary must allow. Enough of IAM's matching for these documents (wildcards in
-actions and resources, NotAction/NotResource, String*/Arn*/Bool conditions with IfExists), nothing more.
+actions and resources, NotAction/NotResource, String*/Arn*/Bool/Null conditions with IfExists and
+ForAnyValue/ForAllValues), nothing more.
 """
 
 from __future__ import annotations
@@ -25,6 +26,17 @@ def _matches_resource(patterns: Any, resource: str) -> bool:
 
 
 def _condition_holds(operator: str, key: str, expected: Any, context: Context) -> bool:
+    if operator == "Null":
+        # Null: true means "the key is absent", false "the key is present".
+        return (key not in context) == (str(_as_list(expected)[0]).lower() == "true")
+    for qualifier in ("ForAnyValue:", "ForAllValues:"):
+        if operator.startswith(qualifier):
+            # A multi-valued key is given as a comma-separated context value.
+            if key not in context:
+                return qualifier == "ForAllValues:"
+            members = context[key].split(",")
+            checks = [_condition_holds(operator.removeprefix(qualifier), key, expected, {key: m}) for m in members]
+            return any(checks) if qualifier == "ForAnyValue:" else all(checks)
     if_exists = operator.endswith("IfExists")
     base = operator.removesuffix("IfExists")
     if key not in context:
@@ -85,3 +97,27 @@ def is_allowed(
         return True
     boundary_effects = _effects([boundary], action, resource, context)
     return "Deny" not in boundary_effects and "Allow" in boundary_effects
+
+
+def _principal_matches(principal: Any, principal_arn: str) -> bool:
+    """``Principal`` names ``principal_arn``: ``*``, the ARN itself, or its account (``arn:…:root`` or the id)."""
+    if principal == "*":
+        return True
+    account = principal_arn.split(":")[4]
+    names = _as_list(principal.get("AWS", [])) if isinstance(principal, dict) else []
+    return any(str(name) in (principal_arn, account, f"arn:aws:iam::{account}:root", "*") for name in names)
+
+
+def resource_policy_allows(
+    policy: dict[str, Any], principal_arn: str, action: str, resource: str, context: Context | None = None
+) -> bool:
+    """A resource policy (bucket, model package group, key) allows ``principal_arn`` and denies nothing; the
+    caller's ``aws:PrincipalArn`` is put into the context. Cross-account access also needs the identity side."""
+    context = {"aws:PrincipalArn": principal_arn, **(context or {})}
+    effects = {
+        statement["Effect"]
+        for statement in _as_list(policy["Statement"])
+        if _principal_matches(statement.get("Principal"), principal_arn)
+        and statement_applies(statement, action, resource, context)
+    }
+    return "Allow" in effects and "Deny" not in effects

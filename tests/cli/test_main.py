@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,7 +18,42 @@ def test_help_lists_the_command_groups(mlops: Invoke) -> None:
         assert command in result.stdout
 
 
-@pytest.mark.parametrize("command", [["config"], ["config", "init"], ["config", "validate"], ["doctor"]])
+def _command_paths() -> list[list[str]]:
+    """Every command and sub-command of ``mlops``, read from the command tree itself (none can be forgotten)."""
+    import typer.main
+
+    from platform_cli.cli.main import app
+
+    paths: list[list[str]] = []
+
+    # Typed loosely: newer Typer vendors its own click, older ones use click itself.
+    def walk(command: Any, path: list[str]) -> None:
+        paths.append(path)
+        for name, sub in sorted(getattr(command, "commands", {}).items()):
+            walk(sub, [*path, name])
+
+    walk(typer.main.get_command(app), [])
+    return paths
+
+
+COMMAND_PATHS = _command_paths()
+
+
+def test_the_command_tree_holds_every_group_and_its_subcommands() -> None:
+    assert {" ".join(path) for path in COMMAND_PATHS} >= {
+        "config init",
+        "project create",
+        "project list",
+        "project describe",
+        "local up",
+        "org publish",
+        "doctor",
+        "demo",
+        "bootstrap",
+    }
+
+
+@pytest.mark.parametrize("command", COMMAND_PATHS, ids=lambda path: " ".join(path) or "mlops")
 def test_every_command_has_help(mlops: Invoke, command: list[str]) -> None:
     result = mlops(*command, "--help")
     assert result.exit_code == 0

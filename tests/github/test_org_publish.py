@@ -16,7 +16,7 @@ from github.GithubException import UnknownObjectException
 from typer.testing import CliRunner
 
 from platform_cli.cli.main import app
-from platform_cli.github import metering
+from platform_cli.github import extra, metering
 from tests.fixtures.forge import ForgeEnv, ForgeOrg
 
 runner = CliRunner()
@@ -56,12 +56,43 @@ def published(forge: ForgeEnv, tmp_path_factory: pytest.TempPathFactory) -> Iter
         yield Published(org, kit, publish(kit))
 
 
-def configure(patch: pytest.MonkeyPatch, org: ForgeOrg, forge: ForgeEnv, workdir: Path) -> None:
+ACCOUNTS = {"dev": "111111111111", "preprod": "222222222222", "prod": "333333333333"}
+
+
+def stack_outputs(environment: str) -> dict[str, str]:
+    """bootstrap.yaml's outputs for the account of ``environment`` (as bootstrap.sh --outputs-file writes them)."""
+    account = ACCOUNTS[environment]
+    return {
+        "ApplyRoleArn": f"arn:aws:iam::{account}:role/acme-{environment}-github-apply",
+        "PlanRoleArn": f"arn:aws:iam::{account}:role/acme-{environment}-github-plan",
+        "StateBucketName": f"acme-{environment}-tfstate-{account}",
+        "LockTableName": f"acme-{environment}-terraform-locks",
+        "Region": "eu-west-2",
+    }
+
+
+def write_bootstrap_outputs(workdir: Path, environments: tuple[str, ...]) -> None:
+    """What `mlops bootstrap` leaves behind for each account it bootstrapped."""
+    directory = workdir / ".mlops-local" / "bootstrap"
+    directory.mkdir(parents=True, exist_ok=True)
+    for environment in environments:
+        rows = [{"OutputKey": k, "OutputValue": v} for k, v in stack_outputs(environment).items()]
+        (directory / f"retail-{environment}-{ACCOUNTS[environment]}.outputs.json").write_text(json.dumps(rows))
+
+
+def configure(
+    patch: pytest.MonkeyPatch,
+    org: ForgeOrg,
+    forge: ForgeEnv,
+    workdir: Path,
+    bootstrapped: tuple[str, ...] = ("dev", "preprod", "prod"),
+) -> None:
+    write_bootstrap_outputs(workdir, bootstrapped)
     config = {
         "naming_prefix": "acme",
         "github": {"org": org.login, "api_url": forge.api_url, "auth": "pat"},
         "aws": {"region": "eu-west-2"},
-        "business_units": {"retail": {"dev": "111111111111", "preprod": "222222222222", "prod": "333333333333"}},
+        "business_units": {"retail": ACCOUNTS},
         "teams": {"reviewers": org.team, "maintainers": org.team},
     }
     (workdir / "platform.yaml").write_text(yaml.safe_dump(config))
@@ -175,3 +206,77 @@ def test_in_a_git_checkout_only_tracked_files_are_published(
     assert base.get_contents("main.tf").decoded_content.decode() == "terraform {}\n"
     with pytest.raises(UnknownObjectException):
         base.get_contents("terraform.tfvars")
+
+
+def test_publish_gives_base_infrastructure_the_environments_and_variables_its_workflows_read(
+    published: Published,
+) -> None:
+    """Each environment holds its account's apply role, state bucket and lock table; the plan jobs' per-account
+    values are repository variables; preprod and prod need the reviewers team, and every environment deploys
+    from main only."""
+    org = published.org
+    repo = org.gh.get_repo(f"{org.login}/base-infrastructure")
+    team_id = org.gh.get_organization(org.login).get_team_by_slug(org.team).id
+    environments = {env.name: env for env in repo.get_environments()}
+    assert set(environments) == {"dev", "preprod", "prod"}
+    for name, env in environments.items():
+        outputs = stack_outputs(name)
+        assert {v.name: v.value for v in env.get_variables()} == {
+            "TF_APPLY_ROLE_ARN": outputs["ApplyRoleArn"],
+            "TF_STATE_BUCKET": outputs["StateBucketName"],
+            "TF_LOCK_TABLE": outputs["LockTableName"],
+        }
+        rules = [rule for rule in env.raw_data["protection_rules"] if rule["type"] == "required_reviewers"]
+        reviewers = [(r["type"], r["reviewer"]["id"]) for rule in rules for r in rule["reviewers"]]
+        assert reviewers == ([] if name == "dev" else [("Team", team_id)])
+        assert env.raw_data["deployment_branch_policy"]["custom_branch_policies"] is True
+        policies = extra.list_deployment_branch_policies(repo, name)
+        assert [(p["name"], p.get("type", "branch")) for p in policies] == [("main", "branch")]
+    expected = {}
+    for name in ("dev", "preprod", "prod"):
+        outputs = stack_outputs(name)
+        expected[f"TF_PLAN_ROLE_ARN_{name.upper()}"] = outputs["PlanRoleArn"]
+        expected[f"TF_STATE_BUCKET_{name.upper()}"] = outputs["StateBucketName"]
+        expected[f"TF_LOCK_TABLE_{name.upper()}"] = outputs["LockTableName"]
+    assert {v.name: v.value for v in repo.get_variables()} == expected
+
+
+def test_an_account_not_bootstrapped_yet_is_reported_as_skipped(
+    forge: ForgeEnv, forge_org: ForgeOrg, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    configure(monkeypatch, forge_org, forge, tmp_path, bootstrapped=("dev",))
+    result = publish(make_kit(tmp_path / "kit"))
+    assert result.exit_code == 0, result.output
+    skipped = json.loads(result.stdout)["skipped"]
+    assert [line.split(": ")[1].split()[0] for line in skipped] == ["preprod", "prod"]
+    repo = forge_org.gh.get_repo(f"{forge_org.login}/base-infrastructure")
+    assert [env.name for env in repo.get_environments()] == ["dev"]
+    assert sorted(v.name for v in repo.get_variables()) == [
+        "TF_LOCK_TABLE_DEV",
+        "TF_PLAN_ROLE_ARN_DEV",
+        "TF_STATE_BUCKET_DEV",
+    ]
+
+
+def test_on_the_team_plan_publish_skips_reviewers_and_says_so(
+    forge: ForgeEnv, forge_org: ForgeOrg, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    configure(monkeypatch, forge_org, forge, tmp_path)
+    forge.admin.set_org_plan(forge_org.login, "team")
+    result = publish(make_kit(tmp_path / "kit"))
+    assert result.exit_code == 0, result.output
+    skipped = json.loads(result.stdout)["skipped"]
+    assert [line.split(" of ")[1].split()[0] for line in skipped] == ["preprod", "prod"]
+    repo = forge_org.gh.get_repo(f"{forge_org.login}/base-infrastructure")
+    assert sorted(env.name for env in repo.get_environments()) == ["dev", "preprod", "prod"]
+
+
+def test_on_the_free_plan_publish_fails_with_one_line_naming_the_plan(
+    forge: ForgeEnv, forge_org: ForgeOrg, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    configure(monkeypatch, forge_org, forge, tmp_path)
+    forge.admin.set_org_plan(forge_org.login, "free")
+    result = runner.invoke(app, ["org", "publish", "--kit", str(make_kit(tmp_path / "kit"))])
+    assert result.exit_code == 1
+    assert "free plan" in result.output and "GitHub Team or Enterprise" in result.output
+    assert len(result.output.strip().splitlines()) <= 2  # the progress line, then the one-line cause

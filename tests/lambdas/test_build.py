@@ -46,6 +46,32 @@ def test_only_runtime_code_goes_in(artifacts: tuple[Path, Path]) -> None:
     assert not [n for n in names if "__pycache__" in n or n.endswith((".pyc", "/RECORD"))]
 
 
+def test_the_zip_holds_the_handler_packages_and_their_runtime_dependencies_only(
+    artifacts: tuple[Path, Path],
+) -> None:
+    from platform_cli.lambdas.build import runtime_distributions
+
+    with zipfile.ZipFile(artifacts[0]) as archive:
+        names = archive.namelist()
+    dependency_tops = {
+        str(file).split("/")[0]
+        for dist in runtime_distributions()
+        if dist.metadata["Name"] != "mlops-platform"
+        for file in dist.files or []
+    }
+    tops = {name.split("/")[0] for name in names}
+    assert tops - dependency_tops == {"platform_cli"}
+    platform = {name.split("/")[1] for name in names if name.startswith("platform_cli/")}
+    assert platform == {"__init__.py", "config.py", "errors.py", "py.typed", "lambdas", "provisioning", "github"}
+    emulation_bench_or_test = [
+        name
+        for name in names
+        if name.startswith("platform_cli/")
+        and any(word in name for word in ("local", "bench", "test", "conftest", "moto"))
+    ]
+    assert emulation_bench_or_test == []
+
+
 def test_the_handlers_import_from_the_zip_alone(artifacts: tuple[Path, Path], tmp_path: Path) -> None:
     with zipfile.ZipFile(artifacts[0]) as archive:
         archive.extractall(tmp_path / "task")

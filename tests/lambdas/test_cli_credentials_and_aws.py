@@ -13,8 +13,10 @@ import yaml
 from botocore.stub import Stubber
 from typer.testing import CliRunner
 
-from platform_cli.cli import project_cmd
+from platform_cli.cli import github_access, project_cmd
 from platform_cli.cli.main import app
+from platform_cli.config import load_config
+from platform_cli.errors import PlatformError
 from platform_cli.github.credentials import parse_credentials
 from platform_cli.lambdas.credentials import default_secret_name
 
@@ -44,7 +46,51 @@ def stored(local_aws_env: dict[str, str]) -> str:
     return str(client.get_secret_value(SecretId=default_secret_name("mlops"))["SecretString"])
 
 
-def test_a_pat_is_stored_and_never_echoed(in_tmp: Path, clean_local_aws: Any, local_aws_env: dict[str, str]) -> None:
+@pytest.fixture
+def applied(clean_local_aws: Any, local_aws_env: dict[str, str]) -> str:
+    """The secret as base-infrastructure's Terraform leaves it: created, no value (its lifecycle's one owner)."""
+    client = boto3.client("secretsmanager", region_name="eu-west-1")
+    return str(client.create_secret(Name=default_secret_name("mlops"))["ARN"])
+
+
+def test_credentials_before_the_first_apply_fail_with_one_line_and_create_nothing(
+    in_tmp: Path, clean_local_aws: Any, local_aws_env: dict[str, str]
+) -> None:
+    """Terraform creates the secret; the CLI only writes values (so the first apply never meets an existing one)."""
+    write_config(in_tmp)
+    result = runner.invoke(app, ["github", "set-credentials", "--token-stdin"], input="ghp_earlyEARLYearlyEARLY0001\n")
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        "error: the GitHub credential secret mlops/github/credentials does not exist yet: apply base-infrastructure "
+        "in dev first (Terraform creates it, empty), then run `mlops github set-credentials` again"
+    )
+    listed = boto3.client("secretsmanager", region_name="eu-west-1").list_secrets()["SecretList"]
+    assert listed == []
+
+
+def test_without_a_token_the_cli_names_where_to_get_one(
+    in_tmp: Path, clean_local_aws: Any, local_aws_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_config(in_tmp)
+    monkeypatch.delenv(github_access.TOKEN_ENV, raising=False)
+    monkeypatch.delenv(github_access.APP_KEY_ENV, raising=False)
+    with pytest.raises(PlatformError) as raised:
+        github_access.credentials(load_config(in_tmp / "platform.yaml"))
+    assert str(raised.value).startswith(github_access.NO_TOKEN)
+    assert "\n" not in str(raised.value)
+
+
+def test_the_app_key_file_gives_the_cli_app_credentials(in_tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_config(in_tmp, auth="app", app_id=42, installation_id=7)
+    (in_tmp / "app.pem").write_text(PEM)
+    monkeypatch.delenv(github_access.TOKEN_ENV, raising=False)
+    monkeypatch.setenv(github_access.APP_KEY_ENV, str(in_tmp / "app.pem"))
+    credentials, _, source = github_access.credentials(load_config(in_tmp / "platform.yaml"))
+    assert (credentials.kind, credentials.app_id, credentials.installation_id) == ("app", 42, 7)
+    assert source == "env:MLOPS_GITHUB_APP_KEY_FILE"
+
+
+def test_a_pat_is_stored_and_never_echoed(in_tmp: Path, applied: str, local_aws_env: dict[str, str]) -> None:
     write_config(in_tmp)
     token = "ghp_secretSECRETsecretSECRET0001"
     result = runner.invoke(app, ["github", "set-credentials", "--token-stdin"], input=token + "\n")
@@ -56,7 +102,7 @@ def test_a_pat_is_stored_and_never_echoed(in_tmp: Path, clean_local_aws: Any, lo
 
 
 def test_an_app_key_is_stored_with_the_ids_from_platform_yaml(
-    in_tmp: Path, clean_local_aws: Any, local_aws_env: dict[str, str]
+    in_tmp: Path, applied: str, local_aws_env: dict[str, str]
 ) -> None:
     write_config(in_tmp, auth="app", app_id=42, installation_id=7)
     (in_tmp / "app.pem").write_text(PEM)

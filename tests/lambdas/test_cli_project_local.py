@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
 import yaml
 from typer.testing import CliRunner
@@ -36,6 +37,8 @@ def workspace(
     path = tmp_path / "platform.yaml"
     path.write_text(yaml.safe_dump(config))
     monkeypatch.chdir(tmp_path)
+    # Terraform owns the secret's lifecycle (it creates it empty in dev); the CLI only writes its value.
+    boto3.client("secretsmanager", region_name="eu-west-1").create_secret(Name="mlops/github/credentials")
     result = runner.invoke(app, ["github", "set-credentials", "--token-stdin"], input=porg.org.token + "\n")
     assert result.exit_code == 0, result.output
     assert porg.org.token not in result.output
@@ -55,8 +58,6 @@ def test_create_list_describe_sync_delete(workspace: Path, porg: ProvisioningOrg
     assert record["PhysicalResourceId"] == f"{porg.login}/churn-p-abc123def456"
     deploy = porg.org.gh.get_repo(f"{porg.login}/churn-p-abc123def456-deploy")
     assert record["Data"]["DeployCloneUrl"] == deploy.clone_url
-
-    import boto3
 
     assert boto3.client("s3").head_bucket(Bucket=record["Properties"]["ArtifactBucket"])
     group = boto3.client("sagemaker").describe_model_package_group(ModelPackageGroupName="churn-p-abc123def456")
@@ -93,7 +94,7 @@ def test_a_failing_create_exits_1_with_the_reason_and_rolls_back(workspace: Path
 def test_an_invalid_project_name_is_refused(workspace: Path) -> None:
     result = runner.invoke(app, ["project", "create", "bad_name", "-t", "pipeline-promotion"])
     assert result.exit_code == 1
-    assert "project_name: 'bad_name' is not a valid SageMaker project name" in result.output
+    assert "error: 'bad_name' is not a valid SageMaker project name (1-32 of a-z A-Z 0-9 -" in result.output
 
 
 def test_the_same_project_cannot_be_created_twice(workspace: Path, porg: ProvisioningOrg) -> None:

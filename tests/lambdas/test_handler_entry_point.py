@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -81,3 +82,16 @@ def test_an_unreadable_secret_fails_with_an_actionable_reason(
     assert answer["Status"] == "FAILED"
     assert answer["Reason"].startswith("cannot read the GitHub credential secret")
     assert "mlops github set-credentials" in answer["Reason"]
+
+
+def test_any_exception_while_setting_up_still_answers_failed(
+    deployed: ProvisioningOrg, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A broken artifact (here: a module missing from it) is not a PlatformError; CloudFormation still gets FAILED
+    instead of waiting an hour."""
+    monkeypatch.setitem(sys.modules, "platform_cli.github.client", None)
+    answer = invoke("Create", properties(), "broken")
+    assert answer["Status"] == "FAILED"
+    assert answer["Reason"] == (
+        "the provisioning Lambda could not start (ModuleNotFoundError); see its CloudWatch logs"
+    )

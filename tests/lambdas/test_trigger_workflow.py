@@ -8,7 +8,9 @@ from typing import Any
 import pytest
 
 from platform_cli.config import TemplateKind
+from platform_cli.lambdas.exceptions import DispatchFailedError
 from platform_cli.lambdas.trigger_workflow import handle_event, run
+from platform_cli.local.forge.faults import Faults
 from tests.lambdas.conftest import SETTINGS, FakeContext
 from tests.lambdas.forge_harness import ForgeLambda
 from tests.provisioning.conftest import ProvisioningOrg
@@ -85,7 +87,14 @@ def test_malformed_events_are_ignored(porg: ProvisioningOrg, event: Any) -> None
     assert result["dispatched"] is False
 
 
-def test_github_failures_are_reported_not_raised(porg: ProvisioningOrg) -> None:
-    result = run(approval(), FakeContext(), lambda d: porg.client("ghp_badbadbadbadbadbadbad0001"), settings(porg))
-    assert result["dispatched"] is False
-    assert "401" in result["reason"]
+def test_a_refused_token_fails_the_invocation(porg: ProvisioningOrg) -> None:
+    with pytest.raises(DispatchFailedError, match="401"):
+        run(approval(), FakeContext(), lambda d: porg.client("ghp_badbadbadbadbadbadbad0001"), settings(porg))
+
+
+def test_a_5xx_from_github_fails_the_invocation_after_bounded_retries(provisioned: ProvisioningOrg) -> None:
+    """EventBridge → Lambda is asynchronous: only a failed invocation is retried and then reaches the DLQ."""
+    faults = Faults(error_rate=1.0, error_status=502, secondary_per_minute=None, paths=("/repos/",))
+    with provisioned.forge.injecting(faults), pytest.raises(DispatchFailedError, match="502"):
+        run(approval(), FakeContext(), lambda d: provisioned.client(deadline=d), settings(provisioned))
+    assert provisioned.forge.admin.dispatches(f"{provisioned.login}/churn-p-abc123def456-deploy") == []

@@ -16,7 +16,7 @@ from tests.fixtures.cli import Invoke
 
 @pytest.fixture(scope="module")
 def started(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path]]:
-    from platform_cli.cli.config_cmd import EXAMPLE_VALUES, render_config
+    from platform_cli.config_template import EXAMPLE_VALUES, render_config
 
     root = tmp_path_factory.mktemp("local-platform")
     config = root / "platform.yaml"

@@ -28,10 +28,16 @@ def test_every_template_is_declared_in_the_contract(name: str, contract: dict[st
     assert name in contract["template_repos"]
 
 
+def _kind_variables(name: str, contract: dict[str, Any]) -> set[str]:
+    """The kind variables set on ``name``'s repos: those of every template kind that instantiates it."""
+    kinds = [kind for kind, parts in contract["template_kinds"].items() if name in parts.values()]
+    return set().union(*(contract["kind_variables"].get(kind) or [] for kind in kinds))
+
+
 @pytest.mark.parametrize("name", PRESENT)
 def test_jobs_read_only_variables_provisioned_for_their_environment(name: str, contract: dict[str, Any]) -> None:
     declared = contract["template_repos"][name]
-    shared = set(contract["org_variables"]) | set(declared["repo_variables"])
+    shared = set(contract["org_variables"]) | set(declared["repo_variables"]) | _kind_variables(name, contract)
     for job in _reads(name):
         allowed = shared | set(declared["environments"].get(job.environment, [])) if job.environment else shared
         unknown = job.variables - allowed
@@ -53,7 +59,21 @@ def _provisioned(name: str, contract: dict[str, Any]) -> set[str]:
 @pytest.mark.parametrize("name", PRESENT)
 def test_the_names_read_are_exactly_the_names_provisioned(name: str, contract: dict[str, Any]) -> None:
     read = set().union(*(job.variables for job in _reads(name))) - set(contract["org_variables"])
-    assert read == _provisioned(name, contract)
+    assert read - _kind_variables(name, contract) == _provisioned(name, contract)
+
+
+@pytest.mark.parametrize(
+    "kind",
+    ["build-deploy-realtime", "build-deploy-batch", "pipeline-promotion", "single-account-training", "llm-fine-tuning"],
+)
+def test_every_value_a_template_kind_provisions_is_read_by_one_of_its_repos(
+    kind: str, contract: dict[str, Any]
+) -> None:
+    """A Studio parameter that becomes a repo variable nobody reads is a setting that silently does nothing."""
+    repos = contract["template_kinds"][kind].values()
+    read = set().union(*(job.variables for name in repos for job in _reads(name)))
+    unread = set(contract["kind_variables"].get(kind) or []) - read
+    assert not unread, f"{kind} provisions {sorted(unread)} but none of its repos' workflows read them"
 
 
 @pytest.mark.parametrize("name", PRESENT)

@@ -24,8 +24,8 @@ from typing import IO, Any
 from github import Auth, Github
 from rich.console import Console
 
-from platform_cli.cli.config_cmd import EXAMPLE_VALUES, render_config
 from platform_cli.config import ENVIRONMENTS, PlatformConfig, TemplateKind, load_config
+from platform_cli.config_template import EXAMPLE_VALUES, render_config
 from platform_cli.errors import PlatformError
 from platform_cli.local import base_infra, lambda_runtime, template_venvs
 from platform_cli.local.aws import subprocess_env
@@ -155,7 +155,9 @@ class Rehearsal:
         }
 
     def publish(self) -> str:
-        result = self.mlops("org", "publish", "--kit", str(KIT_ROOT), MLOPS_GITHUB_TOKEN=self.admin_token())
+        outputs = self.options.state_dir / "bootstrap"  # where the bootstrap step left each account's outputs
+        args = ["org", "publish", "--kit", str(KIT_ROOT), "--bootstrap-outputs", str(outputs)]
+        result = self.mlops(*args, MLOPS_GITHUB_TOKEN=self.admin_token())
         repos = result.get("repos", []) if isinstance(result, dict) else []
         return f"{len(repos)} repositories in {self.config().github.org}: {', '.join(sorted(map(str, repos)))[:120]}"
 
@@ -227,7 +229,8 @@ class Rehearsal:
             name = f"demo-{PROJECT_SUFFIX[kind]}"
             record = self.mlops("project", "create", name, "--template", kind.value, "--user", "ada")
             self.projects[kind.value] = record
-            created.append(f"{name} ({record['ProjectId']})")
+            stack = f", stack {record['StackStatus']}" if record.get("StackStatus") else ""  # issue 13 (chain)
+            created.append(f"{name} ({record['ProjectId']}{stack})")
         return "; ".join(created)
 
     def show_repos(self) -> str:
@@ -319,6 +322,8 @@ class Rehearsal:
     def trigger(self) -> str:
         if self._project(DEPLOYING) is None:
             return "no project of this run has a deploy workflow (training templates only register models)"
+        if self.projects and all(r.get("ProvisionedProductId") for r in self.projects.values()):
+            return self._dispatched_by_rule()  # issue 13 (chain): the approval event reached the rule by itself
         session = self.local.aws.session_for("dev")
         sagemaker = session.client("sagemaker")
         package = sagemaker.describe_model_package(ModelPackageName=self.model_package_arn)
@@ -350,13 +355,39 @@ class Rehearsal:
             raise DemoError(f"the forge recorded no dispatch on {answer['repo']}")
         return f"{answer['workflow']} dispatched on {answer['repo']} with model_package_arn"
 
+    def _dispatched_by_rule(self, timeout: float = 120.0) -> str:
+        """issue 13 (chain): the approval's event went to the platform's rule, whose target ran the trigger Lambda
+        in local AWS; wait for the forge to record the dispatch and show the Lambda's log line."""
+        _, record = self._project(DEPLOYING) or self.build_project()
+        prefix = f"{self.config().github.org}/{record['ProjectName']}-{record['ProjectId']}-"
+        admin = self.local.forge_admin()
+        deadline = time.monotonic() + timeout
+        dispatched: list[dict[str, Any]] = []
+        while not dispatched and time.monotonic() < deadline:
+            dispatched = [d for d in admin.dispatches() if str(d.get("repo", "")).startswith(prefix)]
+            if not dispatched:
+                time.sleep(1)
+        session = self.local.aws.session_for("dev")
+        arn = session.client("ssm").get_parameter(Name="/mlops/lambda/trigger_workflow_arn")["Parameter"]["Value"]
+        group = f"/aws/lambda/{arn.rsplit(':', 1)[-1]}"
+        try:
+            events = session.client("logs").filter_log_events(logGroupName=group)["events"]
+        except Exception:
+            events = []
+        self.log.write("\n".join(e["message"] for e in events) + "\n")
+        line = next((e["message"] for e in events if "dispatch" in e["message"].lower()), "no log line")
+        if not dispatched:
+            raise DemoError(f"no dispatch on {prefix}* within {timeout:.0f}s of the approval; trigger log: {line}")
+        repos = sorted({str(d.get("repo")) for d in dispatched})
+        return f"{len(dispatched)} dispatch(es) by the rule on {', '.join(repos)}; trigger log: {line[:160]}"
+
     # --- the whole run ---------------------------------------------------------------------------------------
 
     def steps(self) -> list[Step]:
         steps = [
             Step("start local AWS and the local forge", self.start),
-            Step("publish base-infrastructure and template repos (mlops org publish)", self.publish),
             Step("bootstrap the accounts with bootstrap.sh (mlops bootstrap)", self.bootstrap),
+            Step("publish base-infrastructure and template repos (mlops org publish)", self.publish),
             Step("build the Lambda artifact (make lambda)", self.build_lambda),
         ]
         accounts = ", ".join(self.options.environments)

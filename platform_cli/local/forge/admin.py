@@ -86,6 +86,8 @@ def _route(forge: Forge, method: str, parts: list[str], body: dict[str, Any], re
                 body.get("default_repository_permission", "read"),
             )
             return _json({"login": org["login"], "id": org["id"]}, 201)
+        case "PUT", ["orgs", org, "plan"]:
+            return _json({"login": org, "plan": service.set_org_plan(store, org, str(body.get("name", "")))})
         case "POST", ["orgs", org, "teams"]:
             team = service.create_team(
                 store, org, body["name"], body.get("members", []), body.get("maintainers"), body.get("description")
@@ -223,6 +225,11 @@ class ForgeAdmin:
         }
         ident: int = self._call("POST", "orgs", body)["id"]
         return ident
+
+    def set_org_plan(self, org: str, plan: str) -> None:
+        """The org's GitHub plan (free, team or enterprise; a new org is on enterprise): the forge then applies
+        that plan's rules to environments of private and internal repositories, as GitHub does."""
+        self._call("PUT", f"orgs/{quote(org)}/plan", {"name": plan})
 
     def create_team(
         self, org: str, name: str, members: list[str], maintainers: list[str] | None = None

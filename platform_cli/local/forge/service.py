@@ -57,6 +57,19 @@ def create_token(
     return value, record
 
 
+PLANS = ("free", "team", "enterprise")
+
+
+def set_org_plan(store: Store, login: str, plan: str) -> str:
+    org = store.org(login)
+    if org is None:
+        raise ServiceError(404, f"org {login!r} does not exist")
+    if plan not in PLANS:
+        raise ServiceError(422, f"plan must be one of {', '.join(PLANS)}")
+    org["plan"] = plan
+    return plan
+
+
 def create_org(
     store: Store,
     login: str,

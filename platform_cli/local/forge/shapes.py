@@ -145,7 +145,7 @@ def org_full(api: str, web: str, rec: Record, public_repos: int, private_repos: 
                 "members_can_create_public_pages": True,
                 "members_can_create_private_pages": True,
                 "plan": {
-                    "name": "enterprise",
+                    "name": rec.get("plan", "enterprise"),
                     "space": 976562499,
                     "private_repos": 999999,
                     "filled_seats": 1,

@@ -128,6 +128,8 @@ class Record:
     status: str = "SUCCEEDED"
     id: str = field(default_factory=lambda: random_id("rec-", 13))
     created_time: datetime = field(default_factory=utcnow)
+    outputs: list[dict[str, str]] = field(default_factory=list)
+    errors: list[dict[str, str]] = field(default_factory=list)
 
     def detail(self) -> dict[str, Any]:
         return {
@@ -142,7 +144,7 @@ class Record:
             "ProductId": self.product_id,
             "ProvisioningArtifactId": self.artifact_id,
             "PathId": self.path_id,
-            "RecordErrors": [],
+            "RecordErrors": self.errors,
             "RecordTags": self.tags,
         }
 
@@ -158,6 +160,7 @@ class ProvisionedProduct:
     tags: list[dict[str, str]]
     idempotency_token: str
     last_record_id: str = ""
+    stack_id: str = ""
     status: str = "AVAILABLE"
     id: str = field(default_factory=lambda: random_id("pp-", 13))
     created_time: datetime = field(default_factory=utcnow)

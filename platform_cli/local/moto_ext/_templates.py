@@ -70,3 +70,18 @@ def template_problem(url: str, account_id: str) -> str | None:
     if not isinstance(document, dict) or not isinstance(document.get("Resources"), dict):
         return f"The template at {url} has no Resources section."
     return None
+
+
+def template_body(url: str, account_id: str) -> str | None:
+    """The text of the template at ``url`` in local S3 (``None`` when it is not an S3 URL or does not exist)."""
+    location = s3_location(url)
+    if location is None:
+        return None
+    from moto.s3.models import s3_backends
+
+    bucket, key = location
+    try:
+        stored = s3_backends[account_id]["aws"].get_object(bucket, key)
+    except Exception:
+        return None
+    return None if stored is None else str(stored.value.decode("utf-8"))

@@ -89,7 +89,9 @@ def model() -> type[Any]:
             from moto.s3.models import s3_backends
             from moto.utilities.utils import get_partition
 
-            bucket = str(cloudformation_json.get("Properties", {}).get("Bucket", resource_name))
+            # the template's Bucket is unresolved here (``{"Ref": ...}``); the physical id is the bucket's name
+            given = cloudformation_json.get("Properties", {}).get("Bucket")
+            bucket = str(resource_name or given)
             s3_backends[account_id][get_partition(region_name)].delete_bucket_policy(bucket)
 
     _registered.append(BucketPolicyResource)

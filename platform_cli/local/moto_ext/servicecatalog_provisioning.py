@@ -2,16 +2,23 @@
 ScanProvisionedProducts and TerminateProvisionedProduct, all missing from moto 5.2.5.
 
 A launch is checked as AWS checks it (the product, the artifact and a launch path through a portfolio holding the
-product must exist; a provisioned product name is unique) and succeeds at once: the record is ``SUCCEEDED`` and
-the provisioned product ``AVAILABLE``. No CloudFormation stack is created (moto cannot run the project templates'
-Lambda-backed custom resources without Docker); the platform's local mode calls the provisioning Lambda the way
-CloudFormation would instead.
+product must exist; a provisioned product name is unique), then, as Service Catalog does, creates the CloudFormation
+stack ``SC-<account>-<provisioned product id>`` from the artifact's template with the provisioning parameters and
+the launch constraint's role as the stack's role. Every resource of the template is created in local AWS, custom
+resources through their Lambda (``cloudformation_custom_resources``). A stack that completes makes the record
+``SUCCEEDED`` (its outputs, and ``CloudformationStackARN``, as ``RecordOutputs``) and the provisioned product
+``AVAILABLE``; one that fails and rolls back makes the record ``FAILED`` with the failing resource's reason and
+the provisioned product ``ERROR``. UpdateProvisionedProduct updates the stack (``UsePreviousValue`` honoured);
+TerminateProvisionedProduct deletes it (a failed delete leaves the product ``TAINTED`` and the record ``FAILED``).
+The stack runs synchronously: the record is final when the call returns.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from moto.core.exceptions import ServiceException
 from moto.core.responses import ActionResult
 from moto.servicecatalog.responses import ServiceCatalogResponse
 
@@ -26,7 +33,8 @@ from platform_cli.local.moto_ext._servicecatalog import (
     not_found,
     params,
 )
-from platform_cli.local.moto_ext._support import add_action
+from platform_cli.local.moto_ext._support import add_action, tags_dict
+from platform_cli.local.moto_ext._templates import template_body
 
 
 def _launch_paths(backend: Any, product_id: str) -> list[dict[str, Any]]:
@@ -58,6 +66,54 @@ def _find_provisioned(backend: Any, provisioned_id: str | None, name: str | None
         if (provisioned_id and provisioned.id == provisioned_id) or (not provisioned_id and provisioned.name == name):
             return provisioned
     raise not_found(f"Provisioned product {provisioned_id or name} not found.")
+
+
+def _launch_role(backend: Any, path_id: str, product_id: str) -> str | None:
+    """The launch constraint's role ARN on this launch path, if it has one."""
+    for constraint in catalog(backend).constraints.values():
+        if constraint.type == "LAUNCH" and constraint.portfolio_id == path_id and constraint.product_id == product_id:
+            parameters = json.loads(constraint.parameters or "{}")
+            if parameters.get("RoleArn"):
+                return str(parameters["RoleArn"])
+            if parameters.get("LocalRoleName"):
+                return f"arn:aws:iam::{backend.account_id}:role/{parameters['LocalRoleName']}"
+    return None
+
+
+def _cloudformation(backend: Any) -> Any:
+    from moto.cloudformation.models import cloudformation_backends
+
+    return cloudformation_backends[backend.account_id][backend.region_name]
+
+
+def _template(backend: Any, artifact: Any) -> str:
+    url = artifact.info.get("LoadTemplateFromURL", "")
+    body = template_body(url, backend.account_id)
+    if body is None:
+        raise invalid(f"Unable to load the template of artifact {artifact.id} from {url}.")
+    return body
+
+
+def _stack_result(stack: Any, record: Record) -> str:
+    """Copy the stack's outcome to the record; return the provisioned product's status."""
+    if stack.status in ("CREATE_COMPLETE", "UPDATE_COMPLETE"):
+        record.status = "SUCCEEDED"
+        record.outputs = [
+            {
+                "OutputKey": o["OutputKey"],
+                "OutputValue": str(o["OutputValue"]),
+                "Description": o.get("Description") or "",
+            }
+            for o in stack.outputs or []
+        ]
+        record.outputs.append({"OutputKey": "CloudformationStackARN", "OutputValue": stack.stack_id, "Description": ""})
+        return "AVAILABLE"
+    reasons = [e.resource_status_reason for e in stack.events if e.resource_status.endswith("_FAILED")]
+    record.status = "FAILED"
+    record.errors = [{"Code": stack.status, "Description": reason or stack.status} for reason in reasons[:1]] or [
+        {"Code": stack.status, "Description": f"Stack {stack.name} ended {stack.status}"}
+    ]
+    return "ERROR" if stack.status.startswith("ROLLBACK") or stack.status == "CREATE_FAILED" else "TAINTED"
 
 
 def _provision_product(self: Any) -> ActionResult:
@@ -102,8 +158,63 @@ def _provision_product(self: Any) -> ActionResult:
         tags=provisioned.tags,
     )
     provisioned.last_record_id = record.id
+    try:
+        stack = _cloudformation(backend).create_stack(
+            name=f"SC-{backend.account_id}-{provisioned.id}",
+            template=_template(backend, artifact),
+            parameters={p["Key"]: p["Value"] for p in provisioned.parameters},
+            tags={**tags_dict(provisioned.tags), "aws:servicecatalog:provisionedProductArn": provisioned.arn},
+            role_arn=_launch_role(backend, path_id, product.id),
+        )
+    except ServiceException as error:  # CloudFormation's parameter validation: Service Catalog answers it as its own
+        raise invalid(str(getattr(error, "message", "") or error)) from None
     state.provisioned[provisioned.id] = provisioned
     state.records[record.id] = record
+    provisioned.stack_id = stack.stack_id
+    provisioned.status = _stack_result(stack, record)
+    return ActionResult({"RecordDetail": record.detail()})
+
+
+def _update_provisioned_product(self: Any) -> ActionResult:
+    body = params(self)
+    backend = self.servicecatalog_backend
+    state = catalog(backend)
+    provisioned = _find_provisioned(backend, body.get("ProvisionedProductId"), body.get("ProvisionedProductName"))
+    artifact = find_artifact(
+        backend,
+        provisioned.product_id,
+        body.get("ProvisioningArtifactId") or provisioned.artifact_id,
+        body.get("ProvisioningArtifactName"),
+    )
+    previous = {p["Key"]: p["Value"] for p in provisioned.parameters}
+    parameters = []
+    for given in body.get("ProvisioningParameters") or []:
+        value = previous.get(given["Key"], "") if given.get("UsePreviousValue") else given.get("Value", "")
+        parameters.append({"Key": given["Key"], "Value": value})
+    named = {p["Key"] for p in parameters}
+    parameters += [{"Key": key, "Value": value} for key, value in previous.items() if key not in named]
+    record = Record(
+        record_type="UPDATE_PROVISIONED_PRODUCT",
+        provisioned_product_id=provisioned.id,
+        provisioned_product_name=provisioned.name,
+        product_id=provisioned.product_id,
+        artifact_id=artifact.id,
+        path_id=body.get("PathId") or provisioned.path_id,
+        tags=provisioned.tags,
+    )
+    state.records[record.id] = record
+    stack = _cloudformation(backend).update_stack(
+        name=provisioned.stack_id,
+        template=_template(backend, artifact),
+        role_arn=_launch_role(backend, record.path_id, provisioned.product_id),
+        parameters=[{"ParameterKey": p["Key"], "ParameterValue": p["Value"]} for p in parameters],
+        tags=None,
+    )
+    provisioned.status = _stack_result(stack, record)
+    provisioned.last_record_id = record.id
+    if record.status == "SUCCEEDED":
+        provisioned.parameters = parameters
+        provisioned.artifact_id = artifact.id
     return ActionResult({"RecordDetail": record.detail()})
 
 
@@ -112,7 +223,7 @@ def _describe_record(self: Any) -> ActionResult:
     record = catalog(self.servicecatalog_backend).records.get(record_id or "")
     if record is None:
         raise not_found(f"Record {record_id} not found.")
-    return ActionResult({"RecordDetail": record.detail(), "RecordOutputs": []})
+    return ActionResult({"RecordDetail": record.detail(), "RecordOutputs": record.outputs})
 
 
 def _describe_provisioned_product(self: Any) -> ActionResult:
@@ -141,6 +252,16 @@ def _terminate_provisioned_product(self: Any) -> ActionResult:
         tags=provisioned.tags,
     )
     state.records[record.id] = record
+    if provisioned.stack_id:
+        cloudformation = _cloudformation(backend)
+        stack = cloudformation.get_stack(provisioned.stack_id)
+        cloudformation.delete_stack(provisioned.stack_id)
+        if stack.status == "DELETE_FAILED":
+            record.status = "FAILED"
+            record.errors = [{"Code": "DELETE_FAILED", "Description": stack.events[-1].resource_status_reason or ""}]
+            provisioned.status = "TAINTED"
+            provisioned.last_record_id = record.id
+            return ActionResult({"RecordDetail": record.detail()})
     del state.provisioned[provisioned.id]
     return ActionResult({"RecordDetail": record.detail()})
 
@@ -152,3 +273,4 @@ def register() -> None:
     add_action(ServiceCatalogResponse, "describe_provisioned_product", _describe_provisioned_product)
     add_action(ServiceCatalogResponse, "scan_provisioned_products", _scan_provisioned_products)
     add_action(ServiceCatalogResponse, "terminate_provisioned_product", _terminate_provisioned_product)
+    add_action(ServiceCatalogResponse, "update_provisioned_product", _update_provisioned_product)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -109,9 +111,16 @@ def parse(data: dict[str, Any]) -> Config:
     return config
 
 
-def load(path: Path = DEFAULT_CONFIG) -> Config:
+def load(path: Path = DEFAULT_CONFIG, environ: Mapping[str, str] | None = None) -> Config:
+    """config.yaml, with BASE_MODEL_ID and TRAINING_INSTANCE_TYPE (set by the platform from the project's Studio parameters) overriding it."""
     try:
         data = yaml.safe_load(Path(path).read_text())
     except FileNotFoundError as exc:
         raise ConfigError(f"config file {path} not found: run from the repo root or pass --config") from exc
-    return parse(data)
+    config = parse(data)
+    env = os.environ if environ is None else environ
+    overrides = {
+        field_name: env.get(variable, "").strip()
+        for field_name, variable in (("base_model", "BASE_MODEL_ID"), ("training_instance_type", "TRAINING_INSTANCE_TYPE"))
+    }
+    return replace(config, **{name: value for name, value in overrides.items() if value})

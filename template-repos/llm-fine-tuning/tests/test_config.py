@@ -39,3 +39,11 @@ def test_a_missing_lora_field_is_named() -> None:
     del data["lora"]["r"]
     with pytest.raises(config.ConfigError, match=r"lora\.r"):
         config.parse(data)
+
+
+def test_the_projects_base_model_and_instance_type_override_the_config() -> None:
+    """BASE_MODEL_ID and TRAINING_INSTANCE_TYPE are the project's Studio parameters, set on this repository."""
+    loaded = config.load(environ={"BASE_MODEL_ID": "huggingface-llm-mistral-7b", "TRAINING_INSTANCE_TYPE": "ml.g5.12xlarge"})
+    assert (loaded.base_model, loaded.training_instance_type) == ("huggingface-llm-mistral-7b", "ml.g5.12xlarge")
+    assert loaded.hyperparameters()["base-model"] == "huggingface-llm-mistral-7b"
+    assert config.load(environ={}).base_model == _data()["base_model"]

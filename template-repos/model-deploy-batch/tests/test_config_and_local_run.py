@@ -34,3 +34,10 @@ def test_the_local_rehearsal_keeps_the_good_model_and_runs_the_schedule(
     assert report["scheduled_transform"]["records"] == 569
     assert json.loads((tmp_path / "report" / "metrics.json").read_text()) == report
     assert (tmp_path / "report" / "batch_scores.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_the_projects_transform_instance_type_overrides_every_stage() -> None:
+    """TRANSFORM_INSTANCE_TYPE is the project's Studio parameter, set by the platform on this repository."""
+    loaded = config.load(environ={"TRANSFORM_INSTANCE_TYPE": "ml.c5.2xlarge"})
+    assert {stage.instance_type for stage in loaded.stages.values()} == {"ml.c5.2xlarge"}
+    assert config.load(environ={"TRANSFORM_INSTANCE_TYPE": ""}) == config.load(environ={})

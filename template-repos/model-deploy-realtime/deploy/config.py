@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -90,9 +92,15 @@ def parse(data: dict[str, Any], root: Path = REPO_ROOT) -> Config:
     )
 
 
-def load(path: Path = DEFAULT_CONFIG) -> Config:
+def load(path: Path = DEFAULT_CONFIG, environ: Mapping[str, str] | None = None) -> Config:
+    """config.yaml, with ENDPOINT_INSTANCE_TYPE (set by the platform from the project's Studio parameters) overriding it."""
     try:
         data = yaml.safe_load(Path(path).read_text())
     except FileNotFoundError as exc:
         raise DeployError(f"config file {path} not found: run from the repo root or pass --config") from exc
-    return parse(data, Path(path).resolve().parent)
+    config = parse(data, Path(path).resolve().parent)
+    instance_type = (os.environ if environ is None else environ).get("ENDPOINT_INSTANCE_TYPE", "").strip()
+    if not instance_type:
+        return config
+    stages = {name: replace(stage, instance_type=instance_type) for name, stage in config.stages.items()}
+    return replace(config, stages=stages)

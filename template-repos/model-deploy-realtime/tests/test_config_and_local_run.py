@@ -36,3 +36,10 @@ def test_the_local_rehearsal_rolls_back_the_bad_release_and_reports(tmp_path: Pa
     assert report["preprod_serves_after_rollback"].startswith("churn-preprod-v1-")
     assert json.loads((tmp_path / "report" / "metrics.json").read_text()) == report
     assert (tmp_path / "report" / "smoke_latency.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_the_projects_endpoint_instance_type_overrides_every_stage() -> None:
+    """ENDPOINT_INSTANCE_TYPE is the project's Studio parameter, set by the platform on this repository."""
+    loaded = config.load(environ={"ENDPOINT_INSTANCE_TYPE": "ml.c5.2xlarge"})
+    assert {stage.instance_type for stage in loaded.stages.values()} == {"ml.c5.2xlarge"}
+    assert config.load(environ={"ENDPOINT_INSTANCE_TYPE": ""}) == config.load(environ={})

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -78,11 +80,14 @@ def parse(data: dict[str, Any]) -> Config:
     return config
 
 
-def load(path: Path = DEFAULT_CONFIG) -> Config:
+def load(path: Path = DEFAULT_CONFIG, environ: Mapping[str, str] | None = None) -> Config:
+    """config.yaml, with TRAINING_INSTANCE_TYPE (set by the platform from the project's Studio parameters) overriding it."""
     try:
         data = yaml.safe_load(Path(path).read_text())
     except FileNotFoundError as exc:
         raise ConfigError(f"config file {path} not found: run from the repo root or pass --config") from exc
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected a mapping at the top level")
-    return parse(data)
+    config = parse(data)
+    instance_type = (os.environ if environ is None else environ).get("TRAINING_INSTANCE_TYPE", "").strip()
+    return replace(config, training_instance_type=instance_type) if instance_type else config

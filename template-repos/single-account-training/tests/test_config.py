@@ -45,3 +45,9 @@ def test_a_missing_field_is_named() -> None:
 def test_a_missing_file_says_where_to_run(tmp_path: Path) -> None:
     with pytest.raises(config.ConfigError, match="not found"):
         config.load(tmp_path / "config.yaml")
+
+
+def test_the_projects_training_instance_type_overrides_the_config() -> None:
+    """TRAINING_INSTANCE_TYPE is the project's Studio parameter, set by the platform on this repository."""
+    assert config.load(environ={"TRAINING_INSTANCE_TYPE": "ml.c5.2xlarge"}).training_instance_type == "ml.c5.2xlarge"
+    assert config.load(environ={}).training_instance_type == _data()["training"]["instance_type"]

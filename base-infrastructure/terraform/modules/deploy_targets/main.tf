@@ -99,10 +99,16 @@ locals {
       ]
     },
     {
-      Sid      = "ReadDevModelArtifacts"
-      Effect   = "Allow"
-      Action   = ["s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket"]
-      Resource = ["arn:${local.partition}:s3:::${local.dev_artifact_bucket}", "arn:${local.partition}:s3:::${local.dev_artifact_bucket}/*"]
+      Sid    = "ReadDevModelArtifacts"
+      Effect = "Allow"
+      Action = ["s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket"]
+      # The platform's bucket, and each project's bucket (<prefix>-<project id>-<dev account>), where the
+      # pipelines write the model artifacts; the project stack's bucket policy admits these roles.
+      Resource = [
+        "arn:${local.partition}:s3:::${local.dev_artifact_bucket}", "arn:${local.partition}:s3:::${local.dev_artifact_bucket}/*",
+        "arn:${local.partition}:s3:::${var.name_prefix}-p-????????????-${local.dev_account}",
+        "arn:${local.partition}:s3:::${var.name_prefix}-p-????????????-${local.dev_account}/*",
+      ]
     },
     {
       Sid       = "DecryptDevModelArtifactsThroughS3"
@@ -138,7 +144,7 @@ resource "aws_iam_policy" "deploy" {
           "sagemaker:CreateModel", "sagemaker:DeleteModel", "sagemaker:CreateEndpointConfig", "sagemaker:DeleteEndpointConfig",
           "sagemaker:CreateEndpoint", "sagemaker:UpdateEndpoint", "sagemaker:DeleteEndpoint", "sagemaker:CreateTransformJob",
           "sagemaker:StopTransformJob", "sagemaker:Describe*", "sagemaker:List*", "sagemaker:AddTags",
-          "sagemaker:InvokeEndpoint", "sagemaker:DescribeModelPackage", "sagemaker:UpdateModelPackage",
+          "sagemaker:InvokeEndpoint", "sagemaker:DescribeModelPackage",
         ]
         Resource = "${local.sagemaker}:*"
       },
@@ -199,10 +205,15 @@ resource "aws_iam_policy" "build" {
         Resource = "${local.sagemaker}:*"
       },
       {
-        Sid       = "PassOnlyThePlatformSageMakerRoles"
-        Effect    = "Allow"
-        Action    = "iam:PassRole"
-        Resource  = [var.pipeline_role_arn, var.execution_role.arn]
+        Sid    = "PassOnlyThePlatformSageMakerRoles"
+        Effect = "Allow"
+        Action = "iam:PassRole"
+        # The shared roles, and each project's own pipeline role (<prefix>-<SageMaker project id>-pipeline, the
+        # PIPELINE_EXECUTION_ROLE_ARN its repos are given by the project stack).
+        Resource = [
+          var.pipeline_role_arn, var.execution_role.arn,
+          "arn:${local.partition}:iam::${local.account}:role/${var.name_prefix}-p-????????????-pipeline",
+        ]
         Condition = { StringEquals = { "iam:PassedToService" = "sagemaker.amazonaws.com" } }
       },
     ])

@@ -1,6 +1,6 @@
 # The secret's container only. Terraform never holds the value: there is no aws_secretsmanager_secret_version
 # here, so the token or key never reaches a plan, the state or a command line. `mlops github set-credentials`
-# writes it with PutSecretValue.
+# writes it with PutSecretValue. This module is the one owner of the secret's lifecycle: the CLI never creates it.
 
 resource "aws_secretsmanager_secret" "this" {
   #checkov:skip=CKV2_AWS_57:The value is a GitHub PAT or App private key rotated in GitHub and stored with `mlops github set-credentials`; Secrets Manager cannot rotate it.

@@ -14,6 +14,15 @@ locals {
   pipeline_role_name  = "${var.name_prefix}-sagemaker-pipeline"
   passable_roles      = ["${local.role_arn}/${local.execution_role_name}", "${local.role_arn}/${local.pipeline_role_name}"]
 
+  # A pipeline registers models for review; only the approver persona (lead-data-scientist) approves them.
+  pipeline_never_approves = [{
+    Sid       = "NeverRegisterAnApprovedModel"
+    Effect    = "Deny"
+    Action    = ["sagemaker:CreateModelPackage", "sagemaker:UpdateModelPackage"]
+    Resource  = "*"
+    Condition = { StringEquals = { "sagemaker:ModelApprovalStatus" = "Approved" } }
+  }]
+
   sagemaker_trust = jsonencode({
     Version = "2012-10-17"
     Statement = [{
@@ -164,7 +173,7 @@ resource "aws_iam_policy" "pipeline" {
   description = "SageMaker Pipelines: run the steps, register models, pass only the platform's SageMaker roles"
   policy = jsonencode({
     Version = "2012-10-17"
-    Statement = concat(local.workload_statements, local.deny_outside_vpc, [
+    Statement = concat(local.workload_statements, local.deny_outside_vpc, local.pipeline_never_approves, [
       {
         Sid    = "RunPipelineSteps"
         Effect = "Allow"

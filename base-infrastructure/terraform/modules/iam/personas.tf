@@ -10,7 +10,7 @@ locals {
       Action = [
         "sagemaker:Describe*", "sagemaker:List*", "sagemaker:Search", "sagemaker:GetSearchSuggestions",
         "sagemaker:CreateApp", "sagemaker:DeleteApp", "sagemaker:CreateSpace", "sagemaker:UpdateSpace", "sagemaker:DeleteSpace",
-        "sagemaker:CreatePresignedDomainUrl", "sagemaker:AddTags",
+        "sagemaker:AddTags",
         "sagemaker:CreateTrainingJob", "sagemaker:CreateProcessingJob", "sagemaker:CreateHyperParameterTuningJob",
         "sagemaker:CreateExperiment", "sagemaker:CreateTrial", "sagemaker:CreateTrialComponent",
         "sagemaker:StopTrainingJob", "sagemaker:StopProcessingJob", "sagemaker:StopHyperParameterTuningJob",
@@ -104,19 +104,39 @@ locals {
   ]
 
   # Only leads approve (or reject) model packages; approval triggers deployment.
+  # Each persona opens Studio only on user profiles tagged with its own persona (the studio module tags every
+  # profile Persona = <persona>): a data scientist's role cannot open a lead's profile and approve from there.
   persona_specific = {
-    "lead-data-scientist" = [{
-      Sid      = "ApproveModelPackages"
-      Effect   = "Allow"
-      Action   = ["sagemaker:UpdateModelPackage"]
-      Resource = "${local.sagemaker_arn}:model-package/*"
-    }]
-    "data-scientist" = [{
-      Sid      = "NeverApproveModelPackages"
-      Effect   = "Deny"
-      Action   = ["sagemaker:UpdateModelPackage"]
-      Resource = "*"
-    }]
+    "lead-data-scientist" = [
+      {
+        Sid      = "ApproveModelPackages"
+        Effect   = "Allow"
+        Action   = ["sagemaker:UpdateModelPackage"]
+        Resource = "${local.sagemaker_arn}:model-package/*"
+      },
+      {
+        Sid       = "OpenOnlyLeadProfiles"
+        Effect    = "Allow"
+        Action    = ["sagemaker:CreatePresignedDomainUrl"]
+        Resource  = "${local.sagemaker_arn}:user-profile/*"
+        Condition = { StringEquals = { "sagemaker:ResourceTag/Persona" = "lead-data-scientist" } }
+      },
+    ]
+    "data-scientist" = [
+      {
+        Sid      = "NeverApproveModelPackages"
+        Effect   = "Deny"
+        Action   = ["sagemaker:UpdateModelPackage", "sagemaker:CreateModelPackage"]
+        Resource = "*"
+      },
+      {
+        Sid       = "OpenOnlyDataScientistProfiles"
+        Effect    = "Allow"
+        Action    = ["sagemaker:CreatePresignedDomainUrl"]
+        Resource  = "${local.sagemaker_arn}:user-profile/*"
+        Condition = { StringEquals = { "sagemaker:ResourceTag/Persona" = "data-scientist" } }
+      },
+    ]
   }
 }
 

@@ -386,6 +386,18 @@ resource "aws_cloudwatch_event_target" "model_approved" {
   }
 }
 
+# One permission for every project's own rule (<prefix>-<project id>-model-approved, created by the project
+# templates) instead of one per project: a per-project statement grows the function's resource policy towards its
+# 20 KB limit. Scoped to this account and to that rule name pattern.
+resource "aws_lambda_permission" "project_rules" {
+  statement_id   = "AllowProjectModelApprovedRules"
+  action         = "lambda:InvokeFunction"
+  function_name  = aws_lambda_function.this["trigger_workflow"].function_name
+  principal      = "events.amazonaws.com"
+  source_account = local.account
+  source_arn     = "arn:${local.partition}:events:${local.region}:${local.account}:rule/${var.name_prefix}-p-*-model-approved"
+}
+
 resource "aws_lambda_permission" "events" {
   statement_id  = "AllowModelApprovedRule"
   action        = "lambda:InvokeFunction"

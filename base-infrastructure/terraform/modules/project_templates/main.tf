@@ -25,6 +25,12 @@ locals {
       version = "v-${substr(filesha256("${var.templates_dir}/${kind}.yaml"), 0, 12)}"
     }
   }
+
+  # What a launch creates, derived from the resource provider schemas of the rendered templates (create, read,
+  # update and delete handler permissions; `python -m platform_cli.project_templates.render` writes the file).
+  launch_actions       = jsondecode(file("${var.templates_dir}/launch-permissions.json")).actions
+  launch_iam_actions   = [for action in local.launch_actions : action if startswith(action, "iam:")]
+  launch_other_actions = [for action in local.launch_actions : action if !startswith(action, "iam:")]
 }
 
 # --- the versioned artifacts --------------------------------------------------------------------------------
@@ -209,6 +215,19 @@ resource "aws_iam_role_policy" "launch" {
         Effect   = "Allow"
         Action   = ["ssm:GetParameter", "ssm:GetParameters"]
         Resource = "arn:${local.partition}:ssm:${local.region}:${local.account}:parameter/mlops/*"
+      },
+      {
+        Sid      = "ProjectStackResources"
+        Effect   = "Allow"
+        Action   = local.launch_other_actions
+        Resource = "*"
+      },
+      {
+        # Project roles only (<prefix>-<SageMaker project id>-<part>); the boundary makes them carry it.
+        Sid      = "ProjectStackRoles"
+        Effect   = "Allow"
+        Action   = local.launch_iam_actions
+        Resource = "arn:${local.partition}:iam::${local.account}:role/${var.name_prefix}-p-*"
       },
       {
         Sid      = "ReferenceOnlyThePlatformSageMakerRoles"

@@ -69,9 +69,26 @@ def _reviewers(ctx: Ctx, repo: Record, given: Any) -> list[Record]:
     return found
 
 
+def _plan_rules(ctx: Ctx, repo: Record, body: Record) -> None:
+    """GitHub's plan rules for private and internal repositories: environments need Team or Enterprise; required
+    reviewers and wait timers need Enterprise (public repositories have them on every plan)."""
+    org = ctx.store.org(repo["owner"])
+    if org is None or repo.get("visibility", "private" if repo.get("private") else "public") == "public":
+        return
+    plan = org.get("plan", "enterprise")
+    if plan == "free":
+        raise validation("Environments are not available for private repositories on the GitHub Free plan.")
+    if plan != "enterprise" and (body.get("reviewers") or body.get("wait_timer")):
+        raise validation(
+            "Required reviewers and wait timers are not available for private repositories on this plan "
+            "(GitHub Enterprise)."
+        )
+
+
 def put_environment(ctx: Ctx, owner: str, repo: str, env: str) -> Response:
     rec = ctx.repo(owner, repo, "admin")
     body = ctx.body()
+    _plan_rules(ctx, rec, body)
     existing = rec["environments"].get(env)
     stamp = now_iso()
     record: Record = existing or {

@@ -26,6 +26,14 @@ def list_members(ctx: Ctx, org: str) -> Response:
     return ctx.paginate([ctx.user_json(u) for u in users if u])
 
 
+def check_member(ctx: Ctx, org: str, login: str) -> Response:
+    """``GET /orgs/{org}/members/{login}``: 204 for a member (asked by a member), 404 otherwise."""
+    rec = ctx.org(org)
+    if ctx.store.user(login) is None or login.lower() not in rec["members"] or not ctx.is_org_member(rec):
+        raise not_found()
+    return Response(status=204)
+
+
 def get_membership(ctx: Ctx, org: str, login: str) -> Response:
     rec = ctx.org(org)
     user = ctx.store.user(login)
@@ -63,6 +71,7 @@ def create_repo(ctx: Ctx, org: str) -> Response:
 def register(router: Router) -> None:
     router.add("GET", "/orgs/{org}", get_org)
     router.add("GET", "/orgs/{org}/members", list_members)
+    router.add("GET", "/orgs/{org}/members/{login}", check_member)
     router.add("GET", "/orgs/{org}/memberships/{login}", get_membership)
     router.add("GET", "/orgs/{org}/repos", list_repos)
     router.add("POST", "/orgs/{org}/repos", create_repo)

@@ -72,6 +72,7 @@ def test_terminated_product_is_gone_and_its_record_succeeded(catalog: Any, launc
         ProductId=product_id,
         ProvisioningArtifactId=_artifact_id(catalog, product_id),
         ProvisionedProductName=name,
+        ProvisioningParameters=[{"Key": "SageMakerProjectName", "Value": name}],
         ProvisionToken=unique("token"),
     )["RecordDetail"]["ProvisionedProductId"]
     record = catalog.terminate_provisioned_product(ProvisionedProductName=name, TerminateToken=unique("token"))
@@ -79,3 +80,44 @@ def test_terminated_product_is_gone_and_its_record_succeeded(catalog: Any, launc
     with pytest.raises(ClientError) as error:
         catalog.describe_provisioned_product(Id=provisioned_id)
     assert error.value.response["Error"]["Code"] == "ResourceNotFoundException"
+
+
+def test_a_launch_missing_a_template_parameter_is_refused_and_leaves_nothing(
+    catalog: Any, launchable: tuple[str, str]
+) -> None:
+    product_id, _ = launchable
+    name = unique("project")
+    with pytest.raises(ClientError) as error:
+        catalog.provision_product(
+            ProductId=product_id,
+            ProvisioningArtifactId=_artifact_id(catalog, product_id),
+            ProvisionedProductName=name,
+            ProvisionToken=unique("token"),
+        )
+    assert error.value.response["Error"]["Code"] == "InvalidParametersException"
+    assert "SageMakerProjectName" in error.value.response["Error"]["Message"]
+    names = [p["Name"] for p in catalog.scan_provisioned_products()["ProvisionedProducts"]]
+    assert name not in names
+
+
+def test_a_launch_creates_the_template_stack_with_the_launch_role(
+    catalog: Any, launchable: tuple[str, str], local_aws: Any
+) -> None:
+    product_id, _ = launchable
+    name = unique("project")
+    record = catalog.provision_product(
+        ProductId=product_id,
+        ProvisioningArtifactId=_artifact_id(catalog, product_id),
+        ProvisionedProductName=name,
+        ProvisioningParameters=[{"Key": "SageMakerProjectName", "Value": name}],
+        ProvisionToken=unique("token"),
+    )["RecordDetail"]
+    outputs = catalog.describe_record(Id=record["RecordId"])["RecordOutputs"]
+    stack_arn = next(o["OutputValue"] for o in outputs if o["OutputKey"] == "CloudformationStackARN")
+    cloudformation = local_aws.session_for("dev").client("cloudformation")
+    stack = cloudformation.describe_stacks(StackName=stack_arn)["Stacks"][0]
+    assert stack["StackName"] == f"SC-111111111111-{record['ProvisionedProductId']}"
+    assert stack["StackStatus"] == "CREATE_COMPLETE"
+    assert stack["RoleARN"] == "arn:aws:iam::111111111111:role/launch"
+    buckets = [b["Name"] for b in local_aws.session_for("dev").client("s3").list_buckets()["Buckets"]]
+    assert f"sagemaker-{name}" in buckets

@@ -1,4 +1,4 @@
-"""Provisioning benchmarks against the local forge (``python -m platform_cli.provisioning.bench``).
+"""Provisioning benchmarks against the local forge (``python -m platform_cli.local.provisioning_bench``).
 
 Figures printed:
 

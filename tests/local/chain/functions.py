@@ -1,0 +1,99 @@
+"""Lambda functions for the chain tests: small handler modules zipped as Terraform would upload them."""
+
+from __future__ import annotations
+
+import io
+import json
+import uuid
+import zipfile
+from typing import Any
+
+ACCOUNT = "111111111111"
+
+HANDLERS = '''
+import json, os, time, urllib.request
+import boto3
+
+def whoami(event, context):
+    print("handling", event.get("say"))
+    arn = boto3.client("sts").get_caller_identity()["Arn"]
+    return {"arn": arn, "greeting": os.environ.get("GREETING"), "memory": os.environ["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"],
+            "secret_key_is_callers": os.environ.get("AWS_SECRET_ACCESS_KEY") == "testing"}
+
+def project_repos(event, context):
+    """Answers Custom::ProjectRepos like the provisioning Lambda; fails a request type named by RequestingUser."""
+    props = event["ResourceProperties"]
+    key = f"requests/{props['ProjectId']}/{time.time_ns()}-{event['RequestType']}.json"
+    boto3.client("s3").put_object(Bucket=os.environ["LOG_BUCKET"], Key=key, Body=json.dumps(event).encode())
+    failed = props.get("RequestingUser") == "fail-" + event["RequestType"].lower()
+    url = f"http://forge.local/org/{props['ProjectName']}-{props['ProjectId']}"
+    body = json.dumps({"Status": "FAILED" if failed else "SUCCESS", "Reason": "forge refused" if failed else "",
+                       "PhysicalResourceId": event.get("PhysicalResourceId") or props["ProjectId"],
+                       "StackId": event["StackId"], "RequestId": event["RequestId"],
+                       "LogicalResourceId": event["LogicalResourceId"],
+                       "Data": {"BuildRepoUrl": url + "-build", "DeployRepoUrl": url + "-deploy",
+                                "BuildCloneUrl": url + "-build.git", "DeployCloneUrl": url + "-deploy.git"}}).encode()
+    request = urllib.request.Request(event["ResponseURL"], data=body, method="PUT", headers={"Content-Type": ""})
+    urllib.request.urlopen(request, timeout=10).read()
+
+def record(event, context):
+    """Keeps each event it gets (one object per invocation) in LOG_BUCKET."""
+    key = f"events/{time.time_ns()}.json"
+    boto3.client("s3").put_object(Bucket=os.environ["LOG_BUCKET"], Key=key, Body=json.dumps(event).encode())
+    return {"dispatched": True}
+
+def fail(event, context):
+    raise RuntimeError("dispatch failed: forge answered 502")
+
+def sleep(event, context):
+    time.sleep(30)
+
+def custom_resource(event, context):
+    """Answers CloudFormation as the properties say: Status, PhysicalResourceId, Data; records each request."""
+    props = event["ResourceProperties"]
+    s3 = boto3.client("s3")
+    key = f"requests/{props['Name']}/{time.time_ns()}-{event['RequestType']}.json"
+    s3.put_object(Bucket=props["LogBucket"], Key=key, Body=json.dumps(event).encode())
+    fail_on = props.get("FailOn", "")
+    status = "FAILED" if event["RequestType"] == fail_on else "SUCCESS"
+    physical = props.get("PhysicalId") or event.get("PhysicalResourceId") or "fixed-id"
+    body = json.dumps({"Status": status, "Reason": "asked to fail" if status == "FAILED" else "",
+                       "PhysicalResourceId": physical, "StackId": event["StackId"], "RequestId": event["RequestId"],
+                       "LogicalResourceId": event["LogicalResourceId"],
+                       "Data": {"Echo": props["Name"], "Physical": physical}}).encode()
+    request = urllib.request.Request(event["ResponseURL"], data=body, method="PUT", headers={"Content-Type": ""})
+    urllib.request.urlopen(request, timeout=10).read()
+'''
+
+
+def code_zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("handlers.py", HANDLERS)
+    return buffer.getvalue()
+
+
+def execution_role(iam: Any) -> str:
+    name = f"fn-{uuid.uuid4().hex[:8]}"
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ],
+    }
+    arn: str = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    return arn
+
+
+def create_function(lambda_client: Any, iam: Any, handler: str, *, timeout: int = 10, **extra: Any) -> dict[str, Any]:
+    created: dict[str, Any] = lambda_client.create_function(
+        FunctionName=f"fn-{handler}-{uuid.uuid4().hex[:8]}",
+        Runtime="python3.12",
+        Role=execution_role(iam),
+        Handler=f"handlers.{handler}",
+        Code={"ZipFile": code_zip()},
+        Timeout=timeout,
+        MemorySize=256,
+        **{"Environment": {"Variables": {"GREETING": "hello"}}, **extra},
+    )
+    return created

@@ -1,0 +1,193 @@
+"""A project launched as in Studio: Service Catalog ProvisionProduct (as a data scientist) creates the rendered
+project template's stack with the launch role; its custom resource answers through the Lambda runtime."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from platform_cli.local.aws import LocalAws
+from platform_cli.local.project_chain import (
+    ProjectStack,
+    launch_project,
+    terminate_project,
+    update_project,
+)
+
+from .functions import ACCOUNT, create_function
+
+TEMPLATE = Path(__file__).parents[3] / "base-infrastructure/project-templates/rendered/build-deploy-realtime.yaml"
+REGION = "eu-west-1"
+
+
+class Catalog:
+    """A published project template in the dev account and a data scientist allowed to launch it."""
+
+    def __init__(self, local_aws: LocalAws) -> None:
+        dev = local_aws.session_for("dev")
+        suffix = uuid.uuid4().hex[:8]
+        self.admin = dev
+        self.log_bucket = f"chain-requests-{suffix}"
+        s3 = dev.client("s3")
+        for bucket in (self.log_bucket, f"chain-templates-{suffix}"):
+            s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
+        s3.put_object(Bucket=f"chain-templates-{suffix}", Key="build-deploy-realtime.yaml", Body=TEMPLATE.read_bytes())
+        iam, lambda_client = dev.client("iam"), dev.client("lambda")
+        repos = create_function(
+            lambda_client, iam, "project_repos", Environment={"Variables": {"LOG_BUCKET": self.log_bucket}}
+        )
+        trigger = create_function(lambda_client, iam, "whoami")
+        key = dev.client("kms").create_key()["KeyMetadata"]["Arn"]
+        ssm = dev.client("ssm")
+        for name, value in {
+            "/mlops/lambda/project_repos_arn": repos["FunctionArn"],
+            "/mlops/lambda/trigger_workflow_arn": trigger["FunctionArn"],
+            "/mlops/kms/artifacts_key_arn": key,
+            "/mlops/environment": "dev",
+            "/mlops/accounts/dev": ACCOUNT,
+            "/mlops/accounts/preprod": "222222222222",
+            "/mlops/accounts/prod": "333333333333",
+        }.items():
+            ssm.put_parameter(Name=name, Value=value, Type="String", Overwrite=True)
+        catalog = dev.client("servicecatalog")
+        self.product = f"mlops-chain-{suffix}"
+        product_id = catalog.create_product(
+            Name=self.product,
+            Owner="mlops-platform",
+            ProductType="CLOUD_FORMATION_TEMPLATE",
+            ProvisioningArtifactParameters={
+                "Name": "v1",
+                "Info": {
+                    "LoadTemplateFromURL": f"https://chain-templates-{suffix}.s3.{REGION}.amazonaws.com/"
+                    "build-deploy-realtime.yaml"
+                },
+                "Type": "CLOUD_FORMATION_TEMPLATE",
+            },
+            IdempotencyToken=suffix,
+        )["ProductViewDetail"]["ProductViewSummary"]["ProductId"]
+        portfolio = catalog.create_portfolio(DisplayName=f"projects-{suffix}", ProviderName="mlops")["PortfolioDetail"]
+        catalog.associate_product_with_portfolio(ProductId=product_id, PortfolioId=portfolio["Id"])
+        trust = {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Principal": {"AWS": ACCOUNT}, "Action": "sts:AssumeRole"}],
+        }
+        self.launch_role = iam.create_role(
+            RoleName=f"mlops-sc-launch-{suffix}", AssumeRolePolicyDocument=json.dumps(trust)
+        )["Role"]["Arn"]
+        catalog.create_constraint(
+            PortfolioId=portfolio["Id"],
+            ProductId=product_id,
+            Type="LAUNCH",
+            Parameters=json.dumps({"RoleArn": self.launch_role}),
+            IdempotencyToken=suffix,
+        )
+        scientist = iam.create_role(RoleName=f"data-scientist-{suffix}", AssumeRolePolicyDocument=json.dumps(trust))
+        catalog.associate_principal_with_portfolio(
+            PortfolioId=portfolio["Id"], PrincipalARN=scientist["Role"]["Arn"], PrincipalType="IAM"
+        )
+        credentials = dev.client("sts").assume_role(RoleArn=scientist["Role"]["Arn"], RoleSessionName="scientist")
+        creds = credentials["Credentials"]
+        self.scientist = boto3.Session(
+            aws_access_key_id=creds["AccessKeyId"],
+            aws_secret_access_key=creds["SecretAccessKey"],
+            aws_session_token=creds["SessionToken"],
+            region_name=REGION,
+        )
+        self.endpoint = local_aws.info().endpoint_url
+
+    def client(self, service: str) -> Any:
+        return self.scientist.client(service, endpoint_url=self.endpoint)
+
+    def launch(self, user: str = "octocat") -> ProjectStack:
+        return launch_project(
+            self.client("servicecatalog"),
+            self.client("cloudformation"),
+            product=self.product,
+            project_name=f"churn-{uuid.uuid4().hex[:6]}",
+            parameters={"GitHubUsername": user, "RepositoryDeletePolicy": "archive"},
+        )
+
+    def requests(self, project_id: str) -> list[dict[str, Any]]:
+        s3 = self.admin.client("s3")
+        listed = s3.list_objects_v2(Bucket=self.log_bucket, Prefix=f"requests/{project_id}/").get("Contents", [])
+        return [json.loads(s3.get_object(Bucket=self.log_bucket, Key=o["Key"])["Body"].read()) for o in listed]
+
+
+@pytest.fixture(scope="module")
+def published(local_aws: LocalAws) -> Catalog:
+    return Catalog(local_aws)
+
+
+def test_a_launch_creates_every_resource_of_the_project_stack(published: Catalog) -> None:
+    project = published.launch()
+    assert (project.record_status, project.stack_status) == ("SUCCEEDED", "CREATE_COMPLETE")
+    admin = published.admin
+    stack = admin.client("cloudformation").describe_stacks(StackName=project.stack_arn)["Stacks"][0]
+    assert stack["RoleARN"] == published.launch_role
+    bucket = project.outputs["ArtifactBucketName"]
+    assert bucket == f"mlops-{project.project_id}-{ACCOUNT}"
+    admin.client("s3").head_bucket(Bucket=bucket)
+    group = f"{project.name}-{project.project_id}"
+    sagemaker = admin.client("sagemaker")
+    assert (
+        sagemaker.describe_model_package_group(ModelPackageGroupName=group)["ModelPackageGroupArn"]
+        == (project.outputs["ModelPackageGroupArn"])
+    )
+    admin.client("iam").get_role(RoleName=f"mlops-{project.project_id}-pipeline")
+    repository = sagemaker.describe_code_repository(CodeRepositoryName=f"{group}-build")
+    assert repository["GitConfig"]["RepositoryUrl"].endswith(f"{group}-build.git")
+    rules = admin.client("events").list_rules(NamePrefix=f"mlops-{project.project_id}")["Rules"]
+    assert [rule["Name"] for rule in rules] == [f"mlops-{project.project_id}-model-approved"]
+
+
+def test_the_custom_resource_gets_the_template_properties_including_extra_variables(published: Catalog) -> None:
+    project = published.launch()
+    [create] = published.requests(project.project_id)
+    properties = create["ResourceProperties"]
+    assert create["RequestType"] == "Create"
+    assert properties["ExtraVariables"] == {"ENDPOINT_INSTANCE_TYPE": "ml.m5.large"}
+    assert properties["Accounts"] == {"dev": ACCOUNT, "preprod": "222222222222", "prod": "333333333333"}
+    assert properties["PipelineExecutionRoleArn"] == f"arn:aws:iam::{ACCOUNT}:role/mlops-{project.project_id}-pipeline"
+    assert project.outputs["BuildRepositoryUrl"].endswith(f"{project.name}-{project.project_id}-build")
+
+
+def test_an_update_sends_the_custom_resource_update_with_the_old_properties(published: Catalog) -> None:
+    project = published.launch()
+    updated = update_project(
+        published.client("servicecatalog"),
+        published.client("cloudformation"),
+        project,
+        {"EndpointInstanceType": "ml.c5.xlarge"},
+    )
+    assert (updated.record_status, updated.stack_status) == ("SUCCEEDED", "UPDATE_COMPLETE")
+    update = published.requests(project.project_id)[-1]
+    assert update["RequestType"] == "Update"
+    assert update["PhysicalResourceId"] == project.project_id
+    assert update["ResourceProperties"]["ExtraVariables"] == {"ENDPOINT_INSTANCE_TYPE": "ml.c5.xlarge"}
+    assert update["OldResourceProperties"]["ExtraVariables"] == {"ENDPOINT_INSTANCE_TYPE": "ml.m5.large"}
+
+
+def test_termination_deletes_the_stack_and_sends_delete_with_the_delete_policy(published: Catalog) -> None:
+    project = published.launch()
+    assert terminate_project(published.client("servicecatalog"), project.provisioned_product_id) == "SUCCEEDED"
+    delete = published.requests(project.project_id)[-1]
+    assert delete["RequestType"] == "Delete"
+    assert delete["ResourceProperties"]["DeletePolicy"] == "archive"
+    admin = published.admin
+    groups = admin.client("sagemaker").list_model_package_groups()["ModelPackageGroupSummaryList"]
+    assert f"{project.name}-{project.project_id}" not in [g["ModelPackageGroupName"] for g in groups]
+    admin.client("s3").head_bucket(Bucket=f"mlops-{project.project_id}-{ACCOUNT}")  # DeletionPolicy: Retain
+
+
+def test_a_failed_custom_resource_rolls_the_launch_back(published: Catalog) -> None:
+    project = published.launch(user="fail-create")
+    assert (project.record_status, project.stack_status) == ("FAILED", "ROLLBACK_COMPLETE")
+    assert any("forge refused" in error for error in project.errors)
+    assert [r["RequestType"] for r in published.requests(project.project_id)] == ["Create", "Delete"]
+    groups = published.admin.client("sagemaker").list_model_package_groups()["ModelPackageGroupSummaryList"]
+    assert f"{project.name}-{project.project_id}" not in [g["ModelPackageGroupName"] for g in groups]
