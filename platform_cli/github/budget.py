@@ -5,8 +5,10 @@ no more than 80 content-creating requests (POST, PATCH, PUT, DELETE) a minute an
 with ``Retry-After`` when it does. The limit belongs to the credential, not to the process: twenty Lambda
 invocations each pacing itself at one write a second together make twenty a second.
 
-``WriteBudget`` admits a write when every window (for example 76 in the last 61 s) still has room, and otherwise
-says how long to wait; ``block_until`` stops every writer sharing the budget until a ``Retry-After`` passes. The
+``WriteBudget`` admits a write when every window (for example 75 in the last 62 s) still has room, and otherwise
+says how long to wait; ``block_until`` stops every writer sharing the budget until a ``Retry-After`` passes. A write
+is stamped when admitted and stamped again when its answer arrives (``settle``): GitHub counts it when it receives
+it, somewhere in between, so a write held up on the way (a slow network, a busy server) still counts in full. The
 windows are a log of admitted writes, so a single project bursts at full speed while a crowd is held to the
 sustained rate. The log lives in a ``BudgetStore``: ``MemoryStore`` (threads of one process: the CLI, the bench)
 or ``DynamoDbStore`` (every Lambda invocation of the credential: one item, updated with a conditional write).
@@ -36,9 +38,9 @@ class Window:
 
 # GitHub's documented secondary limits, with a margin (a request is counted when GitHub receives it, a little
 # after we admit it).
-GITHUB_WINDOWS: tuple[Window, ...] = (Window(61.0, 76), Window(3610.0, 490))
+GITHUB_WINDOWS: tuple[Window, ...] = (Window(62.0, 75), Window(3610.0, 490))
 # The local forge enforces the per-minute limit only.
-FORGE_WINDOWS: tuple[Window, ...] = (Window(61.0, 76),)
+FORGE_WINDOWS: tuple[Window, ...] = (Window(62.0, 75),)
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,16 @@ class Ledger:
 
     stamps: tuple[float, ...] = ()
     blocked_until: float = 0.0
+
+
+def settled(ledger: Ledger, admitted: tuple[float, ...], now: float) -> Ledger:
+    """The ledger with the writes stamped ``admitted`` stamped again at ``now`` (their answers arrived)."""
+    gone = set(admitted)
+    stamps = sorted(stamp for stamp in ledger.stamps if stamp not in gone)
+    for _ in admitted:
+        stamp = round(max(now, stamps[-1] + 1e-6), 6) if stamps else now
+        stamps.append(stamp)
+    return Ledger(stamps=tuple(sorted(stamps)), blocked_until=ledger.blocked_until)
 
 
 def admit(ledger: Ledger, now: float, windows: tuple[Window, ...]) -> tuple[Ledger | None, float]:
@@ -151,13 +163,29 @@ class WriteBudget:
         self.windows = windows
         self._clock = clock
         self._sleep = sleep
+        self._pending = threading.local()  # stamps of this thread's writes whose answers have not arrived
+
+    def _admitted(self) -> list[float]:
+        pending: list[float] | None = getattr(self._pending, "stamps", None)
+        if pending is None:
+            pending = []
+            self._pending.stamps = pending
+        return pending
 
     def acquire(self, deadline: Deadline | None = None, doing: str = "writing to GitHub") -> float:
         """Block until one write is admitted; the seconds waited. Raises when the wait would pass the deadline."""
         waited = 0.0
+        stamped: list[float] = []
+
+        def change(ledger: Ledger) -> tuple[Ledger | None, float]:
+            new, wait = admit(ledger, self._clock(), self.windows)
+            stamped[:] = [new.stamps[-1]] if new is not None else []
+            return new, wait
+
         while True:
-            wait = self.store.update(lambda ledger: admit(ledger, self._clock(), self.windows))
+            wait = self.store.update(change)
             if wait <= 0:
+                self._admitted().extend(stamped)
                 return waited
             if deadline is not None and not deadline.allows(wait):
                 raise DeadlineExceededError(
@@ -168,6 +196,15 @@ class WriteBudget:
             step = min(wait, 1.0)
             self._sleep(step)
             waited += step
+
+    def settle(self) -> None:
+        """The answers of this thread's admitted writes arrived: count them from now (see the module doc)."""
+        pending = self._admitted()
+        if not pending:
+            return
+        admitted = tuple(pending)
+        pending.clear()
+        self.store.update(lambda ledger: (settled(ledger, admitted, self._clock()), 0.0))
 
     def block_until(self, epoch: float) -> None:
         """Stop every writer of this budget until ``epoch`` (GitHub answered a secondary limit)."""

@@ -144,7 +144,15 @@ def _admit_writes(github: Github, budget: WriteBudget, deadline: Deadline | None
                 budget.acquire(deadline, f"waiting for GitHub's write budget ({verb} {url.split('?', 1)[0]})")
             return request(verb, url, *rest, **more)
 
+        def answered(*rest: Any, **more: Any) -> Any:
+            try:
+                return response(*rest, **more)
+            finally:
+                budget.settle()  # the write (and any retry) reached GitHub by now
+
+        response = inner.getresponse
         inner.request = admitted
+        inner.getresponse = answered
         return inner
 
     setattr(requester, _CONNECTION_CLASS, connection)

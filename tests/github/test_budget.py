@@ -86,6 +86,17 @@ def test_a_wait_past_the_deadline_raises_at_once_naming_the_shared_budget() -> N
     assert clock.now == 1000.0
 
 
+def test_a_write_counts_from_its_answer_so_a_slow_one_still_fills_the_window() -> None:
+    clock = FakeClock()
+    budget = WriteBudget(MemoryStore(), PER_MINUTE, clock=clock, sleep=clock.sleep)
+    for _ in range(3):
+        budget.acquire()
+    clock.now += 5.0  # the three writes took 5 s to reach GitHub and answer
+    budget.settle()
+    budget.acquire()
+    assert clock.now >= 1065.0
+
+
 @pytest.fixture
 def dynamodb() -> Iterator[Any]:
     with mock_aws():
@@ -152,8 +163,8 @@ def test_a_client_with_a_budget_asks_it_before_each_write_and_never_before_a_rea
     assert store.updates == 0
     repo.replace_topics(["one"])
     repo.replace_topics(["two"])
-    assert store.updates == 2
-    assert store._ledger.stamps and len(store._ledger.stamps) == 2
+    assert store.updates == 4  # each write admitted, then settled when its answer arrived
+    assert len(store._ledger.stamps) == 2
 
 
 def test_a_secondary_limit_answer_stops_the_shared_budget_for_its_retry_after(
