@@ -49,6 +49,7 @@ class Catalog:
             "/mlops/lambda/trigger_workflow_arn": trigger["FunctionArn"],
             "/mlops/kms/artifacts_key_arn": key,
             "/mlops/environment": "dev",
+            "/mlops/naming_prefix": "mlops",
             "/mlops/accounts/dev": ACCOUNT,
             "/mlops/accounts/preprod": "222222222222",
             "/mlops/accounts/prod": "333333333333",
