@@ -3,6 +3,7 @@ artifact bucket in local AWS and the package names the image the run recorded, n
 
 from __future__ import annotations
 
+import io
 import json
 import tarfile
 import uuid
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from platform_cli.local.aws import LocalAws
-from platform_cli.local.demo.rehearsal import DemoError, register_trained_model
+from platform_cli.local.demo.rehearsal import DemoError, DemoOptions, Rehearsal, register_trained_model
 
 REGION = "eu-west-1"
 IMAGE = f"141502667606.dkr.ecr.{REGION}.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3"
@@ -79,3 +80,12 @@ def test_a_run_without_a_region_has_no_image_to_register(
     run_output = _local_run(tmp_path / "build" / "local", image_uri=None, region=None)
     with pytest.raises(DemoError, match="names no inference image"):
         register_trained_model(sagemaker, s3, run_output=run_output, group=group, bucket=bucket)
+
+
+def test_a_template_whose_run_records_no_model_registers_nothing_and_says_so(tmp_path: Path) -> None:
+    rehearsal = Rehearsal(DemoOptions(state_dir=tmp_path), io.StringIO(), tmp_path / "demo.log")
+    rehearsal.projects = {"pipeline-promotion": {"ProjectName": "demo-promotion", "ProjectId": "p-0"}}
+    assert rehearsal.register_and_approve() == (
+        "pipeline-promotion's local run records no model to register (approval not rehearsed)"
+    )
+    assert rehearsal.model_package_arn == ""

@@ -52,6 +52,9 @@ TRAINING_PART = {
     TemplateKind.LLM_FINE_TUNING: "llm",
 }
 BUILD_PREFERENCE = tuple(TRAINING_PART)
+# Training repos whose `make run-local` records the model it trained as RegisterModel would (report/model.json);
+# pipeline-promotion's pipeline registers no model and llm-fine-tuning's local run does not record one yet.
+RECORDS_ITS_MODEL = ("build", "training")
 DEPLOYING = (TemplateKind.BUILD_DEPLOY_REALTIME, TemplateKind.BUILD_DEPLOY_BATCH, TemplateKind.LLM_FINE_TUNING)
 
 
@@ -294,6 +297,9 @@ class Rehearsal:
     def register_and_approve(self) -> str:
         if not self.options.run_template_tests:
             return "no model to register: the template's local run was skipped (approval not rehearsed)"
+        run_kind, _ = self.build_project()
+        if TRAINING_PART[run_kind] not in RECORDS_ITS_MODEL:
+            return f"{run_kind.value}'s local run records no model to register (approval not rehearsed)"
         # A project that deploys, so the approval has a workflow to dispatch; else the one that was run.
         _, record = self._project(DEPLOYING) or self.build_project()
         group = f"{record['ProjectName']}-{record['ProjectId']}"

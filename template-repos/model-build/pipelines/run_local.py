@@ -3,7 +3,8 @@
 Writes `<output>/report/metrics.json` (test metrics, threshold, whether the model would be registered),
 `<output>/report/roc_curve.png`, the trained model as SageMaker packs it (`<output>/model.tar.gz`) and
 `<output>/report/model.json`: what the RegisterModel step would register for it (artifact, inference image for
-the AWS region configured here, content types). Exit code 0 when the model passes the gate, 2 when it would not be registered.
+the AWS region configured here, content types). Exit code 0 when the model passes the gate, 2 when it would not
+be registered.
 
     python -m pipelines.run_local --output build/local
 """
