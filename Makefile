@@ -59,11 +59,16 @@ test: venv tf-config lint ## Run every test and quality gate
 # --- quality gates and tools ------------------------------------------------------------------------------------
 
 .PHONY: lint
-lint: venv ## ruff (lint + format check), mypy and the import contracts (layers)
+lint: venv ## ruff (lint + format check), mypy, the import contracts (layers) and the Terraform README tables
 	@$(BIN)/ruff check .
 	@$(BIN)/ruff format --check .
 	@$(BIN)/mypy
 	@$(BIN)/lint-imports --no-cache
+	@$(BIN)/python -m tests.base_infrastructure.tf_docs --check
+
+.PHONY: tf-docs
+tf-docs: venv ## Regenerate the input/output tables of the Terraform module and example READMEs
+	@$(BIN)/python -m tests.base_infrastructure.tf_docs
 
 .PHONY: format
 format: venv ## Apply ruff's formatting and safe fixes

@@ -16,7 +16,6 @@ import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
-    ConfigDict,
     Field,
     ValidationError,
     field_validator,
@@ -24,6 +23,7 @@ from pydantic import (
 )
 
 from platform_cli.errors import ConfigError
+from platform_cli.strict_model import StrictModel
 
 DEFAULT_CONFIG_PATH = Path("platform.yaml")
 ENVIRONMENTS: tuple[str, ...] = ("dev", "preprod", "prod")
@@ -70,11 +70,7 @@ GitHubRepoName = Annotated[str, _matches(_GITHUB_REPO, "a valid GitHub repositor
 TeamSlug = Annotated[str, _matches(_TEAM_SLUG, "a valid GitHub team slug (lower case, digits, - and _)")]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-
-class GitHubSettings(_Strict):
+class GitHubSettings(StrictModel):
     """Where the organisation lives and how the platform authenticates to it."""
 
     org: GitHubLogin = Field(description="GitHub organisation that owns the platform's repositories.")
@@ -108,7 +104,7 @@ class GitHubSettings(_Strict):
         return self
 
 
-class AwsSettings(_Strict):
+class AwsSettings(StrictModel):
     region: str = Field(description="AWS region the platform is deployed to, e.g. eu-west-1.")
 
     @field_validator("region")
@@ -119,7 +115,7 @@ class AwsSettings(_Strict):
         return value
 
 
-class BusinessUnit(_Strict):
+class BusinessUnit(StrictModel):
     """The three accounts of one business unit."""
 
     dev: AccountId = Field(description="Account where data scientists experiment and pipelines train.")
@@ -136,12 +132,12 @@ class BusinessUnit(_Strict):
         return str(getattr(self, environment))
 
 
-class Teams(_Strict):
+class Teams(StrictModel):
     reviewers: TeamSlug = Field(description="Team whose members approve preprod and prod deployments.")
     maintainers: TeamSlug = Field(description="Team that maintains every project repository.")
 
 
-class Templates(_Strict):
+class Templates(StrictModel):
     enabled: list[TemplateKind] = Field(
         default_factory=lambda: list(TemplateKind),
         min_length=1,
@@ -158,7 +154,7 @@ class Templates(_Strict):
         return value
 
 
-class PlatformConfig(_Strict):
+class PlatformConfig(StrictModel):
     """The whole of ``platform.yaml``."""
 
     naming_prefix: str = Field(

@@ -19,7 +19,7 @@ from platform_cli.config import validation_problems
 from platform_cli.errors import PlatformError
 
 MIN_PYTHON = (3, 11)
-MIN_TERRAFORM = (1, 7)
+MIN_TERRAFORM = (1, 9)  # base-infrastructure's required_version (versions.tf)
 # A PAT must be able to create repos, manage their settings, and read teams.
 REQUIRED_PAT_SCOPES = frozenset({"repo", "workflow", "read:org"})
 
@@ -74,7 +74,7 @@ def check_python(probe: Probe) -> CheckResult:
 
 
 def check_terraform(probe: Probe) -> CheckResult:
-    fix = "install Terraform 1.7 or newer: https://developer.hashicorp.com/terraform/install"
+    fix = "install Terraform 1.9 or newer: https://developer.hashicorp.com/terraform/install"
     if probe.which("terraform") is None:
         return CheckResult("terraform", Status.FAIL, "terraform not found on PATH", fix)
     try:
@@ -86,7 +86,7 @@ def check_terraform(probe: Probe) -> CheckResult:
     shown = ".".join(map(str, found))
     if found[:2] >= MIN_TERRAFORM:
         return CheckResult("terraform", Status.PASS, f"Terraform {shown}")
-    return CheckResult("terraform", Status.FAIL, f"Terraform {shown} is older than 1.7", fix)
+    return CheckResult("terraform", Status.FAIL, f"Terraform {shown} is older than 1.9", fix)
 
 
 def check_git(probe: Probe) -> CheckResult:

@@ -40,11 +40,19 @@ def demo(
     skip_template_tests: Annotated[
         bool, typer.Option("--skip-template-tests", help="Clone the model-build repo but do not run its tests.")
     ] = False,
+    strict: Annotated[
+        bool | None,
+        typer.Option(
+            "--strict/--permissive",
+            help="Local AWS refuses what IAM would refuse, or only logs it (permissive: debugging only).",
+        ),
+    ] = None,
 ) -> None:
     """Bring up local AWS and a local GitHub forge, then run the real bootstrap, Terraform, provisioning Lambda
     and template repos against them, step by step. Safe to re-run."""
     context = cli_context(ctx)
     from platform_cli.local.demo.rehearsal import DemoOptions, rehearse  # needs the `local` extra
+    from platform_cli.local.iam.mode import PERMISSIVE_WARNING
 
     options = DemoOptions(
         state_dir=state_dir.resolve(),
@@ -52,7 +60,10 @@ def demo(
         environments=_environments(environment or []),
         keep=keep,
         run_template_tests=not skip_template_tests,
+        iam_mode=None if strict is None else ("strict" if strict else "permissive"),
     )
+    if strict is False:
+        stderr.print(PERMISSIVE_WARNING, markup=False)
     started = time.monotonic()
     report = rehearse(options, stderr)  # progress on stderr: stdout stays clean for --output json
     total = time.monotonic() - started

@@ -21,11 +21,11 @@ StateDir = Annotated[
 ]
 
 
-def _platform(state_dir: Path) -> LocalPlatform:
+def _platform(state_dir: Path, iam_mode: str | None = None) -> LocalPlatform:
     # Imported here: the emulator needs the `local` extra, and `mlops --help` must work without it.
     from platform_cli.local.platform import LocalPlatform
 
-    return LocalPlatform(state_dir)
+    return LocalPlatform(state_dir, iam_mode=iam_mode)
 
 
 @app.command()
@@ -34,13 +34,20 @@ def up(
     state_dir: StateDir = DEFAULT_STATE_DIR,
     aws_port: Annotated[int | None, typer.Option(help="Port of local AWS (default: a free one).")] = None,
     forge_port: Annotated[int | None, typer.Option(help="Port of the forge (default: a free one).")] = None,
+    permissive: Annotated[
+        bool, typer.Option("--permissive", help="Log IAM denials instead of refusing them (debugging only).")
+    ] = False,
 ) -> None:
     """Start local AWS (moto) and the forge on 127.0.0.1, and seed the org of platform.yaml."""
     context = cli_context(ctx)
     config = context.config()
-    platform = _platform(state_dir)
     info("starting local AWS and the local forge …")
-    started = platform.up(config, aws_port=aws_port, forge_port=forge_port)
+    if permissive:
+        from platform_cli.local.iam.mode import PERMISSIVE_WARNING
+
+        info(PERMISSIVE_WARNING)
+    mode = "permissive" if permissive else None  # None: MLOPS_LOCAL_IAM, else the evaluator's default
+    started = _platform(state_dir, iam_mode=mode).up(config, aws_port=aws_port, forge_port=forge_port)
     emit(context, started.to_json(), _print_up)
 
 
@@ -106,3 +113,34 @@ def _print_status(data: dict[str, Any]) -> None:
     if aws["running"]:
         accounts = ", ".join(f"{env} {account}" for env, account in aws["accounts"].items())
         stdout.print(f"accounts: {accounts}; profiles in {aws['config_file']}", markup=False)
+
+
+@app.command()
+def decisions(
+    ctx: typer.Context,
+    state_dir: StateDir = DEFAULT_STATE_DIR,
+    last: Annotated[int, typer.Option("--last", "-n", help="How many of the latest decisions.")] = 20,
+    principal: Annotated[str | None, typer.Option(help="Only principals whose ARN contains this.")] = None,
+    denied: Annotated[bool, typer.Option("--denied", help="Only denials.")] = False,
+) -> None:
+    """List local AWS's latest IAM decisions (principal, action, resource, outcome)."""
+    context = cli_context(ctx)
+    from platform_cli.local.iam.log import read, select  # the `local` extra, as _platform
+
+    logged = list(read(_platform(state_dir).aws.decisions_file))
+    emit(context, select(logged, last=last, principal=principal, denied_only=denied), _print_decisions)
+
+
+def _print_decisions(rows: list[dict[str, Any]]) -> None:
+    """One line per decision (ARNs are long; a table would cut them, and rich would read ``:secret:`` as an emoji)."""
+
+    def outcome(d: dict[str, Any]) -> str:
+        return "allowed" if d["allowed"] else ("DENIED" if d["enforced"] else "denied (permissive: let through)")
+
+    for d in rows:
+        line = f"{outcome(d)}  {d['principal']}  {d['action']}  {d['resource']}"
+        stdout.print(line, markup=False, emoji=False, highlight=False)
+        if not d["allowed"]:
+            stdout.print(f"  {d['message']}", markup=False, emoji=False, highlight=False)
+    if not rows:
+        stdout.print("no decisions match", markup=False)

@@ -12,44 +12,28 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from platform_cli.github.exceptions import CredentialsError
-
-
-class SecretText:
-    """A credential value that never prints itself."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        self._value = value
-
-    def reveal(self) -> str:
-        return self._value
-
-    def __repr__(self) -> str:
-        return "SecretText('**********')"
-
-    __str__ = __repr__
+from platform_cli.secret import Secret
 
 
 @dataclass(frozen=True)
 class GitHubCredentials:
     kind: Literal["pat", "app"]
-    token: SecretText | None = None
+    token: Secret | None = None
     app_id: int | None = None
     installation_id: int | None = None
-    private_key: SecretText | None = None
+    private_key: Secret | None = None
 
     @classmethod
     def pat(cls, token: str) -> GitHubCredentials:
         if not token.strip():
             raise CredentialsError("the GitHub token is empty; store one with `mlops github set-credentials`")
-        return cls(kind="pat", token=SecretText(token.strip()))
+        return cls(kind="pat", token=Secret(token.strip()))
 
     @classmethod
     def app(cls, app_id: int, installation_id: int, private_key: str) -> GitHubCredentials:
         if "PRIVATE KEY" not in private_key:
             raise CredentialsError("the GitHub App private key is not a PEM key; pass the .pem file GitHub gave you")
-        return cls(kind="app", app_id=app_id, installation_id=installation_id, private_key=SecretText(private_key))
+        return cls(kind="app", app_id=app_id, installation_id=installation_id, private_key=Secret(private_key))
 
     def to_secret_string(self) -> str:
         """The JSON stored in Secrets Manager."""

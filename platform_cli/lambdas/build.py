@@ -30,6 +30,8 @@ PLATFORM_FILES = (
     "platform_cli/__init__.py",
     "platform_cli/errors.py",
     "platform_cli/config.py",
+    "platform_cli/secret.py",
+    "platform_cli/strict_model.py",
     "platform_cli/py.typed",
 )
 FIXED_DATE = (1980, 1, 1, 0, 0, 0)

@@ -68,7 +68,7 @@ def member_role(account: str) -> str:
     return f"arn:aws:iam::{account}:role/{MEMBER_ROLE_NAME}"
 
 
-def provider_override(endpoint: str, account: str) -> str:
+def provider_override(endpoint: str, account: str, *, assume_member_role: bool = True) -> str:
     endpoints = "\n".join(f'    {name} = "{endpoint}"' for name in PROVIDER_ENDPOINTS)
     return (
         "# Written by platform_cli/local/base_infra.py for a local rehearsal: the provider talks to local AWS.\n"
@@ -77,13 +77,20 @@ def provider_override(endpoint: str, account: str) -> str:
         "  skip_metadata_api_check = true\n"
         "  max_retries             = 2\n"
         f"  endpoints {{\n{endpoints}\n  }}\n"
-        f'  assume_role {{\n    role_arn = "{member_role(account)}"\n  }}\n'
-        "}\n"
+        + (f'  assume_role {{\n    role_arn = "{member_role(account)}"\n  }}\n' if assume_member_role else "")
+        + "}\n"
     )
 
 
 def backend_config(
-    endpoint: str, account: str, region: str, business_unit: str, environment: str, outputs: BootstrapOutputs
+    endpoint: str,
+    account: str,
+    region: str,
+    business_unit: str,
+    environment: str,
+    outputs: BootstrapOutputs,
+    *,
+    assume_member_role: bool = True,
 ) -> str:
     """The partial backend configuration built from the bootstrap outputs (plus the local endpoints)."""
     return (
@@ -94,7 +101,7 @@ def backend_config(
         "encrypt        = true\n"
         "use_path_style = true\n"
         f'endpoints      = {{ s3 = "{endpoint}", dynamodb = "{endpoint}", sts = "{endpoint}", iam = "{endpoint}" }}\n'
-        f'assume_role    = {{ role_arn = "{member_role(account)}" }}\n'
+        + (f'assume_role    = {{ role_arn = "{member_role(account)}" }}\n' if assume_member_role else "")
     )
 
 
@@ -197,15 +204,24 @@ def prepare_environment(
     bootstrap: BootstrapOutputs,
     inputs: Inputs,
     log_path: Path | None = None,
+    credentials: Mapping[str, str] | None = None,
 ) -> Environment:
-    """Copy the root, add the local-AWS provider override and backend file, and ``terraform init``."""
+    """Copy the root, add the local-AWS provider override and backend file, and ``terraform init``.
+
+    ``credentials`` (``AccessKeyId``/``SecretAccessKey``/``SessionToken`` of an STS answer): Terraform runs as that
+    principal — the apply role assumed with the forge's OIDC token, as the workflow does; without them it assumes
+    the account's member role (an administrator) from the base credentials."""
     endpoint = local.endpoint_url
     workdir = base / name / "terraform"
     if workdir.exists():
         shutil.rmtree(workdir)
     shutil.copytree(TERRAFORM_SRC, workdir, ignore=shutil.ignore_patterns(".terraform*", "*.tfstate*", "tests"))
-    (workdir / "zz_local_aws_override.tf").write_text(provider_override(endpoint, account), encoding="utf-8")
-    backend = backend_config(endpoint, account, inputs.region, inputs.business_unit, name, bootstrap)
+    as_member = credentials is None
+    override = provider_override(endpoint, account, assume_member_role=as_member)
+    (workdir / "zz_local_aws_override.tf").write_text(override, encoding="utf-8")
+    backend = backend_config(
+        endpoint, account, inputs.region, inputs.business_unit, name, bootstrap, assume_member_role=as_member
+    )
     (workdir / "backend.hcl").write_text(backend, encoding="utf-8")
     env = subprocess_env(local, "dev", base={"PATH": os.environ["PATH"], "HOME": str(base)})
     # The override assumes the member role itself: start from the base credentials, not a member profile.
@@ -221,6 +237,14 @@ def prepare_environment(
             "CHECKPOINT_DISABLE": "1",
         }
     )
+    if credentials is not None:
+        env.update(
+            {
+                "AWS_ACCESS_KEY_ID": credentials["AccessKeyId"],
+                "AWS_SECRET_ACCESS_KEY": credentials["SecretAccessKey"],
+                "AWS_SESSION_TOKEN": credentials["SessionToken"],
+            }
+        )
     var_args = [
         f"-var-file=envs/{name}.tfvars",
         f"-var=platform_config_path={inputs.platform_yaml}",

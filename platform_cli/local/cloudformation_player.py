@@ -14,11 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from platform_cli.config import PlatformConfig, TemplateKind
 from platform_cli.lambdas.exceptions import LambdaError
+from platform_cli.project_templates.properties import new_project_id, template_properties
 
 Handler = Callable[[dict[str, Any], Any], Any]
 LOGICAL_ID = "ProjectRepos"
+__all__ = ["LOGICAL_ID", "LocalCloudFormation", "LocalContext", "new_project_id", "template_properties"]
 
 
 class LocalContext:
@@ -35,43 +36,6 @@ class LocalContext:
         import time
 
         return max(int((self._end - time.monotonic()) * 1000), 0)
-
-
-def template_properties(
-    config: PlatformConfig,
-    *,
-    project_name: str,
-    project_id: str,
-    kind: TemplateKind,
-    business_unit: str,
-    requesting_user: str | None = None,
-    delete_policy: str = "archive",
-    extra_variables: dict[str, str] | None = None,
-) -> dict[str, Any]:
-    """The ``ResourceProperties`` the rendered project template would pass (same names as the template)."""
-    unit = config.business_unit(business_unit)
-    dev = unit.dev
-    props: dict[str, Any] = {
-        "ServiceToken": f"arn:aws:lambda:{config.aws.region}:{dev}:function:{config.naming_prefix}-project-repos",
-        "ProjectName": project_name,
-        "ProjectId": project_id,
-        "TemplateKind": kind.value,
-        "ArtifactBucket": f"{config.naming_prefix}-{project_id}-{dev}",
-        "ModelPackageGroupName": f"{project_name}-{project_id}",
-        "PipelineExecutionRoleArn": f"arn:aws:iam::{dev}:role/{config.naming_prefix}-{project_id}-pipeline",
-        "RequestingUser": requesting_user or "",
-        "DeletePolicy": delete_policy,
-        "Region": config.aws.region,
-        "Accounts": {"dev": unit.dev, "preprod": unit.preprod, "prod": unit.prod},
-    }
-    if extra_variables:
-        props["ExtraVariables"] = dict(extra_variables)
-    return props
-
-
-def new_project_id() -> str:
-    """A SageMaker-style project id (``p-`` + 12 lower-case alphanumerics)."""
-    return "p-" + uuid.uuid4().hex[:12]
 
 
 @dataclass

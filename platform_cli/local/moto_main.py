@@ -1,4 +1,5 @@
-"""Entry point of the local AWS server: moto's own server with the platform's extensions registered first.
+"""Entry point of the local AWS server: moto's own server with the platform's extensions and its IAM evaluator
+registered first.
 
 Run as ``python -m platform_cli.local.moto_main -H 127.0.0.1 -p PORT``; every argument goes to moto.
 """
@@ -11,6 +12,7 @@ import sys
 
 from moto import server
 
+from platform_cli.local.iam.hook import install as install_iam
 from platform_cli.local.lambda_runtime import ENDPOINT_VARIABLE
 from platform_cli.local.moto_ext import register_all
 
@@ -30,6 +32,7 @@ def main(argv: list[str] | None = None) -> None:
     args = argv if argv is not None else sys.argv[1:]
     os.environ.setdefault(ENDPOINT_VARIABLE, _own_endpoint(args))
     register_all()
+    install_iam()  # every request authorised as IAM would (strict) or logged (permissive): MLOPS_LOCAL_IAM
     server.main(args)
 
 

@@ -20,6 +20,7 @@ from platform_cli.local.forge import ForgeAdmin, ForgeHandle, start_background
 from platform_cli.local.forge import status as forge_status
 from platform_cli.local.forge import stop as forge_stop
 from platform_cli.local.forge.exceptions import ForgeAdminError
+from platform_cli.local.forge.oidc import GITHUB_ISSUER
 from platform_cli.local.paths import DEFAULT_STATE_DIR
 
 PLATFORM_SCOPES = ["repo", "workflow", "admin:org", "delete_repo"]
@@ -59,9 +60,11 @@ class LocalPlatformInfo:
 class LocalPlatform:
     """Start, seed, inspect and stop the embedded defaults kept in ``state_dir``."""
 
-    def __init__(self, state_dir: Path | str = DEFAULT_STATE_DIR, people: People | None = None) -> None:
+    def __init__(
+        self, state_dir: Path | str = DEFAULT_STATE_DIR, people: People | None = None, iam_mode: str | None = None
+    ) -> None:
         self.state_dir = Path(state_dir).resolve()
-        self.aws = LocalAws(self.state_dir / "aws")
+        self.aws = LocalAws(self.state_dir / "aws", iam_mode=iam_mode)
         self.forge_dir = self.state_dir / "forge"
         self.people = people or People()
 
@@ -77,6 +80,7 @@ class LocalPlatform:
         except Exception:
             self.aws.down()
             raise
+        self.aws.trust_issuer(GITHUB_ISSUER, forge.url)  # GitHub's OIDC issuer is played by the forge
         self.seed_org(forge.admin(), config)
         return LocalPlatformInfo(aws, forge, config.github.org, self.token_file(self.people.admin))
 

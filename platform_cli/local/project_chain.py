@@ -158,6 +158,19 @@ def approve_model_package(sagemaker: Any, model_package_arn: str, status: str = 
     sagemaker.update_model_package(ModelPackageArn=model_package_arn, ModelApprovalStatus=status)
 
 
+# Local AWS runs a launch's stack, custom resource included, inside the ProvisionProduct call (and a termination's
+# inside TerminateProvisionedProduct): wait as long as the provisioning Lambda may run (its timeout is at most 15
+# minutes) and never resend the call, which would launch a second time.
+LONG_CALL = {"read_timeout": 960, "connect_timeout": 10, "retries": {"total_max_attempts": 1}}
+
+
+def long_call_client(session: Any, service: str, endpoint_url: str | None = None) -> Any:
+    """A client for calls that run a stack in local AWS: long read timeout, no retries."""
+    from botocore.config import Config
+
+    return session.client(service, endpoint_url=endpoint_url, config=Config(**LONG_CALL))
+
+
 def persona_session(session: Any, role_arn: str) -> Any:
     """A session of the Studio persona ``role_arn`` (AssumeRole from ``session``), or ``None`` when it does not
     exist (base-infrastructure created no personas)."""
@@ -198,9 +211,12 @@ def launch_in_studio(
         return None
     account = session.client("sts").get_caller_identity()["Account"]
     studio = persona_session(session, f"arn:aws:iam::{account}:role/{naming_prefix}-{persona}") or session
+    # the persona's clients talk to the same endpoints as the given session's (local AWS's, set per client)
+    catalog_endpoint = admin_catalog.meta.endpoint_url
+    cloudformation_endpoint = session.client("cloudformation").meta.endpoint_url
     return launch_project(
-        studio.client("servicecatalog"),
-        studio.client("cloudformation"),
+        long_call_client(studio, "servicecatalog", catalog_endpoint),
+        studio.client("cloudformation", endpoint_url=cloudformation_endpoint),
         product=product,
         project_name=project_name,
         # NamingPrefix is not passed: the template reads /mlops/naming_prefix, which base-infrastructure publishes.

@@ -7,29 +7,26 @@ from importlib import resources
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from platform_cli.config import ENVIRONMENTS, TemplateKind
+from platform_cli.strict_model import StrictModel
 
 EnvironmentName = Literal["dev", "preprod", "prod"]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Dispatch(_Strict):
+class Dispatch(StrictModel):
     """The workflow the trigger Lambda dispatches when a model package is approved."""
 
     workflow: str
     input: str
 
 
-class EnvironmentRule(_Strict):
+class EnvironmentRule(StrictModel):
     reviewers: bool
 
 
-class TemplateRepoContract(_Strict):
+class TemplateRepoContract(StrictModel):
     """What one template repository's workflows may read."""
 
     repo_variables: tuple[str, ...]
@@ -38,7 +35,7 @@ class TemplateRepoContract(_Strict):
     dispatch: Dispatch | None = None
 
 
-class Contract(_Strict):
+class Contract(StrictModel):
     version: int
     org_variables: dict[str, str]
     repo_variables: dict[str, str]

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from platform_cli.provisioning.contract import Contract, load_contract
 from platform_cli.provisioning.exceptions import InvalidRequestError
 from platform_cli.provisioning.request import DeletePolicy, ProjectRequest, Visibility
+from platform_cli.secret import Secret as Secret  # re-exported: reconcile.py imports it from here
 
 MAX_REPO_NAME = 100
 _REPO_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
@@ -20,29 +21,6 @@ REVIEWERS_PERMISSION = "pull"
 # The requesting user writes code; never admin (admins can bypass reviews and change protections).
 USER_PERMISSION = "push"
 DEPLOYMENT_BRANCH = "main"
-
-
-class Secret:
-    """A secret value that never shows itself in ``repr``/``str``/logs."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        self._value = value
-
-    def reveal(self) -> str:
-        return self._value
-
-    def __repr__(self) -> str:
-        return "Secret('**********')"
-
-    __str__ = __repr__
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Secret) and other._value == self._value
-
-    def __hash__(self) -> int:
-        return hash(self._value)
 
 
 @dataclass(frozen=True)

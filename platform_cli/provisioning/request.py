@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
+from pydantic import AfterValidator, Field, SecretStr, ValidationError, model_validator
 
 from platform_cli.config import AccountId, GitHubLogin, TeamSlug, TemplateKind
 from platform_cli.provisioning import names as name_rules
 from platform_cli.provisioning.contract import EnvironmentName, load_contract
 from platform_cli.provisioning.exceptions import InvalidRequestError
+from platform_cli.strict_model import StrictModel
 
 # SageMaker's rules, from the one place names are checked (platform_cli/provisioning/names.py).
 PROJECT_NAME = name_rules.SAGEMAKER_PROJECT_NAME
@@ -43,11 +44,7 @@ BucketName = Annotated[str, _check(_BUCKET, "a valid S3 bucket name")]
 ModelPackageGroup = Annotated[str, _check(_MODEL_PACKAGE_GROUP, "a valid model package group name")]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-
-class EnvironmentTarget(_Strict):
+class EnvironmentTarget(StrictModel):
     """The AWS side of one deployment environment."""
 
     account_id: AccountId
@@ -60,7 +57,7 @@ class EnvironmentTarget(_Strict):
     )
 
 
-class ProjectRequest(_Strict):
+class ProjectRequest(StrictModel):
     """Everything provisioning needs to know to create and configure a project's repositories."""
 
     project_name: ProjectName

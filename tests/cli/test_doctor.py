@@ -72,16 +72,16 @@ def test_python_310_fails_with_the_fix() -> None:
     )
 
 
-def test_terraform_17_or_newer_passes() -> None:
+def test_terraform_19_or_newer_passes() -> None:
     result = check_terraform(FakeProbe())
     assert (result.status, result.detail) == (Status.PASS, "Terraform 1.9.8")
 
 
-def test_terraform_older_than_17_fails() -> None:
+def test_terraform_older_than_19_fails() -> None:
     result = check_terraform(FakeProbe(tools={"terraform": "Terraform v1.5.7"}))
     assert result.status is Status.FAIL
-    assert result.detail == "Terraform 1.5.7 is older than 1.7"
-    assert "install Terraform 1.7 or newer" in result.fix
+    assert result.detail == "Terraform 1.5.7 is older than 1.9"
+    assert "install Terraform 1.9 or newer" in result.fix
 
 
 def test_missing_terraform_fails() -> None:
@@ -187,7 +187,7 @@ def test_doctor_exits_1_and_shows_the_fix_when_a_check_fails(
     result = mlops("-c", str(config_file), "doctor")
     assert result.exit_code == 1
     line = next(line for line in result.stdout.splitlines() if " terraform " in line)
-    assert line.startswith("FAIL") and "→ install Terraform 1.7 or newer" in line
+    assert line.startswith("FAIL") and "→ install Terraform 1.9 or newer" in line
 
 
 def test_doctor_json_output_lists_the_checks(mlops: Invoke, config_file: Path, probe: FakeProbe) -> None:
@@ -242,3 +242,16 @@ def test_doctor_github_fails_for_a_token_the_api_refuses(
     result = mlops("-c", str(_pointing_at(config_file, forge.api_url)), "doctor", "--github")
     assert result.exit_code == 1
     assert f"GitHub at {forge.api_url} refused the token (401)" in result.stdout
+
+
+def test_the_terraform_minimum_is_what_base_infrastructure_requires() -> None:
+    import re
+
+    from platform_cli.doctor import MIN_TERRAFORM
+
+    root = Path(__file__).resolve().parents[2] / "base-infrastructure" / "terraform"
+    required = {
+        re.search(r'required_version\s*=\s*">=\s*(\d+)\.(\d+)', path.read_text()).groups()  # type: ignore[union-attr]
+        for path in [root / "versions.tf", *root.glob("modules/*/versions.tf")]
+    }
+    assert {tuple(int(part) for part in found) for found in required} == {MIN_TERRAFORM}

@@ -62,7 +62,17 @@ def test_the_zip_holds_the_handler_packages_and_their_runtime_dependencies_only(
     tops = {name.split("/")[0] for name in names}
     assert tops - dependency_tops == {"platform_cli"}
     platform = {name.split("/")[1] for name in names if name.startswith("platform_cli/")}
-    assert platform == {"__init__.py", "config.py", "errors.py", "py.typed", "lambdas", "provisioning", "github"}
+    assert platform == {
+        "__init__.py",
+        "config.py",
+        "errors.py",
+        "secret.py",
+        "strict_model.py",
+        "py.typed",
+        "lambdas",
+        "provisioning",
+        "github",
+    }
     emulation_bench_or_test = [
         name
         for name in names

@@ -72,3 +72,35 @@ def test_the_rehearsal_clones_the_training_repo_of_whichever_template_ran(tmp_pa
     rehearsal.projects["build-deploy-batch"] = {"ProjectName": "demo-batch", "ProjectId": "p-1"}
     assert rehearsal.build_project()[0] is TemplateKind.BUILD_DEPLOY_BATCH
     assert TemplateKind.BUILD_DEPLOY_BATCH in DEPLOYING
+
+
+def test_the_prewarmed_environment_is_the_one_the_cloned_training_repo_uses(tmp_path: Path) -> None:
+    """The prewarm builds the env of the template the training repo is generated from: same requirements digest."""
+    from platform_cli.config import TemplateKind
+    from platform_cli.local import template_venvs
+    from platform_cli.local.demo.rehearsal import TRAINING_PART, DemoOptions, Rehearsal
+    from platform_cli.provisioning.contract import load_contract
+
+    for kind in TRAINING_PART:
+        rehearsal = Rehearsal(DemoOptions(state_dir=tmp_path, templates=(kind,)), io.StringIO(), tmp_path / "log")
+        template = rehearsal.training_template()
+        assert template is not None and (template / "requirements-dev.txt").is_file(), kind
+        assert template.name == load_contract().parts(kind)[TRAINING_PART[kind]]
+    both = Rehearsal(
+        DemoOptions(state_dir=tmp_path, templates=(TemplateKind.LLM_FINE_TUNING, TemplateKind.BUILD_DEPLOY_BATCH)),
+        io.StringIO(),
+        tmp_path / "log",
+    )
+    chosen = both.training_template()
+    assert chosen is not None
+    # build_project prefers BUILD_DEPLOY_BATCH over LLM_FINE_TUNING; the prewarm must pick the same one.
+    both.projects = {"llm-fine-tuning": {}, "build-deploy-batch": {}}
+    assert chosen.name == load_contract().parts(both.build_project()[0])["build"]
+    assert template_venvs.requirements_digest(chosen)
+
+
+def test_no_environment_is_prewarmed_when_template_tests_are_skipped(tmp_path: Path) -> None:
+    from platform_cli.local.demo.rehearsal import DemoOptions, Rehearsal
+
+    rehearsal = Rehearsal(DemoOptions(state_dir=tmp_path, run_template_tests=False), io.StringIO(), tmp_path / "log")
+    assert rehearsal.prewarm_training_venv() is None

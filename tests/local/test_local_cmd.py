@@ -94,3 +94,80 @@ def test_down_stops_exactly_the_recorded_processes(
         "aws": False,
         "forge": False,
     }
+
+
+def test_decisions_has_help_naming_its_filters(mlops: Invoke) -> None:
+    result = mlops("local", "decisions", "--help")
+    assert result.exit_code == 0
+    for option in ("--last", "--principal", "--denied"):
+        assert option in result.stdout
+
+
+def test_decisions_lists_the_last_denials_of_one_principal(mlops: Invoke, tmp_path: Path) -> None:
+    log = tmp_path / "aws" / "iam-decisions.jsonl"
+    log.parent.mkdir(parents=True)
+    rows = [
+        {
+            "principal": f"arn:aws:sts::1:assumed-role/{who}/s",
+            "action": action,
+            "resource": "*",
+            "allowed": ok,
+            "enforced": True,
+            "reason": "r",
+            "message": f"User: {who} is not authorized to perform: {action}",
+        }
+        for who, action, ok in [
+            ("apply", "iam:CreateRole", False),
+            ("plan", "s3:GetObject", False),
+            ("apply", "iam:GetRole", True),
+            ("apply", "kms:Decrypt", False),
+        ]
+    ]
+    log.write_text("".join(json.dumps(r) + "\n" for r in rows))
+
+    result = mlops(
+        "-o",
+        "json",
+        "local",
+        "decisions",
+        "--state-dir",
+        str(tmp_path),
+        "--principal",
+        "role/apply/",
+        "--denied",
+        "--last",
+        "5",
+    )
+
+    assert result.exit_code == 0, result.stderr
+    assert [d["action"] for d in json.loads(result.stdout)] == ["iam:CreateRole", "kms:Decrypt"]
+
+
+def test_up_offers_the_permissive_switch_in_its_help(mlops: Invoke) -> None:
+    result = mlops("local", "up", "--help")
+    assert "--permissive" in result.stdout
+
+
+def test_decisions_prints_each_denial_with_awss_message_and_arns_intact(mlops: Invoke, tmp_path: Path) -> None:
+    log = tmp_path / "aws" / "iam-decisions.jsonl"
+    log.parent.mkdir(parents=True)
+    secret = "arn:aws:secretsmanager:eu-west-1:1:secret:mlops/github/credentials-Ab12"
+    message = (
+        f"User: arn:aws:iam::1:role/x is not authorized to perform: secretsmanager:GetSecretValue on resource: {secret}"
+    )
+    row = {
+        "principal": "arn:aws:iam::1:role/x",
+        "action": "secretsmanager:GetSecretValue",
+        "resource": secret,
+        "allowed": False,
+        "enforced": True,
+        "reason": "r",
+        "message": message,
+    }
+    log.write_text(json.dumps(row) + "\n")
+
+    result = mlops("local", "decisions", "--state-dir", str(tmp_path))
+
+    assert result.exit_code == 0, result.stderr
+    assert f"DENIED  arn:aws:iam::1:role/x  secretsmanager:GetSecretValue  {secret}" in result.stdout
+    assert message in result.stdout

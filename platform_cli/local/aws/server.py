@@ -9,6 +9,7 @@ stops exactly the recorded process, after checking that the PID still belongs to
 
 from __future__ import annotations
 
+import json
 import time
 import urllib.request
 from collections.abc import Mapping
@@ -22,6 +23,9 @@ from platform_cli.local.aws import process, profiles
 from platform_cli.local.aws.accounts import MEMBER_ACCOUNTS_VARIABLE, resolve
 from platform_cli.local.aws.exceptions import LocalAwsError, LocalAwsNotRunningError
 from platform_cli.local.aws.state import LocalAwsInfo, clear_state, read_state, write_state
+from platform_cli.local.iam.log import LOG_VARIABLE
+from platform_cli.local.iam.mode import MODE_VARIABLE
+from platform_cli.local.iam.web_identity import ISSUERS_VARIABLE
 
 DEFAULT_STATE_DIR = Path(".mlops-local/aws")
 DEFAULT_HOST = "127.0.0.1"
@@ -69,13 +73,32 @@ class LocalAws:
         accounts: Mapping[str, str] = acc.ACCOUNTS,
         host: str = DEFAULT_HOST,
         startup_timeout: float = 15.0,
+        iam_mode: str | None = None,
     ) -> None:
         self.state_dir = Path(state_dir).resolve()
+        self.iam_mode = iam_mode  # "strict" | "permissive"; None: MLOPS_LOCAL_IAM, else the evaluator's default
         self.region = region
         self.accounts = dict(accounts)
         self.host = host
         self.startup_timeout = startup_timeout
         self._sessions: dict[tuple[int, int, str | None], boto3.Session] = {}
+
+    @property
+    def decisions_file(self) -> Path:
+        """Where the server logs each IAM decision (one JSON line each): ``mlops local decisions`` reads it."""
+        return self.state_dir / "iam-decisions.jsonl"
+
+    @property
+    def issuers_file(self) -> Path:
+        """Which loopback server serves each OIDC issuer's keys (JSON ``{issuer: base URL}``)."""
+        return self.state_dir / "oidc-issuers.json"
+
+    def trust_issuer(self, issuer: str, served_at: str) -> None:
+        """Tell local STS that ``issuer``'s ``/.well-known/jwks`` is served at ``served_at`` (the forge)."""
+        known = json.loads(self.issuers_file.read_text(encoding="utf-8")) if self.issuers_file.is_file() else {}
+        known[issuer] = served_at
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        self.issuers_file.write_text(json.dumps(known, indent=2), encoding="utf-8")
 
     # --- lifecycle ------------------------------------------------------------------------------------------
 
@@ -180,9 +203,14 @@ class LocalAws:
     def _start(self, port: int) -> LocalAwsInfo | None:
         log_file = self.state_dir / "server.log"
         started = time.time()
-        child = process.spawn(
-            self.host, port, log_file, extra_env={MEMBER_ACCOUNTS_VARIABLE: ",".join(self.accounts.values())}
-        )
+        extra_env = {
+            MEMBER_ACCOUNTS_VARIABLE: ",".join(self.accounts.values()),
+            LOG_VARIABLE: str(self.decisions_file),
+            ISSUERS_VARIABLE: str(self.issuers_file),
+        }
+        if self.iam_mode is not None:
+            extra_env[MODE_VARIABLE] = self.iam_mode
+        child = process.spawn(self.host, port, log_file, extra_env=extra_env)
         try:
             process.wait_until_answers(child, self.host, port, self.startup_timeout)
         except LocalAwsError:

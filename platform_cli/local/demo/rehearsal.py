@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -21,6 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+import boto3
+from botocore import UNSIGNED
+from botocore.config import Config as BotoConfig
 from github import Auth, Github
 from rich.console import Console
 
@@ -30,7 +34,9 @@ from platform_cli.errors import PlatformError
 from platform_cli.local import base_infra, lambda_runtime, template_venvs
 from platform_cli.local.aws import subprocess_env
 from platform_cli.local.demo.runner import RunReport, Step, run_steps
+from platform_cli.local.iam.log import read as read_decisions
 from platform_cli.local.platform import LocalPlatform, LocalPlatformInfo
+from platform_cli.provisioning.contract import load_contract
 
 KIT_ROOT = Path(__file__).resolve().parents[3]
 BIN = Path(sys.executable).parent  # the venv's `mlops` and `aws`
@@ -69,6 +75,7 @@ class DemoOptions:
     environments: Sequence[str] = ENVIRONMENTS
     keep: bool = False
     run_template_tests: bool = True
+    iam_mode: str | None = None  # "strict" | "permissive"; None: MLOPS_LOCAL_IAM, else the evaluator's default
 
 
 @dataclass
@@ -83,9 +90,10 @@ class Rehearsal:
     lambda_zip: Path = field(init=False)
     model_package_arn: str = ""
     bootstrap_outputs: dict[str, dict[str, str]] = field(default_factory=dict)
+    venv_prewarm: threading.Thread | None = None
 
     def __post_init__(self) -> None:
-        self.local = LocalPlatform(self.options.state_dir)
+        self.local = LocalPlatform(self.options.state_dir, iam_mode=self.options.iam_mode)
         self.config_path = self.options.state_dir / "platform.yaml"
         self.lambda_zip = self.options.state_dir / "build" / "lambda.zip"
 
@@ -142,6 +150,7 @@ class Rehearsal:
 
     def start(self) -> str:
         self.options.state_dir.mkdir(parents=True, exist_ok=True)
+        self.venv_prewarm = self.prewarm_training_venv()
         bootstrap_config = self.options.state_dir / "platform.bootstrap.yaml"
         bootstrap_config.write_text(render_config(self._config_values("https://api.github.com")), encoding="utf-8")
         self.running = self.local.up(load_config(bootstrap_config))
@@ -200,8 +209,46 @@ class Rehearsal:
         outputs = base_infra.BootstrapOutputs.from_stack_outputs(self.bootstrap_outputs[environment])
         account = config.business_unit(unit).account(environment)
         return base_infra.prepare_environment(
-            environment, account, work, self.info.aws, outputs, inputs, log_path=self.log_path
+            environment,
+            account,
+            work,
+            self.info.aws,
+            outputs,
+            inputs,
+            log_path=self.log_path,
+            credentials=self.apply_role_credentials(environment),
         )
+
+    def apply_role_credentials(self, environment: str) -> dict[str, str]:
+        """What the apply workflow's job gets: the forge mints the OIDC token of a base-infrastructure job bound to
+        ``environment``; STS exchanges it for the apply role (bootstrap output ``ApplyRoleArn``)."""
+        config = self.config()
+        repository = f"{config.github.org}/{config.github.base_infrastructure_repo}"
+        token = self.info.forge.admin().id_token(repository, environment=environment)
+        sts = boto3.client(
+            "sts",
+            endpoint_url=self.info.aws.endpoint_url,
+            region_name=config.aws.region,
+            config=BotoConfig(signature_version=UNSIGNED),  # AssumeRoleWithWebIdentity is not signed
+        )
+        answer = sts.assume_role_with_web_identity(
+            RoleArn=self.bootstrap_outputs[environment]["ApplyRoleArn"],
+            RoleSessionName=f"github-actions-apply-{environment}",
+            WebIdentityToken=token,
+        )["Credentials"]
+        return {key: str(answer[key]) for key in ("AccessKeyId", "SecretAccessKey", "SessionToken")}
+
+    def iam_summary(self) -> str:
+        """How many calls local AWS evaluated, how many it denied (or would have, permissive), and the distinct
+        principal/action pairs; the denials are listed by `mlops local decisions --denied`."""
+        logged = list(read_decisions(self.local.aws.decisions_file))
+        denied = [d for d in logged if not d["allowed"]]
+        pairs = {(d["principal"], d["action"]) for d in logged}
+        mode = "strict" if any(d["enforced"] for d in logged) else "permissive"
+        summary = f"{len(logged)} calls evaluated ({mode}), {len(denied)} denied, {len(pairs)} principal/action pairs"
+        if denied and mode == "permissive":
+            return f"{summary} (let through: AWS would refuse them; `mlops local decisions --denied`)"
+        return summary
 
     def apply_all(self) -> str:
         """Each account has its own state and lock, so the applies run side by side, as separate workflow jobs
@@ -230,7 +277,12 @@ class Rehearsal:
         created = []
         for kind in self.options.templates:
             name = f"demo-{PROJECT_SUFFIX[kind]}"
-            record = self.mlops("project", "create", name, "--template", kind.value, "--user", "ada")
+            # The admin's own token, as on AWS: the credential secret is readable only by the provisioning Lambdas
+            # (strict local AWS refuses the admin role's GetSecretValue, as AWS would).
+            record = self.mlops(
+                "project", "create", name, "--template", kind.value, "--user", "ada",
+                MLOPS_GITHUB_TOKEN=self.admin_token(),
+            )  # fmt: skip
             self.projects[kind.value] = record
             stack = f", stack {record['StackStatus']}" if record.get("StackStatus") else ""  # issue 13 (chain)
             created.append(f"{name} ({record['ProjectId']}{stack})")
@@ -272,6 +324,35 @@ class Rehearsal:
         kind, record = self.build_project()
         return f"{self.config().github.org}/{record['ProjectName']}-{record['ProjectId']}-{TRAINING_PART[kind]}"
 
+    def training_template(self) -> Path | None:
+        """The template repo the training repo will be generated from (the one `clone_and_run` runs)."""
+        kind = next((kind for kind in BUILD_PREFERENCE if kind in self.options.templates), None)
+        if kind is None:
+            return None
+        return KIT_ROOT / "template-repos" / load_contract().parts(kind)[TRAINING_PART[kind]]
+
+    def prewarm_training_venv(self) -> threading.Thread | None:
+        """Build the training repo's environment while Terraform runs, instead of after it.
+
+        On a fresh machine installing the template's requirements is the demo's longest step, and Terraform's
+        apply mostly waits on the provider's consistency polls, so the two overlap well. The environment is keyed
+        by the requirements' digest, so the generated repo (same requirements) finds it ready.
+        """
+        template = self.training_template()
+        if template is None or not self.options.run_template_tests:
+            return None
+
+        def build() -> None:
+            try:
+                template_venvs.venv_for(template)
+            except (OSError, RuntimeError, subprocess.SubprocessError) as error:
+                # `clone_and_run` builds it again in the foreground and reports the failure there.
+                print(f"prewarming the {template.name} environment failed: {error}", file=self.log, flush=True)
+
+        worker = threading.Thread(target=build, name="template-venv-prewarm", daemon=True)
+        worker.start()
+        return worker
+
     def clone_and_run(self) -> str:
         repo = self.build_repo()
         target = self.options.state_dir / "work" / repo.split("/")[1]
@@ -286,6 +367,8 @@ class Rehearsal:
             self.run(["git", "clone", "-q", f"{self.info.forge.url}/{repo}.git", str(target)], env)
         if not self.options.run_template_tests:
             return f"cloned {repo} (template tests skipped)"
+        if self.venv_prewarm is not None:
+            self.venv_prewarm.join()
         venv = template_venvs.venv_for(target)
         env = self.env("dev")
         self.run(["make", "test", f"VENV={venv}", "PYTEST_ARGS=-q -p no:cacheprovider"], env, cwd=target)
@@ -370,16 +453,25 @@ class Rehearsal:
         session = self.local.aws.session_for("dev")
         arn = session.client("ssm").get_parameter(Name="/mlops/lambda/trigger_workflow_arn")["Parameter"]["Value"]
         group = f"/aws/lambda/{arn.rsplit(':', 1)[-1]}"
-        try:
-            events = session.client("logs").filter_log_events(logGroupName=group)["events"]
-        except Exception:
-            events = []
+        events: list[dict[str, Any]] = []
+        while time.monotonic() < deadline:  # the log is written when the invocation ends, after the dispatch
+            try:
+                events = session.client("logs").filter_log_events(logGroupName=group)["events"]
+            except Exception:
+                events = []
+            if any(e["message"].startswith("REPORT RequestId:") for e in events):
+                break
+            time.sleep(0.5)
         self.log.write("\n".join(e["message"] for e in events) + "\n")
         line = next((e["message"] for e in events if "dispatch" in e["message"].lower()), "no log line")
         if not dispatched:
             raise DemoError(f"no dispatch on {prefix}* within {timeout:.0f}s of the approval; trigger log: {line}")
-        repos = sorted({str(d.get("repo")) for d in dispatched})
-        return f"{len(dispatched)} dispatch(es) by the rule on {', '.join(repos)}; trigger log: {line[:160]}"
+        first = dispatched[0]
+        workflow = str(first.get("workflow", "")).rsplit("/", 1)[-1]
+        return (
+            f"{workflow} dispatched on {first['repo']} by the approval rule ({len(dispatched)} dispatch(es) in all); "
+            f"trigger log: {line[:160]}"
+        )
 
     # --- the whole run ---------------------------------------------------------------------------------------
 
@@ -400,6 +492,7 @@ class Rehearsal:
             Step("clone the model-building repo, run its tests and local pipeline", self.clone_and_run),
             Step("register a model version and approve it", self.register_and_approve),
             Step("approval event → trigger Lambda → deploy workflow dispatched", self.trigger),
+            Step("IAM: every call evaluated as AWS would (mlops local decisions)", self.iam_summary),
         ]
         return steps
 

@@ -31,6 +31,7 @@ from werkzeug.wrappers import Request, Response
 from platform_cli.local.forge import crypto, gitrepo, service
 from platform_cli.local.forge.exceptions import ForgeAdminError
 from platform_cli.local.forge.faults import Faults
+from platform_cli.local.forge.oidc import STS_AUDIENCE
 from platform_cli.local.forge.store import Record, now_iso
 
 if TYPE_CHECKING:
@@ -67,6 +68,15 @@ def handle_admin(forge: Forge, request: Request) -> Response:
 def _route(forge: Forge, method: str, parts: list[str], body: dict[str, Any], request: Request) -> Response:
     store = forge.store
     match method, parts:
+        case "POST", ["oidc", "token"]:
+            token = forge.oidc.mint(
+                body["repository"],
+                environment=body.get("environment"),
+                pull_request=bool(body.get("pull_request")),
+                ref=body.get("ref"),
+                audience=body.get("audience") or STS_AUDIENCE,
+            )
+            return _json({"value": token})
         case "POST", ["users"]:
             user = service.create_user(store, body["login"], body.get("name"), body.get("email"))
             token, _ = service.create_token(store, user["login"], body.get("scopes"))
@@ -205,6 +215,26 @@ class ForgeAdmin:
         """Create a user; returns its token (a classic PAT with ``scopes`` when given)."""
         token: str = self._call("POST", "users", {"login": login, "scopes": scopes, "name": name})["token"]
         return token
+
+    def id_token(
+        self,
+        repository: str,
+        *,
+        environment: str | None = None,
+        pull_request: bool = False,
+        ref: str | None = None,
+        audience: str | None = None,
+    ) -> str:
+        """A GitHub Actions OIDC ID token for a job of ``repository`` (what ``ACTIONS_ID_TOKEN_REQUEST_URL`` gives)."""
+        body = {
+            "repository": repository,
+            "environment": environment,
+            "pull_request": pull_request,
+            "ref": ref,
+            "audience": audience,
+        }
+        value: str = self._call("POST", "oidc/token", body)["value"]
+        return value
 
     def create_token(self, login: str, scopes: list[str] | None = None) -> str:
         token: str = self._call("POST", f"users/{quote(login)}/tokens", {"scopes": scopes})["token"]

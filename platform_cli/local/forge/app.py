@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import hashlib
 import hmac
 import logging
@@ -24,6 +25,7 @@ from werkzeug.wrappers import Request, Response
 from platform_cli.local.forge import gitrepo
 from platform_cli.local.forge.api import ApiError, Ctx, Router, json_response
 from platform_cli.local.forge.faults import ANONYMOUS_LIMIT, Faults, Injector, RateLimiter
+from platform_cli.local.forge.oidc import OidcIssuer
 from platform_cli.local.forge.store import Record, Store
 
 log = logging.getLogger(__name__)
@@ -36,6 +38,7 @@ EXPOSED_HEADERS = (
     "X-GitHub-Media-Type, X-GitHub-SSO, X-GitHub-Request-Id, Deprecation, Sunset"
 )
 ERROR_REASONS = {500: "Server Error", 502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"}
+OIDC_PATHS = frozenset({"/.well-known/jwks", "/.well-known/openid-configuration"})
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
@@ -62,6 +65,11 @@ class Forge:
             token_file.write_text(secrets.token_hex(20))
             token_file.chmod(0o600)
         self.admin_token = token_file.read_text().strip()
+
+    @functools.cached_property
+    def oidc(self) -> OidcIssuer:
+        """The GitHub Actions OIDC issuer the forge plays (its signing key lives in the state dir)."""
+        return OidcIssuer(self.state_dir)
 
     @property
     def faults(self) -> Faults:
@@ -91,6 +99,8 @@ class Forge:
         path = request.path
         if path.startswith(API_PREFIX + "/") or path == API_PREFIX:
             response = self.api_call(request, environ)
+        elif path in OIDC_PATHS:
+            response = json_response(self.oidc.jwks() if path.endswith("/jwks") else self.oidc.discovery())
         elif path.startswith(ADMIN_PREFIX + "/"):
             from platform_cli.local.forge.admin import handle_admin
 

@@ -85,3 +85,23 @@ def template_body(url: str, account_id: str) -> str | None:
     except Exception:
         return None
     return None if stored is None else str(stored.value.decode("utf-8"))
+
+
+def missing_ssm_parameters(body: str, given: dict[str, str], account_id: str, region: str) -> list[str]:
+    """The SSM parameters named by the template's ``AWS::SSM::Parameter::Value<...>`` parameters (given values or
+    defaults) that do not exist: CloudFormation refuses such a stack with a ValidationError naming them."""
+    try:
+        document = json.loads(body) if body.lstrip().startswith("{") else yaml.load(body, Loader=_AnyTagLoader)  # noqa: S506 (SafeLoader subclass)
+    except (ValueError, yaml.YAMLError):
+        return []
+    from moto.ssm.models import ssm_backends
+
+    backend = ssm_backends[account_id][region]
+    missing = []
+    for name, spec in (document.get("Parameters") or {}).items():
+        if not str(spec.get("Type", "")).startswith("AWS::SSM::Parameter::Value"):
+            continue
+        path = given.get(name, spec.get("Default"))
+        if path and backend.get_parameter(str(path)) is None:
+            missing.append(str(path))
+    return missing

@@ -25,8 +25,12 @@ def register() -> None:
     from moto.iam.access_control import IAMPolicyStatement, PermissionResult
     from moto.s3.models import FakeBucket
 
+    from platform_cli.local.iam import mode as iam_mode
+
     def get_permission(self: Any, action: str, resource: str) -> Any:
-        if self.policy is None:
+        if self.policy is None or iam_mode.current() == "strict":
+            # Strict: the IAM evaluator (platform_cli/local/iam) decides bucket policies, conditions included,
+            # and answers with AWS's message; moto's own check would refuse first with an empty 403.
             return PermissionResult.NEUTRAL
         result = PermissionResult.NEUTRAL
         for statement in _statements(self.policy):

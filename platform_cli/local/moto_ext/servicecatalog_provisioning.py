@@ -34,7 +34,7 @@ from platform_cli.local.moto_ext._servicecatalog import (
     params,
 )
 from platform_cli.local.moto_ext._support import add_action, tags_dict
-from platform_cli.local.moto_ext._templates import template_body
+from platform_cli.local.moto_ext._templates import missing_ssm_parameters, template_body
 
 
 def _launch_paths(backend: Any, product_id: str) -> list[dict[str, Any]]:
@@ -158,11 +158,16 @@ def _provision_product(self: Any) -> ActionResult:
         tags=provisioned.tags,
     )
     provisioned.last_record_id = record.id
+    template = _template(backend, artifact)
+    given = {p["Key"]: p["Value"] for p in provisioned.parameters}
+    missing = missing_ssm_parameters(template, given, backend.account_id, backend.region_name)
+    if missing:
+        raise invalid(f"Parameters: [{', '.join(missing)}] cannot be found (SSM parameters the template reads).")
     try:
         stack = _cloudformation(backend).create_stack(
             name=f"SC-{backend.account_id}-{provisioned.id}",
-            template=_template(backend, artifact),
-            parameters={p["Key"]: p["Value"] for p in provisioned.parameters},
+            template=template,
+            parameters=given,
             tags={**tags_dict(provisioned.tags), "aws:servicecatalog:provisionedProductArn": provisioned.arn},
             role_arn=_launch_role(backend, path_id, product.id),
         )

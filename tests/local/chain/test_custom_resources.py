@@ -135,3 +135,15 @@ def test_a_failed_update_rolls_the_stack_back(stack: Harness) -> None:
     )
     assert stack.describe()["StackStatus"] == "UPDATE_ROLLBACK_COMPLETE"
     assert stack.outputs()["Physical"] == "first"
+
+
+def test_a_function_that_never_answers_fails_the_create_and_its_rollback_as_cloudformation_times_out(
+    dev: boto3.Session, answering_function: tuple[str, str]
+) -> None:
+    silent = create_function(dev.client("lambda"), dev.client("iam"), "whoami")  # returns without answering
+    stack = Harness(dev, silent["FunctionArn"], answering_function[1])
+    # the rollback's Delete gets no answer either: the stack is stuck, as on AWS after the hour-long waits
+    assert stack.create(PhysicalId="first")["StackStatus"] == "ROLLBACK_FAILED"
+    events = stack.cloudformation.describe_stack_events(StackName=stack.name)["StackEvents"]
+    reasons = [e.get("ResourceStatusReason", "") for e in events if e["LogicalResourceId"] == "Thing"]
+    assert any("did not receive a response from your Custom Resource" in reason for reason in reasons)

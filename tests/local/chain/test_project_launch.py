@@ -14,7 +14,9 @@ import pytest
 from platform_cli.local.aws import LocalAws
 from platform_cli.local.project_chain import (
     ProjectStack,
+    launch_in_studio,
     launch_project,
+    repo_urls,
     terminate_project,
     update_project,
 )
@@ -28,7 +30,7 @@ REGION = "eu-west-1"
 class Catalog:
     """A published project template in the dev account and a data scientist allowed to launch it."""
 
-    def __init__(self, local_aws: LocalAws) -> None:
+    def __init__(self, local_aws: LocalAws, product: str | None = None) -> None:
         dev = local_aws.session_for("dev")
         suffix = uuid.uuid4().hex[:8]
         self.admin = dev
@@ -56,7 +58,7 @@ class Catalog:
         }.items():
             ssm.put_parameter(Name=name, Value=value, Type="String", Overwrite=True)
         catalog = dev.client("servicecatalog")
-        self.product = f"mlops-chain-{suffix}"
+        self.product = product or f"mlops-chain-{suffix}"
         product_id = catalog.create_product(
             Name=self.product,
             Owner="mlops-platform",
@@ -87,7 +89,9 @@ class Catalog:
             Parameters=json.dumps({"RoleArn": self.launch_role}),
             IdempotencyToken=suffix,
         )
-        scientist = iam.create_role(RoleName=f"data-scientist-{suffix}", AssumeRolePolicyDocument=json.dumps(trust))
+        prefix = self.product.removesuffix("-build-deploy-realtime")
+        scientist_name = f"{prefix}-data-scientist" if product else f"data-scientist-{suffix}"
+        scientist = iam.create_role(RoleName=scientist_name, AssumeRolePolicyDocument=json.dumps(trust))
         catalog.associate_principal_with_portfolio(
             PortfolioId=portfolio["Id"], PrincipalARN=scientist["Role"]["Arn"], PrincipalType="IAM"
         )
@@ -192,3 +196,50 @@ def test_a_failed_custom_resource_rolls_the_launch_back(published: Catalog) -> N
     assert [r["RequestType"] for r in published.requests(project.project_id)] == ["Create", "Delete"]
     groups = published.admin.client("sagemaker").list_model_package_groups()["ModelPackageGroupSummaryList"]
     assert f"{project.name}-{project.project_id}" not in [g["ModelPackageGroupName"] for g in groups]
+
+
+def test_a_launch_naming_a_missing_ssm_parameter_is_refused_with_its_name(published: Catalog) -> None:
+    from botocore.exceptions import ClientError
+
+    with pytest.raises(ClientError) as error:
+        launch_project(
+            published.client("servicecatalog"),
+            published.client("cloudformation"),
+            product=published.product,
+            project_name=f"churn-{uuid.uuid4().hex[:6]}",
+            parameters={"ProjectReposFunctionArn": "/mlops/lambda/not-published"},
+        )
+    assert error.value.response["Error"]["Code"] == "InvalidParametersException"
+    assert "/mlops/lambda/not-published" in error.value.response["Error"]["Message"]
+
+
+def test_studio_launch_of_a_template_kind_uses_the_platform_product_and_naming_prefix(local_aws: LocalAws) -> None:
+    prefix = f"t{uuid.uuid4().hex[:6]}"
+    Catalog(local_aws, product=f"{prefix}-build-deploy-realtime")
+    launched = launch_in_studio(
+        local_aws.session_for("dev"),
+        naming_prefix=prefix,
+        template_kind="build-deploy-realtime",
+        project_name="churn",
+        user="ada",
+        delete_policy="retain",
+    )
+    assert launched is not None
+    assert (launched.record_status, launched.stack_status) == ("SUCCEEDED", "CREATE_COMPLETE")
+    assert launched.outputs["ArtifactBucketName"] == f"{prefix}-{launched.project_id}-{ACCOUNT}"
+    assert repo_urls(launched.outputs) == {
+        "BuildRepoUrl": launched.outputs["BuildRepositoryUrl"],
+        "DeployRepoUrl": launched.outputs["DeployRepositoryUrl"],
+    }
+
+
+def test_studio_launch_without_a_published_product_says_so_with_none(local_aws: LocalAws) -> None:
+    launched = launch_in_studio(
+        local_aws.session_for("dev"),
+        naming_prefix=f"none{uuid.uuid4().hex[:6]}",
+        template_kind="build-deploy-realtime",
+        project_name="churn",
+        user=None,
+        delete_policy="archive",
+    )
+    assert launched is None

@@ -1,0 +1,96 @@
+"""One interface for the project commands, two implementations, chosen once per command.
+
+``AwsProjects`` (project_aws.py) creates and deletes projects through SageMaker (the template kind's Service
+Catalog product; CloudFormation calls the provisioning Lambda). ``LocalProjects`` (project_local.py) drives the
+embedded defaults. Which one runs is read once from the AWS session the configuration resolves to: a session whose
+endpoint is this machine (the ``mlops-local*`` profiles, or ``AWS_ENDPOINT_URL``) is local AWS; any other is AWS.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+from urllib.parse import urlparse
+
+from platform_cli.config import PlatformConfig, TemplateKind
+from platform_cli.errors import PlatformError
+
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+class ProjectError(PlatformError):
+    """A project command failed."""
+
+
+@dataclass(frozen=True)
+class NewProject:
+    """What ``mlops project create`` asks for."""
+
+    name: str
+    kind: TemplateKind
+    business_unit: str
+    project_id: str | None = None
+    user: str | None = None
+    delete_policy: str = "archive"
+    timeout_seconds: float = 300.0
+
+
+@dataclass(frozen=True)
+class ProjectSummary:
+    """One row of ``mlops project list``."""
+
+    name: str
+    id: str
+    status: str
+    template: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"name": self.name, "id": self.id, "status": self.status, "template": self.template}
+
+
+class ProjectBackend(Protocol):
+    """Where projects live. Every method raises ``ProjectError`` (one actionable line) for expected failures."""
+
+    name: str
+
+    def create(self, request: NewProject) -> dict[str, Any]:
+        """Create the project; its record (at least ProjectName and ProjectId)."""
+        ...
+
+    def list(self) -> list[ProjectSummary]:
+        """Every project, all pages."""
+        ...
+
+    def record(self, name: str, github: Any) -> dict[str, Any]:
+        """ProjectName, ProjectId, TemplateKind and the custom resource's Properties, for describe and sync."""
+        ...
+
+    def delete_question(self, name: str) -> str:
+        """The confirmation question for deleting ``name`` (raises when there is no such project)."""
+        ...
+
+    def delete(self, name: str) -> dict[str, Any]:
+        """Delete the project; what was done."""
+        ...
+
+
+def endpoint_is_local(endpoint_url: str | None) -> bool:
+    """True for an endpoint on this machine (local AWS), False for AWS itself."""
+    return bool(endpoint_url) and urlparse(endpoint_url).hostname in LOCAL_HOSTS
+
+
+def session_endpoint(session: Any) -> str:
+    """Where the session's SageMaker calls go: botocore resolves the profile's or environment's ``endpoint_url``
+    (no call is made)."""
+    return str(session.client("sagemaker").meta.endpoint_url)
+
+
+def select_backend(config: PlatformConfig, session: Any) -> ProjectBackend:
+    """The one backend a command talks to, chosen from where ``session`` points."""
+    if endpoint_is_local(session_endpoint(session)):
+        from platform_cli.cli.project_local import LocalProjects
+
+        return LocalProjects(config, session)
+    from platform_cli.cli.project_aws import AwsProjects
+
+    return AwsProjects(config, session)

@@ -1,0 +1,190 @@
+"""Projects on the embedded defaults: the local CloudFormation player sends the real provisioning handler the
+events CloudFormation would send, and records projects in local AWS. A thin class on purpose: when the local
+Studio chain (Service Catalog launch → CloudFormation → Lambda runtime) is complete, only this class changes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from platform_cli.cli.github_access import credentials, write_pacing
+from platform_cli.cli.output import info
+from platform_cli.cli.project_backend import NewProject, ProjectError, ProjectSummary
+from platform_cli.config import PlatformConfig
+from platform_cli.github.deadline import Deadline
+from platform_cli.lambdas.project_repos import Dependencies, ProjectReposResource
+from platform_cli.lambdas.settings import settings_from_config
+from platform_cli.project_templates.properties import new_project_id, template_properties
+
+if TYPE_CHECKING:
+    from platform_cli.local.cloudformation_player import LocalCloudFormation
+
+
+def local_cloudformation(config: PlatformConfig, session: Any) -> LocalCloudFormation:
+    """The CloudFormation player against local AWS, wired to the real handler."""
+    from platform_cli.local.cloudformation_player import LocalCloudFormation  # needs the `local` extra
+
+    creds, auth, secret_id = credentials(config, session)
+    settings = settings_from_config(config, secret_id, write_pacing_seconds=write_pacing())
+
+    def github(deadline: Deadline) -> Any:
+        from platform_cli.github.client import ClientPolicy, build_client
+
+        policy = ClientPolicy(seconds_between_writes=settings.write_pacing_seconds)
+        return build_client(creds, settings.api_url, deadline, policy, auth=auth)
+
+    resource = ProjectReposResource(Dependencies(settings=settings, github=github))
+    dev = next(iter(config.business_units.values())).dev
+    return LocalCloudFormation(
+        s3=session.client("s3"),
+        bucket=f"{config.naming_prefix}-local-cloudformation-{dev}",
+        handler=resource,
+        region=config.aws.region,
+        account=dev,
+        sagemaker=session.client("sagemaker"),
+    )
+
+
+def _fail_on(document: dict[str, Any]) -> None:
+    if document.get("Status") != "SUCCESS":
+        raise ProjectError(str(document.get("Reason") or "the custom resource failed without a reason"))
+
+
+class LocalProjects:
+    """The project backend for local AWS."""
+
+    name = "local"
+
+    def __init__(self, config: PlatformConfig, session: Any) -> None:
+        self.config = config
+        self.session = session
+        self._cfn: LocalCloudFormation | None = None
+
+    @property
+    def cfn(self) -> LocalCloudFormation:
+        if self._cfn is None:
+            self._cfn = local_cloudformation(self.config, self.session)
+        return self._cfn
+
+    def _load(self, name: str) -> dict[str, Any]:
+        record = self.cfn.load_project(name)
+        if record is None:
+            raise ProjectError(f"no project named {name}; see `mlops project list`")
+        return record
+
+    def _properties(self, request: NewProject, pid: str) -> dict[str, Any]:
+        return template_properties(
+            self.config,
+            project_name=request.name,
+            project_id=pid,
+            kind=request.kind,
+            business_unit=request.business_unit,
+            requesting_user=request.user,
+            delete_policy=request.delete_policy,
+        )
+
+    def create(self, request: NewProject) -> dict[str, Any]:
+        if self.cfn.load_project(request.name) is not None:
+            raise ProjectError(
+                f"project {request.name} already exists; use `mlops project sync {request.name}` to repair it"
+            )
+        pid = request.project_id or new_project_id()
+        # Launch through Service Catalog as Studio does, when base-infrastructure published the product in local
+        # AWS (the chain); the in-process player below remains only for local AWS without base-infrastructure.
+        launched = self._create_through_catalog(request, pid)
+        if launched is not None:
+            return launched
+        info(
+            f"no Service Catalog product for {request.kind.value} in local AWS (base-infrastructure not applied): "
+            "playing CloudFormation in-process"
+        )
+        properties = self._properties(request, pid)
+        info(f"creating project {request.name} ({pid}) from {request.kind.value}...")
+        self.cfn.create_project_resources(properties)
+        document = self.cfn.send("Create", f"SC-{pid}", properties, timeout_seconds=request.timeout_seconds)
+        if document.get("Status") != "SUCCESS":
+            # CloudFormation rolls back: it sends Delete for what it created.
+            self.cfn.send("Delete", f"SC-{pid}", properties, physical_id=document["PhysicalResourceId"])
+            self.cfn.delete_project_resources(properties)
+            _fail_on(document)
+        record = {
+            "ProjectName": request.name,
+            "ProjectId": pid,
+            "TemplateKind": request.kind.value,
+            "BusinessUnit": request.business_unit,
+            "PhysicalResourceId": document["PhysicalResourceId"],
+            "Properties": properties,
+            "Data": document.get("Data") or {},
+        }
+        self.cfn.save_project(record)
+        return record
+
+    def _create_through_catalog(self, request: NewProject, pid: str) -> dict[str, Any] | None:
+        """Launch the product as a data scientist in Studio; None when local AWS has no product for the kind."""
+        from platform_cli.local.project_chain import launch_in_studio, repo_urls
+
+        prefix = self.config.naming_prefix
+        info(f"launching {prefix}-{request.kind.value} for project {request.name} ({pid}) through Service Catalog...")
+        launched = launch_in_studio(
+            self.session,
+            naming_prefix=prefix,
+            template_kind=request.kind.value,
+            project_name=request.name,
+            user=request.user,
+            delete_policy=request.delete_policy,
+            project_id=pid,
+        )
+        if launched is None:
+            return None
+        if not launched.succeeded:
+            reason = "; ".join(launched.errors) or f"stack {launched.stack_status}"
+            raise ProjectError(f"project {request.name} failed to launch ({launched.stack_status}): {reason}")
+        # The record keeps what list/describe/sync read; sync still derives the properties by the template's rules.
+        properties = self._properties(request, pid)
+        record = {
+            "ProjectName": request.name,
+            "ProjectId": pid,
+            "TemplateKind": request.kind.value,
+            "BusinessUnit": request.business_unit,
+            "PhysicalResourceId": pid,
+            "Properties": properties,
+            "Data": repo_urls(launched.outputs),
+            "ProvisionedProductId": launched.provisioned_product_id,
+            "StackArn": launched.stack_arn,
+            "StackStatus": launched.stack_status,
+        }
+        self.cfn.save_project(record)
+        return record
+
+    def list(self) -> list[ProjectSummary]:
+        return [
+            ProjectSummary(
+                name=r["ProjectName"], id=r["ProjectId"], status="CreateCompleted", template=r["TemplateKind"]
+            )
+            for r in self.cfn.list_projects()
+        ]
+
+    def record(self, name: str, github: Any) -> dict[str, Any]:
+        return self._load(name)
+
+    def delete_question(self, name: str) -> str:
+        policy = self._load(name)["Properties"].get("DeletePolicy", "archive")
+        return f"Delete project {name} ({policy} its repositories)?"
+
+    def delete(self, name: str) -> dict[str, Any]:
+        record = self._load(name)
+        policy = record["Properties"].get("DeletePolicy", "archive")
+        if record.get("ProvisionedProductId"):  # launched through Service Catalog: terminate it as Studio does
+            from platform_cli.local.project_chain import long_call_client, terminate_project
+
+            status = terminate_project(long_call_client(self.session, "servicecatalog"), record["ProvisionedProductId"])
+            if status != "SUCCEEDED":
+                raise ProjectError(f"terminating {name} failed ({status}); see its stack's events")
+            self.cfn.delete_project(name)
+            return {"project": name, "deleted": True, "policy": policy}
+        document = self.cfn.send(
+            "Delete", f"SC-{record['ProjectId']}", record["Properties"], physical_id=record["PhysicalResourceId"]
+        )
+        _fail_on(document)
+        self.cfn.delete_project_resources(record["Properties"])
+        self.cfn.delete_project(name)
+        return {"project": name, "deleted": True, "policy": policy}

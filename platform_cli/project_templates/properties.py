@@ -1,0 +1,49 @@
+"""What a rendered project template passes its ``Custom::ProjectRepos`` resource, computed from platform.yaml.
+
+Used where the template's own stack is not at hand: the CLI rebuilding a project on AWS from its SageMaker id
+(``mlops project describe|sync``) and the local CloudFormation player sending the event CloudFormation would send.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from platform_cli.config import PlatformConfig, TemplateKind
+
+
+def template_properties(
+    config: PlatformConfig,
+    *,
+    project_name: str,
+    project_id: str,
+    kind: TemplateKind,
+    business_unit: str,
+    requesting_user: str | None = None,
+    delete_policy: str = "archive",
+    extra_variables: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """The ``ResourceProperties`` the rendered project template would pass (same names as the template)."""
+    unit = config.business_unit(business_unit)
+    dev = unit.dev
+    props: dict[str, Any] = {
+        "ServiceToken": f"arn:aws:lambda:{config.aws.region}:{dev}:function:{config.naming_prefix}-project-repos",
+        "ProjectName": project_name,
+        "ProjectId": project_id,
+        "TemplateKind": kind.value,
+        "ArtifactBucket": f"{config.naming_prefix}-{project_id}-{dev}",
+        "ModelPackageGroupName": f"{project_name}-{project_id}",
+        "PipelineExecutionRoleArn": f"arn:aws:iam::{dev}:role/{config.naming_prefix}-{project_id}-pipeline",
+        "RequestingUser": requesting_user or "",
+        "DeletePolicy": delete_policy,
+        "Region": config.aws.region,
+        "Accounts": {"dev": unit.dev, "preprod": unit.preprod, "prod": unit.prod},
+    }
+    if extra_variables:
+        props["ExtraVariables"] = dict(extra_variables)
+    return props
+
+
+def new_project_id() -> str:
+    """A SageMaker-style project id (``p-`` + 12 lower-case alphanumerics)."""
+    return "p-" + uuid.uuid4().hex[:12]
