@@ -91,8 +91,19 @@ class GitHubSettings(StrictModel):
     @field_validator("api_url")
     @classmethod
     def _https_url(cls, value: str) -> str:
-        if not re.match(r"^https?://[^\s/]+(/[^\s]*)?$", value):
+        authority = value.split("://", 1)[1].split("/", 1)[0] if "://" in value else ""
+        if "@" in authority:
+            # Never echo the value: it holds credentials.
+            raise ValueError(
+                "must not embed credentials (user:password@); store them with `mlops github set-credentials`"
+            )
+        match = re.match(r"^(https?)://([^\s/]+)(/[^\s]*)?$", value)
+        if not match:
             raise ValueError(f"{value!r} is not an http(s) URL")
+        scheme, netloc = match.group(1), match.group(2)
+        host = netloc.rsplit(":", 1)[0] if not netloc.startswith("[") else netloc.split("]")[0] + "]"
+        if scheme == "http" and host not in ("127.0.0.1", "localhost", "[::1]"):
+            raise ValueError(f"{value!r} must use https (plain http only for a local forge on 127.0.0.1)")
         return value.rstrip("/")
 
     @model_validator(mode="after")
@@ -180,6 +191,19 @@ class PlatformConfig(StrictModel):
             if not _BUSINESS_UNIT.match(name):
                 raise ValueError(f"{name!r} is not a valid business unit name: a-z, 0-9 and -, 1-31 characters")
         return value
+
+    @model_validator(mode="after")
+    def _accounts_belong_to_one_unit(self) -> PlatformConfig:
+        owners: dict[str, str] = {}
+        for name, unit in sorted(self.business_units.items()):
+            for account in (unit.dev, unit.preprod, unit.prod):
+                if account in owners and owners[account] != name:
+                    raise ValueError(
+                        f"account {account} is in business units {owners[account]} and {name}; "
+                        "each account belongs to one business unit"
+                    )
+                owners[account] = name
+        return self
 
     def business_unit(self, name: str) -> BusinessUnit:
         try:

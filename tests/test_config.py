@@ -149,3 +149,35 @@ def test_validation_problems_lists_every_problem(tmp_path: Path, valid: dict[str
         f"{path}: aws.region: 'nowhere' is not an AWS region name such as eu-west-1",
         f"{path}: business_units.retail.dev: '12' is not a 12-digit AWS account id",
     ]
+
+
+def test_an_api_url_over_plain_http_is_refused_outside_a_local_forge(valid: dict[str, Any]) -> None:
+    valid["github"]["api_url"] = "http://github.example.com/api/v3"
+    assert error_of(valid) == (
+        "platform.yaml: github.api_url: 'http://github.example.com/api/v3' must use https "
+        "(plain http only for a local forge on 127.0.0.1)"
+    )
+    valid["github"]["api_url"] = "http://127.0.0.1:8080/api/v3"
+    assert parse_config(valid).github.api_url == "http://127.0.0.1:8080/api/v3"
+
+
+def test_an_api_url_with_embedded_credentials_is_refused_without_echoing_them(valid: dict[str, Any]) -> None:
+    canary = "ghp_CANARYcanaryCANARY0123456789"
+    valid["github"]["api_url"] = f"https://x-access-token:{canary}@github.example.com/api/v3"
+    message = error_of(valid)
+    assert message == (
+        "platform.yaml: github.api_url: must not embed credentials (user:password@); "
+        "store them with `mlops github set-credentials`"
+    )
+    assert canary not in message
+
+
+def test_an_account_in_two_business_units_is_refused(valid: dict[str, Any]) -> None:
+    units = valid["business_units"]
+    first = next(iter(units.values()))
+    units["zz-other"] = {"dev": "999999999991", "preprod": "999999999992", "prod": first["prod"]}
+    name = next(iter(units))
+    assert error_of(valid) == (
+        f"platform.yaml: (top level): account {first['prod']} is in business units {name} and zz-other; "
+        "each account belongs to one business unit"
+    )

@@ -13,6 +13,12 @@ def _environment_url(repo: Repository, environment: str) -> str:
     return f"{repo.url}/environments/{urllib.parse.quote(environment, safe='')}"
 
 
+def put_environment(repo: Repository, environment: str, body: dict[str, Any]) -> None:
+    """``PUT /repos/{o}/{r}/environments/{env}`` with the fields PyGithub's ``create_environment`` lacks
+    (``can_admins_bypass``)."""
+    repo.requester.requestJsonAndCheck("PUT", _environment_url(repo, environment), input=body)
+
+
 def list_deployment_branch_policies(repo: Repository, environment: str) -> list[dict[str, Any]]:
     """``GET /repos/{o}/{r}/environments/{env}/deployment-branch-policies`` → the custom policies."""
     _, data = repo.requester.requestJsonAndCheck(

@@ -17,5 +17,9 @@ class EventError(LambdaError):
     """The event is malformed (missing keys, unknown request type)."""
 
 
+class TrustUpdateError(LambdaError):
+    """The OIDC roles' trust could not be given (or cleared of) the project's repositories."""
+
+
 class DispatchFailedError(LambdaError):
     """A deploy workflow could not be dispatched; raised so the invocation fails (retries, then the DLQ)."""

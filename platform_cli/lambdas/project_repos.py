@@ -33,6 +33,7 @@ from platform_cli.lambdas.settings import LambdaSettings
 if TYPE_CHECKING:
     from github import Github
 
+    from platform_cli.lambdas.project_trust import TrustMaintainer
     from platform_cli.provisioning.reconcile import Reconciler, ReconcileResult
     from platform_cli.provisioning.request import ProjectRequest
 
@@ -52,6 +53,9 @@ class Dependencies:
     send: Sender = put_response
     reconciler: Callable[[Github, Deadline, LambdaSettings], Reconciler] | None = None
     credentials: Any = None  # the CredentialCache (read once, reused across warm invocations)
+    # Admits the project's repositories to the OIDC roles' trust (and removes them on Delete); None where no
+    # base infrastructure exists to trust (the CLI's local player without an applied platform, unit tests).
+    trust: TrustMaintainer | None = None
 
 
 def _reconciler(github: Github, deadline: Deadline, settings: LambdaSettings) -> Reconciler:
@@ -157,8 +161,13 @@ class ProjectReposResource:
             _refuse_template_kind_change(event, request.physical_id)
             old, new = secret_fingerprints(event.get("OldResourceProperties") or {}), secret_fingerprints(properties)
             rotate = {name for name, value in new.items() if old.get(name) != value}
-        result = self._reconciler(deadline).apply(desired_repos(request), rotate_secrets=rotate)
+        repos = desired_repos(request)
+        result = self._reconciler(deadline).apply(repos, rotate_secrets=rotate)
         log.info("reconciled", extra={"physical_resource_id": request.physical_id, "changes": len(result.changes)})
+        if self.deps.trust is not None:
+            self.deps.trust.before_write = deadline.check
+            self.deps.trust.admit(request.project_id, repos)
+            log.info("project repositories admitted to the OIDC roles' trust")
         return Response("SUCCESS", "", request.physical_id, _data(result))
 
     def _delete(self, event: dict[str, Any], properties: Mapping[str, Any], deadline: Deadline) -> Response:
@@ -176,7 +185,12 @@ class ProjectReposResource:
             log.info("delete: physical id does not match the properties; nothing to delete")
             return Response("SUCCESS", "", physical_id)
         try:
-            result = self._reconciler(deadline).remove(desired_repos(request))
+            repos = desired_repos(request)
+            if self.deps.trust is not None:
+                # First: a retained or archived repository must not keep its access to the accounts.
+                self.deps.trust.before_write = deadline.check
+                self.deps.trust.revoke(request.project_id, repos)
+            result = self._reconciler(deadline).remove(repos)
         except PlatformError as error:
             if not failed_create:
                 raise
@@ -226,6 +240,7 @@ def default_dependencies() -> Dependencies:
     if _dependencies is None:
         import boto3
 
+        from platform_cli.github.budget import DynamoDbStore, MemoryStore, WriteBudget
         from platform_cli.github.client import ClientPolicy, build_client
         from platform_cli.lambdas.credentials import CredentialCache
 
@@ -234,10 +249,17 @@ def default_dependencies() -> Dependencies:
             lambda: boto3.client("secretsmanager"), settings.credentials_secret_id, settings.credentials_ttl_seconds
         )
         policy = ClientPolicy(seconds_between_writes=settings.write_pacing_seconds)
+        # GitHub's write budget, shared by every invocation using the credential (one DynamoDB item).
+        store = (
+            DynamoDbStore(boto3.client("dynamodb"), settings.write_budget_table, settings.write_budget_key)
+            if settings.write_budget_table
+            else MemoryStore()
+        )
+        budget = WriteBudget(store)
 
         def github(deadline: Deadline) -> Github:
             credentials, auth = secrets.get()
-            return build_client(credentials, settings.api_url, deadline, policy, auth=auth)
+            return build_client(credentials, settings.api_url, deadline, policy, auth=auth, budget=budget)
 
         def resolve_secret(secret_id: str) -> str:
             from platform_cli.lambdas.jsonlog import REDACTOR
@@ -252,8 +274,15 @@ def default_dependencies() -> Dependencies:
             REDACTOR.register(value)
             return str(value)
 
+        from platform_cli.lambdas.project_trust import TrustMaintainer, assume_into_accounts
+
+        trust = TrustMaintainer(
+            assume_into_accounts(
+                boto3.client("sts"), lambda keys: boto3.client("iam", **keys), settings.trust_role, settings.partition
+            )
+        )
         _dependencies = Dependencies(
-            settings=settings, github=github, resolve_secret=resolve_secret, credentials=secrets
+            settings=settings, github=github, resolve_secret=resolve_secret, credentials=secrets, trust=trust
         )
     return _dependencies
 

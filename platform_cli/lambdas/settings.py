@@ -28,7 +28,11 @@ class LambdaSettings:
     deploy_role_name: str | None = None
     build_role_name: str | None = None
     sagemaker_execution_role_name: str | None = None
+    trust_role_name: str | None = None
+    dispatch_table: str | None = None
     write_pacing_seconds: float = 1.0
+    # DynamoDB table holding GitHub's write budget, shared by every invocation using the credential (budget.py).
+    write_budget_table: str | None = None
     deadline_margin_seconds: float = 20.0
     answer_margin_seconds: float = 5.0
     generation_timeout_seconds: float = 120.0
@@ -47,8 +51,25 @@ class LambdaSettings:
         return self.build_role_name or f"{self.naming_prefix}-github-build"
 
     @property
+    def trust_role(self) -> str:
+        """Role in every account through which the provisioning edits the OIDC roles' trust
+        (base infrastructure: ``<prefix>-project-trust``)."""
+        return self.trust_role_name or f"{self.naming_prefix}-project-trust"
+
+    @property
+    def partition(self) -> str:
+        return (
+            "aws-cn" if self.region.startswith("cn-") else "aws-us-gov" if self.region.startswith("us-gov-") else "aws"
+        )
+
+    @property
     def sagemaker_execution_role(self) -> str:
         return self.sagemaker_execution_role_name or f"{self.naming_prefix}-sagemaker-execution"
+
+    @property
+    def write_budget_key(self) -> str:
+        """The budget's key: the credential (its secret's id and the GitHub host), never its value."""
+        return f"{self.api_url}|{self.credentials_secret_id}"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> LambdaSettings:
@@ -85,7 +106,10 @@ class LambdaSettings:
             deploy_role_name=env.get("MLOPS_DEPLOY_ROLE_NAME") or None,
             build_role_name=env.get("MLOPS_BUILD_ROLE_NAME") or None,
             sagemaker_execution_role_name=env.get("MLOPS_SAGEMAKER_EXECUTION_ROLE_NAME") or None,
+            trust_role_name=env.get("MLOPS_TRUST_ROLE_NAME") or None,
+            dispatch_table=env.get("MLOPS_DISPATCH_TABLE") or None,
             write_pacing_seconds=number("MLOPS_WRITE_PACING_SECONDS", 1.0),
+            write_budget_table=env.get("MLOPS_WRITE_BUDGET_TABLE", "").strip() or None,
             deadline_margin_seconds=number("MLOPS_DEADLINE_MARGIN_SECONDS", 20.0),
             answer_margin_seconds=number("MLOPS_ANSWER_MARGIN_SECONDS", 5.0),
             generation_timeout_seconds=number("MLOPS_GENERATION_TIMEOUT_SECONDS", 120.0),

@@ -4,6 +4,8 @@ Only the configured approval statuses dispatch (``Approved`` by default, ``MLOPS
 project is found from the model package group name, ``<project-name>-<project-id>`` (the name the project
 templates give it); its dispatching repository and workflow come from the contract (``dispatch``). An unknown
 project, a missing repository or an event of another kind is logged and ignored: no dispatch, no crash.
+One rule routes approvals here (base infrastructure), and each model package version and status dispatches at
+most once (``Claims``: a DynamoDB conditional write), however often EventBridge delivers the event.
 
 A dispatch that GitHub refuses or that fails after the client's own bounded retries (5xx, dropped connections,
 secondary rate limits) **fails the invocation**: the handler raises, so Lambda's asynchronous retries, the
@@ -60,7 +62,37 @@ def dispatch_targets() -> list[tuple[str, str, str]]:
     return targets
 
 
-def handle_event(event: Any, github: Github, settings: LambdaSettings) -> Outcome:
+class Claims:
+    """At most one dispatch per model package version and status: a DynamoDB conditional write of the key
+    ``<ModelPackageArn>#<status>`` claims it; a dispatch that then fails releases the claim so a retry can."""
+
+    def __init__(self, dynamodb: Any, table: str, ttl_seconds: int = 30 * 24 * 3600) -> None:
+        self.dynamodb = dynamodb
+        self.table = table
+        self.ttl_seconds = ttl_seconds
+
+    def claim(self, key: str) -> bool:
+        import time
+
+        from botocore.exceptions import ClientError
+
+        try:
+            self.dynamodb.put_item(
+                TableName=self.table,
+                Item={"id": {"S": key}, "expires": {"N": str(int(time.time()) + self.ttl_seconds)}},
+                ConditionExpression="attribute_not_exists(id)",
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def release(self, key: str) -> None:
+        self.dynamodb.delete_item(TableName=self.table, Key={"id": {"S": key}})
+
+
+def handle_event(event: Any, github: Github, settings: LambdaSettings, claims: Claims | None = None) -> Outcome:
     """Decide and dispatch; never raises for an event it does not handle."""
     from github.GithubException import UnknownObjectException
 
@@ -92,7 +124,18 @@ def handle_event(event: Any, github: Github, settings: LambdaSettings) -> Outcom
         except UnknownObjectException:
             return Outcome(False, f"{full_name} has no workflow {workflow_file}", full_name, workflow_file)
         ref = repo.default_branch or settings.dispatch_ref
-        if not workflow.create_dispatch(ref, inputs={input_name: arn}):
+        key = f"{arn}#{status}"
+        if claims is not None and not claims.claim(key):
+            return Outcome(False, "already dispatched for this model package version and status", full_name)
+        try:
+            dispatched = workflow.create_dispatch(ref, inputs={input_name: arn})
+        except BaseException:
+            if claims is not None:
+                claims.release(key)
+            raise
+        if not dispatched:
+            if claims is not None:
+                claims.release(key)
             raise PlatformError(f"GitHub refused to dispatch {workflow_file} on {full_name}; check the workflow")
         return Outcome(True, "dispatched", full_name, workflow_file)
     return Outcome(False, f"unknown project {project}: no deploy repository found")
@@ -101,7 +144,9 @@ def handle_event(event: Any, github: Github, settings: LambdaSettings) -> Outcom
 ClientFactory = Callable[[Deadline], "Github"]
 
 
-def run(event: Any, context: Any, github: ClientFactory, settings: LambdaSettings) -> dict[str, Any]:
+def run(
+    event: Any, context: Any, github: ClientFactory, settings: LambdaSettings, claims: Claims | None = None
+) -> dict[str, Any]:
     """Handle one event with logging. A failed dispatch (after the client's bounded retries) is logged and
     raised as :class:`DispatchFailedError`, so the invocation fails and Lambda retries it, then hands the event
     to the dead-letter queue."""
@@ -113,7 +158,7 @@ def run(event: Any, context: Any, github: ClientFactory, settings: LambdaSetting
     from platform_cli.provisioning.errors_map import translate
 
     try:
-        outcome = handle_event(event, github(deadline), settings)
+        outcome = handle_event(event, github(deadline), settings, claims)
     except Exception as error:
         reason = str(translate(error, "dispatching the deploy workflow"))
         log.error("dispatch failed", extra={"reason": reason})
@@ -132,4 +177,9 @@ def handler(event: Any, context: Any) -> dict[str, Any]:
     except PlatformError as error:
         log.error("trigger_workflow is misconfigured", extra={"reason": str(error)})
         raise DispatchFailedError(f"trigger_workflow is misconfigured: {error}") from None
-    return run(event, context, dependencies.github, dependencies.settings)
+    claims = None
+    if dependencies.settings.dispatch_table:
+        import boto3
+
+        claims = Claims(boto3.client("dynamodb"), dependencies.settings.dispatch_table)
+    return run(event, context, dependencies.github, dependencies.settings, claims)

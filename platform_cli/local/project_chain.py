@@ -248,11 +248,8 @@ def launch_in_studio(
         operator_cloudformation,
         product=product,
         project_name=project_name,
-        parameters={
-            "GitHubUsername": user or "",
-            "RepositoryDeletePolicy": delete_policy,
-            "NamingPrefix": naming_prefix,
-        },
+        # NamingPrefix is not passed: the template reads /mlops/naming_prefix, which base-infrastructure publishes.
+        parameters={"GitHubUsername": user or "", "RepositoryDeletePolicy": delete_policy},
         project_id=project_id,
     )
 

@@ -31,6 +31,8 @@ class DesiredEnvironment:
     reviewer_team: str | None
     prevent_self_review: bool
     deployment_branches: tuple[str, ...] = (DEPLOYMENT_BRANCH,)
+    # Reviewed environments (preprod, prod) bind admins too: no repository admin deploys past the review.
+    admins_bypass: bool = True
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,7 @@ def desired_repos(request: ProjectRequest, contract: Contract | None = None) -> 
                     secrets={},
                     reviewer_team=request.reviewers_team if needs_review else None,
                     prevent_self_review=needs_review,
+                    admins_bypass=not needs_review,
                 )
             )
         repos.append(

@@ -39,6 +39,9 @@ ProjectName = Annotated[
     str, _check(PROJECT_NAME, "a valid SageMaker project name (1-32 of a-z, A-Z, 0-9 and -, starting alphanumeric)")
 ]
 ProjectId = Annotated[str, _check(PROJECT_ID, "a SageMaker project id like p-abcdef123456")]
+# GitHub caps each Actions variable and secret at 48 KB.
+MAX_ACTIONS_VALUE_BYTES = 48 * 1024
+
 RoleArn = Annotated[str, _check(_ARN, "an IAM role ARN")]
 BucketName = Annotated[str, _check(_BUCKET, "a valid S3 bucket name")]
 ModelPackageGroup = Annotated[str, _check(_MODEL_PACKAGE_GROUP, "a valid model package group name")]
@@ -91,6 +94,14 @@ class ProjectRequest(StrictModel):
     def _consistent(self) -> ProjectRequest:
         contract = load_contract()
         reserved = set(contract.repo_variables) | set(contract.environment_variables) | set(contract.org_variables)
+        sizes = {name: len(value.encode()) for name, value in self.extra_variables.items()}
+        sizes |= {name: len(value.get_secret_value().encode()) for name, value in self.extra_secrets.items()}
+        for name, size in sorted(sizes.items()):
+            if size > MAX_ACTIONS_VALUE_BYTES:
+                # The size only, never the value (it may be a secret).
+                raise ValueError(
+                    f"{name!r} is {size // 1024} KB; GitHub limits Actions variables and secrets to 48 KB each"
+                )
         for name in [*self.extra_variables, *self.extra_secrets]:
             if not _ACTIONS_NAME.match(name):
                 raise ValueError(f"{name!r} is not a valid GitHub Actions variable or secret name (A-Z, 0-9, _)")

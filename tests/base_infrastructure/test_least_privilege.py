@@ -107,9 +107,10 @@ def test_the_platform_pipeline_role_cannot_register_an_approved_package(action: 
 
 
 def _project_pipeline_policy(kind: str) -> dict[str, Any]:
-    template = yaml.load((RENDERED / f"{kind}.yaml").read_text(), Loader=_CfnLoader)  # noqa: S506 - a SafeLoader
+    template = yaml.load((RENDERED / f"{kind}.yaml").read_text(), Loader=_CfnLoader)  # noqa: S506 (a SafeLoader)
     document = template["Resources"]["PipelineRole"]["Properties"]["Policies"][0]["PolicyDocument"]
-    return _resolve_subs(document)
+    resolved: dict[str, Any] = _resolve_subs(document)
+    return resolved
 
 
 class _CfnLoader(yaml.SafeLoader):
@@ -183,3 +184,17 @@ def test_the_deploy_role_cannot_approve_model_packages() -> None:
     policy_block = deploy.split('resource "aws_iam_policy" "deploy"')[1].split('resource "')[0]
     assert "UpdateModelPackage" not in policy_block
     assert "sagemaker:*" not in policy_block.replace('"${local.sagemaker}:*"', "")
+
+
+# -- 10. no skip justification names a control the kit does not create ------------------------------------------
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_project_buckets_log_to_the_platforms_access_log_bucket_instead_of_a_claimed_cloudtrail(kind: str) -> None:
+    text = (RENDERED / f"{kind}.yaml").read_text()
+    assert "CloudTrail" not in text
+    bucket = yaml.load(text, Loader=_CfnLoader)["Resources"]["ArtifactBucket"]  # noqa: S506 (a SafeLoader)
+    logging = bucket["Properties"]["LoggingConfiguration"]
+    assert logging["DestinationBucketName"] == {"Sub": "${NamingPrefix}-access-logs-${AWS::AccountId}-${AWS::Region}"}
+    s3 = tf_policies.terraform_file("s3").read_text()
+    assert 'log_bucket = "${var.name_prefix}-access-logs-${local.account}-${local.region}"' in s3

@@ -112,13 +112,14 @@ def test_every_contract_parameter_is_published_in_every_account(deployment: Depl
     assert values["/mlops/github/org"] == ORG
 
 
-def test_prod_deploy_role_trusts_only_project_deploy_repos_in_the_prod_environment(deployment: Deployment) -> None:
+def test_prod_deploy_role_trusts_no_repository_until_the_provisioning_admits_one(deployment: Deployment) -> None:
     role = client(deployment, "prod", "iam").get_role(RoleName=f"{PREFIX}-github-deploy")["Role"]
     (statement,) = statements(role["AssumeRolePolicyDocument"])
-    subjects = as_list(statement["Condition"]["StringLike"]["token.actions.githubusercontent.com:sub"])
-    assert subjects and all(s.endswith(":environment:prod") for s in subjects)
-    assert all(s.startswith(f"repo:{ORG}/*-p-????????????-") for s in subjects)
-    assert statement["Condition"]["StringEquals"]["token.actions.githubusercontent.com:aud"] == "sts.amazonaws.com"
+    assert statement["Effect"] == "Deny" and "StringLike" not in statement["Condition"]
+    assert statement["Condition"]["StringNotEquals"]["token.actions.githubusercontent.com:aud"] == "sts.amazonaws.com"
+    trust = client(deployment, "prod", "iam").get_role(RoleName=f"{PREFIX}-project-trust")["Role"]
+    (admit,) = statements(trust["AssumeRolePolicyDocument"])
+    assert admit["Condition"]["ArnEquals"]["aws:PrincipalArn"].endswith(f":role/{PREFIX}-project-repos")
 
 
 @pytest.mark.parametrize("environment", ENVIRONMENTS)
@@ -183,15 +184,19 @@ def test_dev_runs_both_lambdas_from_the_built_artifact(deployment: Deployment) -
         assert configuration["DeadLetterConfig"]["TargetArn"].endswith(":mlops-project-lambdas-dlq")
 
 
-def test_dev_offers_every_enabled_template_in_studio(deployment: Deployment) -> None:
+def test_dev_offers_every_enabled_template_in_studio_through_service_catalog_only(deployment: Deployment) -> None:
     outputs = deployment.environments["dev"].outputs()
-    s3 = client(deployment, "dev", "s3")
-    urls = outputs["studio_template_urls"]
-    assert isinstance(urls, dict) and len(urls) == 5
-    for url in urls.values():
-        bucket, key = url.removeprefix("s3://").split("/", 1)
-        tags = {t["Key"]: t["Value"] for t in s3.get_object_tagging(Bucket=bucket, Key=key)["TagSet"]}
-        assert tags["sagemaker:studio-visibility"] == "true"
+    catalog = client(deployment, "dev", "servicecatalog")
+    for kind in (
+        "build-deploy-realtime",
+        "build-deploy-batch",
+        "pipeline-promotion",
+        "single-account-training",
+        "llm-fine-tuning",
+    ):
+        assert catalog.describe_product(Name=f"{PREFIX}-{kind}")["ProductViewSummary"]["Name"] == f"{PREFIX}-{kind}"
+    # The S3-based path is off (README, "Projects launch only through Service Catalog").
+    assert outputs["studio_template_urls"] == {}
 
 
 def test_preprod_and_prod_host_no_project_factory(deployment: Deployment) -> None:

@@ -18,7 +18,7 @@ _REFERENCE = re.compile(r"\$\{([^}]+)\}")
 
 def module_locals(module: str, filename: str = "main.tf") -> dict[str, Any]:
     """Every ``locals`` entry of one file of a module, unevaluated (hcl2's JSON shape)."""
-    data = hcl2.load((TERRAFORM_SRC / "modules" / module / filename).open())
+    data: dict[str, Any] = hcl2.loads((TERRAFORM_SRC / "modules" / module / filename).read_text())
     merged: dict[str, Any] = {}
     for block in data.get("locals", []):
         merged.update(block)

@@ -445,7 +445,15 @@ def test_apply_role_never_reads_secret_values(rendered: Renderer) -> None:
 
 
 @pytest.mark.parametrize(
-    "policy", ["PermissionsBoundary", "ApplyPolicy", "PlanPolicy", "TerraformStatePolicy", "TerraformStateReadPolicy"]
+    "policy",
+    [
+        "PermissionsBoundary",
+        "ApplyPolicy",
+        "ApplyServicesPolicy",
+        "PlanPolicy",
+        "TerraformStatePolicy",
+        "TerraformStateReadPolicy",
+    ],
 )
 def test_managed_policies_fit_the_iam_size_limit(rendered: Renderer, policy: str) -> None:
     # IAM counts managed policy size without whitespace; the limit is 6,144 characters.

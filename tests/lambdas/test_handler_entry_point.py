@@ -39,12 +39,43 @@ def deployed(
     }.items():
         monkeypatch.setenv(name, value)
     boto3.client("s3").create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    _oidc_roles_as_base_infrastructure_creates_them(boto3.client("iam"))
     project_repos.reset_dependencies()
     level = logging.getLogger().level
     yield porg
     project_repos.reset_dependencies()
     reset()
     logging.getLogger().setLevel(level)
+
+
+def _oidc_roles_as_base_infrastructure_creates_them(iam: Any) -> None:
+    account = boto3.client("sts").get_caller_identity()["Account"]
+    no_repository = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "NoRepositoryUntilTheProvisioningAdmitsIt",
+                "Effect": "Deny",
+                "Principal": {"Federated": f"arn:aws:iam::{account}:oidc-provider/token.actions.githubusercontent.com"},
+                "Action": "sts:AssumeRoleWithWebIdentity",
+                "Condition": {"StringNotEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}},
+            }
+        ],
+    }
+    for name in ("mlops-github-deploy", "mlops-github-build"):
+        iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(no_repository))
+    lambda_role = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account}:root"}, "Action": "sts:AssumeRole"}
+        ],
+    }
+    iam.create_role(RoleName="mlops-project-trust", AssumeRolePolicyDocument=json.dumps(lambda_role))
+
+
+def _trust_sids(role: str) -> list[str]:
+    document = boto3.client("iam").get_role(RoleName=role)["Role"]["AssumeRolePolicyDocument"]
+    return [s.get("Sid", "") for s in (document if isinstance(document, dict) else json.loads(document))["Statement"]]
 
 
 def invoke(request_type: str, props: dict[str, Any], key: str, **extra: Any) -> dict[str, Any]:
@@ -59,8 +90,10 @@ def test_create_then_delete_through_the_entry_point_reading_the_token_once(deplo
     created = invoke("Create", props, "create")
     assert created["Status"] == "SUCCESS", created["Reason"]
     assert created["PhysicalResourceId"] == f"{deployed.login}/churn-p-abc123def456"
+    assert "ProjectPabc123def456" in _trust_sids("mlops-github-build")
     deleted = invoke("Delete", props, "delete", PhysicalResourceId=created["PhysicalResourceId"])
     assert deleted["Status"] == "SUCCESS"
+    assert "ProjectPabc123def456" not in _trust_sids("mlops-github-build")
     assert deployed.org.gh.get_repo(f"{deployed.login}/churn-p-abc123def456-training").archived
     assert project_repos.default_dependencies().credentials.reads == 1
 

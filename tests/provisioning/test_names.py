@@ -4,7 +4,6 @@ template gives a resource is valid for the longest, mixed-case inputs the platfo
 
 from __future__ import annotations
 
-from fnmatch import fnmatchcase
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,6 @@ from typer.testing import CliRunner
 
 from platform_cli.cli.main import app
 from platform_cli.provisioning import names
-from tests.base_infrastructure.terraform_policy import resource
 from tests.bootstrap import template as bootstrap
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -69,27 +67,3 @@ def test_no_template_adds_a_statement_to_the_shared_functions_policy(path: Path)
     template, _ = _rendered(path)
     kinds = {body["Type"] for body in template["Resources"].values()}  # type: ignore[attr-defined]
     assert "AWS::Lambda::Permission" not in kinds
-
-
-def test_the_one_lambda_permission_admits_each_projects_rule_from_this_account_only() -> None:
-    permission = {
-        key: value[0] if isinstance(value, list) else value
-        for key, value in resource(LAMBDAS, "aws_lambda_permission", "project_rules").items()
-    }
-    assert permission["principal"] == "events.amazonaws.com"
-    assert permission["source_account"] == "${local.account}"
-    pattern = (
-        permission["source_arn"]
-        .replace("${local.partition}", "aws")
-        .replace("${local.region}", bootstrap.REGION)
-        .replace("${local.account}", bootstrap.ACCOUNT)
-        .replace("${var.name_prefix}", LONGEST_PREFIX)
-    )
-    for path in RENDERED:
-        template, renderer = _rendered(path)
-        for body in template["Resources"].values():  # type: ignore[attr-defined]
-            if body["Type"] == "AWS::Events::Rule":
-                name = renderer.render(body["Properties"]["Name"])
-                arn = f"arn:aws:events:{bootstrap.REGION}:{bootstrap.ACCOUNT}:rule/{name}"
-                assert fnmatchcase(arn, pattern), (arn, pattern)
-    assert not fnmatchcase(f"arn:aws:events:{bootstrap.REGION}:{bootstrap.ACCOUNT}:rule/other", pattern)

@@ -113,16 +113,10 @@ def test_one_code_repository_link_per_repository_part(kind: TemplateKind) -> Non
 
 
 @pytest.mark.parametrize("kind", list(TemplateKind))
-def test_the_approval_rule_fires_only_on_approved_and_targets_the_trigger_lambda(kind: TemplateKind) -> None:
+def test_no_project_template_adds_a_second_approval_rule(kind: TemplateKind) -> None:
+    """The platform's one rule (modules/project_lambdas) routes approvals; a per-project rule dispatched twice."""
     resources = load(kind)["Resources"]
-    dispatches = any(load_contract().repo(t).dispatch for t in load_contract().parts(kind).values())
-    if not dispatches:
-        assert "ModelApprovedRule" not in resources
-        return
-    rule = resources["ModelApprovedRule"]["Properties"]
-    assert rule["EventPattern"]["detail"]["ModelApprovalStatus"] == ["Approved"]
-    assert rule["EventPattern"]["detail-type"] == ["SageMaker Model Package State Change"]
-    assert rule["Targets"][0]["Arn"] == {"Ref": "TriggerWorkflowFunctionArn"}
+    assert not [name for name, r in resources.items() if r["Type"] in ("AWS::Events::Rule", "AWS::Lambda::Permission")]
 
 
 def test_the_lambda_accepts_every_property_the_templates_pass() -> None:

@@ -1,4 +1,5 @@
-"""Only members of the organisation are given access to a project's repositories (issue 15, item 5)."""
+"""Who gets access to a project's repositories: only organisation members, and no admin past a review (issue 15,
+items 5 and 10)."""
 
 from __future__ import annotations
 
@@ -38,3 +39,22 @@ def test_the_forge_answers_membership_checks_like_github(porg: ProvisioningOrg) 
     porg.forge.admin.create_user(outsider)
     assert org.has_in_members(porg.org.gh.get_user(porg.org.member))
     assert not org.has_in_members(porg.org.gh.get_user(outsider))
+
+
+def test_reviewed_environments_bind_admins_too(porg: ProvisioningOrg) -> None:
+    result = porg.reconciler().apply(porg.desired(TemplateKind.BUILD_DEPLOY_REALTIME))
+    deploy = next(r for r in result.repos if r.part == "deploy")
+    repo = porg.org.gh.get_repo(deploy.full_name)
+    bypass = {env.name: env.raw_data.get("can_admins_bypass") for env in repo.get_environments()}
+    assert bypass == {"dev": True, "preprod": False, "prod": False}
+
+
+def test_an_environment_whose_admin_bypass_was_reenabled_is_corrected(porg: ProvisioningOrg) -> None:
+    desired = porg.desired(TemplateKind.BUILD_DEPLOY_REALTIME)
+    porg.reconciler().apply(desired)
+    deploy = next(r for r in desired if r.part == "deploy")
+    repo = porg.org.gh.get_repo(deploy.full_name)
+    repo.requester.requestJsonAndCheck("PUT", f"{repo.url}/environments/prod", input={"can_admins_bypass": True})
+    result = porg.reconciler().apply(desired)
+    assert f"{deploy.full_name}: environment prod" in result.changes
+    assert repo.get_environment("prod").raw_data.get("can_admins_bypass") is False

@@ -15,36 +15,26 @@ locals {
   sagemaker   = "arn:${local.partition}:sagemaker:${local.region}:${local.account}"
   dev_account = var.accounts.dev
 
-  # Project repositories are named <project-name>-<project-id>-<part>, and SageMaker project ids are "p-" and
-  # 12 characters. The trust accepts only that shape, only from this organisation, and only from the GitHub
-  # environment that matches this account: a prod role never trusts a dev or preprod job.
-  project_repo = "repo:${var.github_org}/*-p-????????????"
-  deploy_subjects = [
-    "${local.project_repo}-deploy:environment:${var.environment}",
-    "${local.project_repo}-pipeline:environment:${var.environment}",
-    # The LLM template's repo deploys its own fine-tuned model (no separate deploy repo).
-    "${local.project_repo}-llm:environment:${var.environment}",
-  ]
-  build_subjects = [for part in ["build", "pipeline", "training", "llm"] : "${local.project_repo}-${part}:environment:dev"]
+  # No repository pattern is trusted: a member can create a repository of any name. The provisioning adds one
+  # statement per project with the exact subjects of that project's repositories (repo:<org>/<repo>:environment:
+  # <env>, StringEquals) when it creates the project and removes it when it deletes it, through the
+  # <prefix>-project-trust role below (platform_cli/lambdas/project_trust.py). Terraform writes only the base
+  # statement and ignores later changes to the trust, so an apply never drops a project's statement.
+  oidc_roles            = local.in_dev ? ["deploy", "build"] : ["deploy"]
+  provisioning_role_arn = "arn:${local.partition}:iam::${local.dev_account}:role/${var.name_prefix}-project-repos"
 
   dev_artifact_bucket = "${var.name_prefix}-artifacts-${local.dev_account}-${local.region}"
 
   github_trust = {
-    for role, subjects in merge(
-      { deploy = local.deploy_subjects },
-      local.in_dev ? { build = local.build_subjects } : {},
-      ) : role => jsonencode({
-        Version = "2012-10-17"
-        Statement = [{
-          Sid       = "GitHubActionsOfProjectRepositoriesInThe${title(var.environment)}Environment"
-          Effect    = "Allow"
-          Principal = { Federated = data.aws_iam_openid_connect_provider.github.arn }
-          Action    = "sts:AssumeRoleWithWebIdentity"
-          Condition = {
-            StringEquals = { "${local.oidc_host}:aud" = "sts.amazonaws.com" }
-            StringLike   = { "${local.oidc_host}:sub" = subjects }
-          }
-        }]
+    for role in local.oidc_roles : role => jsonencode({
+      Version = "2012-10-17"
+      Statement = [{
+        Sid       = "NoRepositoryUntilTheProvisioningAdmitsIt"
+        Effect    = "Deny"
+        Principal = { Federated = data.aws_iam_openid_connect_provider.github.arn }
+        Action    = "sts:AssumeRoleWithWebIdentity"
+        Condition = { StringNotEquals = { "${local.oidc_host}:aud" = "sts.amazonaws.com" } }
+      }]
     })
   }
 
@@ -129,6 +119,11 @@ resource "aws_iam_role" "deploy" {
   max_session_duration = 3600
   permissions_boundary = var.permissions_boundary_arn
   tags                 = merge(var.tags, { Persona = "github-deploy" })
+
+  lifecycle {
+    # The provisioning maintains one statement per project (exact repository subjects); see local.github_trust.
+    ignore_changes = [assume_role_policy]
+  }
 }
 
 resource "aws_iam_policy" "deploy" {
@@ -186,6 +181,10 @@ resource "aws_iam_role" "build" {
   max_session_duration = 3600
   permissions_boundary = var.permissions_boundary_arn
   tags                 = merge(var.tags, { Persona = "github-build" })
+
+  lifecycle {
+    ignore_changes = [assume_role_policy]
+  }
 }
 
 resource "aws_iam_policy" "build" {
@@ -225,6 +224,40 @@ resource "aws_iam_role_policy_attachment" "build" {
   count      = local.in_dev ? 1 : 0
   role       = aws_iam_role.build[0].name
   policy_arn = aws_iam_policy.build[0].arn
+}
+
+# --- project trust: the only way project repositories are admitted to the OIDC roles ---------------------------
+
+resource "aws_iam_role" "project_trust" {
+  name        = "${var.name_prefix}-project-trust"
+  description = "Assumed by the dev provisioning Lambda only, to add or remove a project's repositories in the OIDC roles' trust"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "OnlyTheProvisioningLambda"
+      Effect    = "Allow"
+      Principal = { AWS = "arn:${local.partition}:iam::${local.dev_account}:root" }
+      Action    = "sts:AssumeRole"
+      Condition = { ArnEquals = { "aws:PrincipalArn" = local.provisioning_role_arn } }
+    }]
+  })
+  max_session_duration = 3600
+  permissions_boundary = var.permissions_boundary_arn
+  tags                 = merge(var.tags, { Persona = "project-trust" })
+}
+
+resource "aws_iam_role_policy" "project_trust" {
+  name = "retrust-the-oidc-roles"
+  role = aws_iam_role.project_trust.name
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid      = "ReadAndRetrustOnlyTheOidcRoles"
+      Effect   = "Allow"
+      Action   = ["iam:GetRole", "iam:UpdateAssumeRolePolicy"]
+      Resource = concat([aws_iam_role.deploy.arn], aws_iam_role.build[*].arn)
+    }]
+  })
 }
 
 # --- preprod/prod: the execution role reads the approved model from dev ---------------------------------------

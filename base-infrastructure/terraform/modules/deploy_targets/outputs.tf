@@ -18,7 +18,12 @@ output "deploy_policy" {
   value       = aws_iam_policy.deploy.policy
 }
 
+output "project_trust_role_arn" {
+  description = "Role the dev provisioning Lambda assumes to admit a project's repositories to the OIDC roles' trust."
+  value       = aws_iam_role.project_trust.arn
+}
+
 output "residual_risk" {
   description = "What the OIDC trust cannot exclude, stated once for reviewers."
-  value       = "Any repository in ${var.github_org} named *-p-<12 chars>-deploy (or -pipeline) with a GitHub environment named ${var.environment} can assume ${var.name_prefix}-github-deploy here. Restrict repository creation in the organisation to the platform's GitHub App and protect the environments with required reviewers."
+  value       = "Only repositories the provisioning created are admitted, each to the roles its project uses, by exact subject. The roles' permissions are shared by the projects of this account: a project's workflow in the ${var.environment} environment can act on other projects' endpoints here. Protect the environments with required reviewers."
 }

@@ -40,6 +40,7 @@ locals {
     MLOPS_REPO_VISIBILITY   = var.github.repo_visibility
     MLOPS_SSM_PREFIX        = "/mlops"
     POWERTOOLS_SERVICE_NAME = var.name_prefix
+    MLOPS_DISPATCH_TABLE    = "${var.name_prefix}-dispatches"
   }
 
   code_hash = filebase64sha256(var.lambda_zip_path)
@@ -205,12 +206,72 @@ resource "aws_iam_role_policy" "project_repos" {
   })
 }
 
+resource "aws_iam_role_policy" "project_trust" {
+  name = "admit-project-repositories"
+  role = aws_iam_role.this["project_repos"].id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      # In each account of the business units, <prefix>-project-trust edits only the OIDC roles' trust.
+      Sid      = "AssumeTheProjectTrustRoles"
+      Effect   = "Allow"
+      Action   = "sts:AssumeRole"
+      Resource = "arn:${local.partition}:iam::*:role/${var.name_prefix}-project-trust"
+    }]
+  })
+}
+
+# --- GitHub's write budget, shared by every invocation (platform_cli/github/budget.py) -----------------------------
+
+resource "aws_dynamodb_table" "write_budget" {
+  #checkov:skip=CKV_AWS_119:The table holds write timestamps only (no data, no secret); the AWS owned key encrypts it.
+  #checkov:skip=CKV_AWS_28:A rate-limit ledger that rebuilds itself within a minute needs no point-in-time recovery.
+  name         = "${var.name_prefix}-github-write-budget"
+  billing_mode = "PAY_PER_REQUEST"
+  hash_key     = "pk"
+
+  attribute {
+    name = "pk"
+    type = "S"
+  }
+
+  ttl {
+    attribute_name = "expires_at"
+    enabled        = true
+  }
+
+  server_side_encryption {
+    enabled = false # AWS owned key
+  }
+
+  tags = merge(var.tags, { Name = "${var.name_prefix}-github-write-budget" })
+}
+
+resource "aws_iam_role_policy" "write_budget" {
+  name = "share-github-write-budget"
+  role = aws_iam_role.this["project_repos"].id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid      = "ShareGitHubWriteBudget"
+      Effect   = "Allow"
+      Action   = ["dynamodb:GetItem", "dynamodb:PutItem"]
+      Resource = aws_dynamodb_table.write_budget.arn
+    }]
+  })
+}
+
 resource "aws_iam_role_policy" "trigger_workflow" {
   name = "read-model-packages"
   role = aws_iam_role.this["trigger_workflow"].id
   policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
+      Sid      = "ClaimEachDispatchOnce"
+      Effect   = "Allow"
+      Action   = ["dynamodb:PutItem", "dynamodb:DeleteItem"]
+      Resource = aws_dynamodb_table.dispatches.arn
+      }, {
       Sid    = "ReadTheApprovedModelPackage"
       Effect = "Allow"
       Action = ["sagemaker:DescribeModelPackage", "sagemaker:DescribeModelPackageGroup", "sagemaker:ListTags"]
@@ -220,6 +281,35 @@ resource "aws_iam_role_policy" "trigger_workflow" {
       ]
     }]
   })
+}
+
+# --- at most one dispatch per model package version and status ------------------------------------------------
+
+resource "aws_dynamodb_table" "dispatches" {
+  #checkov:skip=CKV_AWS_119:Holds only model package ARNs and approval statuses (no data, no secret); the AWS owned key encrypts it.
+  name         = "${var.name_prefix}-dispatches"
+  billing_mode = "PAY_PER_REQUEST"
+  hash_key     = "id"
+
+  attribute {
+    name = "id"
+    type = "S"
+  }
+
+  ttl {
+    attribute_name = "expires"
+    enabled        = true
+  }
+
+  point_in_time_recovery {
+    enabled = true
+  }
+
+  server_side_encryption {
+    enabled = true
+  }
+
+  tags = var.tags
 }
 
 resource "aws_lambda_function" "this" {
@@ -238,7 +328,10 @@ resource "aws_lambda_function" "this" {
   kms_key_arn                    = var.logs_kms_key_arn
 
   environment {
-    variables = local.environment_variables
+    variables = merge(
+      local.environment_variables,
+      each.key == "project_repos" ? { MLOPS_WRITE_BUDGET_TABLE = aws_dynamodb_table.write_budget.name } : {},
+    )
   }
 
   dead_letter_config {
@@ -261,7 +354,7 @@ resource "aws_lambda_function" "this" {
 
   tags = merge(var.tags, { Name = each.value.name })
 
-  depends_on = [aws_iam_role_policy.common]
+  depends_on = [aws_iam_role_policy.common, aws_iam_role_policy.write_budget]
 }
 
 resource "aws_cloudwatch_metric_alarm" "errors" {
@@ -341,18 +434,6 @@ resource "aws_cloudwatch_event_target" "model_approved" {
     maximum_event_age_in_seconds = 3600
     maximum_retry_attempts       = 8
   }
-}
-
-# One permission for every project's own rule (<prefix>-<project id>-model-approved, created by the project
-# templates) instead of one per project: a per-project statement grows the function's resource policy towards its
-# 20 KB limit. Scoped to this account and to that rule name pattern.
-resource "aws_lambda_permission" "project_rules" {
-  statement_id   = "AllowProjectModelApprovedRules"
-  action         = "lambda:InvokeFunction"
-  function_name  = aws_lambda_function.this["trigger_workflow"].function_name
-  principal      = "events.amazonaws.com"
-  source_account = local.account
-  source_arn     = "arn:${local.partition}:events:${local.region}:${local.account}:rule/${var.name_prefix}-p-*-model-approved"
 }
 
 resource "aws_lambda_permission" "events" {

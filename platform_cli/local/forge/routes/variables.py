@@ -50,6 +50,14 @@ def _variable_json(ctx: Ctx, holder: Record, name: str, var: Record, is_org: boo
     return body
 
 
+MAX_VALUE_BYTES = 48 * 1024  # GitHub: "Variables can be up to 48 KB in size."
+
+
+def _check_size(value: str) -> None:
+    if len(value.encode()) > MAX_VALUE_BYTES:
+        raise validation("Invalid request.\n\nvalue is too large: variables can be up to 48 KB in size.")
+
+
 def _validate_visibility(body: dict[str, Any], is_org: bool) -> None:
     if not is_org:
         return
@@ -63,6 +71,7 @@ def _create(ctx: Ctx, holder: Record, is_org: bool) -> Response:
     name, value = body.get("name"), body.get("value")
     if not isinstance(name, str) or not isinstance(value, str):
         raise validation('Invalid request.\n\n"name" and "value" are required strings.')
+    _check_size(value)
     if not VARIABLE_NAME_RE.match(name) or name.upper().startswith("GITHUB_"):
         raise validation(
             "Variable names can only contain alphanumeric characters ([a-z], [A-Z], [0-9]) or underscores (_), "
@@ -98,6 +107,7 @@ def _item(ctx: Ctx, holder: Record, name: str, is_org: bool) -> Response:
     if "value" in body:
         if not isinstance(body["value"], str):
             raise validation('Invalid request.\n\n"value" must be a string.')
+        _check_size(body["value"])
         var["value"] = body["value"]
     if is_org and "visibility" in body:
         _validate_visibility(body, is_org)

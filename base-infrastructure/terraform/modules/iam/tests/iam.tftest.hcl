@@ -131,9 +131,9 @@ run "roles_are_bounded_trusted_by_sagemaker_denied_outside_the_vpc_and_personas_
   assert {
     condition = anytrue([
       for s in jsondecode(output.policies["data-scientist-work"]).Statement :
-      s.Effect == "Deny" && s.Action == ["sagemaker:UpdateModelPackage"]
+      s.Effect == "Deny" && contains(flatten([s.Action]), "sagemaker:UpdateModelPackage") && contains(flatten([s.Action]), "sagemaker:CreateModelPackage")
     ])
-    error_message = "data scientists cannot approve model packages"
+    error_message = "data scientists can neither approve nor register model packages"
   }
 
   assert {

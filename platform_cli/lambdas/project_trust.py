@@ -1,0 +1,149 @@
+"""Which GitHub repositories may assume the platform's OIDC roles: exactly the repositories the platform created.
+
+Base infrastructure creates each account's OIDC roles (``<prefix>-github-deploy``; ``<prefix>-github-build`` in
+dev) with a trust that admits no repository. When the provisioning creates a project it adds one statement to
+each role the project's repositories use — ``Sid`` ``Project<id>``, ``StringEquals`` on the exact subjects
+``repo:<org>/<repo>:environment:<env>`` — and removes it when the project is deleted. A repository the platform
+did not create matches no statement; one project's statement names only its own repositories.
+
+The roles are updated through ``<prefix>-project-trust`` in each account, which only the provisioning Lambda's
+role may assume and which may only read and re-trust those roles. Each update is read, changed, written and read
+back until the project's statement is as wanted (concurrent projects each re-apply their own statement).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import unquote
+
+from platform_cli.lambdas.exceptions import TrustUpdateError
+from platform_cli.provisioning.desired import DesiredRepo
+
+OIDC_HOST = "token.actions.githubusercontent.com"
+Document = dict[str, Any]
+IamForAccount = Callable[[str], Any]
+
+
+def statement_id(project_id: str) -> str:
+    """IAM statement ids are alphanumeric: ``p-abc123def456`` → ``ProjectPabc123def456``."""
+    cleaned = re.sub(r"[^A-Za-z0-9]", "", project_id)
+    return f"Project{cleaned[:1].upper()}{cleaned[1:]}"
+
+
+def project_subjects(repos: Sequence[DesiredRepo]) -> dict[str, list[str]]:
+    """Role ARN → the exact OIDC subjects of the project's repositories that assume it (``AWS_ROLE_ARN``)."""
+    subjects: dict[str, list[str]] = {}
+    for repo in repos:
+        for environment in repo.environments:
+            role = environment.variables.get("AWS_ROLE_ARN")
+            if role:
+                subjects.setdefault(role, []).append(f"repo:{repo.owner}/{repo.name}:environment:{environment.name}")
+    return {role: sorted(set(values)) for role, values in subjects.items()}
+
+
+def _provider(document: Document) -> str:
+    for statement in _statements(document):
+        federated = (statement.get("Principal") or {}).get("Federated")
+        if federated:
+            return str(federated)
+    raise TrustUpdateError("the role's trust names no OIDC provider; apply the base infrastructure again")
+
+
+def _statements(document: Document) -> list[dict[str, Any]]:
+    statements = document.get("Statement") or []
+    return list(statements) if isinstance(statements, list) else [statements]
+
+
+def with_project(document: Document, project_id: str, subjects: Sequence[str]) -> Document:
+    """The trust with the project's statement set to exactly ``subjects`` (other statements untouched)."""
+    sid = statement_id(project_id)
+    statement = {
+        "Sid": sid,
+        "Effect": "Allow",
+        "Principal": {"Federated": _provider(document)},
+        "Action": "sts:AssumeRoleWithWebIdentity",
+        "Condition": {"StringEquals": {f"{OIDC_HOST}:aud": "sts.amazonaws.com", f"{OIDC_HOST}:sub": sorted(subjects)}},
+    }
+    kept = [s for s in _statements(document) if s.get("Sid") != sid]
+    return {**document, "Statement": [*kept, statement]}
+
+
+def without_project(document: Document, project_id: str) -> Document:
+    sid = statement_id(project_id)
+    return {**document, "Statement": [s for s in _statements(document) if s.get("Sid") != sid]}
+
+
+def _decode(raw: Any) -> Document:
+    if isinstance(raw, Mapping):
+        return dict(raw)
+    text = unquote(str(raw))
+    decoded: Document = json.loads(text)
+    return decoded
+
+
+@dataclass
+class TrustMaintainer:
+    """Adds (``admit``) or removes (``revoke``) one project's statement in the OIDC roles its repos use."""
+
+    iam_for_account: IamForAccount
+    attempts: int = 5
+    settle_seconds: float = 0.5
+    sleep: Callable[[float], None] = field(default=time.sleep)
+    before_write: Callable[[str], None] = field(default=lambda doing: None)
+
+    def admit(self, project_id: str, repos: Sequence[DesiredRepo]) -> None:
+        for role, subjects in project_subjects(repos).items():
+            self._converge(role, lambda document, s=subjects: with_project(document, project_id, s))  # type: ignore[misc]
+
+    def revoke(self, project_id: str, repos: Sequence[DesiredRepo]) -> None:
+        for role in project_subjects(repos):
+            self._converge(role, lambda document: without_project(document, project_id))
+
+    def _converge(self, role_arn: str, change: Callable[[Document], Document]) -> None:
+        account, name = role_arn.split(":")[4], role_arn.rsplit("/", 1)[-1]
+        try:
+            iam = self.iam_for_account(account)
+            for attempt in range(self.attempts):
+                current = _decode(iam.get_role(RoleName=name)["Role"]["AssumeRolePolicyDocument"])
+                wanted = change(current)
+                if wanted == current:
+                    return
+                if attempt + 1 == self.attempts:
+                    break
+                self.before_write(f"updating the trust of {name} in account {account}")
+                iam.update_assume_role_policy(RoleName=name, PolicyDocument=json.dumps(wanted))
+                self.sleep(self.settle_seconds)  # then read back: a concurrent project may have written meanwhile
+        except TrustUpdateError:
+            raise
+        except Exception as error:
+            code = getattr(error, "response", {}).get("Error", {}).get("Code") or type(error).__name__
+            raise TrustUpdateError(
+                f"cannot update the trust of role {name} in account {account} ({code}); "
+                "check the base infrastructure is applied there (role <prefix>-project-trust)"
+            ) from None
+        raise TrustUpdateError(f"the trust of role {name} in account {account} kept changing; retry")
+
+
+def assume_into_accounts(
+    sts: Any, make_iam: Callable[[Mapping[str, str]], Any], role_name: str, partition: str = "aws"
+) -> IamForAccount:
+    """An ``IamForAccount`` that assumes ``role_name`` (the account's ``<prefix>-project-trust``) in each account."""
+
+    def iam_for(account: str) -> Any:
+        credentials = sts.assume_role(
+            RoleArn=f"arn:{partition}:iam::{account}:role/{role_name}", RoleSessionName="project-trust"
+        )["Credentials"]
+        return make_iam(
+            {
+                "aws_access_key_id": credentials["AccessKeyId"],
+                "aws_secret_access_key": credentials["SecretAccessKey"],
+                "aws_session_token": credentials["SessionToken"],
+            }
+        )
+
+    return iam_for

@@ -1,0 +1,218 @@
+"""Only repositories the platform created assume the OIDC roles, each only the roles its project uses (issue 15,
+item 1). The trust documents the provisioning writes are evaluated with ``tests.bootstrap.policy_eval``."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import quote
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from platform_cli.config import TemplateKind
+from platform_cli.lambdas.exceptions import TrustUpdateError
+from platform_cli.lambdas.project_trust import TrustMaintainer, assume_into_accounts, project_subjects
+from platform_cli.provisioning.desired import DesiredRepo, desired_repos
+from platform_cli.provisioning.request import parse_request
+from tests.base_infrastructure import tf_policies
+from tests.bootstrap import policy_eval
+from tests.provisioning.factories import ACCOUNTS, request_data
+
+OIDC = "token.actions.githubusercontent.com"
+PROVIDER = "arn:aws:iam::{account}:oidc-provider/token.actions.githubusercontent.com"
+ASSUME = "sts:AssumeRoleWithWebIdentity"
+
+
+def _base_trust(account: str) -> dict[str, Any]:
+    """What base infrastructure writes (modules/deploy_targets, local.github_trust): no repository admitted."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "NoRepositoryUntilTheProvisioningAdmitsIt",
+                "Effect": "Deny",
+                "Principal": {"Federated": PROVIDER.format(account=account)},
+                "Action": ASSUME,
+                "Condition": {"StringNotEquals": {f"{OIDC}:aud": "sts.amazonaws.com"}},
+            }
+        ],
+    }
+
+
+class FakeIam:
+    """One account's OIDC roles, with IAM's get/update shapes (the document comes back URL-encoded)."""
+
+    def __init__(self, account: str) -> None:
+        self.roles = {name: _base_trust(account) for name in ("mlops-github-deploy", "mlops-github-build")}
+
+    def get_role(self, RoleName: str) -> dict[str, Any]:  # noqa: N803 (boto3's names)
+        return {"Role": {"AssumeRolePolicyDocument": quote(json.dumps(self.roles[RoleName]))}}
+
+    def update_assume_role_policy(self, RoleName: str, PolicyDocument: str) -> None:  # noqa: N803
+        self.roles[RoleName] = json.loads(PolicyDocument)
+
+
+@pytest.fixture
+def accounts() -> dict[str, FakeIam]:
+    return {account: FakeIam(account) for account in ACCOUNTS.values()}
+
+
+def _maintainer(accounts: dict[str, FakeIam]) -> TrustMaintainer:
+    return TrustMaintainer(accounts.__getitem__, sleep=lambda seconds: None)
+
+
+def _repos(name: str, project_id: str, kind: TemplateKind = TemplateKind.BUILD_DEPLOY_REALTIME) -> list[DesiredRepo]:
+    return desired_repos(parse_request(request_data(kind, project_name=name, project_id=project_id)))
+
+
+def _may_assume(accounts: dict[str, FakeIam], env: str, role: str, repo: str) -> bool:
+    trust = accounts[ACCOUNTS[env]].roles[role]
+    context = {f"{OIDC}:aud": "sts.amazonaws.com", f"{OIDC}:sub": f"repo:acme/{repo}:environment:{env}"}
+    return policy_eval.is_allowed([trust], None, ASSUME, "*", context)
+
+
+CHURN = ("churn", "p-abc123def456")
+FRAUD = ("fraud", "p-fff000fff000")
+
+
+def test_before_any_project_no_repository_may_assume_a_role(accounts: dict[str, FakeIam]) -> None:
+    assert not _may_assume(accounts, "prod", "mlops-github-deploy", "churn-p-abc123def456-deploy")
+
+
+def test_a_project_repository_assumes_the_role_of_its_environment(accounts: dict[str, FakeIam]) -> None:
+    _maintainer(accounts).admit(CHURN[1], _repos(*CHURN))
+    assert _may_assume(accounts, "prod", "mlops-github-deploy", "churn-p-abc123def456-deploy")
+    assert _may_assume(accounts, "dev", "mlops-github-build", "churn-p-abc123def456-build")
+
+
+def test_a_repository_the_platform_did_not_create_cannot_assume_any_role(accounts: dict[str, FakeIam]) -> None:
+    _maintainer(accounts).admit(CHURN[1], _repos(*CHURN))
+    for env, role in (
+        ("prod", "mlops-github-deploy"),
+        ("preprod", "mlops-github-deploy"),
+        ("dev", "mlops-github-build"),
+    ):
+        for repo in ("x-p-123456789012-deploy", "x-p-123456789012-build", "churn-p-abc123def456-deploy2"):
+            assert not _may_assume(accounts, env, role, repo), (env, role, repo)
+
+
+def test_a_project_repository_cannot_use_another_environment_or_another_projects_statement(
+    accounts: dict[str, FakeIam],
+) -> None:
+    maintainer = _maintainer(accounts)
+    maintainer.admit(CHURN[1], _repos(*CHURN))
+    # The build repo has no prod environment: it never assumes the prod deploy role.
+    assert not _may_assume(accounts, "prod", "mlops-github-deploy", "churn-p-abc123def456-build")
+    # A second project's repos are admitted by their own statement; the first project's names only its repos.
+    maintainer.admit(FRAUD[1], _repos(*FRAUD))
+    statements = {s["Sid"]: s for s in accounts[ACCOUNTS["prod"]].roles["mlops-github-deploy"]["Statement"]}
+    churn_subjects = statements["ProjectPabc123def456"]["Condition"]["StringEquals"][f"{OIDC}:sub"]
+    assert churn_subjects == ["repo:acme/churn-p-abc123def456-deploy:environment:prod"]
+    assert all("fraud" not in subject for subject in churn_subjects)
+    assert "StringLike" not in json.dumps(statements)
+
+
+def test_deleting_a_project_revokes_its_repositories_and_keeps_the_others(accounts: dict[str, FakeIam]) -> None:
+    maintainer = _maintainer(accounts)
+    maintainer.admit(CHURN[1], _repos(*CHURN))
+    maintainer.admit(FRAUD[1], _repos(*FRAUD))
+    maintainer.revoke(CHURN[1], _repos(*CHURN))
+    assert not _may_assume(accounts, "prod", "mlops-github-deploy", "churn-p-abc123def456-deploy")
+    assert _may_assume(accounts, "prod", "mlops-github-deploy", "fraud-p-fff000fff000-deploy")
+
+
+def test_admitting_twice_changes_nothing(accounts: dict[str, FakeIam]) -> None:
+    maintainer = _maintainer(accounts)
+    maintainer.admit(CHURN[1], _repos(*CHURN))
+    before = json.dumps(accounts[ACCOUNTS["prod"]].roles)
+    maintainer.admit(CHURN[1], _repos(*CHURN))
+    assert json.dumps(accounts[ACCOUNTS["prod"]].roles) == before
+
+
+def test_every_role_a_project_repo_is_given_is_admitted_by_exact_subject() -> None:
+    repos = _repos(*CHURN, kind=TemplateKind.PIPELINE_PROMOTION)
+    given = {e.variables["AWS_ROLE_ARN"] for r in repos for e in r.environments if "AWS_ROLE_ARN" in e.variables}
+    roles = project_subjects(repos)
+    assert set(roles) == given and "arn:aws:iam::333333333333:role/mlops-github-deploy" in roles
+    assert all(s.startswith("repo:acme/churn-p-abc123def456-") and "*" not in s for v in roles.values() for s in v)
+
+
+class _RecordingTrust(TrustMaintainer):
+    def __init__(self) -> None:
+        super().__init__(lambda account: None)
+        self.calls: list[tuple[str, str]] = []
+
+    def admit(self, project_id: str, repos: Any) -> None:
+        self.calls.append(("admit", project_id))
+
+    def revoke(self, project_id: str, repos: Any) -> None:
+        self.calls.append(("revoke", project_id))
+
+
+def test_the_custom_resource_admits_on_create_and_revokes_on_delete() -> None:
+    from tests.lambdas.conftest import event, properties
+    from tests.lambdas.test_project_repos_state_machine import FakeReconciler, Harness
+
+    harness = Harness(FakeReconciler())
+    trust = _RecordingTrust()
+    harness.resource.deps.trust = trust
+    harness(event("Create"))
+    harness(event("Delete", properties(), PhysicalResourceId="acme/churn-p-abc123def456"))
+    assert [a["Status"] for a in harness.sent] == ["SUCCESS", "SUCCESS"]
+    assert trust.calls == [("admit", "p-abc123def456"), ("revoke", "p-abc123def456")]
+
+
+def test_a_missing_trust_role_fails_in_one_line_naming_the_account() -> None:
+    def refuse(account: str) -> Any:
+        raise PermissionError("AccessDenied")
+
+    with pytest.raises(TrustUpdateError) as raised:
+        TrustMaintainer(refuse).admit(CHURN[1], _repos(*CHURN))
+    assert "account" in str(raised.value) and "\n" not in str(raised.value)
+
+
+def test_the_terraform_trust_names_no_repository_pattern() -> None:
+    text = tf_policies.terraform_file("deploy_targets").read_text()
+    trust = text.split("github_trust = {")[1].split("vpc_guard")[0]
+    assert "StringLike" not in trust and "*" not in trust
+    assert "NoRepositoryUntilTheProvisioningAdmitsIt" in trust and '"Deny"' in trust
+    assert "ignore_changes = [assume_role_policy]" in text
+    lambdas = tf_policies.terraform_file("project_lambdas").read_text()
+    assert 'role/${var.name_prefix}-project-trust"' in lambdas  # the Lambda may assume what deploy_targets creates
+    assert 'name        = "${var.name_prefix}-project-trust"' in text
+    assert 'role/${var.name_prefix}-project-repos"' in text  # …and only that Lambda's role is trusted
+
+
+@mock_aws
+def test_the_lambda_reaches_each_account_through_its_project_trust_role() -> None:
+    iam = boto3.client("iam", region_name="us-east-1")
+    base = _base_trust("123456789012")
+    iam.create_role(RoleName="mlops-github-deploy", AssumeRolePolicyDocument=json.dumps(base))
+    iam.create_role(RoleName="mlops-project-trust", AssumeRolePolicyDocument=json.dumps(base))
+    reach = assume_into_accounts(
+        boto3.client("sts", region_name="us-east-1"),
+        lambda keys: boto3.client("iam", region_name="us-east-1", **keys),
+        "mlops-project-trust",
+    )
+    repo = _repos(*CHURN)[1]
+    role = "arn:aws:iam::123456789012:role/mlops-github-deploy"
+    shaped = [
+        DesiredRepo(
+            **{
+                **repo.__dict__,
+                "environments": tuple(
+                    type(e)(**{**e.__dict__, "variables": {**e.variables, "AWS_ROLE_ARN": role}})
+                    for e in repo.environments
+                ),
+            }
+        )
+    ]
+    TrustMaintainer(reach, sleep=lambda seconds: None).admit(CHURN[1], shaped)
+    document = iam.get_role(RoleName="mlops-github-deploy")["Role"]["AssumeRolePolicyDocument"]
+    document = document if isinstance(document, dict) else json.loads(document)
+    assert [s["Sid"] for s in document["Statement"]] == [
+        "NoRepositoryUntilTheProvisioningAdmitsIt",
+        "ProjectPabc123def456",
+    ]
