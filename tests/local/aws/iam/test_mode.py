@@ -17,7 +17,3 @@ def test_permissive_is_chosen_by_the_variable(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv(mode.MODE_VARIABLE, "Permissive")
 
     assert mode.current() == "permissive"
-
-
-def test_the_permissive_warning_says_denials_are_not_enforced() -> None:
-    assert mode.PERMISSIVE_WARNING.startswith("WARNING: local AWS is PERMISSIVE: IAM denials are logged, not enforced")
