@@ -26,7 +26,7 @@ _PARAMETERS: dict[str, tuple[str, ...]] = {
     "ModelPackageGroupName": ("ModelPackageGroupName",),
     "ModelPackageName": ("ModelPackageArn", "ModelPackageName"),  # a versioned package is named by its ARN
     "RepositoryName": ("repositoryName", "RepositoryName"),
-    "TableName": ("TableName",),
+    "TableName": ("TableName", "ResourceArn"),  # ResourceArn: dynamodb:*TagsOfResource, TagResource
     "ParameterNameWithoutLeadingSlash": ("Name", "ResourceId"),  # ResourceId: ssm:*TagsForResource of a parameter
     "StackName": ("StackName",),
     "RuleName": ("Name", "Rule"),

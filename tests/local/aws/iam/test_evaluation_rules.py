@@ -75,6 +75,15 @@ def test_resource_arns_come_from_the_references_templates_filled_from_the_reques
     assert resource_of("sagemaker:DescribeModelPackageGroup", {"ModelPackageGroupName": given}, **where) == given
 
 
+def test_a_resource_given_by_its_arn_is_that_resource() -> None:
+    where = {"partition": "aws", "region": "eu-west-1", "account": "1"}
+    table = "arn:aws:dynamodb:eu-west-1:1:table/mlops-dispatches"
+    package = "arn:aws:sagemaker:eu-west-1:1:model-package/churn-p-1/1"
+
+    assert resource_of("dynamodb:ListTagsOfResource", {"ResourceArn": table}, **where) == table
+    assert resource_of("sagemaker:UpdateModelPackage", {"ModelPackageArn": package}, **where) == package
+
+
 def test_a_deny_in_the_boundary_is_reported_as_the_boundarys() -> None:
     request = Request(SESSION, "iam:CreateRole", "arn:aws:iam::111111111111:role/x")
     decision = evaluate(
