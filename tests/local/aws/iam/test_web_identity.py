@@ -46,7 +46,7 @@ def apply_role(strict_aws: LocalAws, forge: ForgeEnv) -> Iterator[ApplyRole]:
     iam.create_open_id_connect_provider(
         Url=GITHUB_ISSUER, ClientIDList=["sts.amazonaws.com"], ThumbprintList=["0" * 40]
     )
-    for logical_id in ("PermissionsBoundary", "ApplyPolicy", "TerraformStatePolicy"):
+    for logical_id in ("PermissionsBoundary", "ApplyServicesPolicy", "ApplyPolicy", "TerraformStatePolicy"):
         iam.create_policy(
             PolicyName=rendered.properties(logical_id)["ManagedPolicyName"],
             PolicyDocument=json.dumps(rendered.policy(logical_id)),
