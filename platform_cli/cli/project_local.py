@@ -104,7 +104,7 @@ class LocalProjects:
         if document.get("Status") != "SUCCESS":
             # CloudFormation rolls back: it sends Delete for what it created.
             self.cfn.send("Delete", f"SC-{pid}", properties, physical_id=document["PhysicalResourceId"])
-            self.cfn.delete_project_resources(properties)
+            self.cfn.delete_project_resources(properties, rollback=True)
             _fail_on(document)
         record = {
             "ProjectName": request.name,

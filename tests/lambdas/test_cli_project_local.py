@@ -102,3 +102,19 @@ def test_the_same_project_cannot_be_created_twice(workspace: Path, porg: Provisi
     again = runner.invoke(app, ["project", "create", "dup", "-t", "single-account-training"])
     assert again.exit_code == 1
     assert "project dup already exists" in again.output
+
+
+def test_a_refused_create_leaves_no_bucket_model_package_group_or_record(
+    workspace: Path, porg: ProvisioningOrg
+) -> None:
+    """CloudFormation rolls back a refused create: the artifact bucket (DeletionPolicy RetainExceptOnCreate) and
+    the model package group the create made are deleted with it, and no project is recorded."""
+    porg.org.gh.get_repo(f"{porg.login}/model-deploy-batch").edit(is_template=False)
+    buckets_before = {b["Name"] for b in boto3.client("s3").list_buckets()["Buckets"]}
+    result = runner.invoke(app, ["project", "create", "churn", "-t", "build-deploy-batch", "--id", "p-abc123def456"])
+    assert result.exit_code == 1
+    new_buckets = {b["Name"] for b in boto3.client("s3").list_buckets()["Buckets"]} - buckets_before
+    assert not {name for name in new_buckets if "p-abc123def456" in name}, new_buckets
+    groups = boto3.client("sagemaker").list_model_package_groups()["ModelPackageGroupSummaryList"]
+    assert [g["ModelPackageGroupName"] for g in groups] == []
+    assert json.loads(mlops("project", "list").stdout) == []
