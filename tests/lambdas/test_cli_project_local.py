@@ -148,5 +148,5 @@ def test_the_rollback_of_a_failed_create_runs_within_what_is_left_of_the_timeout
     (_, _, create_budget), (_, delete_sent, delete_budget) = sent
     assert create_budget < 60, "the Create must leave a reserve for the rollback"
     # (the spy reads the clock a moment after the budget was computed: allow that moment, nothing more)
-    assert 0 < delete_budget and delete_sent + delete_budget <= started + 60 + 0.05
+    assert delete_budget > 0 and delete_sent + delete_budget <= started + 60 + 0.05
     assert "rolling back within" in result.output
