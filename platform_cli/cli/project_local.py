@@ -177,7 +177,17 @@ class LocalProjects:
             return None
         if not launched.succeeded:
             reason = "; ".join(launched.errors) or f"stack {launched.stack_status}"
-            raise ProjectError(f"project {request.name} failed to launch ({launched.stack_status}): {reason}")
+            # A refused create leaves nothing behind: the stack rolled back (its bucket is RetainExceptOnCreate);
+            # the failed provisioned product goes too, so the name can be launched again.
+            from platform_cli.local.project_chain import long_call_client, terminate_project
+
+            cleaned = terminate_project(
+                long_call_client(self.session, "servicecatalog"), launched.provisioned_product_id
+            )
+            left = (
+                "" if cleaned == "SUCCEEDED" else f"; its provisioned product {launched.provisioned_product_id} remains"
+            )
+            raise ProjectError(f"project {request.name} failed to launch ({launched.stack_status}): {reason}{left}")
         # The record keeps what list/describe/sync read; sync still derives the properties by the template's rules.
         properties = self._properties(request, pid)
         record = {
