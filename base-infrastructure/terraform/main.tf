@@ -134,6 +134,7 @@ module "project_templates" {
 module "ssm" {
   source                = "./modules/ssm"
   environment           = var.environment
+  naming_prefix         = local.prefix
   region                = local.region
   accounts              = local.accounts
   artifacts_kms_key_arn = module.kms.key_arns["artifacts"]

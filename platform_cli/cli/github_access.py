@@ -21,6 +21,7 @@ from github import Github
 
 from platform_cli.config import PlatformConfig
 from platform_cli.errors import PlatformError
+from platform_cli.github.budget import WriteBudget
 from platform_cli.github.client import ClientPolicy, build_client
 from platform_cli.github.credentials import GitHubCredentials
 from platform_cli.github.deadline import Deadline
@@ -89,7 +90,18 @@ def _app_key_credentials(config: PlatformConfig, path: Path) -> tuple[GitHubCred
     return creds, build_auth(creds), f"env:{APP_KEY_ENV}"
 
 
+_budget: WriteBudget | None = None
+
+
+def write_budget() -> WriteBudget:
+    """GitHub's write budget for this process: every client the CLI builds draws from it (``budget.py``)."""
+    global _budget
+    if _budget is None:
+        _budget = WriteBudget()
+    return _budget
+
+
 def github_client(config: PlatformConfig, deadline: Deadline | None = None, session: Any | None = None) -> Github:
     creds, auth, _ = credentials(config, session)
     policy = ClientPolicy(seconds_between_writes=write_pacing())
-    return build_client(creds, config.github.api_url, deadline, policy, auth=auth)
+    return build_client(creds, config.github.api_url, deadline, policy, auth=auth, budget=write_budget())

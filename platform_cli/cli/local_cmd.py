@@ -41,13 +41,14 @@ def up(
     """Start local AWS (moto) and the forge on 127.0.0.1, and seed the org of platform.yaml."""
     context = cli_context(ctx)
     config = context.config()
+    mode = "permissive" if permissive else None  # None: MLOPS_LOCAL_IAM, else the evaluator's default
+    platform = _platform(state_dir, iam_mode=mode)  # first: without the `local` extra this is the one-line error
     info("starting local AWS and the local forge …")
     if permissive:
         from platform_cli.local.iam.mode import PERMISSIVE_WARNING
 
         info(PERMISSIVE_WARNING)
-    mode = "permissive" if permissive else None  # None: MLOPS_LOCAL_IAM, else the evaluator's default
-    started = _platform(state_dir, iam_mode=mode).up(config, aws_port=aws_port, forge_port=forge_port)
+    started = platform.up(config, aws_port=aws_port, forge_port=forge_port)
     emit(context, started.to_json(), _print_up)
 
 

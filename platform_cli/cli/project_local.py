@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from platform_cli.cli.github_access import credentials, write_pacing
+from platform_cli.cli.github_access import credentials, write_budget, write_pacing
 from platform_cli.cli.output import info
 from platform_cli.cli.project_backend import NewProject, ProjectError, ProjectSummary
 from platform_cli.config import PlatformConfig
@@ -36,7 +36,7 @@ def local_cloudformation(config: PlatformConfig, session: Any) -> LocalCloudForm
         from platform_cli.github.client import ClientPolicy, build_client
 
         policy = ClientPolicy(seconds_between_writes=settings.write_pacing_seconds)
-        return build_client(creds, settings.api_url, deadline, policy, auth=auth)
+        return build_client(creds, settings.api_url, deadline, policy, auth=auth, budget=write_budget())
 
     resource = ProjectReposResource(Dependencies(settings=settings, github=github))
     dev = next(iter(config.business_units.values())).dev

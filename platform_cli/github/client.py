@@ -9,6 +9,7 @@ from typing import Any
 from github import Auth, Github
 from github.Requester import Requester, WithRequester
 
+from platform_cli.github.budget import WriteBudget, is_write
 from platform_cli.github.credentials import GitHubCredentials
 from platform_cli.github.deadline import Deadline
 from platform_cli.github.retry import retry_policy
@@ -20,8 +21,10 @@ USER_AGENT = "mlops-platform"
 class ClientPolicy:
     """How politely and patiently the client talks to GitHub.
 
-    GitHub asks integrators to pace content-creating requests (about one per second) to stay clear of the
-    secondary rate limits; ``seconds_between_writes`` does that. ``timeout`` bounds each HTTP request.
+    GitHub asks integrators to stay within its secondary rate limits. With a shared ``WriteBudget`` (see
+    ``budget.py``) passed to ``build_client``, writes are admitted by the budget; without one,
+    ``seconds_between_writes`` paces this client alone (about one write a second). ``timeout`` bounds each HTTP
+    request.
     """
 
     timeout: float = 10.0
@@ -85,18 +88,20 @@ def build_client(
     deadline: Deadline | None = None,
     policy: ClientPolicy = ClientPolicy(),
     auth: Auth.Auth | None = None,
+    budget: WriteBudget | None = None,
 ) -> Github:
     """A ``Github`` client for ``api_url`` (``https://api.github.com`` or ``https://HOST/api/v3``).
 
     Pass ``auth`` (from ``build_auth``) to reuse an App installation token across clients (the Lambda caches it
-    across invocations; PyGithub refreshes it before it expires).
+    across invocations; PyGithub refreshes it before it expires). Pass ``budget`` to share GitHub's write budget
+    with every other client of the same credential (each write, first attempt or retry, is admitted by it).
     """
     timeout = policy.timeout
     chosen = auth or build_auth(credentials)
     if deadline is not None:
         timeout = max(min(timeout, deadline.remaining()), 1.0)
         chosen = DeadlineGuard(chosen, deadline)
-    return Github(
+    github = Github(
         auth=chosen,
         base_url=api_url.rstrip("/"),
         timeout=int(max(timeout, 1)),
@@ -108,7 +113,46 @@ def build_client(
             backoff_factor=policy.backoff_factor,
             secondary_rate_wait=policy.secondary_rate_wait,
             max_wait=policy.max_wait,
+            budget=budget,
         ),
         seconds_between_requests=policy.seconds_between_requests or None,
-        seconds_between_writes=policy.seconds_between_writes or None,
+        seconds_between_writes=None if budget is not None else (policy.seconds_between_writes or None),
     )
+    if budget is not None:
+        _admit_writes(github, budget, deadline)
+    return github
+
+
+# PyGithub builds its connection lazily through ``Requester.__connectionClass`` (the class its own test hook,
+# ``injectConnectionClasses``, sets process-wide); this client's requester gets a factory wrapping that class,
+# so only this client's writes wait for the budget.
+_CONNECTION_CLASS = "_Requester__connectionClass"
+
+
+def _admit_writes(github: Github, budget: WriteBudget, deadline: Deadline | None) -> None:
+    requester = github.requester
+    base = getattr(requester, _CONNECTION_CLASS, None)
+    if base is None:
+        raise RuntimeError("this PyGithub version has no Requester connection class to wrap; pin PyGithub 2.x")
+
+    def connection(*args: Any, **kwargs: Any) -> Any:
+        inner = base(*args, **kwargs)
+        request = inner.request
+
+        def admitted(verb: str, url: str, *rest: Any, **more: Any) -> Any:
+            if is_write(verb):
+                budget.acquire(deadline, f"waiting for GitHub's write budget ({verb} {url.split('?', 1)[0]})")
+            return request(verb, url, *rest, **more)
+
+        def answered(*rest: Any, **more: Any) -> Any:
+            try:
+                return response(*rest, **more)
+            finally:
+                budget.settle()  # the write (and any retry) reached GitHub by now
+
+        response = inner.getresponse
+        inner.request = admitted
+        inner.getresponse = answered
+        return inner
+
+    setattr(requester, _CONNECTION_CLASS, connection)

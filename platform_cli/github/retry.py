@@ -1,5 +1,8 @@
 """Retry policy: PyGithub's ``GithubRetry`` (5xx, dropped connections, secondary rate limits honouring
-``Retry-After``) with a deadline guard, so no retry sleep runs past the caller's deadline."""
+``Retry-After``) with a deadline guard, so no retry sleep runs past the caller's deadline.
+
+With a shared ``WriteBudget``, a secondary-limit answer stops every writer of the credential for its
+``Retry-After``, and a retried write spends budget like a first attempt (a retry is one more request to GitHub)."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from typing import Any
 
 from github.GithubRetry import GithubRetry
 
+from platform_cli.github.budget import WriteBudget, is_write
 from platform_cli.github.deadline import Deadline
 from platform_cli.github.exceptions import DeadlineExceededError
 
@@ -14,14 +18,29 @@ from platform_cli.github.exceptions import DeadlineExceededError
 class DeadlineRetry(GithubRetry):
     """``GithubRetry`` that refuses to sleep past ``deadline`` and caps any single wait at ``max_wait``."""
 
-    def __init__(self, deadline: Deadline | None = None, max_wait: float = 60.0, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        deadline: Deadline | None = None,
+        max_wait: float = 60.0,
+        budget: WriteBudget | None = None,
+        **kwargs: Any,
+    ) -> None:
         self.deadline = deadline
         self.max_wait = max_wait
+        self.budget = budget
+        self.method: str | None = None
         super().__init__(**kwargs)
 
     def new(self, **kw: Any) -> DeadlineRetry:
-        kw.update(deadline=self.deadline, max_wait=self.max_wait)
+        kw.update(deadline=self.deadline, max_wait=self.max_wait, budget=self.budget)
         return super().new(**kw)
+
+    def increment(self, method: str | None = None, *args: Any, **kwargs: Any) -> DeadlineRetry:
+        """The next retry, remembering the method (a retried write spends budget like a first attempt)."""
+        retry = super().increment(method, *args, **kwargs)
+        assert isinstance(retry, DeadlineRetry)
+        retry.method = method
+        return retry
 
     def _planned_wait(self, response: Any) -> float:
         wait = None
@@ -37,6 +56,15 @@ class DeadlineRetry(GithubRetry):
             raise DeadlineExceededError(
                 f"GitHub asked to wait {wait:.0f}s (over the {self.max_wait:.0f}s cap); retry later"
             )
+        limited = response is not None and getattr(response, "status", None) in (403, 429)
+        if self.budget is not None and limited:
+            # A secondary limit holds for the credential: stop every writer sharing the budget, not just us.
+            self.budget.block_for(wait)
+        if self.budget is not None and self.method is not None and is_write(self.method):
+            if not limited and self.deadline is not None:
+                self.deadline.sleep(wait, "waiting to retry a GitHub request")
+            self.budget.acquire(self.deadline, "waiting for GitHub's write budget to retry a write")
+            return
         if self.deadline is not None:
             status = getattr(response, "status", None)
             cause = f"GitHub answered {status}" if status else "the connection to GitHub failed"
@@ -52,11 +80,13 @@ def retry_policy(
     backoff_factor: float = 0.5,
     secondary_rate_wait: float = 60.0,
     max_wait: float = 60.0,
+    budget: WriteBudget | None = None,
 ) -> DeadlineRetry:
     """The platform's retry policy (see module doc)."""
     return DeadlineRetry(
         deadline=deadline,
         max_wait=max_wait,
+        budget=budget,
         total=total,
         connect=total,
         read=total,
@@ -66,6 +96,6 @@ def retry_policy(
         raise_on_status=False,
         respect_retry_after_header=True,
         # Every write the platform makes is idempotent (PUT/PATCH set a value; a retried POST that already
-        # succeeded answers 422 "already exists", which the reconciler treats as done).
+        # succeeded answers 409/422 "already exists", which the reconciler treats as done after comparing).
         allowed_methods=frozenset({"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"}),
     )

@@ -240,6 +240,7 @@ def default_dependencies() -> Dependencies:
     if _dependencies is None:
         import boto3
 
+        from platform_cli.github.budget import DynamoDbStore, MemoryStore, WriteBudget
         from platform_cli.github.client import ClientPolicy, build_client
         from platform_cli.lambdas.credentials import CredentialCache
 
@@ -248,10 +249,17 @@ def default_dependencies() -> Dependencies:
             lambda: boto3.client("secretsmanager"), settings.credentials_secret_id, settings.credentials_ttl_seconds
         )
         policy = ClientPolicy(seconds_between_writes=settings.write_pacing_seconds)
+        # GitHub's write budget, shared by every invocation using the credential (one DynamoDB item).
+        store = (
+            DynamoDbStore(boto3.client("dynamodb"), settings.write_budget_table, settings.write_budget_key)
+            if settings.write_budget_table
+            else MemoryStore()
+        )
+        budget = WriteBudget(store)
 
         def github(deadline: Deadline) -> Github:
             credentials, auth = secrets.get()
-            return build_client(credentials, settings.api_url, deadline, policy, auth=auth)
+            return build_client(credentials, settings.api_url, deadline, policy, auth=auth, budget=budget)
 
         def resolve_secret(secret_id: str) -> str:
             from platform_cli.lambdas.jsonlog import REDACTOR

@@ -31,6 +31,8 @@ class LambdaSettings:
     trust_role_name: str | None = None
     dispatch_table: str | None = None
     write_pacing_seconds: float = 1.0
+    # DynamoDB table holding GitHub's write budget, shared by every invocation using the credential (budget.py).
+    write_budget_table: str | None = None
     deadline_margin_seconds: float = 20.0
     answer_margin_seconds: float = 5.0
     generation_timeout_seconds: float = 120.0
@@ -63,6 +65,11 @@ class LambdaSettings:
     @property
     def sagemaker_execution_role(self) -> str:
         return self.sagemaker_execution_role_name or f"{self.naming_prefix}-sagemaker-execution"
+
+    @property
+    def write_budget_key(self) -> str:
+        """The budget's key: the credential (its secret's id and the GitHub host), never its value."""
+        return f"{self.api_url}|{self.credentials_secret_id}"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> LambdaSettings:
@@ -102,6 +109,7 @@ class LambdaSettings:
             trust_role_name=env.get("MLOPS_TRUST_ROLE_NAME") or None,
             dispatch_table=env.get("MLOPS_DISPATCH_TABLE") or None,
             write_pacing_seconds=number("MLOPS_WRITE_PACING_SECONDS", 1.0),
+            write_budget_table=env.get("MLOPS_WRITE_BUDGET_TABLE", "").strip() or None,
             deadline_margin_seconds=number("MLOPS_DEADLINE_MARGIN_SECONDS", 20.0),
             answer_margin_seconds=number("MLOPS_ANSWER_MARGIN_SECONDS", 5.0),
             generation_timeout_seconds=number("MLOPS_GENERATION_TIMEOUT_SECONDS", 120.0),

@@ -27,6 +27,7 @@ TEMPLATES_DIR = KIT_ROOT / "base-infrastructure" / "project-templates" / "render
 PROVIDER_ENDPOINTS = (
     "cloudwatch",
     "cloudwatchlogs",
+    "dynamodb",
     "ec2",
     "events",
     "iam",

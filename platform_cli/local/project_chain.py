@@ -219,11 +219,8 @@ def launch_in_studio(
         studio.client("cloudformation", endpoint_url=cloudformation_endpoint),
         product=product,
         project_name=project_name,
-        parameters={
-            "GitHubUsername": user or "",
-            "RepositoryDeletePolicy": delete_policy,
-            "NamingPrefix": naming_prefix,
-        },
+        # NamingPrefix is not passed: the template reads /mlops/naming_prefix, which base-infrastructure publishes.
+        parameters={"GitHubUsername": user or "", "RepositoryDeletePolicy": delete_policy},
         project_id=project_id,
     )
 

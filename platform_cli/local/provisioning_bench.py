@@ -5,9 +5,11 @@ Figures printed:
 * cold import of each Lambda handler module (fresh interpreter, median and max of several runs; target 300 ms);
 * per template kind, through the real custom-resource handler: API calls and writes of a Create, of a second
   Create (idempotent: zero writes), and the wall time from the Create event to the CloudFormation answer, with
-  100 ms of latency on every call and GitHub's write pacing (1 s between writes);
-* N projects created at once (default 20) by one identity under GitHub's secondary rate limit (80
-  content-creating requests a minute, answered 403 with Retry-After): all must succeed, with no duplicate repos.
+  100 ms of latency on every call and the shared write budget (``platform_cli.github.budget``);
+* N projects created at once (default 20, then 100; two-repo build-deploy-realtime) by one identity with 100 ms
+  of latency under GitHub's secondary rate limit (80 content-creating requests a minute, answered 403 with
+  Retry-After 60 s), every invocation sharing one write budget: successes, repos, duplicates, secondary-limit
+  answers seen, the slowest answer, total writes and the wall time against total writes / budget.
 
 The forge runs in this process (a thread) on 127.0.0.1 with its state in a temporary directory.
 """
@@ -29,6 +31,7 @@ from typing import Any
 
 from platform_cli.config import TemplateKind
 from platform_cli.github import metering
+from platform_cli.github.budget import FORGE_WINDOWS, WriteBudget
 from platform_cli.github.client import ClientPolicy, build_client
 from platform_cli.github.credentials import GitHubCredentials
 from platform_cli.github.deadline import Deadline
@@ -80,7 +83,7 @@ def make_org(admin: Any, login: str) -> BenchOrg:
 class Runner:
     """The real custom-resource handler, wired to the forge, answering into a list."""
 
-    def __init__(self, api_url: str, org: BenchOrg, policy: ClientPolicy) -> None:
+    def __init__(self, api_url: str, org: BenchOrg, policy: ClientPolicy, budget: WriteBudget) -> None:
         from platform_cli.lambdas.project_repos import Dependencies, ProjectReposResource
         from platform_cli.lambdas.settings import LambdaSettings
 
@@ -98,7 +101,7 @@ class Runner:
         credentials = GitHubCredentials.pat(org.token)
 
         def github(deadline: Deadline) -> Any:
-            return build_client(credentials, api_url, deadline, policy)
+            return build_client(credentials, api_url, deadline, policy, budget=budget)
 
         self.org = org
         self.resource = ProjectReposResource(Dependencies(settings=settings, github=github, send=self._send))
@@ -138,16 +141,16 @@ class Runner:
         return body, time.monotonic() - started
 
 
-def bench_kinds(forge: Any, latency_ms: float, pacing: float) -> list[dict[str, Any]]:
+def bench_kinds(forge: Any, latency_ms: float) -> list[dict[str, Any]]:
     from platform_cli.local.forge import Faults
 
     forge.set_faults(Faults(latency_ms=latency_ms))
-    policy = ClientPolicy(seconds_between_writes=pacing)
+    policy = ClientPolicy(secondary_rate_wait=60, max_wait=65)
 
     def one(index_kind: tuple[int, TemplateKind]) -> dict[str, Any]:
         index, kind = index_kind
         org = make_org(forge.admin, f"bench-kind{index}")
-        runner = Runner(forge.api_url, org, policy)
+        runner = Runner(forge.api_url, org, policy, WriteBudget(windows=FORGE_WINDOWS))  # one org, one budget
         meter = metering.Meter()
         with meter.active():
             answer, seconds = runner.create(kind, "churn", f"p-{index:012d}")
@@ -171,21 +174,33 @@ def bench_kinds(forge: Any, latency_ms: float, pacing: float) -> list[dict[str, 
         return list(pool.map(one, enumerate(TemplateKind)))
 
 
-def bench_concurrent(forge: Any, projects: int, kind: TemplateKind, per_minute: int, pacing: float) -> dict[str, Any]:
+def bench_concurrent(
+    forge: Any, projects: int, kind: TemplateKind, per_minute: int, latency_ms: float
+) -> dict[str, Any]:
     from platform_cli.local.forge import Faults
 
-    forge.set_faults(Faults(secondary_per_minute=per_minute, secondary_retry_after_s=60))
-    org = make_org(forge.admin, "bench-concurrent")
+    forge.set_faults(Faults(latency_ms=latency_ms, secondary_per_minute=per_minute, secondary_retry_after_s=60))
+    org = make_org(forge.admin, f"bench-concurrent{projects}")
     forge.admin.reset_limits()
-    policy = ClientPolicy(seconds_between_writes=pacing, secondary_rate_wait=60, max_wait=65)
-    runner = Runner(forge.api_url, org, policy)
+    policy = ClientPolicy(secondary_rate_wait=60, max_wait=65)
+    budget = CountingBudget(windows=FORGE_WINDOWS)  # every invocation shares it (DynamoDB in AWS)
+    runner = Runner(forge.api_url, org, policy, budget)
+    meter = metering.Meter()
     started = time.monotonic()
+
+    def one(i: int) -> tuple[dict[str, Any], float]:
+        with meter.active():
+            return runner.create(kind, f"proj{i}", f"p-{i:012d}")
+
     with ThreadPoolExecutor(max_workers=projects) as pool:
-        results = list(pool.map(lambda i: runner.create(kind, f"proj{i}", f"p-{i:012d}")[0], range(projects)))
+        outcomes = list(pool.map(one, range(projects)))
     wall = time.monotonic() - started
+    results = [answer for answer, _ in outcomes]
     gh = build_client(GitHubCredentials.pat(org.token), forge.api_url, policy=ClientPolicy(seconds_between_writes=0))
     names = [repo.name for repo in gh.get_organization(org.login).get_repos() if "-p-" in repo.name]
     parts = len(load_contract().parts(kind))
+    writes = len(meter.writes)
+    sustained = min(window.limit * 60.0 / window.seconds for window in budget.windows)
     return {
         "projects": projects,
         "kind": kind.value,
@@ -194,16 +209,34 @@ def bench_concurrent(forge: Any, projects: int, kind: TemplateKind, per_minute: 
         "repos": len(names),
         "expected_repos": projects * parts,
         "duplicates": len(names) - len(set(names)),
+        "secondary_limit_answers": budget.stops,
+        "slowest_answer_s": round(max(seconds for _, seconds in outcomes), 1),
+        "writes": writes,
+        "calls": meter.calls,
+        "writes_over_budget_s": round(writes / sustained * 60.0, 1),
         "wall_s": round(wall, 1),
     }
+
+
+class CountingBudget(WriteBudget):
+    """The shared budget, counting the secondary-limit answers that stopped it (the target is none)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.stops = 0
+
+    def block_until(self, epoch: float) -> None:
+        self.stops += 1
+        super().block_until(epoch)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Provisioning benchmarks against the local forge.")
     parser.add_argument("--latency-ms", type=float, default=100.0)
-    parser.add_argument("--write-pacing", type=float, default=1.0, help="Seconds between writes (GitHub: 1).")
-    parser.add_argument("--concurrent", type=int, default=20)
-    parser.add_argument("--concurrent-kind", default=TemplateKind.SINGLE_ACCOUNT_TRAINING.value)
+    parser.add_argument(
+        "--concurrent", default="20,100", help="Comma-separated numbers of projects launched at once (20,100)."
+    )
+    parser.add_argument("--concurrent-kind", default=TemplateKind.BUILD_DEPLOY_REALTIME.value)
     parser.add_argument("--secondary-per-minute", type=int, default=80)
     parser.add_argument("--skip-concurrent", action="store_true")
     parser.add_argument("--json", action="store_true", help="Print one JSON document.")
@@ -225,8 +258,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with tempfile.TemporaryDirectory(prefix="mlops-bench-") as tmp, ForgeServer(Path(tmp) / "forge") as forge:
             if not args.json:
-                print(f"per kind: {args.latency_ms:.0f} ms latency per call, {args.write_pacing:g} s between writes")
-            report["kinds"] = bench_kinds(forge, args.latency_ms, args.write_pacing)
+                print(
+                    f"per kind: {args.latency_ms:.0f} ms latency per call, shared write budget "
+                    f"{', '.join(f'{w.limit}/{w.seconds:g}s' for w in FORGE_WINDOWS)}"
+                )
+            report["kinds"] = bench_kinds(forge, args.latency_ms)
             if not args.json:
                 header = f"  {'kind':26} {'status':8} {'calls':>5} {'writes':>6} {'create→answer':>14}"
                 print(f"{header} {'2nd calls/writes':>17}")
@@ -238,28 +274,33 @@ def main(argv: list[str] | None = None) -> int:
                     )
             if not args.skip_concurrent:
                 kind = TemplateKind(args.concurrent_kind)
-                if not args.json:
-                    print(
-                        f"{args.concurrent} {kind.value} projects at once, one identity, secondary limit "
-                        f"{args.secondary_per_minute} writes/min (Retry-After 60 s)...",
-                        flush=True,
-                    )
-                row = bench_concurrent(forge, args.concurrent, kind, args.secondary_per_minute, args.write_pacing)
-                report["concurrent"] = row
-                if not args.json:
-                    print(
-                        f"  succeeded {row['succeeded']}/{row['projects']}, repos {row['repos']}/"
-                        f"{row['expected_repos']}, duplicates {row['duplicates']}, wall {row['wall_s']} s"
-                    )
-                    for reason in row["reasons"]:
-                        print(f"  failure: {reason}")
+                report["concurrent"] = []
+                for count in (int(n) for n in str(args.concurrent).split(",") if n.strip()):
+                    if not args.json:
+                        print(
+                            f"{count} {kind.value} projects at once, one identity, {args.latency_ms:.0f} ms latency, "
+                            f"secondary limit {args.secondary_per_minute} writes/min (Retry-After 60 s)...",
+                            flush=True,
+                        )
+                    row = bench_concurrent(forge, count, kind, args.secondary_per_minute, args.latency_ms)
+                    report["concurrent"].append(row)
+                    if not args.json:
+                        print(
+                            f"  succeeded {row['succeeded']}/{row['projects']}, repos {row['repos']}/"
+                            f"{row['expected_repos']}, duplicates {row['duplicates']}, secondary-limit answers "
+                            f"{row['secondary_limit_answers']}, slowest answer {row['slowest_answer_s']} s, "
+                            f"writes {row['writes']} (calls {row['calls']}), wall {row['wall_s']} s vs writes/budget "
+                            f"{row['writes_over_budget_s']} s",
+                            flush=True,
+                        )
+                        for reason in row["reasons"]:
+                            print(f"  failure: {reason}")
     finally:
         metering.uninstall()
     if args.json:
         print(json.dumps(report, indent=2))
     ok = all(r["status"] == "SUCCESS" and r["second_writes"] == 0 for r in report["kinds"])
-    if "concurrent" in report:
-        c = report["concurrent"]
+    for c in report.get("concurrent", []):
         ok = ok and c["succeeded"] == c["projects"] and c["duplicates"] == 0 and c["repos"] == c["expected_repos"]
     return 0 if ok else 1
 

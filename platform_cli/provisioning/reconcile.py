@@ -7,8 +7,10 @@ one-line ``ProvisioningError`` naming what failed and how to fix it.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 from collections.abc import Callable, Sequence, Set
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -19,6 +21,7 @@ from github.GithubException import GithubException, UnknownObjectException
 from github.Organization import Organization
 from github.Repository import Repository
 from github.Team import Team
+from github.Variable import Variable
 
 from platform_cli.github import extra
 from platform_cli.github.deadline import Deadline
@@ -138,34 +141,50 @@ class Reconciler:
         return Preflight(org=org, maintainers=maintainers, reviewers=reviewers, templates=templates, plan=plan)
 
     def apply(self, repos: Sequence[DesiredRepo], rotate_secrets: Set[str] = frozenset()) -> ReconcileResult:
-        """Create missing repositories and bring every setting to the desired state."""
+        """Create missing repositories and bring every setting to the desired state.
+
+        The repositories of a project are configured side by side (their generation waits overlap); every write
+        of either still waits for the credential's shared write budget, so running them together costs no
+        more of GitHub's budget than running them one after the other.
+        """
         self._changes = []
         context = self.preflight(repos)
         result = ReconcileResult()
         self._skipped = result.skipped
         self._plan = context.plan
-        for desired in repos:
-            self.deadline.check(f"configuring {desired.full_name}")
-            repo, created = self._repository(context, desired)
-            self._settings(repo, desired)
-            self._topics(repo, desired)
-            self._variables(repo, desired)
-            self._secrets(repo, desired, rotate_secrets)
-            self._environments(repo, desired, context.reviewers, rotate_secrets)
-            self._access(repo, desired, context)
-            self._protection(repo, desired)
-            result.repos.append(
-                RepoOutcome(
-                    part=desired.part,
-                    full_name=desired.full_name,
-                    html_url=repo.html_url,
-                    clone_url=repo.clone_url,
-                    ssh_url=getattr(repo, "ssh_url", "") or "",
-                    created=created,
-                )
-            )
+
+        def configure(desired: DesiredRepo) -> RepoOutcome:
+            return self._configure(context, desired, rotate_secrets)
+
+        if len(repos) == 1:
+            outcomes = [configure(repos[0])]
+        else:
+            with ThreadPoolExecutor(max_workers=len(repos), thread_name_prefix="reconcile") as pool:
+                # Each repo in its own copy of the caller's context (request id in logs, metering).
+                futures = [pool.submit(contextvars.copy_context().run, configure, desired) for desired in repos]
+                outcomes = [future.result() for future in futures]
+        result.repos.extend(outcomes)
         result.changes = list(self._changes)
         return result
+
+    def _configure(self, context: Preflight, desired: DesiredRepo, rotate_secrets: Set[str]) -> RepoOutcome:
+        self.deadline.check(f"configuring {desired.full_name}")
+        repo, created, fresh = self._repository(context, desired)
+        self._settings(repo, desired)
+        self._topics(repo, desired)
+        self._variables(repo, desired, fresh)
+        self._secrets(repo, desired, rotate_secrets, fresh)
+        self._environments(repo, desired, context.reviewers, rotate_secrets, fresh)
+        self._access(repo, desired, context, fresh)
+        self._protection(repo, desired, fresh)
+        return RepoOutcome(
+            part=desired.part,
+            full_name=desired.full_name,
+            html_url=repo.html_url,
+            clone_url=repo.clone_url,
+            ssh_url=getattr(repo, "ssh_url", "") or "",
+            created=created,
+        )
 
     def remove(self, repos: Sequence[DesiredRepo]) -> ReconcileResult:
         """Apply each repository's delete policy (archive, delete or retain); missing repositories are fine."""
@@ -288,12 +307,14 @@ class Reconciler:
 
     # -- repository ---------------------------------------------------------------------------------------------
 
-    def _repository(self, context: Preflight, desired: DesiredRepo) -> tuple[Repository, bool]:
+    def _repository(self, context: Preflight, desired: DesiredRepo) -> tuple[Repository, bool, bool]:
+        """``(repo, created, fresh)``: ``fresh`` when this call generated it, so it holds nothing but the template's
+        files (GitHub copies no variables, environments, access or protection): its settings need no reading."""
         with step(f"reading {desired.full_name}"):
             repo = self._find(desired)
-        created = False
+        created = fresh = False
         if repo is None:
-            repo = self._generate(context, desired)
+            repo, fresh = self._generate(context, desired)
             created = True
         elif not self._ours(repo, desired):
             raise RepoConflictError(
@@ -301,9 +322,9 @@ class Reconciler:
                 "rename or remove it, or choose another project name"
             )
         repo = self._wait_for_default_branch(repo, desired)
-        return repo, created
+        return repo, created, fresh
 
-    def _generate(self, context: Preflight, desired: DesiredRepo) -> Repository:
+    def _generate(self, context: Preflight, desired: DesiredRepo) -> tuple[Repository, bool]:
         template = context.templates[desired.template_full_name]
         with step(f"creating {desired.full_name} from template {desired.template_full_name}"):
             try:
@@ -317,9 +338,9 @@ class Reconciler:
                 existing = self._find(desired)
                 if existing is None or not self._ours(existing, desired):
                     raise
-                return existing
+                return existing, False  # made by an earlier attempt or a concurrent run: read its settings
         self._changed(f"{desired.full_name}: created from {desired.template_full_name}")
-        return repo
+        return repo, True
 
     def _wait_for_default_branch(self, repo: Repository, desired: DesiredRepo) -> Repository:
         """Template generation is asynchronous: poll, with backoff, until the default branch exists."""
@@ -373,25 +394,26 @@ class Reconciler:
 
     # -- variables and secrets ----------------------------------------------------------------------------------
 
-    def _variables(self, repo: Repository, desired: DesiredRepo) -> None:
-        with step(f"reading variables of {desired.full_name}"):
-            current = {variable.name: variable for variable in repo.get_variables()}
+    def _variables(self, repo: Repository, desired: DesiredRepo, fresh: bool = False) -> None:
+        current: dict[str, Variable] = {}
+        if not fresh:
+            with step(f"reading variables of {desired.full_name}"):
+                current = {variable.name: variable for variable in repo.get_variables()}
         for name, value in desired.variables.items():
             existing = current.get(name)
             if existing is not None and existing.value == value:
                 continue
             with step(f"setting variable {name} on {desired.full_name}"):
-                if existing is None:
-                    repo.create_variable(name, value)
-                else:
-                    existing.edit(value)
+                _set_variable(existing, name, value, repo.create_variable, repo.get_variable)
             self._changed(f"{desired.full_name}: variable {name}")
 
-    def _secrets(self, repo: Repository, desired: DesiredRepo, rotate: Set[str]) -> None:
+    def _secrets(self, repo: Repository, desired: DesiredRepo, rotate: Set[str], fresh: bool = False) -> None:
         if not desired.secrets:
             return
-        with step(f"reading secrets of {desired.full_name}"):
-            present = {secret.name for secret in repo.get_secrets()}
+        present: set[str] = set()
+        if not fresh:
+            with step(f"reading secrets of {desired.full_name}"):
+                present = {secret.name for secret in repo.get_secrets()}
         for name, value in desired.secrets.items():
             if name in present and name not in rotate:
                 continue
@@ -401,11 +423,15 @@ class Reconciler:
 
     # -- environments -------------------------------------------------------------------------------------------
 
-    def _environments(self, repo: Repository, desired: DesiredRepo, reviewers: Team, rotate: Set[str]) -> None:
+    def _environments(
+        self, repo: Repository, desired: DesiredRepo, reviewers: Team, rotate: Set[str], fresh: bool = False
+    ) -> None:
         if not desired.environments:
             return
-        with step(f"reading environments of {desired.full_name}"):
-            current = {env.name: env for env in repo.get_environments()}
+        current: dict[str, Environment] = {}
+        if not fresh:
+            with step(f"reading environments of {desired.full_name}"):
+                current = {env.name: env for env in repo.get_environments()}
         plan = self._plan
         for wanted in desired.environments:
             if wanted.reviewer_team and plan is not None and not plan.reviewers_allowed(desired.visibility):
@@ -428,9 +454,9 @@ class Reconciler:
                     )
                     env = repo.get_environment(wanted.name)
                 self._changed(f"{desired.full_name}: environment {wanted.name}")
-            self._branch_policies(repo, desired, wanted)
-            self._environment_variables(env, desired, wanted)
-            self._environment_secrets(env, desired, wanted.secrets, rotate)
+            self._branch_policies(repo, desired, wanted, fresh)
+            self._environment_variables(env, desired, wanted, fresh)
+            self._environment_secrets(env, desired, wanted.secrets, rotate, fresh)
 
     @staticmethod
     def _environment_matches(env: Environment, wanted: DesiredEnvironment, reviewers: Team) -> bool:
@@ -454,15 +480,27 @@ class Reconciler:
         ids = {(r.get("type"), (r.get("reviewer") or {}).get("id")) for r in rule.get("reviewers") or []}
         return ids == {("Team", reviewers.id)}
 
-    def _branch_policies(self, repo: Repository, desired: DesiredRepo, wanted: DesiredEnvironment) -> None:
+    def _branch_policies(
+        self, repo: Repository, desired: DesiredRepo, wanted: DesiredEnvironment, fresh: bool = False
+    ) -> None:
         where = f"environment {wanted.name} of {desired.full_name}"
-        with step(f"reading deployment branch policies of {where}"):
-            policies = extra.list_deployment_branch_policies(repo, wanted.name)
+        policies: list[dict[str, Any]] = []
+        if not fresh:
+            with step(f"reading deployment branch policies of {where}"):
+                policies = extra.list_deployment_branch_policies(repo, wanted.name)
         present = {(p.get("name"), p.get("type", "branch")): p for p in policies}
         for name in wanted.deployment_branches:
             if (name, "branch") not in present:
                 with step(f"allowing deployments from {name} in {where}"):
-                    extra.create_deployment_branch_policy(repo, wanted.name, name)
+                    try:
+                        extra.create_deployment_branch_policy(repo, wanted.name, name)
+                    except GithubException as error:
+                        # A retried POST whose first attempt landed: done if the policy is now there.
+                        if error.status not in (303, 409, 422):
+                            raise
+                        again = extra.list_deployment_branch_policies(repo, wanted.name)
+                        if not any(p.get("name") == name and p.get("type", "branch") == "branch" for p in again):
+                            raise
                 self._changed(f"{desired.full_name}: {wanted.name} deploys from {name}")
         for (policy_name, kind), policy in present.items():
             if kind != "branch" or policy_name not in wanted.deployment_branches:
@@ -470,28 +508,31 @@ class Reconciler:
                     extra.delete_deployment_branch_policy(repo, wanted.name, int(policy["id"]))
                 self._changed(f"{desired.full_name}: {wanted.name} no longer deploys from {policy_name}")
 
-    def _environment_variables(self, env: Environment, desired: DesiredRepo, wanted: DesiredEnvironment) -> None:
+    def _environment_variables(
+        self, env: Environment, desired: DesiredRepo, wanted: DesiredEnvironment, fresh: bool = False
+    ) -> None:
         where = f"environment {wanted.name} of {desired.full_name}"
-        with step(f"reading variables of {where}"):
-            current = {variable.name: variable for variable in env.get_variables()}
+        current: dict[str, Variable] = {}
+        if not fresh:
+            with step(f"reading variables of {where}"):
+                current = {variable.name: variable for variable in env.get_variables()}
         for name, value in wanted.variables.items():
             existing = current.get(name)
             if existing is not None and existing.value == value:
                 continue
             with step(f"setting variable {name} on {where}"):
-                if existing is None:
-                    env.create_variable(name, value)
-                else:
-                    existing.edit(value)
+                _set_variable(existing, name, value, env.create_variable, env.get_variable)
             self._changed(f"{desired.full_name}: {wanted.name} variable {name}")
 
     def _environment_secrets(
-        self, env: Environment, desired: DesiredRepo, secrets: dict[str, Secret], rotate: Set[str]
+        self, env: Environment, desired: DesiredRepo, secrets: dict[str, Secret], rotate: Set[str], fresh: bool = False
     ) -> None:
         if not secrets:
             return
-        with step(f"reading secrets of environment {env.name} of {desired.full_name}"):
-            present = {secret.name for secret in env.get_secrets()}
+        present: set[str] = set()
+        if not fresh:
+            with step(f"reading secrets of environment {env.name} of {desired.full_name}"):
+                present = {secret.name for secret in env.get_secrets()}
         for name, value in secrets.items():
             if name in present and name not in rotate:
                 continue
@@ -501,13 +542,14 @@ class Reconciler:
 
     # -- access and protection ----------------------------------------------------------------------------------
 
-    def _access(self, repo: Repository, desired: DesiredRepo, context: Preflight) -> None:
+    def _access(self, repo: Repository, desired: DesiredRepo, context: Preflight, fresh: bool = False) -> None:
         grants = ((context.maintainers, MAINTAINERS_PERMISSION), (context.reviewers, REVIEWERS_PERMISSION))
         for team, permission in grants:
-            with step(f"reading access of team {team.slug} to {desired.full_name}"):
-                current = team.get_repo_permission(repo)
-            if current is not None and _role_of(current) == permission:
-                continue
+            if not fresh:
+                with step(f"reading access of team {team.slug} to {desired.full_name}"):
+                    current = team.get_repo_permission(repo)
+                if current is not None and _role_of(current) == permission:
+                    continue
             with step(f"granting team {team.slug} {permission} on {desired.full_name}"):
                 if not team.update_team_repository(repo, permission):
                     raise UnknownTeamError(
@@ -517,6 +559,11 @@ class Reconciler:
             self._changed(f"{desired.full_name}: team {team.slug} {permission}")
         user = desired.requesting_user
         if not user:
+            return
+        if fresh:
+            with step(f"granting {user} {USER_PERMISSION} on {desired.full_name}"):
+                repo.add_to_collaborators(user, permission=USER_PERMISSION)
+            self._changed(f"{desired.full_name}: user {user} {USER_PERMISSION}")
             return
         with step(f"reading access of {user} to {desired.full_name}"):
             try:
@@ -534,19 +581,20 @@ class Reconciler:
             repo.add_to_collaborators(user, permission=USER_PERMISSION)
         self._changed(f"{desired.full_name}: user {user} {USER_PERMISSION}")
 
-    def _protection(self, repo: Repository, desired: DesiredRepo) -> None:
+    def _protection(self, repo: Repository, desired: DesiredRepo, fresh: bool = False) -> None:
         branch_name = repo.default_branch or "main"
         wanted = desired.protection
         with step(f"reading protection of {desired.full_name}@{branch_name}"):
             branch = self._branches.get(desired.full_name) or repo.get_branch(branch_name)
+            raw: dict[str, Any] = {}
             try:
-                protection = branch.get_protection()
-                raw = protection.raw_data if isinstance(protection.raw_data, dict) else {}
+                if not fresh:
+                    protection = branch.get_protection()
+                    raw = protection.raw_data if isinstance(protection.raw_data, dict) else {}
             except GithubException as error:
                 # GitHub answers 404 "Branch not protected" (not PyGithub's UnknownObjectException "Not Found").
                 if error.status != 404:
                     raise
-                raw = {}
         reviews = raw.get("required_pull_request_reviews") or {}
         enforce = (raw.get("enforce_admins") or {}).get("enabled")
         force = (raw.get("allow_force_pushes") or {}).get("enabled")
@@ -569,6 +617,28 @@ class Reconciler:
                 allow_deletions=False,
             )
         self._changed(f"{desired.full_name}: protected {branch_name}")
+
+
+def _set_variable(
+    existing: Variable | None,
+    name: str,
+    value: str,
+    create: Callable[[str, str], Any],
+    read: Callable[[str], Variable],
+) -> None:
+    """Create or update a variable. A create answered 409 "already exists" (a retried POST whose first attempt
+    landed, or a concurrent run) is done when the variable now holds ``value``; otherwise it is updated."""
+    if existing is not None:
+        existing.edit(value)
+        return
+    try:
+        create(name, value)
+    except GithubException as error:
+        if error.status != 409:
+            raise
+        present = read(name)
+        if present.value != value:
+            present.edit(value)
 
 
 def _role_of(permissions: Any) -> str:

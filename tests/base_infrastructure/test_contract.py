@@ -15,6 +15,7 @@ from tests.base_infrastructure.harness import REPO, TERRAFORM_SRC
 # The names fixed across the project (BRIEF.md, "SSM parameter contract").
 SSM_CONTRACT = {
     "/mlops/environment",
+    "/mlops/naming_prefix",
     "/mlops/region",
     "/mlops/accounts/dev",
     "/mlops/accounts/preprod",

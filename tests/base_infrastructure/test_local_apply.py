@@ -184,15 +184,19 @@ def test_dev_runs_both_lambdas_from_the_built_artifact(deployment: Deployment) -
         assert configuration["DeadLetterConfig"]["TargetArn"].endswith(":mlops-project-lambdas-dlq")
 
 
-def test_dev_offers_every_enabled_template_in_studio(deployment: Deployment) -> None:
+def test_dev_offers_every_enabled_template_in_studio_through_service_catalog_only(deployment: Deployment) -> None:
     outputs = deployment.environments["dev"].outputs()
-    s3 = client(deployment, "dev", "s3")
-    urls = outputs["studio_template_urls"]
-    assert isinstance(urls, dict) and len(urls) == 5
-    for url in urls.values():
-        bucket, key = url.removeprefix("s3://").split("/", 1)
-        tags = {t["Key"]: t["Value"] for t in s3.get_object_tagging(Bucket=bucket, Key=key)["TagSet"]}
-        assert tags["sagemaker:studio-visibility"] == "true"
+    catalog = client(deployment, "dev", "servicecatalog")
+    for kind in (
+        "build-deploy-realtime",
+        "build-deploy-batch",
+        "pipeline-promotion",
+        "single-account-training",
+        "llm-fine-tuning",
+    ):
+        assert catalog.describe_product(Name=f"{PREFIX}-{kind}")["ProductViewSummary"]["Name"] == f"{PREFIX}-{kind}"
+    # The S3-based path is off (README, "Projects launch only through Service Catalog").
+    assert outputs["studio_template_urls"] == {}
 
 
 def test_preprod_and_prod_host_no_project_factory(deployment: Deployment) -> None:

@@ -7,14 +7,17 @@ import threading
 from dataclasses import replace
 from typing import Any
 
+from platform_cli.github.client import ClientPolicy
 from platform_cli.lambdas.project_repos import Dependencies, ProjectReposResource
 from platform_cli.lambdas.settings import LambdaSettings
 from tests.lambdas.conftest import SETTINGS, FakeContext, event, properties
-from tests.provisioning.conftest import ProvisioningOrg
+from tests.provisioning.conftest import TEST_POLICY, ProvisioningOrg
 
 
 class ForgeLambda:
-    def __init__(self, porg: ProvisioningOrg, token: str | None = None, **settings: Any) -> None:
+    def __init__(
+        self, porg: ProvisioningOrg, token: str | None = None, policy: ClientPolicy = TEST_POLICY, **settings: Any
+    ) -> None:
         self.porg = porg
         self.sent: list[dict[str, Any]] = []
         self._lock = threading.Lock()
@@ -29,7 +32,7 @@ class ForgeLambda:
         self.resource = ProjectReposResource(
             Dependencies(
                 settings=self.settings,
-                github=lambda deadline: porg.client(token, deadline=deadline),
+                github=lambda deadline: porg.client(token, policy=policy, deadline=deadline),
                 send=self._send,
                 resolve_secret=lambda ref: f"resolved-{ref}",
             )

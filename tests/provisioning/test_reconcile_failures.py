@@ -7,6 +7,8 @@ import threading
 import time
 
 import pytest
+from github.GithubException import GithubException
+from github.Repository import Repository
 
 from platform_cli.config import TemplateKind
 from platform_cli.github.client import ClientPolicy
@@ -181,3 +183,51 @@ def test_generation_slower_than_the_bound_fails_cleanly_and_a_retry_finishes(por
             porg.reconciler(generation_timeout=0.3).apply(repos)
         time.sleep(1.3)
         assert porg.reconciler().apply(repos).repos[0].created is False
+
+
+def test_a_variable_post_whose_first_attempt_landed_is_done_when_its_retry_answers_409(
+    porg: ProvisioningOrg,
+) -> None:
+    desired = porg.desired(TemplateKind.SINGLE_ACCOUNT_TRAINING)
+    (repo,) = desired
+    # Every variable POST is made, then answered 502: the retry finds the variable and GitHub answers 409.
+    lost = Faults(
+        error_rate=1.0,
+        error_status=502,
+        errors_after_write=True,
+        paths=(f"/repos/{repo.full_name}/actions/variables", f"/repos/{repo.full_name}/environments/dev/variables"),
+    )
+    with porg.forge.injecting(lost):
+        porg.reconciler().apply(desired)
+        # What each variable create met: the first attempt made the variable, the retry answered 409.
+        with pytest.raises(GithubException) as raised:
+            porg.client().get_repo(repo.full_name).create_variable("ANOTHER", "x")
+    assert raised.value.status == 409
+    gh = porg.org.gh.get_repo(repo.full_name)
+    assert {v.name: v.value for v in gh.get_variables()} == {**repo.variables, "ANOTHER": "x"}
+    assert {v.name: v.value for v in gh.get_environment("dev").get_variables()} == repo.environments[0].variables
+    assert porg.reconciler().apply(desired).changes == []
+
+
+def test_a_409_on_a_variable_post_with_another_value_updates_the_variable(
+    porg: ProvisioningOrg, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    desired = porg.desired(TemplateKind.SINGLE_ACCOUNT_TRAINING)
+    (repo,) = desired
+    porg.reconciler().apply(desired)
+    porg.org.gh.get_repo(repo.full_name).delete_variable("ARTIFACT_BUCKET")
+    create = Repository.create_variable
+    raced: list[str] = []
+
+    def racing_create(self: Repository, name: str, value: str) -> bool:
+        # Between our read and our create, another run creates the variable with another value.
+        if not raced:
+            raced.append(name)
+            create(porg.org.gh.get_repo(repo.full_name), name, "someone-else")
+        return create(self, name, value)
+
+    monkeypatch.setattr(Repository, "create_variable", racing_create)
+    porg.reconciler().apply(desired)
+    assert raced == ["ARTIFACT_BUCKET"]
+    current = porg.org.gh.get_repo(repo.full_name).get_variable("ARTIFACT_BUCKET").value
+    assert current == repo.variables["ARTIFACT_BUCKET"]

@@ -58,6 +58,9 @@ TRAINING_PART = {
     TemplateKind.LLM_FINE_TUNING: "llm",
 }
 BUILD_PREFERENCE = tuple(TRAINING_PART)
+# Training repos whose `make run-local` records the model it trained as RegisterModel would (report/model.json);
+# pipeline-promotion's pipeline registers no model and llm-fine-tuning's local run does not record one yet.
+RECORDS_ITS_MODEL = ("build", "training")
 DEPLOYING = (TemplateKind.BUILD_DEPLOY_REALTIME, TemplateKind.BUILD_DEPLOY_BATCH, TemplateKind.LLM_FINE_TUNING)
 
 
@@ -375,36 +378,33 @@ class Rehearsal:
         return f"cloned {repo}; its tests pass; local pipeline run: {shown}"
 
     def register_and_approve(self) -> str:
+        if not self.options.run_template_tests:
+            return "no model to register: the template's local run was skipped (approval not rehearsed)"
+        run_kind, _ = self.build_project()
+        if TRAINING_PART[run_kind] not in RECORDS_ITS_MODEL:
+            return f"{run_kind.value}'s local run records no model to register (approval not rehearsed)"
         # A project that deploys, so the approval has a workflow to dispatch; else the one that was run.
         _, record = self._project(DEPLOYING) or self.build_project()
         group = f"{record['ProjectName']}-{record['ProjectId']}"
-        sagemaker = self.local.aws.session_for("dev").client("sagemaker")
+        session = self.local.aws.session_for("dev")
+        sagemaker = session.client("sagemaker")
         existing = sagemaker.list_model_package_groups(NameContains=group)["ModelPackageGroupSummaryList"]
         if not any(item["ModelPackageGroupName"] == group for item in existing):
             # In AWS the project's stack creates the group; the local player runs only its custom resource.
             sagemaker.create_model_package_group(ModelPackageGroupName=group)
-        created = sagemaker.create_model_package(
-            ModelPackageGroupName=group,
-            ModelPackageDescription="trained by the demo's local pipeline run",
-            ModelApprovalStatus="PendingManualApproval",
-            InferenceSpecification={
-                "Containers": [
-                    {
-                        "Image": f"141502667606.dkr.ecr.{self.info.aws.region}.amazonaws.com/sagemaker-xgboost:1.7-1",
-                        "ModelDataUrl": f"s3://demo-artifacts/{group}/model.tar.gz",
-                    }
-                ],
-                "SupportedContentTypes": ["text/csv"],
-                "SupportedResponseMIMETypes": ["text/csv"],
-            },
+        run_output = self.options.state_dir / "work" / self.build_repo().split("/")[1] / "build" / "local"
+        bucket = str((record.get("Properties") or {}).get("ArtifactBucket") or "")
+        self.model_package_arn = register_trained_model(
+            sagemaker, session.client("s3"), run_output=run_output, group=group, bucket=bucket
         )
-        self.model_package_arn = created["ModelPackageArn"]
         sagemaker.update_model_package(ModelPackageArn=self.model_package_arn, ModelApprovalStatus="Approved")
         return f"{self.model_package_arn} approved"
 
     def trigger(self) -> str:
         if self._project(DEPLOYING) is None:
             return "no project of this run has a deploy workflow (training templates only register models)"
+        if not self.model_package_arn:
+            return "no model was registered, so no approval to dispatch"
         if self.projects and all(r.get("ProvisionedProductId") for r in self.projects.values()):
             return self._dispatched_by_rule()  # issue 13 (chain): the approval event reached the rule by itself
         session = self.local.aws.session_for("dev")
@@ -498,6 +498,40 @@ class Rehearsal:
 
     def stop(self) -> None:
         self.local.down()
+
+
+def register_trained_model(sagemaker: Any, s3: Any, *, run_output: Path, group: str, bucket: str) -> str:
+    """Register, pending approval, the model the training repo's local pipeline run trained: its packed artifact
+    uploaded to the project's artifact bucket, with the inference image and content types the run recorded
+    (``report/model.json``: what the repo's RegisterModel step would register). Returns the package ARN."""
+    manifest_path = run_output / "report" / "model.json"
+    if not manifest_path.is_file():
+        raise DemoError(f"the local pipeline run wrote no {manifest_path}; run `make run-local` in the training repo")
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    if not manifest.get("image_uri"):
+        raise DemoError(f"{manifest_path} names no inference image: the local run had no AWS region configured")
+    if not bucket:
+        raise DemoError(f"the project record names no artifact bucket for {group}; recreate the project")
+    key = f"local-runs/{group}/{manifest['model_data']}"
+    s3.upload_file(str(run_output / manifest["model_data"]), bucket, key)
+    specification: dict[str, Any] = {
+        "Containers": [{"Image": manifest["image_uri"], "ModelDataUrl": f"s3://{bucket}/{key}"}],
+        "SupportedContentTypes": manifest["content_types"],
+        "SupportedResponseMIMETypes": manifest["response_types"],
+    }
+    for field_name, value in (
+        ("SupportedRealtimeInferenceInstanceTypes", manifest.get("inference_instance_types")),
+        ("SupportedTransformInstanceTypes", manifest.get("transform_instance_types")),
+    ):
+        if value:
+            specification[field_name] = value
+    created = sagemaker.create_model_package(
+        ModelPackageGroupName=group,
+        ModelPackageDescription="trained by the training repo's local pipeline run (make run-local)",
+        ModelApprovalStatus="PendingManualApproval",
+        InferenceSpecification=specification,
+    )
+    return str(created["ModelPackageArn"])
 
 
 def _flat_numbers(data: Any, prefix: str = "") -> dict[str, float]:

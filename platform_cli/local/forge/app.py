@@ -125,8 +125,9 @@ class Forge:
         host = request.host_url.rstrip("/")
         ctx = Ctx(request=request, forge=self, api=host + API_PREFIX, web=host)
         request_id = uuid.uuid4().hex[:20].upper()
+        late = self.faults.errors_after_write
         try:
-            if decision.error_status is not None:
+            if decision.error_status is not None and not late:
                 raise ApiError(decision.error_status, ERROR_REASONS.get(decision.error_status, "Server Error"))
             self.authenticate(ctx)
             identity = self.apply_rate_limits(ctx, path)
@@ -135,6 +136,9 @@ class Forge:
                 response = handler(ctx, **params)
                 if request.method in WRITE_METHODS and response.status_code < 400:
                     self.store.save()
+            written = request.method in WRITE_METHODS and response.status_code < 400
+            if late and decision.error_status is not None and written:  # the write is made; its answer is lost
+                raise ApiError(decision.error_status, ERROR_REASONS.get(decision.error_status, "Server Error"))
             if _conditional(request, response):
                 # GitHub does not charge a conditional request answered 304 against the primary limit.
                 self.limiter.refund(identity, self.faults.primary_window_s)

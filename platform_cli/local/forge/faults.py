@@ -39,6 +39,8 @@ class Faults:
     secondary_retry_after_s: int = 60
     generation_delay_s: float = 0.0  # a generated repo's default branch appears after this delay
     paths: tuple[str, ...] = field(default=())  # when set, latency/errors/drops hit only paths with these prefixes
+    # Errors hit writes only, AFTER the write is done (the answer is lost: a retry finds the write already made).
+    errors_after_write: bool = False
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)

@@ -1,7 +1,10 @@
 """Run the pipeline's steps end to end on this machine, no SageMaker: preprocess -> train -> evaluate -> gate.
 
-Writes `<output>/report/metrics.json` (test metrics, threshold, whether the model would be registered) and
-`<output>/report/roc_curve.png`. Exit code 0 when the model passes the gate, 2 when it would not be registered.
+Writes `<output>/report/metrics.json` (test metrics, threshold, whether the model would be registered),
+`<output>/report/roc_curve.png`, the trained model as SageMaker packs it (`<output>/model.tar.gz`) and
+`<output>/report/model.json`: what the RegisterModel step would register for it (artifact, inference image for
+the AWS region configured here, content types). Exit code 0 when the model passes the gate, 2 when it would not
+be registered.
 
     python -m pipelines.run_local --output build/local
 """
@@ -11,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tarfile
 import time
 from pathlib import Path
 from typing import Any
@@ -37,6 +41,30 @@ def plot_roc(result: dict[str, Any], metric_name: str, path: Path) -> Path:
     fig.savefig(path, dpi=100)
     plt.close(fig)
     return path
+
+
+def package_model(model_dir: Path, output: Path) -> Path:
+    """`model.tar.gz` with the model files at its root, as a SageMaker training job uploads them."""
+    archive = output / "model.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        for path in sorted(model_dir.iterdir()):
+            tar.add(path, arcname=path.name)
+    return archive
+
+
+def registration(config: config_module.Config, archive: Path, region: str | None) -> dict[str, Any]:
+    """What RegisterModel would register for this model (no image without a region: none is configured)."""
+    from pipelines.pipeline import serving_image_uri
+
+    return {
+        "model_data": archive.name,
+        "image_uri": serving_image_uri(config, region) if region else None,
+        "region": region,
+        "content_types": ["text/csv"],
+        "response_types": ["text/csv"],
+        "inference_instance_types": config.inference_instance_types,
+        "transform_instance_types": config.transform_instance_types,
+    }
 
 
 def run(config: config_module.Config, output: Path, input_data: str | None = None) -> dict[str, Any]:
@@ -73,6 +101,10 @@ def run(config: config_module.Config, output: Path, input_data: str | None = Non
     }
     report_dir.mkdir(parents=True, exist_ok=True)
     (report_dir / "metrics.json").write_text(json.dumps(metrics, indent=2))
+    import boto3
+
+    model = registration(config, package_model(model_dir, output), boto3.Session().region_name)
+    (report_dir / "model.json").write_text(json.dumps(model, indent=2))
     plot_roc(result, config.metric, report_dir / "roc_curve.png")
     return metrics
 

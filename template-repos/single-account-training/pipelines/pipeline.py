@@ -46,6 +46,22 @@ def pipeline_session(region: str, default_bucket: str) -> PipelineSession:
     )
 
 
+def serving_image_uri(config: Config, region: str) -> str:
+    """The inference image RegisterModel registers: SageMaker's scikit-learn image for config.yaml's framework
+    version (what SKLearnModel would pick itself); `make run-local` records it for the model it trained."""
+    from sagemaker import image_uris
+
+    return str(
+        image_uris.retrieve(
+            "sklearn",
+            region,
+            version=config.sklearn_framework_version,
+            py_version="py3",
+            instance_type=config.inference_instance_types[0],
+        )
+    )
+
+
 def get_pipeline(
     *,
     config: Config,
@@ -165,6 +181,7 @@ def get_pipeline(
         name=f"{base_job_prefix}-model",
         code_location=f"{prefix}/code",  # a fixed key keeps the definition identical from build to build
         model_data=step_train.properties.ModelArtifacts.S3ModelArtifacts,
+        image_uri=serving_image_uri(config, session.boto_region_name),
         entry_point="train.py",
         source_dir=str(STEPS_DIR),
         framework_version=config.sklearn_framework_version,

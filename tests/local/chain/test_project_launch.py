@@ -30,7 +30,7 @@ REGION = "eu-west-1"
 class Catalog:
     """A published project template in the dev account and a data scientist allowed to launch it."""
 
-    def __init__(self, local_aws: LocalAws, product: str | None = None) -> None:
+    def __init__(self, local_aws: LocalAws, product: str | None = None, naming_prefix: str = "mlops") -> None:
         dev = local_aws.session_for("dev")
         suffix = uuid.uuid4().hex[:8]
         self.admin = dev
@@ -51,6 +51,7 @@ class Catalog:
             "/mlops/lambda/trigger_workflow_arn": trigger["FunctionArn"],
             "/mlops/kms/artifacts_key_arn": key,
             "/mlops/environment": "dev",
+            "/mlops/naming_prefix": naming_prefix,  # what base-infrastructure publishes from platform.yaml
             "/mlops/accounts/dev": ACCOUNT,
             "/mlops/accounts/preprod": "222222222222",
             "/mlops/accounts/prod": "333333333333",
@@ -236,7 +237,7 @@ def test_a_launch_naming_a_missing_ssm_parameter_is_refused_with_its_name(publis
 
 def test_studio_launch_of_a_template_kind_uses_the_platform_product_and_naming_prefix(local_aws: LocalAws) -> None:
     prefix = f"t{uuid.uuid4().hex[:6]}"
-    Catalog(local_aws, product=f"{prefix}-build-deploy-realtime")
+    Catalog(local_aws, product=f"{prefix}-build-deploy-realtime", naming_prefix=prefix)
     launched = launch_in_studio(
         local_aws.session_for("dev"),
         naming_prefix=prefix,

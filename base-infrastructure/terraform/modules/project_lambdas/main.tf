@@ -221,6 +221,46 @@ resource "aws_iam_role_policy" "project_trust" {
   })
 }
 
+# --- GitHub's write budget, shared by every invocation (platform_cli/github/budget.py) -----------------------------
+
+resource "aws_dynamodb_table" "write_budget" {
+  #checkov:skip=CKV_AWS_119:The table holds write timestamps only (no data, no secret); the AWS owned key encrypts it.
+  #checkov:skip=CKV_AWS_28:A rate-limit ledger that rebuilds itself within a minute needs no point-in-time recovery.
+  name         = "${var.name_prefix}-github-write-budget"
+  billing_mode = "PAY_PER_REQUEST"
+  hash_key     = "pk"
+
+  attribute {
+    name = "pk"
+    type = "S"
+  }
+
+  ttl {
+    attribute_name = "expires_at"
+    enabled        = true
+  }
+
+  server_side_encryption {
+    enabled = false # AWS owned key
+  }
+
+  tags = merge(var.tags, { Name = "${var.name_prefix}-github-write-budget" })
+}
+
+resource "aws_iam_role_policy" "write_budget" {
+  name = "share-github-write-budget"
+  role = aws_iam_role.this["project_repos"].id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid      = "ShareGitHubWriteBudget"
+      Effect   = "Allow"
+      Action   = ["dynamodb:GetItem", "dynamodb:PutItem"]
+      Resource = aws_dynamodb_table.write_budget.arn
+    }]
+  })
+}
+
 resource "aws_iam_role_policy" "trigger_workflow" {
   name = "read-model-packages"
   role = aws_iam_role.this["trigger_workflow"].id
@@ -288,7 +328,10 @@ resource "aws_lambda_function" "this" {
   kms_key_arn                    = var.logs_kms_key_arn
 
   environment {
-    variables = local.environment_variables
+    variables = merge(
+      local.environment_variables,
+      each.key == "project_repos" ? { MLOPS_WRITE_BUDGET_TABLE = aws_dynamodb_table.write_budget.name } : {},
+    )
   }
 
   dead_letter_config {
@@ -311,7 +354,7 @@ resource "aws_lambda_function" "this" {
 
   tags = merge(var.tags, { Name = each.value.name })
 
-  depends_on = [aws_iam_role_policy.common]
+  depends_on = [aws_iam_role_policy.common, aws_iam_role_policy.write_budget]
 }
 
 resource "aws_cloudwatch_metric_alarm" "errors" {

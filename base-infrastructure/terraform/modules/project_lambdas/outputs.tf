@@ -32,3 +32,8 @@ output "approval_event_pattern" {
   description = "Event pattern of the approval rule (for tests and reviews)."
   value       = aws_cloudwatch_event_rule.model_approved.event_pattern
 }
+
+output "write_budget_table_name" {
+  description = "DynamoDB table holding GitHub's write budget, shared by every provisioning invocation."
+  value       = aws_dynamodb_table.write_budget.name
+}

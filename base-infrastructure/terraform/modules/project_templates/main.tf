@@ -47,8 +47,10 @@ resource "aws_s3_object" "service_catalog" {
 }
 
 # S3-based SageMaker project template: a stable key in the versioned bucket, tagged so SageMaker Studio lists it.
+# Off unless publish_s3_templates: on that path the stack is created as the persona (or a CloudFormation role the
+# persona passes), which the platform does not allow (README, "Security": only the Service Catalog path launches).
 resource "aws_s3_object" "studio" {
-  for_each     = local.templates
+  for_each     = var.publish_s3_templates ? local.templates : {}
   bucket       = var.artifact_bucket
   key          = "project-templates/studio/${each.key}.yaml"
   source       = each.value.path
@@ -64,6 +66,7 @@ resource "aws_s3_object" "studio" {
 
 # Studio reads S3 templates from the browser: allow its origins to GET them (read-only, no credentials exposed).
 resource "aws_s3_bucket_cors_configuration" "studio" {
+  count  = var.publish_s3_templates ? 1 : 0
   bucket = var.artifact_bucket
   cors_rule {
     allowed_methods = ["GET", "HEAD"]

@@ -92,3 +92,9 @@ variable "permissions_boundary_arn" {
     error_message = "permissions_boundary_arn must be an IAM policy ARN (or null)."
   }
 }
+
+variable "publish_s3_templates" {
+  type        = bool
+  description = "Also publish the templates as S3-based SageMaker project templates (CreateProject TemplateProviders). Off: on that path CloudFormation creates the project's role, bucket and Lambda call as the launching persona or as a role the persona passes to CloudFormation, i.e. personas could create IAM roles or run any template with that role. Only the Service Catalog path (fixed templates, launch constraint role) is safe."
+  default     = false
+}

@@ -4,6 +4,7 @@
 locals {
   parameters = {
     "/mlops/environment"                   = var.environment
+    "/mlops/naming_prefix"                 = var.naming_prefix
     "/mlops/region"                        = var.region
     "/mlops/accounts/dev"                  = var.accounts.dev
     "/mlops/accounts/preprod"              = var.accounts.preprod

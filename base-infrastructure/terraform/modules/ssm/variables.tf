@@ -8,6 +8,16 @@ variable "environment" {
   }
 }
 
+variable "naming_prefix" {
+  type        = string
+  description = "The platform's naming prefix, platform.yaml naming_prefix (/mlops/naming_prefix); project templates name their bucket, roles and rule with it."
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,18}[a-z0-9]$", var.naming_prefix))
+    error_message = "naming_prefix must be 3-20 of a-z, 0-9 and -, starting with a letter and ending with a letter or digit."
+  }
+}
+
 variable "region" {
   type        = string
   description = "AWS region of the platform (/mlops/region)."

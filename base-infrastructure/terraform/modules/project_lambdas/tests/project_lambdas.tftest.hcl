@@ -32,6 +32,9 @@ mock_provider "aws" {
   mock_resource "aws_sns_topic" {
     defaults = { arn = "arn:aws:sns:eu-west-1:111111111111:mock" }
   }
+  mock_resource "aws_dynamodb_table" {
+    defaults = { arn = "arn:aws:dynamodb:eu-west-1:111111111111:table/mlops-github-write-budget" }
+  }
   mock_resource "aws_lambda_function" {
     defaults = { arn = "arn:aws:lambda:eu-west-1:111111111111:function:mock" }
   }
@@ -125,6 +128,20 @@ run "both_lambdas_come_from_the_hashed_artifact_dead_letter_alarm_and_trigger_on
   assert {
     condition     = !strcontains(jsonencode(aws_lambda_function.this["project_repos"].environment), "ghp_")
     error_message = "no credential in the environment"
+  }
+
+  assert {
+    condition     = one(aws_lambda_function.this["project_repos"].environment).variables["MLOPS_WRITE_BUDGET_TABLE"] == aws_dynamodb_table.write_budget.name
+    error_message = "the provisioning Lambda is told the shared write budget's table (platform_cli LambdaSettings reads MLOPS_WRITE_BUDGET_TABLE)"
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_iam_role_policy.write_budget.policy).Statement[0].Resource == aws_dynamodb_table.write_budget.arn &&
+      toset(jsondecode(aws_iam_role_policy.write_budget.policy).Statement[0].Action) == toset(["dynamodb:GetItem", "dynamodb:PutItem"]) &&
+      aws_iam_role_policy.write_budget.role == aws_iam_role.this["project_repos"].id
+    )
+    error_message = "only the provisioning role may read and replace the budget item, on that table only"
   }
 }
 

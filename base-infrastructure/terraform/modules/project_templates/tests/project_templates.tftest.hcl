@@ -84,8 +84,8 @@ run "templates_are_versioned_visible_in_studio_and_launched_with_the_launch_role
   }
 
   assert {
-    condition     = alltrue([for o in aws_s3_object.studio : o.tags["sagemaker:studio-visibility"] == "true" && o.kms_key_id == var.artifacts_kms_key_arn])
-    error_message = "S3 templates are tagged sagemaker:studio-visibility=true and encrypted"
+    condition     = length(aws_s3_object.studio) == 0 && length(aws_s3_bucket_cors_configuration.studio) == 0
+    error_message = "by default only the Service Catalog path launches projects: no S3-based template is published"
   }
 
   assert {
@@ -120,4 +120,17 @@ run "an_unknown_template_is_rejected_naming_the_variable" {
   }
 
   expect_failures = [var.enabled_templates]
+}
+
+run "s3_templates_when_switched_on_are_tagged_for_studio_and_encrypted" {
+  command = apply
+
+  variables {
+    publish_s3_templates = true
+  }
+
+  assert {
+    condition     = length(aws_s3_object.studio) == length(var.enabled_templates) && alltrue([for o in aws_s3_object.studio : o.tags["sagemaker:studio-visibility"] == "true" && o.kms_key_id == var.artifacts_kms_key_arn])
+    error_message = "S3 templates are tagged sagemaker:studio-visibility=true and encrypted"
+  }
 }

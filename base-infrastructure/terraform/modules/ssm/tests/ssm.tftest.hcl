@@ -45,6 +45,7 @@ mock_provider "aws" {
 
 variables {
   environment           = "dev"
+  naming_prefix         = "mlops"
   region                = "eu-west-1"
   accounts              = { dev = "111111111111", preprod = "222222222222", prod = "333333333333" }
   network               = { vpc_id = "vpc-1", private_subnet_ids = ["subnet-a", "subnet-b"], security_group_id = "sg-1" }
@@ -60,7 +61,7 @@ run "exactly_the_mlops_contract_is_published_as_plain_strings" {
 
   assert {
     condition = output.parameter_names == sort([
-      "/mlops/environment", "/mlops/region", "/mlops/accounts/dev", "/mlops/accounts/preprod", "/mlops/accounts/prod",
+      "/mlops/environment", "/mlops/naming_prefix", "/mlops/region", "/mlops/accounts/dev", "/mlops/accounts/preprod", "/mlops/accounts/prod",
       "/mlops/network/vpc_id", "/mlops/network/private_subnet_ids", "/mlops/network/security_group_id",
       "/mlops/kms/artifacts_key_arn", "/mlops/s3/artifact_bucket", "/mlops/s3/data_bucket",
       "/mlops/sagemaker/domain_id", "/mlops/sagemaker/execution_role_arn", "/mlops/sagemaker/pipeline_role_arn",
@@ -79,6 +80,16 @@ run "exactly_the_mlops_contract_is_published_as_plain_strings" {
     condition     = alltrue([for p in aws_ssm_parameter.contract : p.type == "String"])
     error_message = "contract parameters are String (read by CloudFormation resolve:ssm)"
   }
+}
+
+run "a_malformed_naming_prefix_is_rejected_naming_the_variable" {
+  command = plan
+
+  variables {
+    naming_prefix = "Mlops_"
+  }
+
+  expect_failures = [var.naming_prefix]
 }
 
 run "a_malformed_account_id_is_rejected_naming_the_variable" {

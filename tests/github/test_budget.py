@@ -1,0 +1,189 @@
+"""GitHub's write budget: admitted within every window, shared by every writer of a credential, stopped by a
+secondary-limit answer, never waiting past a deadline."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from platform_cli.github.budget import (
+    DynamoDbStore,
+    Ledger,
+    MemoryStore,
+    Window,
+    WriteBudget,
+    admit,
+)
+from platform_cli.github.client import FAST_POLICY, build_client
+from platform_cli.github.credentials import GitHubCredentials
+from platform_cli.github.deadline import Deadline
+from platform_cli.github.exceptions import DeadlineExceededError
+from platform_cli.local.forge import Faults
+from tests.fixtures.forge import ForgeEnv, ForgeOrg
+
+PER_MINUTE = (Window(60.0, 3),)
+
+
+class FakeClock:
+    def __init__(self, now: float = 1000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def test_writes_within_the_window_go_at_once_and_the_next_waits_for_the_oldest_to_leave() -> None:
+    ledger = Ledger()
+    for now in (0.0, 1.0, 2.0):
+        new, wait = admit(ledger, now, PER_MINUTE)
+        assert wait == 0.0 and new is not None
+        ledger = new
+    assert admit(ledger, 3.0, PER_MINUTE) == (None, 57.0)
+    assert admit(ledger, 60.0, PER_MINUTE)[1] == 0.0
+
+
+def test_every_window_must_have_room() -> None:
+    windows = (Window(60.0, 10), Window(3600.0, 2))
+    ledger = Ledger(stamps=(0.0, 100.0))
+    assert admit(ledger, 200.0, windows) == (None, 3400.0)
+
+
+def test_two_invocations_sharing_a_store_together_stay_within_the_window() -> None:
+    clock, store = FakeClock(), MemoryStore()
+    first = WriteBudget(store, PER_MINUTE, clock=clock, sleep=clock.sleep)
+    second = WriteBudget(store, PER_MINUTE, clock=clock, sleep=clock.sleep)
+    admitted = []
+    for budget in (first, second, first, second):
+        budget.acquire()
+        admitted.append(clock.now)
+    assert admitted[:3] == [1000.0, 1000.0, 1000.0]
+    assert admitted[3] >= 1060.0  # the fourth write waits for the first to leave the minute
+
+
+def test_a_secondary_limit_answer_stops_every_writer_of_the_credential() -> None:
+    clock, store = FakeClock(), MemoryStore()
+    one = WriteBudget(store, PER_MINUTE, clock=clock, sleep=clock.sleep)
+    other = WriteBudget(store, PER_MINUTE, clock=clock, sleep=clock.sleep)
+    one.block_for(60.0)
+    other.acquire()
+    assert clock.now >= 1060.0
+
+
+def test_a_wait_past_the_deadline_raises_at_once_naming_the_shared_budget() -> None:
+    clock = FakeClock()
+    budget = WriteBudget(MemoryStore(), PER_MINUTE, clock=clock, sleep=clock.sleep)
+    for _ in range(3):
+        budget.acquire()
+    with pytest.raises(DeadlineExceededError, match="write budget for this credential is in use"):
+        budget.acquire(Deadline(5.0))
+    assert clock.now == 1000.0
+
+
+def test_a_write_counts_from_its_answer_so_a_slow_one_still_fills_the_window() -> None:
+    clock = FakeClock()
+    budget = WriteBudget(MemoryStore(), PER_MINUTE, clock=clock, sleep=clock.sleep)
+    for _ in range(3):
+        budget.acquire()
+    clock.now += 5.0  # the three writes took 5 s to reach GitHub and answer
+    budget.settle()
+    budget.acquire()
+    assert clock.now >= 1065.0
+
+
+@pytest.fixture
+def dynamodb() -> Iterator[Any]:
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name="eu-west-1")
+        client.create_table(
+            TableName="budget",
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        yield client
+
+
+def test_two_processes_share_the_ledger_through_one_dynamodb_item(dynamodb: Any) -> None:
+    clock = FakeClock()
+    first = WriteBudget(DynamoDbStore(dynamodb, "budget", "github|cred"), PER_MINUTE, clock=clock, sleep=clock.sleep)
+    second = WriteBudget(DynamoDbStore(dynamodb, "budget", "github|cred"), PER_MINUTE, clock=clock, sleep=clock.sleep)
+    other_credential = WriteBudget(
+        DynamoDbStore(dynamodb, "budget", "github|other"), PER_MINUTE, clock=clock, sleep=clock.sleep
+    )
+    for budget in (first, second, first):
+        budget.acquire()
+    other_credential.acquire()
+    assert clock.now == 1000.0  # three writes of one credential, one of another: no wait yet
+    second.acquire()
+    assert clock.now >= 1060.0
+
+
+def test_a_dynamodb_update_that_loses_the_race_reads_again(dynamodb: Any) -> None:
+    store = DynamoDbStore(dynamodb, "budget", "github|cred")
+    rival = DynamoDbStore(dynamodb, "budget", "github|cred")
+    raced: list[bool] = []
+
+    def change(ledger: Ledger) -> tuple[Ledger | None, float]:
+        if not raced:  # another process writes between our read and our conditional put
+            raced.append(True)
+            rival.update(lambda seen: (Ledger(stamps=(*seen.stamps, 1.0)), 0.0))
+        return Ledger(stamps=(*ledger.stamps, 2.0)), 0.0
+
+    assert store.update(change) == 0.0
+    item = dynamodb.get_item(TableName="budget", Key={"pk": {"S": "github|cred"}})["Item"]
+    assert sorted(float(n) for n in item["stamps"]["NS"]) == [1.0, 2.0]
+
+
+class RecordingStore(MemoryStore):
+    def __init__(self) -> None:
+        super().__init__()
+        self.updates = 0
+
+    def update(self, change: Callable[[Ledger], tuple[Ledger | None, float]]) -> float:
+        self.updates += 1
+        return super().update(change)
+
+
+def test_a_client_with_a_budget_asks_it_before_each_write_and_never_before_a_read(
+    forge: ForgeEnv, forge_org: ForgeOrg
+) -> None:
+    store = RecordingStore()
+    gh = build_client(
+        GitHubCredentials.pat(forge_org.token), forge.api_url, policy=FAST_POLICY, budget=WriteBudget(store)
+    )
+    repo = gh.get_repo(forge_org.template)
+    repo.get_topics()
+    assert store.updates == 0
+    repo.replace_topics(["one"])
+    repo.replace_topics(["two"])
+    assert store.updates == 4  # each write admitted, then settled when its answer arrived
+    assert len(store._ledger.stamps) == 2
+
+
+def test_a_secondary_limit_answer_stops_the_shared_budget_for_its_retry_after(
+    forge: ForgeEnv, forge_org: ForgeOrg
+) -> None:
+    store = MemoryStore()
+    gh = build_client(
+        GitHubCredentials.pat(forge_org.token),
+        forge.api_url,
+        Deadline(3.0),
+        policy=FAST_POLICY,
+        budget=WriteBudget(store, (Window(60.0, 1000),)),
+    )
+    repo = gh.get_repo(forge_org.template)
+    forge.admin.reset_limits()
+    with forge.injecting(Faults(secondary_per_minute=1, secondary_retry_after_s=1)):
+        repo.replace_topics(["one"])
+        with pytest.raises(DeadlineExceededError):
+            # The forge keeps refusing for the rest of its minute: the retries wait on the budget, then give up.
+            repo.replace_topics(["two"])
+    assert store._ledger.blocked_until > 0
+    assert len(store._ledger.stamps) >= 3  # the first write and at least two retries, each admitted
