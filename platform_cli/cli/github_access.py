@@ -38,20 +38,10 @@ NO_TOKEN = (
 )
 
 
-def is_local() -> bool:
-    """Local AWS (the embedded default) when an endpoint override is set."""
-    return bool(os.environ.get("AWS_ENDPOINT_URL"))
-
-
 def aws_session(config: PlatformConfig) -> Any:
     import boto3
 
     return boto3.Session(region_name=config.aws.region)
-
-
-def write_pacing() -> float:
-    default = "0" if is_local() else "1"
-    return float(os.environ.get("MLOPS_WRITE_PACING_SECONDS", default))
 
 
 def credentials(config: PlatformConfig, session: Any | None = None) -> tuple[GitHubCredentials, Any, str]:
@@ -103,5 +93,5 @@ def write_budget() -> WriteBudget:
 
 def github_client(config: PlatformConfig, deadline: Deadline | None = None, session: Any | None = None) -> Github:
     creds, auth, _ = credentials(config, session)
-    policy = ClientPolicy(seconds_between_writes=write_pacing())
-    return build_client(creds, config.github.api_url, deadline, policy, auth=auth, budget=write_budget())
+    # Writes are admitted by the shared budget (the same pacing locally and against github.com).
+    return build_client(creds, config.github.api_url, deadline, ClientPolicy(), auth=auth, budget=write_budget())

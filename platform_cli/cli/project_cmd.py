@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from platform_cli.cli.context import cli_context
-from platform_cli.cli.github_access import aws_session, credentials, github_client, write_pacing
+from platform_cli.cli.github_access import aws_session, credentials, github_client
 from platform_cli.cli.output import emit, stdout, table
 from platform_cli.cli.project_backend import NewProject, ProjectBackend, ProjectError, select_backend
 from platform_cli.config import PlatformConfig, TemplateKind
@@ -91,7 +91,7 @@ def list_projects(ctx: typer.Context) -> None:
 
 def _reconciler(config: PlatformConfig, record: dict[str, Any], timeout: float) -> tuple[Reconciler, Any]:
     _, _, secret_id = credentials(config)
-    settings = settings_from_config(config, secret_id, write_pacing_seconds=write_pacing())
+    settings = settings_from_config(config, secret_id)
     request = request_from_properties(record["Properties"], settings)
     deadline = Deadline(timeout)
     return Reconciler(github_client(config, deadline), deadline), request

@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from platform_cli.cli.github_access import credentials, write_budget, write_pacing
+from platform_cli.cli.github_access import credentials, write_budget
 from platform_cli.cli.output import info
 from platform_cli.cli.project_backend import NewProject, ProjectError, ProjectSummary
 from platform_cli.config import PlatformConfig
@@ -30,7 +30,7 @@ def local_cloudformation(config: PlatformConfig, session: Any) -> LocalCloudForm
     from platform_cli.local.cloudformation_player import LocalCloudFormation  # needs the `local` extra
 
     creds, auth, secret_id = credentials(config, session)
-    settings = settings_from_config(config, secret_id, write_pacing_seconds=write_pacing())
+    settings = settings_from_config(config, secret_id)
 
     def github(deadline: Deadline) -> Any:
         from platform_cli.github.client import ClientPolicy, build_client
