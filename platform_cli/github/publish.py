@@ -302,8 +302,8 @@ def _environment(repo: Repository, wanted: EnvironmentSettings, team_id: int, re
 def publish_base_settings(
     org: Organization, repo: Repository, settings: BaseInfrastructureSettings, reviewers: str, result: PublishResult
 ) -> None:
-    """The environments (preprod/prod reviewed by ``reviewers``, all deploying from main only) and the
-    repository and environment variables base-infrastructure's workflows read."""
+    """The environments (preprod/prod reviewed by ``reviewers`` and deploying from main only; ``plan`` reviewed, for
+    pull-request runs) and the repository and environment variables base-infrastructure's workflows read."""
     team_id = org.get_team_by_slug(reviewers).id if settings.environments else 0
     plan = PlanRules.of(org)
     visibility = str(getattr(repo, "visibility", None) or ("private" if repo.private else "public"))
