@@ -36,16 +36,27 @@ def test_every_step_of_the_rehearsal_succeeds(demo_run: tuple[int, dict[str, obj
     failed = [step for step in summary["steps"] if not step["ok"]]  # type: ignore[attr-defined]
     assert failed == [], f"see {summary['log']}"
     assert exit_code == 0
-    assert len(summary["steps"]) == 11  # type: ignore[arg-type]
+    assert len(summary["steps"]) == 12  # type: ignore[arg-type]
 
 
 def test_the_approval_dispatches_the_deploy_workflow_of_the_project(
     demo_run: tuple[int, dict[str, object], Path],
 ) -> None:
     _, summary, _ = demo_run
-    last = summary["steps"][-1]  # type: ignore[index]
-    assert last["detail"].startswith("deploy.yml dispatched on acme-ml/demo-realtime-p-")
-    assert last["detail"].split(" on ")[1].split(" ")[0].endswith("-deploy")
+    step = next(s for s in summary["steps"] if s["step"].startswith("approval event"))  # type: ignore[attr-defined]
+    assert step["detail"].startswith("deploy.yml dispatched on acme-ml/demo-realtime-p-")
+    assert step["detail"].split(" on ")[1].split(" ")[0].endswith("-deploy")
+    # One rule targets the trigger, and the trigger claims each package version once: exactly one dispatch.
+    assert "(1 dispatch(es) in all)" in step["detail"]
+
+
+def test_the_rehearsal_counts_the_aws_calls_it_evaluated(demo_run: tuple[int, dict[str, object], Path]) -> None:
+    _, summary, _ = demo_run
+    step = summary["steps"][-1]  # type: ignore[index]
+    assert step["step"].startswith("IAM: every call evaluated")
+    evaluated = int(step["detail"].split(" calls evaluated")[0])
+    assert evaluated > 100  # Terraform alone makes hundreds of calls
+    assert "principal/action pairs" in step["detail"]
 
 
 def test_the_model_build_repo_was_cloned_from_the_forge_and_its_pipeline_ran_locally(

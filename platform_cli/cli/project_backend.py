@@ -8,7 +8,8 @@ endpoint is this machine (the ``mlops-local*`` profiles, or ``AWS_ENDPOINT_URL``
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import urlparse
 
@@ -32,7 +33,8 @@ class NewProject:
     project_id: str | None = None
     user: str | None = None
     delete_policy: str = "archive"
-    timeout_seconds: float = 300.0
+    timeout_seconds: float = 300.0  # the whole create, its rollback included, counted from ``started``
+    started: float = field(default_factory=time.monotonic)
 
 
 @dataclass(frozen=True)

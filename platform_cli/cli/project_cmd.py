@@ -53,7 +53,9 @@ def create(
         str, typer.Option("--delete-policy", help="archive, delete or retain the repos on delete.")
     ] = "archive",
     business_unit: Annotated[str | None, typer.Option("--business-unit", help="Business unit (accounts).")] = None,
-    timeout: Annotated[float, typer.Option("--timeout", help="Seconds the provisioning may take.")] = 300.0,
+    timeout: Annotated[
+        float, typer.Option("--timeout", help="Seconds the whole create may take, a rollback included.")
+    ] = 300.0,
 ) -> None:
     """Create a project: its repositories appear, wired and protected, or the command fails with the reason."""
     names.project_name(name)  # before any call: SageMaker would refuse it after repos were made

@@ -4,6 +4,8 @@ Studio chain (Service Catalog launch → CloudFormation → Lambda runtime) is c
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from platform_cli.cli.github_access import credentials, write_budget
@@ -17,6 +19,10 @@ from platform_cli.project_templates.properties import new_project_id, template_p
 
 if TYPE_CHECKING:
     from platform_cli.local.cloudformation_player import LocalCloudFormation
+
+# Of --timeout, the share kept for the rollback's Delete (at most this many seconds).
+ROLLBACK_RESERVE_SHARE = 1 / 3
+ROLLBACK_RESERVE_SECONDS = 120.0
 
 
 def local_cloudformation(config: PlatformConfig, session: Any) -> LocalCloudFormation:
@@ -42,6 +48,25 @@ def local_cloudformation(config: PlatformConfig, session: Any) -> LocalCloudForm
         account=dev,
         sagemaker=session.client("sagemaker"),
     )
+
+
+@dataclass(frozen=True)
+class CreateBudget:
+    """``--timeout`` covers the whole create, its rollback included: the Create gets the timeout less a reserve
+    kept for the rollback's Delete, and the Delete gets whatever is left when the Create answered."""
+
+    end: float
+    create_seconds: float
+
+    @classmethod
+    def of(cls, timeout_seconds: float, *, now: float | None = None) -> CreateBudget:
+        start = time.monotonic() if now is None else now
+        reserve = min(ROLLBACK_RESERVE_SECONDS, timeout_seconds * ROLLBACK_RESERVE_SHARE)
+        return cls(end=start + timeout_seconds, create_seconds=timeout_seconds - reserve)
+
+    def remaining(self, *, now: float | None = None) -> float:
+        current = time.monotonic() if now is None else now
+        return max(self.end - current, 0.0)
 
 
 def _fail_on(document: dict[str, Any]) -> None:
@@ -99,12 +124,27 @@ class LocalProjects:
         )
         properties = self._properties(request, pid)
         info(f"creating project {request.name} ({pid}) from {request.kind.value}...")
+        budget = CreateBudget.of(request.timeout_seconds, now=request.started)
         self.cfn.create_project_resources(properties)
-        document = self.cfn.send("Create", f"SC-{pid}", properties, timeout_seconds=request.timeout_seconds)
+        document = self.cfn.send("Create", f"SC-{pid}", properties, timeout_seconds=budget.create_seconds)
         if document.get("Status") != "SUCCESS":
-            # CloudFormation rolls back: it sends Delete for what it created.
-            self.cfn.send("Delete", f"SC-{pid}", properties, physical_id=document["PhysicalResourceId"])
-            self.cfn.delete_project_resources(properties)
+            # CloudFormation rolls back: it sends Delete for what it created, within what is left of --timeout.
+            rollback_seconds = budget.remaining()
+            info(f"create failed; rolling back within {rollback_seconds:.0f}s (what is left of --timeout)...")
+            undone = self.cfn.send(
+                "Delete",
+                f"SC-{pid}",
+                properties,
+                physical_id=document["PhysicalResourceId"],
+                timeout_seconds=rollback_seconds,
+            )
+            self.cfn.delete_project_resources(properties, rollback=True)
+            if undone.get("Status") != "SUCCESS":
+                raise ProjectError(
+                    f"{document.get('Reason') or 'the custom resource failed'}; the rollback did not finish within "
+                    f"--timeout ({undone.get('Reason') or 'no reason'}): run the create again with --id {pid} and a "
+                    "longer --timeout, then delete it"
+                )
             _fail_on(document)
         record = {
             "ProjectName": request.name,
@@ -137,7 +177,17 @@ class LocalProjects:
             return None
         if not launched.succeeded:
             reason = "; ".join(launched.errors) or f"stack {launched.stack_status}"
-            raise ProjectError(f"project {request.name} failed to launch ({launched.stack_status}): {reason}")
+            # A refused create leaves nothing behind: the stack rolled back (its bucket is RetainExceptOnCreate);
+            # the failed provisioned product goes too, so the name can be launched again.
+            from platform_cli.local.project_chain import long_call_client, terminate_project
+
+            cleaned = terminate_project(
+                long_call_client(self.session, "servicecatalog"), launched.provisioned_product_id
+            )
+            left = (
+                "" if cleaned == "SUCCEEDED" else f"; its provisioned product {launched.provisioned_product_id} remains"
+            )
+            raise ProjectError(f"project {request.name} failed to launch ({launched.stack_status}): {reason}{left}")
         # The record keeps what list/describe/sync read; sync still derives the properties by the template's rules.
         properties = self._properties(request, pid)
         record = {

@@ -6,7 +6,11 @@
 - repository variables for the pull-request plans: ``TF_PLAN_ROLE_ARN_<ENV>``, ``TF_STATE_BUCKET_<ENV>``,
   ``TF_LOCK_TABLE_<ENV>``;
 - environment variables on ``dev``/``preprod``/``prod`` for the applies: ``TF_APPLY_ROLE_ARN``, ``TF_STATE_BUCKET``,
-  ``TF_LOCK_TABLE``; preprod and prod need the reviewers team's approval; every environment deploys from main only.
+  ``TF_LOCK_TABLE``; preprod and prod need the reviewers team's approval; every environment deploys from main only;
+- the ``plan`` environment the pull-request plan jobs run in: the bootstrap plan role trusts only its OIDC subject
+  (``repo:<org>/<repo>:environment:plan``), and a run reaches it only once the reviewers team approved it, so an
+  arbitrary pull request cannot read the accounts (IAM sees only the token's ``sub`` and ``aud``, not who opened
+  the pull request or which branch it targets).
 
 A contract test holds these names and the names the workflows read (``vars.NAME``) together.
 """
@@ -33,6 +37,8 @@ PLAN_VARIABLES: Mapping[str, str] = {
 }
 REVIEWED_ENVIRONMENTS: frozenset[str] = frozenset({"preprod", "prod"})
 DEPLOY_BRANCH = "main"
+# The environment pull-request plans run in (bootstrap.yaml PlanRole trusts exactly this environment's subject).
+PLAN_ENVIRONMENT = "plan"
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,7 @@ class EnvironmentSettings:
     name: str
     variables: dict[str, str]
     reviewed: bool
+    # () = any ref may use it (pull-request merge refs are not branches); the reviewers' approval is then the gate
     branches: tuple[str, ...] = (DEPLOY_BRANCH,)
 
 
@@ -84,6 +91,8 @@ def settings_from_outputs(outputs: Mapping[str, Mapping[str, str]]) -> BaseInfra
             repo_variables[plan_variable(template, environment)] = stack[output]
         variables = {name: stack[output] for name, output in ENVIRONMENT_VARIABLES.items()}
         environments.append(EnvironmentSettings(environment, variables, environment in REVIEWED_ENVIRONMENTS))
+    if environments:
+        environments.append(EnvironmentSettings(PLAN_ENVIRONMENT, {}, reviewed=True, branches=()))
     return BaseInfrastructureSettings(repo_variables, tuple(environments), tuple(missing))
 
 

@@ -250,7 +250,10 @@ def publish_org_variables(org: Organization, variables: Mapping[str, str], resul
 
 def _environment_matches(raw: Mapping[str, Any], wanted: EnvironmentSettings, team_id: int) -> bool:
     policy = raw.get("deployment_branch_policy") or {}
-    if not isinstance(policy, dict) or policy.get("custom_branch_policies") is not True:
+    if not wanted.branches:
+        if policy:
+            return False
+    elif not isinstance(policy, dict) or policy.get("custom_branch_policies") is not True:
         return False
     rules = raw.get("protection_rules") or []
     review = [rule for rule in rules if isinstance(rule, dict) and rule.get("type") == "required_reviewers"]
@@ -270,12 +273,16 @@ def _environment(repo: Repository, wanted: EnvironmentSettings, team_id: int, re
             wait_timer=0,
             reviewers=[ReviewerParams("Team", team_id)] if wanted.reviewed else [],
             prevent_self_review=wanted.reviewed,
-            deployment_branch_policy=EnvironmentDeploymentBranchPolicyParams(
-                protected_branches=False, custom_branch_policies=True
+            deployment_branch_policy=(
+                EnvironmentDeploymentBranchPolicyParams(protected_branches=False, custom_branch_policies=True)
+                if wanted.branches
+                else None
             ),
         )
         result.changes.append(f"{repo.full_name}: environment {wanted.name}")
-    present = {p.get("name") for p in extra.list_deployment_branch_policies(repo, wanted.name)}
+    present = (
+        {p.get("name") for p in extra.list_deployment_branch_policies(repo, wanted.name)} if wanted.branches else set()
+    )
     for branch in wanted.branches:
         if branch not in present:
             extra.create_deployment_branch_policy(repo, wanted.name, branch)
@@ -295,8 +302,8 @@ def _environment(repo: Repository, wanted: EnvironmentSettings, team_id: int, re
 def publish_base_settings(
     org: Organization, repo: Repository, settings: BaseInfrastructureSettings, reviewers: str, result: PublishResult
 ) -> None:
-    """The environments (preprod/prod reviewed by ``reviewers``, all deploying from main only) and the
-    repository and environment variables base-infrastructure's workflows read."""
+    """The environments (preprod/prod reviewed by ``reviewers`` and deploying from main only; ``plan`` reviewed, for
+    pull-request runs) and the repository and environment variables base-infrastructure's workflows read."""
     team_id = org.get_team_by_slug(reviewers).id if settings.environments else 0
     plan = PlanRules.of(org)
     visibility = str(getattr(repo, "visibility", None) or ("private" if repo.private else "public"))

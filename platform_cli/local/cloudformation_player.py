@@ -8,6 +8,7 @@ Projects created this way are recorded in the same bucket (``projects/<name>.jso
 
 from __future__ import annotations
 
+import contextlib
 import json
 import uuid
 from collections.abc import Callable
@@ -65,13 +66,27 @@ class LocalCloudFormation:
                     ],
                 )
 
-    def delete_project_resources(self, properties: dict[str, Any]) -> None:
-        """Stack deletion: the model package group goes; the bucket is retained (DeletionPolicy: Retain)."""
+    def delete_project_resources(self, properties: dict[str, Any], *, rollback: bool = False) -> None:
+        """Stack deletion: the model package group goes; the bucket is retained (``DeletionPolicy:
+        RetainExceptOnCreate``) unless this is the rollback of the create that made it, which deletes it too."""
         if self.sagemaker is not None:
-            try:
+            with contextlib.suppress(Exception):  # already gone (or never created): nothing to delete
                 self.sagemaker.delete_model_package_group(ModelPackageGroupName=properties["ModelPackageGroupName"])
-            except Exception:
-                return
+        if rollback:
+            self._delete_bucket(properties["ArtifactBucket"])
+
+    def _delete_bucket(self, name: str) -> None:
+        from botocore.exceptions import ClientError
+
+        try:
+            pages = self.s3.get_paginator("list_objects_v2").paginate(Bucket=name)
+            for page in pages:
+                for item in page.get("Contents", []):
+                    self.s3.delete_object(Bucket=name, Key=item["Key"])
+            self.s3.delete_bucket(Bucket=name)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") not in ("NoSuchBucket", "404"):
+                raise
 
     def _bucket(self, name: str) -> None:
         from botocore.exceptions import ClientError

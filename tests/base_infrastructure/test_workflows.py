@@ -12,7 +12,9 @@ from typing import Any
 import pytest
 import yaml
 
+from platform_cli.github.base_settings import PLAN_ENVIRONMENT
 from tests.base_infrastructure.harness import REPO
+from tests.bootstrap.template import Renderer, default_parameters, load_template
 
 WORKFLOWS = REPO / "base-infrastructure" / ".github" / "workflows"
 BIN = Path(sys.executable).parent
@@ -123,6 +125,26 @@ def test_plan_never_applies_and_plans_each_environment_with_the_plan_role() -> N
     assert roles == {env: f"${{{{ vars.TF_PLAN_ROLE_ARN_{env.upper()} }}}}" for env in environments}
     assert "GITHUB_STEP_SUMMARY" in runs(plan)
     assert plan["needs"] == "checks"
+
+
+def test_plan_jobs_run_in_the_plan_environment_on_pull_request_never_pull_request_target() -> None:
+    """The plan roles trust only the ``plan`` environment (publish gives it the reviewers team); ``pull_request``
+    gives fork pull requests no OIDC token, and the job skips them instead of failing."""
+    workflow = load("plan.yml")
+    assert "pull_request_target" not in workflow["on"]
+    plan = workflow["jobs"]["plan"]
+    assert plan["environment"] == PLAN_ENVIRONMENT
+    assert plan["if"] == "github.event.pull_request.head.repo.full_name == github.repository"
+    for name, job in workflow["jobs"].items():
+        if name != "plan":
+            assert "id-token" not in (job.get("permissions") or {}), name
+    trust = json.dumps(load_bootstrap_plan_trust())
+    assert f":environment:{PLAN_ENVIRONMENT}" in trust
+
+
+def load_bootstrap_plan_trust() -> Any:
+    template = load_template()
+    return Renderer(template, default_parameters(template)).policy("PlanRole")
 
 
 def test_plan_checks_fmt_validate_checkov_and_terraform_tests() -> None:

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from platform_cli.github.base_settings import PLAN_ENVIRONMENT
 from tests.bootstrap import policy_eval
 from tests.bootstrap.template import ACCOUNT, REGION, ROOT, TEMPLATE_PATH, Renderer, default_parameters, load_template
 
@@ -174,14 +175,35 @@ def test_apply_role_trusts_only_the_repos_environment(template: dict[str, Any], 
     }
 
 
-def test_plan_role_trusts_only_pull_requests_of_the_repo(rendered: Renderer) -> None:
+def test_plan_role_trusts_only_the_repos_approved_plan_environment(rendered: Renderer) -> None:
     (statement,) = rendered.policy("PlanRole")["Statement"]
     assert statement["Condition"] == {
         "StringEquals": {
             f"{OIDC}:aud": "sts.amazonaws.com",
-            f"{OIDC}:sub": "repo:acme/base-infrastructure:pull_request",
+            f"{OIDC}:sub": f"repo:acme/base-infrastructure:environment:{PLAN_ENVIRONMENT}",
         }
     }
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "repo:acme/base-infrastructure:pull_request",  # any pull request, unapproved: the hole this closes
+        "repo:acme/base-infrastructure:ref:refs/heads/feature",
+        "repo:acme/other-repo:environment:plan",
+        "repo:evil/base-infrastructure:environment:plan",
+    ],
+)
+def test_plan_role_refuses_an_unapproved_pull_request_and_other_repos(rendered: Renderer, subject: str) -> None:
+    trust = rendered.policy("PlanRole")
+    context = {f"{OIDC}:aud": "sts.amazonaws.com", f"{OIDC}:sub": subject}
+    assert not policy_eval.is_allowed([trust], None, "sts:AssumeRoleWithWebIdentity", "*", context)
+
+
+def test_plan_role_admits_a_job_of_the_plan_environment(rendered: Renderer) -> None:
+    trust = rendered.policy("PlanRole")
+    context = {f"{OIDC}:aud": "sts.amazonaws.com", f"{OIDC}:sub": "repo:acme/base-infrastructure:environment:plan"}
+    assert policy_eval.is_allowed([trust], None, "sts:AssumeRoleWithWebIdentity", "*", context)
 
 
 @pytest.mark.parametrize("role", ["PlanRole", "ApplyRole"])

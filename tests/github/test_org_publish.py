@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from platform_cli.cli.main import app
 from platform_cli.github import extra, metering
+from platform_cli.github.base_settings import PLAN_ENVIRONMENT
 from tests.fixtures.forge import ForgeEnv, ForgeOrg
 
 runner = CliRunner()
@@ -218,7 +219,8 @@ def test_publish_gives_base_infrastructure_the_environments_and_variables_its_wo
     repo = org.gh.get_repo(f"{org.login}/base-infrastructure")
     team_id = org.gh.get_organization(org.login).get_team_by_slug(org.team).id
     environments = {env.name: env for env in repo.get_environments()}
-    assert set(environments) == {"dev", "preprod", "prod"}
+    assert set(environments) == {"dev", "preprod", "prod", "plan"}
+    environments.pop("plan")
     for name, env in environments.items():
         outputs = stack_outputs(name)
         assert {v.name: v.value for v in env.get_variables()} == {
@@ -241,6 +243,22 @@ def test_publish_gives_base_infrastructure_the_environments_and_variables_its_wo
     assert {v.name: v.value for v in repo.get_variables()} == expected
 
 
+def test_pull_request_plans_run_only_in_a_plan_environment_the_reviewers_team_must_approve(
+    published: Published,
+) -> None:
+    """The plan roles trust only the ``plan`` environment's subject: a pull request gets AWS credentials only after
+    the reviewers team approved its run (no branch filter: pull-request merge refs are not branches)."""
+    org = published.org
+    repo = org.gh.get_repo(f"{org.login}/base-infrastructure")
+    team_id = org.gh.get_organization(org.login).get_team_by_slug(org.team).id
+    (plan,) = [env for env in repo.get_environments() if env.name == PLAN_ENVIRONMENT]
+    rules = [rule for rule in plan.raw_data["protection_rules"] if rule["type"] == "required_reviewers"]
+    assert [(r["type"], r["reviewer"]["id"]) for rule in rules for r in rule["reviewers"]] == [("Team", team_id)]
+    assert all(rule["prevent_self_review"] for rule in rules)
+    assert not plan.raw_data.get("deployment_branch_policy")
+    assert list(plan.get_variables()) == []
+
+
 def test_an_account_not_bootstrapped_yet_is_reported_as_skipped(
     forge: ForgeEnv, forge_org: ForgeOrg, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -250,7 +268,7 @@ def test_an_account_not_bootstrapped_yet_is_reported_as_skipped(
     skipped = json.loads(result.stdout)["skipped"]
     assert [line.split(": ")[1].split()[0] for line in skipped] == ["preprod", "prod"]
     repo = forge_org.gh.get_repo(f"{forge_org.login}/base-infrastructure")
-    assert [env.name for env in repo.get_environments()] == ["dev"]
+    assert sorted(env.name for env in repo.get_environments()) == ["dev", "plan"]
     assert sorted(v.name for v in repo.get_variables()) == [
         "TF_LOCK_TABLE_DEV",
         "TF_PLAN_ROLE_ARN_DEV",
@@ -266,9 +284,9 @@ def test_on_the_team_plan_publish_skips_reviewers_and_says_so(
     result = publish(make_kit(tmp_path / "kit"))
     assert result.exit_code == 0, result.output
     skipped = json.loads(result.stdout)["skipped"]
-    assert [line.split(" of ")[1].split()[0] for line in skipped] == ["preprod", "prod"]
+    assert [line.split(" of ")[1].split()[0] for line in skipped] == ["preprod", "prod", "plan"]
     repo = forge_org.gh.get_repo(f"{forge_org.login}/base-infrastructure")
-    assert sorted(env.name for env in repo.get_environments()) == ["dev", "preprod", "prod"]
+    assert sorted(env.name for env in repo.get_environments()) == ["dev", "plan", "preprod", "prod"]
 
 
 def test_on_the_free_plan_publish_fails_with_one_line_naming_the_plan(

@@ -102,3 +102,51 @@ def test_the_same_project_cannot_be_created_twice(workspace: Path, porg: Provisi
     again = runner.invoke(app, ["project", "create", "dup", "-t", "single-account-training"])
     assert again.exit_code == 1
     assert "project dup already exists" in again.output
+
+
+def test_a_refused_create_leaves_no_bucket_model_package_group_or_record(
+    workspace: Path, porg: ProvisioningOrg
+) -> None:
+    """CloudFormation rolls back a refused create: the artifact bucket (DeletionPolicy RetainExceptOnCreate) and
+    the model package group the create made are deleted with it, and no project is recorded."""
+    porg.org.gh.get_repo(f"{porg.login}/model-deploy-batch").edit(is_template=False)
+    buckets_before = {b["Name"] for b in boto3.client("s3").list_buckets()["Buckets"]}
+    result = runner.invoke(app, ["project", "create", "churn", "-t", "build-deploy-batch", "--id", "p-abc123def456"])
+    assert result.exit_code == 1
+    new_buckets = {b["Name"] for b in boto3.client("s3").list_buckets()["Buckets"]} - buckets_before
+    assert not {name for name in new_buckets if "p-abc123def456" in name}, new_buckets
+    groups = boto3.client("sagemaker").list_model_package_groups()["ModelPackageGroupSummaryList"]
+    assert [g["ModelPackageGroupName"] for g in groups] == []
+    assert json.loads(mlops("project", "list").stdout) == []
+
+
+def test_the_rollback_of_a_failed_create_runs_within_what_is_left_of_the_timeout(
+    workspace: Path, porg: ProvisioningOrg, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--timeout bounds the whole create: the Create keeps a reserve for the rollback, and the rollback's Delete
+    must end by the time --timeout ends (it got CloudFormation's default 300 s on its own: a create ran 305 s with
+    --timeout 60)."""
+    import time
+
+    from platform_cli.local.cloudformation_player import LocalCloudFormation
+
+    sent: list[tuple[str, float, float]] = []  # (request type, when sent, seconds it may take)
+    real_send = LocalCloudFormation.send
+
+    def spy(self: LocalCloudFormation, request_type: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        sent.append((request_type, time.monotonic(), kwargs.get("timeout_seconds", 300.0)))
+        return real_send(self, request_type, *args, **kwargs)
+
+    monkeypatch.setattr(LocalCloudFormation, "send", spy)
+    porg.org.gh.get_repo(f"{porg.login}/model-deploy-batch").edit(is_template=False)
+    started = time.monotonic()
+    result = runner.invoke(
+        app, ["project", "create", "churn", "-t", "build-deploy-batch", "--id", "p-abc123def456", "--timeout", "60"]
+    )
+    assert result.exit_code == 1
+    assert [kind for kind, _, _ in sent] == ["Create", "Delete"]
+    (_, _, create_budget), (_, delete_sent, delete_budget) = sent
+    assert create_budget < 60, "the Create must leave a reserve for the rollback"
+    # (the spy reads the clock a moment after the budget was computed: allow that moment, nothing more)
+    assert delete_budget > 0 and delete_sent + delete_budget <= started + 60 + 0.05
+    assert "rolling back within" in result.output

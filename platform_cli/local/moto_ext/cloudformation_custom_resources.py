@@ -374,6 +374,11 @@ def _patch() -> None:
             self.status = "UPDATE_ROLLBACK_COMPLETE"
 
     def delete_stack_resources(self: Any) -> None:
+        # moto keeps only DeletionPolicy Retain; RetainExceptOnCreate is also kept when the stack is deleted (a
+        # rollback of the create that made the resource, above, deletes it).
+        for resource in self.resource_map._resource_json_map.values():
+            if isinstance(resource, dict) and resource.get("DeletionPolicy") == "RetainExceptOnCreate":
+                resource["DeletionPolicy"] = "Retain"
         try:
             moto_delete(self)
         except CustomResourceFailed as failed:

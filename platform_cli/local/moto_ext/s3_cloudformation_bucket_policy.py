@@ -92,7 +92,12 @@ def model() -> type[Any]:
             # the template's Bucket is unresolved here (``{"Ref": ...}``); the physical id is the bucket's name
             given = cloudformation_json.get("Properties", {}).get("Bucket")
             bucket = str(resource_name or given)
-            s3_backends[account_id][get_partition(region_name)].delete_bucket_policy(bucket)
+            from moto.s3.exceptions import MissingBucket
+
+            try:
+                s3_backends[account_id][get_partition(region_name)].delete_bucket_policy(bucket)
+            except MissingBucket:
+                return  # the bucket was deleted first (a rollback deleting it): its policy went with it
 
     _registered.append(BucketPolicyResource)
     return BucketPolicyResource

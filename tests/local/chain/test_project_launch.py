@@ -215,6 +215,28 @@ def test_a_failed_custom_resource_rolls_the_launch_back(published: Catalog) -> N
     assert f"{project.name}-{project.project_id}" not in [g["ModelPackageGroupName"] for g in groups]
 
 
+def test_a_failed_launch_deletes_the_artifact_bucket_its_create_made(published: Catalog) -> None:
+    """DeletionPolicy RetainExceptOnCreate: the rollback of a refused create leaves no bucket behind."""
+    from botocore.exceptions import ClientError
+
+    project = published.launch(user="fail-create")
+    assert project.stack_status == "ROLLBACK_COMPLETE"
+    with pytest.raises(ClientError):
+        published.admin.client("s3").head_bucket(Bucket=f"mlops-{project.project_id}-{ACCOUNT}")
+
+
+def test_terminating_a_failed_launch_leaves_no_provisioned_product_or_stack(published: Catalog) -> None:
+    """What ``mlops project create`` does after a refused launch: nothing of it remains."""
+    project = published.launch(user="fail-create")
+    catalog = published.client("servicecatalog")
+    assert terminate_project(catalog, project.provisioned_product_id) == "SUCCEEDED"
+    with pytest.raises(catalog.exceptions.ResourceNotFoundException):
+        catalog.describe_provisioned_product(Id=project.provisioned_product_id)
+    stacks = published.admin.client("cloudformation").list_stacks()["StackSummaries"]
+    assert {s["StackStatus"] for s in stacks if s["StackId"] == project.stack_arn} <= {"DELETE_COMPLETE"}
+    assert [r["RequestType"] for r in published.requests(project.project_id)] == ["Create", "Delete"]
+
+
 def test_a_launch_naming_a_missing_ssm_parameter_is_refused_with_its_name(published: Catalog) -> None:
     from botocore.exceptions import ClientError
 
