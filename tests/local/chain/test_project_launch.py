@@ -93,7 +93,7 @@ class Catalog:
         prefix = self.product.removesuffix("-build-deploy-realtime")
         scientist_name = f"{prefix}-data-scientist" if product else f"data-scientist-{suffix}"
         # A Studio execution role, as base-infrastructure makes it: trusts SageMaker of this account, may make the
-        # calls Studio makes for it (and update a project, which this module tests through the catalog).
+        # calls Studio makes for it (and update a project, which this module tests through the catalog),
         studio_trust = {
             "Version": "2012-10-17",
             "Statement": [
@@ -106,7 +106,12 @@ class Catalog:
             ],
         }
         scientist = iam.create_role(RoleName=scientist_name, AssumeRolePolicyDocument=json.dumps(studio_trust))
-        studio_calls = [*STUDIO_ACTIONS, "servicecatalog:UpdateProvisionedProduct"]
+        # and what the tests read back as the scientist (the persona policy grants it too)
+        studio_calls = [
+            *STUDIO_ACTIONS,
+            "servicecatalog:UpdateProvisionedProduct",
+            "servicecatalog:DescribeProvisionedProduct",
+        ]
         iam.put_role_policy(
             RoleName=scientist_name,
             PolicyName="studio",
