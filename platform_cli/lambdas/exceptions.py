@@ -21,5 +21,9 @@ class TrustUpdateError(LambdaError):
     """The OIDC roles' trust could not be given (or cleared of) the project's repositories."""
 
 
+class AccountNotReadyError(TrustUpdateError):
+    """An account whose base infrastructure (its OIDC role, its ``<prefix>-project-trust`` role) is not applied yet."""
+
+
 class DispatchFailedError(LambdaError):
     """A deploy workflow could not be dispatched; raised so the invocation fails (retries, then the DLQ)."""

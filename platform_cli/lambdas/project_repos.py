@@ -166,8 +166,9 @@ class ProjectReposResource:
         log.info("reconciled", extra={"physical_resource_id": request.physical_id, "changes": len(result.changes)})
         if self.deps.trust is not None:
             self.deps.trust.before_write = deadline.check
-            self.deps.trust.admit(request.project_id, repos)
-            log.info("project repositories admitted to the OIDC roles' trust")
+            not_ready = self.deps.trust.admit(request.project_id, repos)
+            result.skipped.extend(not_ready)
+            log.info("project repositories admitted to the OIDC roles' trust", extra={"skipped": not_ready})
         return Response("SUCCESS", "", request.physical_id, _data(result))
 
     def _delete(self, event: dict[str, Any], properties: Mapping[str, Any], deadline: Deadline) -> Response:

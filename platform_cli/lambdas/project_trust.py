@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
-from platform_cli.lambdas.exceptions import TrustUpdateError
+from platform_cli.lambdas.exceptions import AccountNotReadyError, TrustUpdateError
 from platform_cli.provisioning.desired import DesiredRepo
 
 OIDC_HOST = "token.actions.githubusercontent.com"
@@ -96,20 +96,42 @@ class TrustMaintainer:
     sleep: Callable[[float], None] = field(default=time.sleep)
     before_write: Callable[[str], None] = field(default=lambda doing: None)
 
-    def admit(self, project_id: str, repos: Sequence[DesiredRepo]) -> None:
+    def admit(self, project_id: str, repos: Sequence[DesiredRepo]) -> list[str]:
+        """Admit the project's repos; returns what was skipped in accounts whose base infrastructure is not applied.
+
+        Skipping fails closed (an account that has no such role or trust role grants nothing), and lets a project be
+        launched while preprod/prod still await their approved apply; updating the project later admits it there.
+        """
+        skipped: list[str] = []
         for role, subjects in project_subjects(repos).items():
-            self._converge(role, lambda document, s=subjects: with_project(document, project_id, s))  # type: ignore[misc]
+            try:
+                self._converge(role, lambda document, s=subjects: with_project(document, project_id, s))  # type: ignore[misc]
+            except AccountNotReadyError as error:
+                skipped.append(str(error))
+        return skipped
 
     def revoke(self, project_id: str, repos: Sequence[DesiredRepo]) -> None:
         for role in project_subjects(repos):
-            self._converge(role, lambda document: without_project(document, project_id))
+            try:
+                self._converge(role, lambda document: without_project(document, project_id))
+            except AccountNotReadyError:
+                continue  # no role there, so nothing trusts the project there
 
     def _converge(self, role_arn: str, change: Callable[[Document], Document]) -> None:
         account, name = role_arn.split(":")[4], role_arn.rsplit("/", 1)[-1]
         try:
             iam = self.iam_for_account(account)
+        except Exception as error:
+            raise AccountNotReadyError(_not_ready(name, account, error)) from None
+        try:
             for attempt in range(self.attempts):
-                current = _decode(iam.get_role(RoleName=name)["Role"]["AssumeRolePolicyDocument"])
+                try:
+                    role = iam.get_role(RoleName=name)["Role"]
+                except Exception as error:
+                    if _code(error) == "NoSuchEntity":
+                        raise AccountNotReadyError(_not_ready(name, account, error)) from None
+                    raise
+                current = _decode(role["AssumeRolePolicyDocument"])
                 wanted = change(current)
                 if wanted == current:
                     return
@@ -121,12 +143,22 @@ class TrustMaintainer:
         except TrustUpdateError:
             raise
         except Exception as error:
-            code = getattr(error, "response", {}).get("Error", {}).get("Code") or type(error).__name__
             raise TrustUpdateError(
-                f"cannot update the trust of role {name} in account {account} ({code}); "
+                f"cannot update the trust of role {name} in account {account} ({_code(error)}); "
                 "check the base infrastructure is applied there (role <prefix>-project-trust)"
             ) from None
         raise TrustUpdateError(f"the trust of role {name} in account {account} kept changing; retry")
+
+
+def _code(error: Exception) -> str:
+    return str(getattr(error, "response", {}).get("Error", {}).get("Code") or type(error).__name__)
+
+
+def _not_ready(name: str, account: str, error: Exception) -> str:
+    return (
+        f"deploy trust in account {account} not given: {name} or its <prefix>-project-trust role is not there "
+        f"({_code(error)}); apply base-infrastructure in that account, then update the project"
+    )
 
 
 def assume_into_accounts(

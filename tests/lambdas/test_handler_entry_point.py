@@ -71,6 +71,23 @@ def _oidc_roles_as_base_infrastructure_creates_them(iam: Any) -> None:
         ],
     }
     iam.create_role(RoleName="mlops-project-trust", AssumeRolePolicyDocument=json.dumps(lambda_role))
+    # What deploy_targets grants it: read and rewrite the OIDC roles' trust, nothing else (local AWS is IAM-strict).
+    edit_trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": ["iam:GetRole", "iam:UpdateAssumeRolePolicy"],
+                "Resource": [
+                    f"arn:aws:iam::{account}:role/mlops-github-deploy",
+                    f"arn:aws:iam::{account}:role/mlops-github-build",
+                ],
+            }
+        ],
+    }
+    iam.put_role_policy(
+        RoleName="mlops-project-trust", PolicyName="edit-oidc-trust", PolicyDocument=json.dumps(edit_trust)
+    )
 
 
 def _trust_sids(role: str) -> list[str]:

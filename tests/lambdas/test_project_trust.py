@@ -144,8 +144,9 @@ class _RecordingTrust(TrustMaintainer):
         super().__init__(lambda account: None)
         self.calls: list[tuple[str, str]] = []
 
-    def admit(self, project_id: str, repos: Any) -> None:
+    def admit(self, project_id: str, repos: Any) -> list[str]:
         self.calls.append(("admit", project_id))
+        return []
 
     def revoke(self, project_id: str, repos: Any) -> None:
         self.calls.append(("revoke", project_id))
@@ -164,13 +165,54 @@ def test_the_custom_resource_admits_on_create_and_revokes_on_delete() -> None:
     assert trust.calls == [("admit", "p-abc123def456"), ("revoke", "p-abc123def456")]
 
 
-def test_a_missing_trust_role_fails_in_one_line_naming_the_account() -> None:
-    def refuse(account: str) -> Any:
+def test_an_account_without_its_trust_role_is_skipped_closed_and_named_in_one_line(
+    accounts: dict[str, FakeIam],
+) -> None:
+    """preprod/prod not applied yet (their deploy waits for approval): the project launches, nothing there trusts it."""
+    prod = ACCOUNTS["prod"]
+
+    def reach(account: str) -> Any:
+        if account == prod:
+            raise PermissionError("AccessDenied")  # AssumeRole of a role that does not exist answers AccessDenied
+        return accounts[account]
+
+    skipped = TrustMaintainer(reach, sleep=lambda seconds: None).admit(CHURN[1], _repos(*CHURN))
+    (line,) = skipped
+    assert f"account {prod}" in line and "apply base-infrastructure in that account" in line and "\n" not in line
+    assert accounts[prod].roles["mlops-github-deploy"] == _base_trust(prod)  # untouched: it admits no repository
+    admitted = [a for a in ACCOUNTS.values() if a != prod]
+    assert all("ProjectPabc123def456" in json.dumps(accounts[a].roles) for a in admitted)
+
+
+def test_an_account_without_the_oidc_role_is_skipped_and_revoke_has_nothing_to_do(
+    accounts: dict[str, FakeIam],
+) -> None:
+    prod = ACCOUNTS["prod"]
+    del accounts[prod].roles["mlops-github-deploy"]
+
+    class NoSuchEntityError(Exception):
+        response = {"Error": {"Code": "NoSuchEntity"}}
+
+    def get_role(RoleName: str) -> dict[str, Any]:  # noqa: N803 (boto3's names)
+        raise NoSuchEntityError()
+
+    accounts[prod].get_role = get_role  # type: ignore[method-assign]
+    maintainer = TrustMaintainer(accounts.__getitem__, sleep=lambda seconds: None)
+    assert [f"account {prod}" in line for line in maintainer.admit(CHURN[1], _repos(*CHURN))] == [True]
+    maintainer.revoke(CHURN[1], _repos(*CHURN))  # no error: nothing there trusts the project
+
+
+def test_a_trust_update_the_account_refuses_still_fails_in_one_line_naming_the_account(
+    accounts: dict[str, FakeIam],
+) -> None:
+    def refuse(RoleName: str, PolicyDocument: str) -> None:  # noqa: N803 (boto3's names)
         raise PermissionError("AccessDenied")
 
+    prod = ACCOUNTS["prod"]
+    accounts[prod].update_assume_role_policy = refuse  # type: ignore[method-assign]
     with pytest.raises(TrustUpdateError) as raised:
-        TrustMaintainer(refuse).admit(CHURN[1], _repos(*CHURN))
-    assert "account" in str(raised.value) and "\n" not in str(raised.value)
+        TrustMaintainer(accounts.__getitem__, sleep=lambda seconds: None).admit(CHURN[1], _repos(*CHURN))
+    assert f"account {prod}" in str(raised.value) and "\n" not in str(raised.value)
 
 
 def test_the_terraform_trust_names_no_repository_pattern() -> None:
