@@ -242,7 +242,7 @@ say "  stack          ${STACK_NAME} ($([[ -n "${STACK_STATUS}" ]] && printf 'upd
 say "  state bucket   ${NAMING_PREFIX}-${ENVIRONMENT}-state-${ACCOUNT_ID}-${REGION}"
 say "  lock table     ${NAMING_PREFIX}-${ENVIRONMENT}-terraform-locks"
 say "  OIDC provider  ${OIDC_PLAN}"
-say "  plan role      ${NAMING_PREFIX}-${ENVIRONMENT}-github-plan   <- repo:${GITHUB_ORG}/${GITHUB_REPO}:pull_request"
+say "  plan role      ${NAMING_PREFIX}-${ENVIRONMENT}-github-plan   <- repo:${GITHUB_ORG}/${GITHUB_REPO}:environment:plan"
 say "  apply role     ${NAMING_PREFIX}-${ENVIRONMENT}-github-apply  <- repo:${GITHUB_ORG}/${GITHUB_REPO}:environment:${ENVIRONMENT}"
 say "  mode           $([[ "${DRY_RUN}" == 1 ]] && printf 'dry run (change set shown, then deleted)' || printf 'deploy')"
 

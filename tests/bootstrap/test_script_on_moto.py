@@ -212,7 +212,7 @@ def test_roles_exist_in_their_own_account_bounded_and_trusted_for_the_repo(
 ) -> None:
     outputs = first_runs[environment]["state"]["outputs"]
     iam = local_aws.session_for(environment).client("iam")
-    for kind, subject in (("apply", f"environment:{environment}"), ("plan", "pull_request")):
+    for kind, subject in (("apply", f"environment:{environment}"), ("plan", "environment:plan")):
         role = iam.get_role(RoleName=f"mlops-{environment}-github-{kind}")["Role"]
         assert role["Arn"] == outputs[f"{kind.capitalize()}RoleArn"]
         assert role["PermissionsBoundary"]["PermissionsBoundaryArn"] == outputs["PermissionsBoundaryArn"]
