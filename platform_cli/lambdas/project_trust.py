@@ -128,7 +128,9 @@ class TrustMaintainer:
                 try:
                     role = iam.get_role(RoleName=name)["Role"]
                 except Exception as error:
-                    if _code(error) == "NoSuchEntity":
+                    # Cannot even read the role: not there, or the trust role is not (AWS answers AccessDenied
+                    # to a session of a role it cannot find). Fail closed: skip the account, name it.
+                    if _code(error) in _NOT_READY_CODES:
                         raise AccountNotReadyError(_not_ready(name, account, error)) from None
                     raise
                 current = _decode(role["AssumeRolePolicyDocument"])
@@ -148,6 +150,9 @@ class TrustMaintainer:
                 "check the base infrastructure is applied there (role <prefix>-project-trust)"
             ) from None
         raise TrustUpdateError(f"the trust of role {name} in account {account} kept changing; retry")
+
+
+_NOT_READY_CODES = frozenset({"NoSuchEntity", "AccessDenied", "AccessDeniedException"})
 
 
 def _code(error: Exception) -> str:
