@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import ast
 import re
-from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,7 @@ import pytest
 from cfnlint.decode import decode_str
 
 from tests.base_infrastructure.harness import REPO, TERRAFORM_SRC
-from tests.base_infrastructure.terraform_policy import policy_statements, resource
+from tests.base_infrastructure.terraform_policy import policy_statements
 from tests.bootstrap import template as bootstrap
 from tests.bootstrap.policy_eval import is_allowed
 
@@ -26,7 +25,6 @@ PROJECT_ID = "p-a1b2c3d4e5f6"
 MODULES = TERRAFORM_SRC / "modules"
 RENDERED_DIR = REPO / "base-infrastructure" / "project-templates" / "rendered"
 RENDERED = sorted(RENDERED_DIR.glob("*.yaml"))
-DISPATCHING = [path for path in RENDERED if "ModelApprovedRule" in path.read_text(encoding="utf-8")]
 SSM_TYPE = "AWS::SSM::Parameter::Value<String>"
 _REFERENCE = re.compile(r"\$\{((?:var|local)\.[A-Za-z0-9_.]+)\}")
 
@@ -175,17 +173,6 @@ def test_deploy_roles_may_read_the_artifact_bucket_of_a_project_with_another_pre
     raw = statements[0] if len(statements) == 1 and isinstance(statements[0], list) else statements
     identity = {"Statement": ast.literal_eval(_substitute(repr(raw), _terraform_values()))}
     assert is_allowed([identity], None, "s3:GetObject", f"arn:aws:s3:::{bucket}/pipelines/model.tar.gz")
-
-
-@pytest.mark.parametrize("path", DISPATCHING, ids=[path.stem for path in DISPATCHING])
-def test_the_trigger_permission_admits_the_approval_rule_of_a_project_with_another_prefix(path: Path) -> None:
-    project = _project(path)
-    rule = project.render(project.template["Resources"]["ModelApprovedRule"]["Properties"]["Name"])
-    rule_arn = f"arn:aws:events:{REGION}:{ACCOUNT}:rule/{rule}"
-    permission = resource(MODULES / "project_lambdas" / "main.tf", "aws_lambda_permission", "project_rules")
-    source_arn = permission["source_arn"]
-    pattern = _substitute(source_arn[0] if isinstance(source_arn, list) else source_arn, _terraform_values())
-    assert fnmatchcase(rule_arn, pattern), (rule_arn, pattern)
 
 
 def test_a_template_that_kept_the_old_literal_default_would_be_refused_by_a_renamed_platform() -> None:
