@@ -24,6 +24,9 @@ class TrustUpdateError(LambdaError):
 class AccountNotReadyError(TrustUpdateError):
     """An account whose base infrastructure (its OIDC role, its ``<prefix>-project-trust`` role) is not applied yet."""
 
+    # True when the role could not be read (AccessDenied) rather than found missing: it may exist and trust the project.
+    unreadable: bool = False
+
 
 class DispatchFailedError(LambdaError):
     """A deploy workflow could not be dispatched; raised so the invocation fails (retries, then the DLQ)."""

@@ -114,8 +114,11 @@ class TrustMaintainer:
         for role in project_subjects(repos):
             try:
                 self._converge(role, lambda document: without_project(document, project_id))
-            except AccountNotReadyError:
-                continue  # no role there, so nothing trusts the project there
+            except AccountNotReadyError as error:
+                if error.unreadable:
+                    # The role may be there and still trust the project: a delete must not pass over it silently.
+                    raise TrustUpdateError(str(error)) from None
+                continue  # no role there (or no way into the account), so nothing there trusts the project
 
     def _converge(self, role_arn: str, change: Callable[[Document], Document]) -> None:
         account, name = role_arn.split(":")[4], role_arn.rsplit("/", 1)[-1]
@@ -131,7 +134,9 @@ class TrustMaintainer:
                     # Cannot even read the role: not there, or the trust role is not (AWS answers AccessDenied
                     # to a session of a role it cannot find). Fail closed: skip the account, name it.
                     if _code(error) in _NOT_READY_CODES:
-                        raise AccountNotReadyError(_not_ready(name, account, error)) from None
+                        not_ready = AccountNotReadyError(_not_ready(name, account, error))
+                        not_ready.unreadable = _code(error) != "NoSuchEntity"
+                        raise not_ready from None
                     raise
                 current = _decode(role["AssumeRolePolicyDocument"])
                 wanted = change(current)

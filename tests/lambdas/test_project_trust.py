@@ -199,9 +199,12 @@ def test_an_account_without_the_oidc_role_is_skipped_and_revoke_has_nothing_to_d
     accounts[prod].get_role = get_role  # type: ignore[method-assign]
     maintainer = TrustMaintainer(accounts.__getitem__, sleep=lambda seconds: None)
     assert [f"account {prod}" in line for line in maintainer.admit(CHURN[1], _repos(*CHURN))] == [True]
+    maintainer.revoke(CHURN[1], _repos(*CHURN))  # no error: no role there, so nothing there trusts the project
     NoSuchEntityError.response = {"Error": {"Code": "AccessDenied"}}  # a session of a role that is not there
     assert [f"account {prod}" in line for line in maintainer.admit(CHURN[1], _repos(*CHURN))] == [True]
-    maintainer.revoke(CHURN[1], _repos(*CHURN))  # no error: nothing there trusts the project
+    # …but a delete that cannot read a role that may still trust the project fails rather than pass over it.
+    with pytest.raises(TrustUpdateError):
+        maintainer.revoke(CHURN[1], _repos(*CHURN))
 
 
 def test_a_trust_update_the_account_refuses_still_fails_in_one_line_naming_the_account(
