@@ -159,7 +159,10 @@ def test_the_function_starts_the_pipeline_the_training_repo_upserts(kind: Templa
     parts = load_contract().parts(kind)
     training_repo = parts.get("build") or parts["training"]
     variables = _renderer(_template(kind)).properties("RetrainDebounceFunction")["Environment"]["Variables"]
-    assert variables["PIPELINE_ARN"] == f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:pipeline/churn-{_pipeline_suffix(training_repo)}"
+    assert (
+        variables["PIPELINE_ARN"]
+        == f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:pipeline/churn-{_pipeline_suffix(training_repo)}"
+    )
     assert variables["DATA_PREFIX"] == render.RETRAIN_DATA_PREFIX
     assert variables["SCHEDULE_NAME"] == f"mlops-{PID}-retrain"
     assert variables["START_ROLE_ARN"] == f"arn:aws:iam::{ACCOUNT}:role/mlops-{PID}-retrain-start"
@@ -229,3 +232,38 @@ def test_an_object_outside_the_data_prefix_schedules_nothing(scheduler: Any) -> 
     answer = retrain_debounce.handle(_event("churn/models/model.tar.gz"), scheduler, ENV, NOW)
     assert answer["scheduled"] is False
     assert scheduler.list_schedules()["Schedules"] == []
+
+
+# --- the CLI option ---------------------------------------------------------------------------------------------
+
+
+def test_the_cli_offers_the_option_for_exactly_the_kinds_whose_template_has_it() -> None:
+    import yaml
+
+    from platform_cli.cli.project_backend import RETRAINING_KINDS
+
+    kinds = yaml.safe_load((render.TEMPLATES_DIR / "src" / "kinds.yaml").read_text(encoding="utf-8"))
+    assert {kind for kind in TemplateKind if kinds[kind.value].get("retrain_pipeline")} == set(RETRAINING_KINDS)
+    assert set(RETRAINING) == set(RETRAINING_KINDS)
+
+
+def test_asking_a_kind_without_a_pipeline_to_retrain_is_a_one_line_error_naming_the_kinds_that_can() -> None:
+    from platform_cli.cli.project_backend import ProjectError, check_retrain_option
+
+    with pytest.raises(ProjectError) as error:
+        check_retrain_option(TemplateKind.LLM_FINE_TUNING, True)
+    assert str(error.value) == (
+        "--retrain-on-new-data: template llm-fine-tuning has no model-build pipeline; use build-deploy-batch, "
+        "build-deploy-realtime, single-account-training"
+    )
+    check_retrain_option(TemplateKind.LLM_FINE_TUNING, False)
+
+
+def test_the_option_becomes_the_templates_parameter() -> None:
+    from platform_cli.cli.project_backend import NewProject
+
+    on = NewProject("churn", TemplateKind.BUILD_DEPLOY_BATCH, "retail", retrain_on_new_data=True)
+    off = NewProject("churn", TemplateKind.BUILD_DEPLOY_BATCH, "retail")
+    assert on.template_parameters() == {"RetrainOnNewData": "true"}
+    assert off.template_parameters() == {}
+    assert set(on.template_parameters()) <= set(_template(TemplateKind.BUILD_DEPLOY_BATCH)["Parameters"])

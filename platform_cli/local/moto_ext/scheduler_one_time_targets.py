@@ -18,6 +18,7 @@ log (the call, as the schedule's role).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -126,10 +127,8 @@ def _fire(account: str, region: str, group: str, name: str, expected: Any) -> No
         return
     invoke_target(schedule, account, region)
     if schedule.action_after_completion == "DELETE":
-        try:
+        with contextlib.suppress(Exception):  # already deleted by its owner
             backend.delete_schedule(group, name)
-        except Exception:  # noqa: S110 - already deleted by its owner
-            pass
 
 
 def _arm(backend: Any, schedule: Any) -> None:

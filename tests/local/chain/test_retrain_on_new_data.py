@@ -22,7 +22,9 @@ from .functions import ACCOUNT
 from .test_project_launch import Catalog
 
 WINDOW = 4  # seconds: the deployed window (300) shortened so the test does not wait five minutes
-DEFINITION = json.dumps({"Version": "2020-12-01", "Parameters": [{"Name": "InputDataUrl", "Type": "String"}], "Steps": []})
+DEFINITION = json.dumps(
+    {"Version": "2020-12-01", "Parameters": [{"Name": "InputDataUrl", "Type": "String"}], "Steps": []}
+)
 
 
 def _eventually(check: Callable[[], Any], timeout: float = 60.0) -> Any:
@@ -115,10 +117,14 @@ def test_a_burst_of_uploads_under_the_data_prefix_starts_exactly_one_pipeline_ex
     )["PipelineParameters"]
     assert described == [{"Name": "InputDataUrl", "Value": f"s3://{retraining.bucket}/data/"}]
     calls = retraining.start_calls()
-    assert [(c["allowed"], c["resource"].rsplit(":", 1)[-1]) for c in calls] == [(True, f"pipeline/{retraining.pipeline}")]
+    assert [(c["allowed"], c["resource"].rsplit(":", 1)[-1]) for c in calls] == [
+        (True, f"pipeline/{retraining.pipeline}")
+    ]
     # The one-shot schedule deleted itself: the next burst may schedule the next run.
     scheduler = retraining.catalog.admin.client("scheduler")
-    assert _eventually(lambda: scheduler.list_schedules(NamePrefix=f"mlops-{retraining.project.project_id}")["Schedules"] == [])
+    assert _eventually(
+        lambda: scheduler.list_schedules(NamePrefix=f"mlops-{retraining.project.project_id}")["Schedules"] == []
+    )
 
 
 def test_objects_outside_the_data_prefix_start_nothing(retraining: Retraining) -> None:
