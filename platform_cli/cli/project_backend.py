@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 
 from platform_cli.config import PlatformConfig, TemplateKind
 from platform_cli.errors import PlatformError
+from platform_cli.project_templates.options import RETRAINING_KINDS
 
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
@@ -46,13 +47,6 @@ class NewProject:
 
 
 # --- issue 17 item 2: retrain on new data ---------------------------------------------------------------------------
-# The template kinds whose project stack has RetrainOnNewData (base-infrastructure/project-templates/src/kinds.yaml,
-# retrain_pipeline; a test holds the two together).
-RETRAINING_KINDS = frozenset(
-    {TemplateKind.BUILD_DEPLOY_REALTIME, TemplateKind.BUILD_DEPLOY_BATCH, TemplateKind.SINGLE_ACCOUNT_TRAINING}
-)
-
-
 def check_retrain_option(kind: TemplateKind, retrain_on_new_data: bool) -> None:
     if retrain_on_new_data and kind not in RETRAINING_KINDS:
         allowed = ", ".join(sorted(k.value for k in RETRAINING_KINDS))

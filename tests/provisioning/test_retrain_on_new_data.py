@@ -240,7 +240,7 @@ def test_an_object_outside_the_data_prefix_schedules_nothing(scheduler: Any) -> 
 def test_the_cli_offers_the_option_for_exactly_the_kinds_whose_template_has_it() -> None:
     import yaml
 
-    from platform_cli.cli.project_backend import RETRAINING_KINDS
+    from platform_cli.project_templates.options import RETRAINING_KINDS
 
     kinds = yaml.safe_load((render.TEMPLATES_DIR / "src" / "kinds.yaml").read_text(encoding="utf-8"))
     assert {kind for kind in TemplateKind if kinds[kind.value].get("retrain_pipeline")} == set(RETRAINING_KINDS)
