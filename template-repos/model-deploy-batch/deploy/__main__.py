@@ -24,8 +24,8 @@ import boto3
 
 from deploy import config as config_module
 from deploy import registry
-from deploy.errors import DeployError
 from deploy import schedule as schedule_module
+from deploy.errors import DeployError
 from deploy.stage import Clients, deploy_stage, schedule_stage, scheduled_transform, unschedule_stage
 
 
