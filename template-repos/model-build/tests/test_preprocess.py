@@ -80,14 +80,14 @@ def test_every_csv_under_an_s3_prefix_is_read_and_each_object_recorded_with_its_
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     with mock_aws():
         s3 = boto3.client("s3", region_name="eu-west-1")
-        s3.create_bucket(Bucket="data", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
-        s3.put_bucket_versioning(Bucket="data", VersioningConfiguration={"Status": "Enabled"})
-        s3.put_object(Bucket="data", Key="data/a.csv", Body=b"target,x\n1,1\n")
-        second = s3.put_object(Bucket="data", Key="data/day-2/b.csv", Body=b"target,x\n0,2\n1,3\n")
-        s3.put_object(Bucket="data", Key="data/notes.txt", Body=b"not data")
-        frame, used = preprocess.read_s3_csv("s3://data/data/", s3)
+        s3.create_bucket(Bucket="data-prefix", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+        s3.put_bucket_versioning(Bucket="data-prefix", VersioningConfiguration={"Status": "Enabled"})
+        s3.put_object(Bucket="data-prefix", Key="data/a.csv", Body=b"target,x\n1,1\n")
+        second = s3.put_object(Bucket="data-prefix", Key="data/day-2/b.csv", Body=b"target,x\n0,2\n1,3\n")
+        s3.put_object(Bucket="data-prefix", Key="data/notes.txt", Body=b"not data")
+        frame, used = preprocess.read_s3_csv("s3://data-prefix/data/", s3)
     assert frame["x"].tolist() == [1, 2, 3]
-    assert [u["uri"] for u in used] == ["s3://data/data/a.csv", "s3://data/data/day-2/b.csv"]
+    assert [u["uri"] for u in used] == ["s3://data-prefix/data/a.csv", "s3://data-prefix/data/day-2/b.csv"]
     assert used[1]["version_id"] == second["VersionId"]
     assert used[1]["etag"] == second["ETag"].strip('"')
 
@@ -101,9 +101,9 @@ def test_an_empty_s3_prefix_says_to_upload_first(monkeypatch: pytest.MonkeyPatch
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     with mock_aws():
         s3 = boto3.client("s3", region_name="eu-west-1")
-        s3.create_bucket(Bucket="data", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
-        with pytest.raises(FileNotFoundError, match="no CSV objects under s3://data/data/"):
-            preprocess.read_s3_csv("s3://data/data/", s3)
+        s3.create_bucket(Bucket="data-empty", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+        with pytest.raises(FileNotFoundError, match="no CSV objects under s3://data-empty/data/"):
+            preprocess.read_s3_csv("s3://data-empty/data/", s3)
 
 
 def test_run_writes_the_data_manifest_naming_each_file_it_read(tmp_path: Path) -> None:
