@@ -54,7 +54,9 @@ def fit_preprocessor_step(
             code=str(steps_dir / ENTRY_POINT),
             arguments=["--input-dir", "/opt/ml/processing/input", "--output-dir", "/opt/ml/processing/output"],
             inputs=[
-                ProcessingInput(source=split_outputs[name].S3Output.S3Uri, destination=f"/opt/ml/processing/input/{name}")
+                ProcessingInput(
+                    source=split_outputs[name].S3Output.S3Uri, destination=f"/opt/ml/processing/input/{name}"
+                )
                 for name in SPLITS
             ],
             outputs=[

@@ -259,6 +259,12 @@ def get_pipeline(
     return Pipeline(
         name=pipeline_name,
         parameters=[input_data, processing_instance_type, training_instance_type, metric_threshold, approval_status],
-        steps=[step_preprocess, *([step_featurize] if step_featurize else []), step_train, step_evaluate, step_condition],
+        steps=[
+            step_preprocess,
+            *([step_featurize] if step_featurize else []),
+            step_train,
+            step_evaluate,
+            step_condition,
+        ],
         sagemaker_session=session,
     )

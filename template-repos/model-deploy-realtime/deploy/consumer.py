@@ -58,9 +58,13 @@ def parse(data: dict[str, Any]) -> ConsumerConfig:
         try:
             network = ipaddress.ip_network(str(cidr), strict=True)
         except ValueError:
-            raise DeployError(f"config.yaml: consumer.allowed_cidrs holds {cidr!r}, not a CIDR like 203.0.113.0/24") from None
+            raise DeployError(
+                f"config.yaml: consumer.allowed_cidrs holds {cidr!r}, not a CIDR like 203.0.113.0/24"
+            ) from None
         if network.prefixlen == 0:
-            raise DeployError(f"config.yaml: consumer.allowed_cidrs holds {cidr}, which allows everyone; list your callers")
+            raise DeployError(
+                f"config.yaml: consumer.allowed_cidrs holds {cidr}, which allows everyone; list your callers"
+            )
     throttle = section.get("throttle") or {}
     try:
         config = ConsumerConfig(
@@ -73,7 +77,9 @@ def parse(data: dict[str, Any]) -> ConsumerConfig:
     except KeyError as exc:
         raise DeployError(f"config.yaml: consumer is missing {exc.args[0]!r}") from None
     if config.rate_limit <= 0 or config.burst_limit < 1 or config.reserved_concurrency < 1:
-        raise DeployError("config.yaml: consumer throttle.rate_limit, throttle.burst_limit and reserved_concurrency must be positive")
+        raise DeployError(
+            "config.yaml: consumer throttle.rate_limit, throttle.burst_limit and reserved_concurrency must be positive"
+        )
     return config
 
 
@@ -149,7 +155,11 @@ def _stack(cloudformation: Any, name: str) -> dict[str, Any] | None:
 
 def _failure(cloudformation: Any, name: str) -> str:
     events = cloudformation.describe_stack_events(StackName=name)["StackEvents"]
-    reasons = [f"{e['LogicalResourceId']}: {e.get('ResourceStatusReason', '')}" for e in events if "FAILED" in e["ResourceStatus"]]
+    reasons = [
+        f"{e['LogicalResourceId']}: {e.get('ResourceStatusReason', '')}"
+        for e in events
+        if "FAILED" in e["ResourceStatus"]
+    ]
     return reasons[-1] if reasons else "no failed resource reported"
 
 
@@ -240,8 +250,9 @@ def main(argv: list[str] | None = None) -> int:
 
     from deploy.__main__ import _region, check_account
 
-    parser = argparse.ArgumentParser(prog="python -m deploy.consumer", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m deploy.consumer", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--stage", required=True, choices=STAGES)
     parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
     args = parser.parse_args(argv)

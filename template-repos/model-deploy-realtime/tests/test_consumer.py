@@ -34,7 +34,9 @@ class RuntimeStandIn:
     url: str = ""
 
     def answer(self, path: str, headers: Any, body: bytes) -> tuple[int, dict[str, str], bytes]:
-        self.requests.append({"path": path, "content_type": headers["Content-Type"], "accept": headers["Accept"], "body": body})
+        self.requests.append(
+            {"path": path, "content_type": headers["Content-Type"], "accept": headers["Accept"], "body": body}
+        )
         if not path.startswith(f"/endpoints/{ENDPOINT}/invocations"):
             return 400, {"x-amzn-ErrorType": "ValidationError"}, json.dumps({"message": "Endpoint not found"}).encode()
         if self.fail_with_model_error:
@@ -214,7 +216,10 @@ def test_the_api_denies_every_caller_outside_the_allow_list() -> None:
 
 def test_the_stage_is_throttled_from_the_config() -> None:
     (setting,) = _rendered()["Resources"]["Stage"]["Properties"]["MethodSettings"]
-    assert (setting["ThrottlingRateLimit"], setting["ThrottlingBurstLimit"]) == ({"Ref": "RateLimit"}, {"Ref": "BurstLimit"})
+    assert (setting["ThrottlingRateLimit"], setting["ThrottlingBurstLimit"]) == (
+        {"Ref": "RateLimit"},
+        {"Ref": "BurstLimit"},
+    )
     params = {p["ParameterKey"]: p["ParameterValue"] for p in consumer.parameters(ENDPOINT, ENABLED)}
     assert (params["RateLimit"], params["BurstLimit"], params["ReservedConcurrency"]) == ("5", "10", "5")
 

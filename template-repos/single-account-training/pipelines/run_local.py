@@ -64,10 +64,21 @@ def registration(
     from pipelines.pipeline import serving_image_uri
 
     image = serving_image_uri(config, region) if region else None
-    model = {"name": "model", "model_data": archive.name, "image_uri": image, "entry_point": "train.py", "environment": {}}
+    model = {
+        "name": "model",
+        "model_data": archive.name,
+        "image_uri": image,
+        "entry_point": "train.py",
+        "environment": {},
+    }
     containers = [model]
     if preprocessor is not None:
-        first = {"name": "preprocessor", "model_data": preprocessor.name, "image_uri": image, "entry_point": ENTRY_POINT}
+        first = {
+            "name": "preprocessor",
+            "model_data": preprocessor.name,
+            "image_uri": image,
+            "entry_point": ENTRY_POINT,
+        }
         containers.insert(0, {**first, "environment": dict(PREPROCESSOR_ENV)})
     return {
         "model_data": archive.name,
