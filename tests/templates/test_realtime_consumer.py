@@ -83,6 +83,17 @@ def local_aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         yield
 
 
+STACKS_ROLE = "arn:aws:iam::123456789012:role/mlops-consumer-stacks"
+BOUNDARY = "arn:aws:iam::123456789012:policy/mlops-preprod-permissions-boundary"
+
+
+def _publish_the_iam_contract() -> None:
+    """What base-infrastructure's ssm module publishes for the consumer stacks (deploy_targets' role, the boundary)."""
+    ssm = boto3.client("ssm", region_name=REGION)
+    ssm.put_parameter(Name="/mlops/iam/consumer_stacks_role_arn", Value=STACKS_ROLE, Type="String")
+    ssm.put_parameter(Name="/mlops/iam/permissions_boundary_arn", Value=BOUNDARY, Type="String")
+
+
 def _deploy(module: ModuleType, enabled: bool) -> Any:
     config = module.ConsumerConfig(enabled=enabled, allowed_cidrs=["198.51.100.0/24"])
     cloudformation, ssm = boto3.client("cloudformation", region_name=REGION), boto3.client("ssm", region_name=REGION)
@@ -93,8 +104,13 @@ def _deploy(module: ModuleType, enabled: bool) -> Any:
 def test_the_consumer_stack_is_created_with_the_handler_and_removed_when_switched_off(
     consumer_module: ModuleType, local_aws: None
 ) -> None:
+    _publish_the_iam_contract()
     created = _deploy(consumer_module, enabled=True)
     assert (created.stack, created.action) == ("mlops-churn-preprod-consumer", "created")
+    (stack,) = boto3.client("cloudformation", region_name=REGION).describe_stacks(StackName=created.stack)["Stacks"]
+    assert stack["RoleARN"] == STACKS_ROLE
+    role = boto3.client("iam", region_name=REGION).get_role(RoleName=f"{created.stack}-role")["Role"]
+    assert role["PermissionsBoundary"]["PermissionsBoundaryArn"] == BOUNDARY
     assert created.url.endswith(".execute-api.eu-west-1.amazonaws.com/v1/predict")
     function = boto3.client("lambda", region_name=REGION).get_function(FunctionName=created.outputs["FunctionName"])
     assert function["Configuration"]["Environment"]["Variables"] == {"ENDPOINT_NAME": "churn-preprod"}
@@ -104,3 +120,44 @@ def test_the_consumer_stack_is_created_with_the_handler_and_removed_when_switche
     assert removed.action == "deleted (consumer.enabled is false)"
     assert boto3.client("lambda", region_name=REGION).list_functions()["Functions"] == []
     assert _deploy(consumer_module, enabled=False).action == "absent (consumer.enabled is false)"
+
+
+def test_an_account_without_the_consumer_stacks_role_is_refused_naming_the_parameter(
+    consumer_module: ModuleType, local_aws: None
+) -> None:
+    with pytest.raises(consumer_module.DeployError, match="/mlops/iam/consumer_stacks_role_arn is missing"):
+        _deploy(consumer_module, enabled=True)
+    assert boto3.client("cloudformation", region_name=REGION).describe_stacks()["Stacks"] == []
+
+
+def _deploy_targets_locals() -> dict[str, str]:
+    import hcl2
+
+    main = REPO.parents[1] / "base-infrastructure" / "terraform" / "modules" / "deploy_targets" / "main.tf"
+    with main.open(encoding="utf-8") as handle:
+        document = hcl2.load(handle)
+    found: dict[str, str] = {}
+    for block in document["locals"]:
+        for name, value in block.items():
+            found[name] = value[0] if isinstance(value, list) and len(value) == 1 else value
+    return found
+
+
+def test_the_consumer_stacks_role_grants_exactly_the_names_the_stack_creates(consumer_module: ModuleType) -> None:
+    """Producer and consumer of the names: deploy_targets' consumer stacks role (Terraform) and the stack
+    deploy.consumer creates from consumer/template.yaml (function, its role, its log group, the stack itself)."""
+    from fnmatch import fnmatchcase
+
+    tf = _deploy_targets_locals()
+    stack_pattern = tf["consumer_stack"].replace("${var.name_prefix}", "mlops")
+    role_pattern = tf["consumer_function_roles"].split(":role/")[1].replace("${local.consumer_stack}", stack_pattern)
+    template = TEMPLATE.read_text()
+    assert 'RoleName: !Sub "${AWS::StackName}-role"' in template
+    assert "FunctionName: !Ref AWS::StackName" in template
+    assert 'LogGroupName: !Sub "/aws/lambda/${AWS::StackName}"' in template
+    for project, stage in (("churn", "preprod"), ("a-much-longer-project-name-than-usual-for-tests", "prod")):
+        stack = consumer_module.stack_name("mlops", project, stage)
+        assert fnmatchcase(stack, stack_pattern), stack  # the function is named like the stack
+        assert fnmatchcase(f"{stack}-role", role_pattern)
+        assert fnmatchcase(f"/aws/lambda/{stack}", f"/aws/lambda/{stack_pattern}*")
+        assert fnmatchcase(stack, "mlops-*")  # the deploy role's ProjectDeployStacks: stack/<prefix>-*

@@ -4,8 +4,10 @@
 
 config.yaml's `consumer` section switches it on and holds its IP allow-list and throttling. The stack is
 `<MLOPS_NAMING_PREFIX>-<endpoint>-consumer` (the deploy role may manage `<prefix>-*` stacks); its template is
-consumer/template.yaml with consumer/handler.py as the function's inline code. When the account publishes a
-CloudFormation role for it in SSM (/mlops/iam/consumer_stack_role_arn), the stack runs as that role.
+consumer/template.yaml with consumer/handler.py as the function's inline code. The stack runs as the CloudFormation
+role the base infrastructure publishes (SSM /mlops/iam/consumer_stacks_role_arn): the deploy role may only pass it,
+and it may only create the consumer's resources, its function role with the account's permissions boundary
+(/mlops/iam/permissions_boundary_arn).
 Reads SAGEMAKER_PROJECT_NAME, MLOPS_NAMING_PREFIX, AWS_ACCOUNT_ID and the region like `python -m deploy`.
 """
 
@@ -30,8 +32,9 @@ from deploy.errors import DeployError
 
 TEMPLATE = REPO_ROOT / "consumer" / "template.yaml"
 HANDLER = REPO_ROOT / "consumer" / "handler.py"
-STACK_ROLE_PARAMETER = "/mlops/iam/consumer_stack_role_arn"
-MAX_STACK = 64  # the stack name is also the function's name (64 characters at most)
+STACK_ROLE_PARAMETER = "/mlops/iam/consumer_stacks_role_arn"
+BOUNDARY_PARAMETER = "/mlops/iam/permissions_boundary_arn"
+MAX_STACK = 59  # the function is named like the stack, its role <stack>-role: IAM role names stop at 64
 
 
 @dataclass(frozen=True)
@@ -96,8 +99,9 @@ def stack_name(naming_prefix: str, project: str, stage: str) -> str:
     return f"{naming_prefix}-{endpoint_name(project, stage)}"[: MAX_STACK - len(suffix)] + suffix
 
 
-def parameters(endpoint: str, config: ConsumerConfig) -> list[dict[str, str]]:
+def parameters(endpoint: str, config: ConsumerConfig, boundary: str = "") -> list[dict[str, str]]:
     values = {
+        "PermissionsBoundaryArn": boundary,
         "EndpointName": endpoint,
         "AllowedCidrs": ",".join(config.allowed_cidrs),
         "RateLimit": f"{config.rate_limit:g}",
@@ -139,7 +143,8 @@ def _tag(name: str) -> Any:
     return construct
 
 
-for _short, _long in (("!Ref", "Ref"), ("!Sub", "Fn::Sub"), ("!GetAtt", "Fn::GetAtt")):
+_SHORT_FORMS = {"!Ref": "Ref", "!Sub": "Fn::Sub", "!GetAtt": "Fn::GetAtt", "!If": "Fn::If", "!Not": "Fn::Not"}
+for _short, _long in {**_SHORT_FORMS, "!Equals": "Fn::Equals"}.items():
     _CfnLoader.add_constructor(_short, _tag(_long))
 
 
@@ -170,11 +175,13 @@ def _wait(cloudformation: Any, waiter: str, name: str) -> None:
         raise DeployError(f"consumer stack {name} did not settle ({_failure(cloudformation, name)})") from None
 
 
-def _stack_role(ssm: Any) -> str | None:
+def _parameter(ssm: Any, name: str) -> str:
     try:
-        return str(ssm.get_parameter(Name=STACK_ROLE_PARAMETER)["Parameter"]["Value"])
+        return str(ssm.get_parameter(Name=name)["Parameter"]["Value"])
     except ssm.exceptions.ParameterNotFound:
-        return None
+        raise DeployError(
+            f"SSM parameter {name} is missing in this account: apply base-infrastructure (consumer stacks role)"
+        ) from None
 
 
 @dataclass
@@ -208,17 +215,16 @@ def deploy(
         cloudformation.delete_stack(StackName=name)  # a failed first creation cannot be updated, only replaced
         _wait(cloudformation, "stack_delete_complete", name)
         existing = None
-    params = parameters(endpoint_name(project, stage), config)
+    role = _parameter(ssm, STACK_ROLE_PARAMETER)
+    params = parameters(endpoint_name(project, stage), config, _parameter(ssm, BOUNDARY_PARAMETER))
     request: dict[str, Any] = {
         "StackName": name,
         "TemplateBody": render(params),
         "Parameters": params,
-        "Capabilities": ["CAPABILITY_IAM"],
+        "Capabilities": ["CAPABILITY_NAMED_IAM"],
+        "RoleARN": role,
         "Tags": tags or [],
     }
-    role = _stack_role(ssm)
-    if role:
-        request["RoleARN"] = role
     if existing is None:
         cloudformation.create_stack(**request, OnFailure="ROLLBACK")
         _wait(cloudformation, "stack_create_complete", name)
