@@ -51,7 +51,9 @@ def test_every_checkov_skip_is_inline_with_a_reason() -> None:
 
     Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
     resources = yaml.load(TEMPLATE.read_text(), Loader=Loader)["Resources"]  # noqa: S506 - SafeLoader subclass
-    skips = [(name, s) for name, r in resources.items() for s in r.get("Metadata", {}).get("checkov", {}).get("skip", [])]
+    skips = [
+        (name, s) for name, r in resources.items() for s in r.get("Metadata", {}).get("checkov", {}).get("skip", [])
+    ]
     assert skips
     for name, skip in skips:
         assert skip["id"].startswith(("CKV_AWS_", "CKV2_AWS_")), (name, skip)
@@ -77,7 +79,11 @@ def local_aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
     for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL"):
         monkeypatch.delenv(name, raising=False)
-    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": REGION}.items():
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+    }.items():
         monkeypatch.setenv(name, value)
     with mock_aws():
         yield
