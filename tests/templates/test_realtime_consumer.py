@@ -6,6 +6,7 @@ validators, so those resources are held by cfn-lint's resource schemas here and 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -167,3 +168,39 @@ def test_the_consumer_stacks_role_grants_exactly_the_names_the_stack_creates(con
         assert fnmatchcase(f"{stack}-role", role_pattern)
         assert fnmatchcase(f"/aws/lambda/{stack}", f"/aws/lambda/{stack_pattern}*")
         assert fnmatchcase(stack, "mlops-*")  # the deploy role's ProjectDeployStacks: stack/<prefix>-*
+
+
+# Handler permissions of the consumer's resource types that only properties the template does not set need: a VPC
+# (ec2, elasticfilesystem, s3files), a KMS key (kms), code in S3 (s3), layers, code signing, capacity providers,
+# runtime aliases, log delivery/indexing/data protection/resource policies (logs, firehose), and managed-policy
+# attachment or boundary removal on roles (kept out on purpose).
+NOT_NEEDED = re.compile(
+    r"^(ec2|kms|s3|elasticfilesystem|s3files|firehose):"
+    r"|^lambda:(GetLayerVersion|GetCodeSigningConfig|PassCapacityProvider|AssociateRuntimeAlias|PutFunctionScalingConfig"
+    r"|PutFunctionCodeSigningConfig|DeleteFunctionCodeSigningConfig)$"
+    r"|^logs:(CreateLogDelivery|PutBearerTokenAuthentication|PutDataProtectionPolicy|PutIndexPolicy|DeleteIndexPolicy"
+    r"|PutResourcePolicy|DeleteResourcePolicy|AssociateKmsKey|DisassociateKmsKey|PutLogGroupDeletionProtection)$"
+    r"|^iam:(AttachRolePolicy|DeleteRolePermissionsBoundary)$"
+)
+
+
+def test_the_consumer_stacks_role_grants_every_handler_permission_the_template_needs() -> None:
+    """Derived, not hand-written: the CloudFormation handler permissions (cfn-lint's provider schemas) of every
+    resource type in consumer/template.yaml, less those only unused properties need, are granted by deploy_targets'
+    consumer stacks role."""
+    from cfnlint.decode import decode_str  # type: ignore[import-untyped]
+
+    from platform_cli.project_templates import launch_permissions
+
+    template, matches = decode_str(TEMPLATE.read_text())
+    assert not matches
+    kinds = launch_permissions.resource_types(dict(template))
+    needed = {a for a in launch_permissions.launch_actions(kinds) if not NOT_NEEDED.search(a)}
+    main = (
+        REPO.parents[1] / "base-infrastructure" / "terraform" / "modules" / "deploy_targets" / "main.tf"
+    ).read_text()
+    block = main[main.index('resource "aws_iam_role_policy" "consumer_stacks"') :]
+    block = block[: block.index('resource "aws_iam_role_policy" "deploy_passes_consumer_stacks"')]
+    granted = set(re.findall(r'"([a-z0-9-]+:[A-Za-z0-9]+)"', block))
+    assert needed - granted == set()
+    assert not {a for a in granted if NOT_NEEDED.search(a)}, "an action the template does not need is granted"

@@ -309,7 +309,7 @@ resource "aws_iam_role_policy" "consumer_stacks" {
       {
         Sid       = "CreateFunctionRolesOnlyWithTheBoundary"
         Effect    = "Allow"
-        Action    = ["iam:CreateRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy"]
+        Action    = ["iam:CreateRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:PutRolePermissionsBoundary"]
         Resource  = local.consumer_function_roles
         Condition = local.consumer_boundary
       },
@@ -318,7 +318,8 @@ resource "aws_iam_role_policy" "consumer_stacks" {
         Effect = "Allow"
         Action = [
           "iam:GetRole", "iam:GetRolePolicy", "iam:DeleteRole", "iam:TagRole", "iam:UntagRole", "iam:UpdateRoleDescription",
-          "iam:ListRolePolicies", "iam:ListAttachedRolePolicies",
+          "iam:UpdateRole", "iam:UpdateAssumeRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies",
+          "iam:DetachRolePolicy",
         ]
         Resource = local.consumer_function_roles
       },
@@ -336,7 +337,9 @@ resource "aws_iam_role_policy" "consumer_stacks" {
           "lambda:CreateFunction", "lambda:DeleteFunction", "lambda:GetFunction", "lambda:GetFunctionConfiguration",
           "lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration", "lambda:PutFunctionConcurrency",
           "lambda:DeleteFunctionConcurrency", "lambda:AddPermission", "lambda:RemovePermission", "lambda:GetPolicy",
-          "lambda:TagResource", "lambda:UntagResource", "lambda:ListTags",
+          "lambda:TagResource", "lambda:UntagResource", "lambda:ListTags", "lambda:PublishVersion",
+          "lambda:GetFunctionCodeSigningConfig", "lambda:GetFunctionRecursionConfig", "lambda:PutFunctionRecursionConfig",
+          "lambda:GetRuntimeManagementConfig", "lambda:PutRuntimeManagementConfig", "lambda:GetFunctionScalingConfig",
         ]
         Resource = "arn:${local.partition}:lambda:${local.region}:${local.account}:function:${local.consumer_stack}"
       },
@@ -345,7 +348,8 @@ resource "aws_iam_role_policy" "consumer_stacks" {
         Effect = "Allow"
         Action = [
           "logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy",
-          "logs:TagResource", "logs:UntagResource", "logs:ListTagsForResource",
+          "logs:TagResource", "logs:UntagResource", "logs:ListTagsForResource", "logs:DescribeIndexPolicies",
+          "logs:GetDataProtectionPolicy", "logs:DeleteDataProtectionPolicy",
         ]
         Resource = "arn:${local.partition}:logs:${local.region}:${local.account}:log-group:/aws/lambda/${local.consumer_stack}*"
       },
@@ -354,6 +358,12 @@ resource "aws_iam_role_policy" "consumer_stacks" {
         Effect   = "Allow"
         Action   = "logs:DescribeLogGroups"
         Resource = "arn:${local.partition}:logs:${local.region}:${local.account}:log-group:*"
+      },
+      {
+        Sid      = "ReadLogResourcePolicies"
+        Effect   = "Allow"
+        Action   = "logs:DescribeResourcePolicies" # no resource-level permissions: read-only, account-wide
+        Resource = "*"
       },
       {
         Sid      = "ConsumerApis"
