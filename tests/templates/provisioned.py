@@ -1,0 +1,217 @@
+"""What the provisioning really sets on a project's repositories, for every choice a data scientist can make.
+
+The producer chain is the production one: each rendered SageMaker project template's ``Custom::ProjectRepos``
+properties (resolved here for one set of Studio parameter values, as CloudFormation would) → the Lambda's
+``request_from_properties`` → ``desired_repos``. Every parameter with ``AllowedValues`` (an option such as
+``BringYourOwnContainer``) is tried with each of its values, in every combination, so a variable set only when an
+option is on is found without naming the option here.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from platform_cli.config import TemplateKind
+from platform_cli.lambdas.properties import request_from_properties
+from platform_cli.lambdas.settings import LambdaSettings
+from platform_cli.provisioning.desired import DesiredRepo, desired_repos
+from platform_cli.provisioning.request import ProjectRequest
+from tests.templates.conftest import ROOT
+
+RENDERED = ROOT / "base-infrastructure" / "project-templates" / "rendered"
+CUSTOM_RESOURCE = "Custom::ProjectRepos"
+REGION = "eu-west-1"
+ACCOUNTS = {"dev": "111111111111", "preprod": "222222222222", "prod": "333333333333"}
+# What SageMaker passes, and what base-infrastructure publishes in SSM (the parameters' defaults are SSM names).
+GIVEN = {"SageMakerProjectName": "churn", "SageMakerProjectId": "p-abc123def456", "GitHubUsername": "ada"}
+SSM = {f"/mlops/accounts/{env}": account for env, account in ACCOUNTS.items()} | {"/mlops/naming_prefix": "mlops"}
+PSEUDO = {
+    "AWS::Region": REGION,
+    "AWS::AccountId": ACCOUNTS["dev"],
+    "AWS::Partition": "aws",
+    "AWS::URLSuffix": "amazonaws.com",
+    "AWS::StackName": "SC-111111111111-pp-abcdefghijklm",
+    "AWS::StackId": f"arn:aws:cloudformation:{REGION}:{ACCOUNTS['dev']}:stack/SC-111111111111-pp-abcdefghijklm/1",
+}
+SETTINGS = LambdaSettings(
+    github_org="acme", credentials_secret_id=f"arn:aws:secretsmanager:{REGION}:{ACCOUNTS['dev']}:secret:github"
+)
+_NO_VALUE = object()
+_SUB = re.compile(r"\$\{(!?)([^}]+)\}")
+
+
+class _CfnLoader(yaml.SafeLoader):
+    """CloudFormation YAML: short-form tags become their long form (`!Sub x` → ``{"Fn::Sub": x}``)."""
+
+
+def _tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        value: Any = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
+    if suffix == "Ref" or suffix == "Condition":
+        return {suffix: value}
+    if suffix == "GetAtt" and isinstance(value, str):
+        value = value.split(".", 1)
+    return {f"Fn::{suffix}": value}
+
+
+_CfnLoader.add_multi_constructor("!", _tag)
+
+
+def load_template(kind: str) -> dict[str, Any]:
+    document: dict[str, Any] = yaml.load((RENDERED / f"{kind}.yaml").read_text(), Loader=_CfnLoader)  # noqa: S506
+    return document
+
+
+@dataclass
+class Stack:
+    """One launch of a project template: its parameter values, and intrinsic functions resolved as CloudFormation
+    would (resources that do not exist yet get stand-in names and ARNs)."""
+
+    template: dict[str, Any]
+    parameters: dict[str, str]
+
+    def resolve(self, node: Any) -> Any:
+        if isinstance(node, list):
+            return [value for value in (self.resolve(item) for item in node) if value is not _NO_VALUE]
+        if not isinstance(node, dict):
+            return node
+        if len(node) == 1:
+            ((key, argument),) = node.items()
+            if key == "Ref" or key.startswith("Fn::") or key == "Condition":
+                return self._intrinsic(key, argument)
+        resolved = {key: self.resolve(value) for key, value in node.items()}
+        return {key: value for key, value in resolved.items() if value is not _NO_VALUE}
+
+    def condition(self, name: str) -> bool:
+        return bool(self.resolve(self.template["Conditions"][name]))
+
+    def _ref(self, name: str) -> Any:
+        if name == "AWS::NoValue":
+            return _NO_VALUE
+        if name in PSEUDO:
+            return PSEUDO[name]
+        if name in self.parameters:
+            return self.parameters[name]
+        if name in self.template.get("Resources", {}):
+            return name.lower()  # a physical id: S3 bucket names and most others accept it
+        raise AssertionError(f"Ref to {name}: neither a parameter, a resource nor a known pseudo parameter")
+
+    def _get_att(self, resource: str, attribute: str) -> str:
+        kind = self.template["Resources"][resource]["Type"]
+        if kind == "AWS::IAM::Role" and attribute == "Arn":
+            return f"arn:aws:iam::{ACCOUNTS['dev']}:role/{resource.lower()}"
+        return f"{resource.lower()}-{attribute.lower().replace('.', '-')}"
+
+    def _sub(self, text: str, variables: dict[str, Any]) -> str:
+        def replace(match: re.Match[str]) -> str:
+            if match[1]:
+                return "${" + match[2] + "}"  # ${!Literal}
+            name = match[2]
+            if name in variables:
+                return str(variables[name])
+            if "." in name:
+                return self._get_att(*name.split(".", 1))
+            return str(self._ref(name))
+
+        return _SUB.sub(replace, text)
+
+    def _intrinsic(self, key: str, argument: Any) -> Any:
+        if key == "Ref":
+            return self._ref(argument)
+        if key == "Condition":
+            return self.condition(argument)
+        if key == "Fn::GetAtt":
+            return self._get_att(*self.resolve(argument))
+        if key == "Fn::Sub":
+            text, variables = (argument, {}) if isinstance(argument, str) else argument
+            return self._sub(text, self.resolve(variables))
+        if key == "Fn::If":
+            name, when_true, when_false = argument
+            return self.resolve(when_true if self.condition(name) else when_false)
+        if key == "Fn::Equals":
+            left, right = self.resolve(argument)
+            return str(left) == str(right)
+        if key == "Fn::Not":
+            return not self.resolve(argument)[0]
+        if key == "Fn::And":
+            return all(self.resolve(argument))
+        if key == "Fn::Or":
+            return any(self.resolve(argument))
+        if key == "Fn::Join":
+            separator, values = argument
+            return separator.join(str(value) for value in self.resolve(values))
+        if key == "Fn::Select":
+            index, values = self.resolve(argument)
+            return values[int(index)]
+        raise AssertionError(f"{key} is not resolved by tests/templates/provisioned.py: add it there")
+
+
+def _default(name: str, spec: dict[str, Any]) -> str:
+    if name in GIVEN:
+        return GIVEN[name]
+    if str(spec.get("Type", "")).startswith("AWS::SSM::Parameter::Value"):
+        return SSM.get(spec["Default"], f"ssm-{spec['Default'].strip('/').replace('/', '-')}")
+    if "Default" in spec:
+        return str(spec["Default"])
+    raise AssertionError(f"parameter {name} has no default: give it a value in tests/templates/provisioned.py GIVEN")
+
+
+def choices(kind: str) -> list[dict[str, str]]:
+    """Every combination of the values of the template's parameters that have ``AllowedValues`` (its options)."""
+    parameters = load_template(kind).get("Parameters", {})
+    options = {name: spec["AllowedValues"] for name, spec in parameters.items() if spec.get("AllowedValues")}
+    names = sorted(options)
+    return [
+        dict(zip(names, (str(v) for v in values), strict=True))
+        for values in itertools.product(*map(options.get, names))
+    ]
+
+
+@dataclass(frozen=True)
+class Launch:
+    """A project launched from a template with some choice of options: what the Lambda is asked, what it sets."""
+
+    request: ProjectRequest
+    repos: list[DesiredRepo]
+
+    @property
+    def project_wide(self) -> set[str]:
+        """Variables of the template's own parameters (``ExtraVariables``): set on every repository of the project."""
+        return set(self.request.extra_variables)
+
+
+def launch(kind: str, choice: dict[str, str]) -> Launch:
+    """Launch ``kind`` with the Studio values ``choice``: the request its custom resource makes, and the repos."""
+    template = load_template(kind)
+    parameters = {name: _default(name, spec) for name, spec in template.get("Parameters", {}).items()} | choice
+    stack = Stack(template, parameters)
+    custom = [resource for resource in template["Resources"].values() if resource["Type"] == CUSTOM_RESOURCE]
+    assert len(custom) == 1, f"{kind}: expected one {CUSTOM_RESOURCE}"
+    request = request_from_properties(stack.resolve(custom[0]["Properties"]), SETTINGS)
+    return Launch(request, desired_repos(request))
+
+
+@dataclass(frozen=True)
+class Case:
+    kind: str
+    choice: dict[str, str]
+
+    @property
+    def id(self) -> str:
+        return ",".join([self.kind, *(f"{name}={value}" for name, value in self.choice.items())])
+
+
+def cases() -> Iterator[Case]:
+    for kind in TemplateKind:
+        for choice in choices(kind.value):
+            yield Case(kind.value, choice)
