@@ -10,9 +10,11 @@ option is on is found without naming the option here.
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import yaml
@@ -67,7 +69,9 @@ def _tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
 _CfnLoader.add_multi_constructor("!", _tag)
 
 
+@cache
 def load_template(kind: str) -> dict[str, Any]:
+    """The rendered template (cached: read-only here)."""
     document: dict[str, Any] = yaml.load((RENDERED / f"{kind}.yaml").read_text(), Loader=_CfnLoader)  # noqa: S506
     return document
 
@@ -153,6 +157,16 @@ class Stack:
         if key == "Fn::Select":
             index, values = self.resolve(argument)
             return values[int(index)]
+        if key == "Fn::Split":
+            separator, text = self.resolve(argument)
+            return str(text).split(separator)
+        if key == "Fn::FindInMap":
+            name, first, second = self.resolve(argument)
+            return self.template["Mappings"][name][first][second]
+        if key == "Fn::ToJsonString":
+            return json.dumps(self.resolve(argument), separators=(",", ":"))
+        if key == "Fn::ImportValue":
+            return f"import-{self.resolve(argument)}"
         raise AssertionError(f"{key} is not resolved by tests/templates/provisioned.py: add it there")
 
 
@@ -192,12 +206,19 @@ class Launch:
 
 def launch(kind: str, choice: dict[str, str]) -> Launch:
     """Launch ``kind`` with the Studio values ``choice``: the request its custom resource makes, and the repos."""
+    return _launch(kind, tuple(sorted(choice.items())))
+
+
+@cache
+def _launch(kind: str, choice_items: tuple[tuple[str, str], ...]) -> Launch:
+    choice = dict(choice_items)
     template = load_template(kind)
     parameters = {name: _default(name, spec) for name, spec in template.get("Parameters", {}).items()} | choice
     stack = Stack(template, parameters)
     custom = [resource for resource in template["Resources"].values() if resource["Type"] == CUSTOM_RESOURCE]
     assert len(custom) == 1, f"{kind}: expected one {CUSTOM_RESOURCE}"
-    request = request_from_properties(stack.resolve(custom[0]["Properties"]), SETTINGS)
+    # ExtraSecrets name Secrets Manager secrets; the Lambda reads their values at run time.
+    request = request_from_properties(stack.resolve(custom[0]["Properties"]), SETTINGS, lambda _: "a-secret-value")
     return Launch(request, desired_repos(request))
 
 

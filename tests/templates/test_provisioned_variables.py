@@ -67,6 +67,7 @@ def test_intrinsic_functions_resolve_as_cloudformation_would() -> None:
         "Parameters": {},
         "Conditions": {"On": {"Fn::Equals": [{"Ref": "Flag"}, "true"]}, "Off": {"Fn::Not": [{"Condition": "On"}]}},
         "Resources": {"Role": {"Type": "AWS::IAM::Role"}, "Bucket": {"Type": "AWS::S3::Bucket"}},
+        "Mappings": {"Sizes": {"small": {"instance": "ml.m5.large"}}},
     }
     stack = provisioned.Stack(template, {"Flag": "true", "Name": "churn"})
     node = {
@@ -74,12 +75,16 @@ def test_intrinsic_functions_resolve_as_cloudformation_would() -> None:
         "B": {"Fn::If": ["On", {"Fn::GetAtt": ["Role", "Arn"]}, {"Ref": "AWS::NoValue"}]},
         "C": {"Fn::If": ["Off", "off", {"Ref": "Bucket"}]},
         "D": {"Fn::Join": ["/", ["a", {"Ref": "Name"}]]},
+        "E": {"Fn::FindInMap": ["Sizes", "small", "instance"]},
+        "F": {"Fn::Select": [1, {"Fn::Split": [",", "a,b"]}]},
     }
     assert stack.resolve(node) == {
         "A": "churn-eu-west-1-${Literal}",
         "B": "arn:aws:iam::111111111111:role/role",
         "C": "bucket",
         "D": "a/churn",
+        "E": "ml.m5.large",
+        "F": "b",
     }
     off = provisioned.Stack(template, {"Flag": "false", "Name": "churn"})
     assert off.resolve({"B": node["B"]}) == {}
@@ -116,6 +121,32 @@ def test_every_variable_a_job_reads_is_set_in_its_scope(kind: str) -> None:
             visible = ORG_VARIABLES | scopes[None] | (scopes[job.environment] if job.environment else set())
             unset += [(template_repo, job.workflow, job.job, job.environment, name) for name in job.variables - visible]
     assert unset == [], "read but never set there (repo, workflow, job, environment, variable)"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_secret_a_job_reads_is_set_on_its_repository(kind: str) -> None:
+    """The platform sets no secret by default (OIDC); a template that reads one needs its kind to pass it."""
+    unset = []
+    for template_repo in _set_by_some_choice(kind):
+        given = {
+            name
+            for case in CASES
+            if case.kind == kind
+            for repo in provisioned.launch(case.kind, case.choice).repos
+            if repo.template_repo == template_repo
+            for name in repo.secrets
+        }
+        unset += [
+            (template_repo, job.workflow, job.job, name) for job in _jobs(template_repo) for name in job.secrets - given
+        ]
+    assert unset == [], "read but never set (repo, workflow, job, secret)"
+
+
+def test_every_template_repo_is_created_by_some_project() -> None:
+    """A template repo no project is created from has workflows nobody checks against what is provisioned."""
+    created = {repo.template_repo for case in CASES for repo in provisioned.launch(case.kind, case.choice).repos}
+    present = {path.name for path in TEMPLATE_ROOT.iterdir() if path.is_dir()}
+    assert present - created == set()
 
 
 @pytest.mark.parametrize("kind", KINDS)
