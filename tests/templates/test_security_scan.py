@@ -81,6 +81,18 @@ def test_every_template_scans_its_pull_requests_with_the_three_scanners(template
 
 
 @pytest.mark.parametrize("template", TEMPLATES)
+def test_the_readme_tells_how_to_scan_locally_and_how_to_skip_with_a_reason(template: str) -> None:
+    readme = (TEMPLATE_ROOT / template / "README.md").read_text()
+    assert "## Security scan" in readme
+    for tool in scan.TOOLS:
+        assert tool in readme
+    root = TEMPLATE_ROOT / template
+    for tool in ("checkov", "zizmor"):
+        job, _ = scan.scan_step(root, tool)
+        assert f"{tool}=={scan.pinned_versions(root, job)[tool]}" in readme, f"{template}: README's {tool} version"
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
 def test_the_workflow_installs_the_scanner_versions_the_tests_run(template: str) -> None:
     root = TEMPLATE_ROOT / template
     for tool in scan.TOOLS:
