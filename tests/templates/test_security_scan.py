@@ -120,10 +120,11 @@ def test_no_scan_is_softened(template: str) -> None:
     assert not [p for p in ("zizmor.yml", ".github/zizmor.yml") if (root / p).exists()], "zizmor ignores are inline"
 
 
-def test_the_audit_script_is_clean_under_shellcheck(tmp_path: Path) -> None:
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_the_audit_script_is_clean_under_shellcheck(template: str, tmp_path: Path) -> None:
     script = tmp_path / "audit.sh"
     script.write_text(
-        "#!/usr/bin/env bash\nset -eo pipefail\n" + scan.scan_step(TEMPLATE_ROOT / TEMPLATES[0], "pip-audit")[1]["run"]
+        "#!/usr/bin/env bash\nset -eo pipefail\n" + scan.scan_step(TEMPLATE_ROOT / template, "pip-audit")[1]["run"]
     )
     result = subprocess.run([str(scan.BIN / "shellcheck"), str(script)], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout
@@ -212,6 +213,8 @@ def test_zizmor_passes_as_the_workflow_runs_it(template: str) -> None:
     result = scan.run_step(step, TEMPLATE_ROOT / template)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "No findings" in result.stdout
+    audited = set(re.findall(r"completed \./(\S+)", result.stderr))
+    assert {str(path) for path in scan.content_files(TEMPLATE_ROOT / template, ".github/workflows/*.y*ml")} <= audited
 
 
 def test_zizmor_fails_the_scan_on_a_finding(tmp_path: Path) -> None:
