@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from platform_cli.local.moto_ext._after_import import after_import
+from platform_cli.local.moto_ext._cloudformation import refresh_model_lookups, resource_model_base
 
 _registered: list[type[Any]] = []
 
@@ -36,36 +37,12 @@ def model() -> type[Any]:
         return _registered[0]
     from moto.core.common_models import CloudFormationModel
 
-    class OidcProviderResource(CloudFormationModel):
+    base = resource_model_base("AWS::IAM::OIDCProvider", attributes={"Arn": "arn"})
+
+    class OidcProviderResource(base, CloudFormationModel):  # type: ignore[valid-type,misc]
         def __init__(self, provider: Any) -> None:
             self.provider = provider
-            self.arn = provider.arn
-
-        @property
-        def physical_resource_id(self) -> str:
-            return str(self.arn)
-
-        @staticmethod
-        def cloudformation_name_type() -> str:
-            return ""
-
-        @staticmethod
-        def cloudformation_type() -> str:
-            return "AWS::IAM::OIDCProvider"
-
-        @classmethod
-        def has_cfn_attr(cls, attr: str) -> bool:
-            return attr == "Arn"
-
-        def get_cfn_attribute(self, attribute_name: str) -> str:
-            from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
-
-            if attribute_name == "Arn":
-                return str(self.arn)
-            raise UnformattedGetAttTemplateException()
-
-        def is_created(self) -> bool:
-            return True
+            self.arn = self.physical_id = provider.arn
 
         @classmethod
         def create_from_cloudformation_json(
@@ -114,8 +91,4 @@ def register() -> None:
 
 def _patch() -> None:
     model()
-    # moto caches its map of CloudFormation types on first use; a new model must be seen by later lookups.
-    from moto.cloudformation import parsing
-
-    for cached in (parsing.get_model_list, parsing.get_model_map, parsing.get_name_type_map):
-        cached.cache_clear()
+    refresh_model_lookups()

@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from platform_cli.local.moto_ext._after_import import after_import
+from platform_cli.local.moto_ext._cloudformation import refresh_model_lookups, resource_model_base
 
 _registered: list[type[Any]] = []
 
@@ -33,28 +34,11 @@ def model() -> type[Any]:
         return _registered[0]
     from moto.core.common_models import CloudFormationModel
 
-    class BucketPolicyResource(CloudFormationModel):
+    base = resource_model_base("AWS::S3::BucketPolicy")
+
+    class BucketPolicyResource(base, CloudFormationModel):  # type: ignore[valid-type,misc]
         def __init__(self, bucket: str) -> None:
-            self.bucket = bucket
-
-        @property
-        def physical_resource_id(self) -> str:
-            return self.bucket
-
-        @staticmethod
-        def cloudformation_name_type() -> str:
-            return ""
-
-        @staticmethod
-        def cloudformation_type() -> str:
-            return "AWS::S3::BucketPolicy"
-
-        @classmethod
-        def has_cfn_attr(cls, attr: str) -> bool:
-            return False
-
-        def is_created(self) -> bool:
-            return True
+            self.bucket = self.physical_id = bucket
 
         @classmethod
         def create_from_cloudformation_json(
@@ -86,14 +70,13 @@ def model() -> type[Any]:
             account_id: str,
             region_name: str,
         ) -> None:
+            from moto.s3.exceptions import MissingBucket
             from moto.s3.models import s3_backends
             from moto.utilities.utils import get_partition
 
             # the template's Bucket is unresolved here (``{"Ref": ...}``); the physical id is the bucket's name
             given = cloudformation_json.get("Properties", {}).get("Bucket")
             bucket = str(resource_name or given)
-            from moto.s3.exceptions import MissingBucket
-
             try:
                 s3_backends[account_id][get_partition(region_name)].delete_bucket_policy(bucket)
             except MissingBucket:
@@ -109,7 +92,4 @@ def register() -> None:
 
 def _patch() -> None:
     model()
-    from moto.cloudformation import parsing
-
-    for cached in (parsing.get_model_list, parsing.get_model_map, parsing.get_name_type_map):
-        cached.cache_clear()
+    refresh_model_lookups()

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from platform_cli.local.moto_ext._after_import import after_import
+from platform_cli.local.moto_ext._cloudformation import refresh_model_lookups, resource_model_base
 from platform_cli.local.moto_ext._support import ServiceError, add_action, state
 
 _registered: list[type[Any]] = []
@@ -95,32 +96,19 @@ def models() -> list[type[Any]]:
         return _registered
     from moto.core.common_models import CloudFormationModel
 
-    class ModelPackageGroupResource(CloudFormationModel):
+    group_base = resource_model_base(
+        "AWS::SageMaker::ModelPackageGroup",
+        name_property="ModelPackageGroupName",
+        attributes={"ModelPackageGroupArn": "arn", "ModelPackageGroupName": "name"},
+    )
+    repository_base = resource_model_base(
+        "AWS::SageMaker::CodeRepository", name_property="CodeRepositoryName", attributes={"CodeRepositoryName": "name"}
+    )
+
+    class ModelPackageGroupResource(group_base, CloudFormationModel):  # type: ignore[valid-type,misc]
         def __init__(self, name: str, arn: str) -> None:
             self.name = name
-            self.arn = arn
-
-        @property
-        def physical_resource_id(self) -> str:
-            return self.arn  # Ref of AWS::SageMaker::ModelPackageGroup is its ARN
-
-        @staticmethod
-        def cloudformation_name_type() -> str:
-            return "ModelPackageGroupName"
-
-        @staticmethod
-        def cloudformation_type() -> str:
-            return "AWS::SageMaker::ModelPackageGroup"
-
-        @classmethod
-        def has_cfn_attr(cls, attr: str) -> bool:
-            return attr in ("ModelPackageGroupArn", "ModelPackageGroupName")
-
-        def get_cfn_attribute(self, attribute_name: str) -> str:
-            return self.arn if attribute_name == "ModelPackageGroupArn" else self.name
-
-        def is_created(self) -> bool:
-            return True
+            self.arn = self.physical_id = arn  # Ref of AWS::SageMaker::ModelPackageGroup is its ARN
 
         @classmethod
         def create_from_cloudformation_json(
@@ -156,31 +144,9 @@ def models() -> list[type[Any]]:
                 if key.lower() == name.lower():
                     del groups[key]
 
-    class CodeRepositoryResource(CloudFormationModel):
+    class CodeRepositoryResource(repository_base, CloudFormationModel):  # type: ignore[valid-type,misc]
         def __init__(self, name: str) -> None:
-            self.name = name
-
-        @property
-        def physical_resource_id(self) -> str:
-            return self.name
-
-        @staticmethod
-        def cloudformation_name_type() -> str:
-            return "CodeRepositoryName"
-
-        @staticmethod
-        def cloudformation_type() -> str:
-            return "AWS::SageMaker::CodeRepository"
-
-        @classmethod
-        def has_cfn_attr(cls, attr: str) -> bool:
-            return attr == "CodeRepositoryName"
-
-        def get_cfn_attribute(self, attribute_name: str) -> str:
-            return self.name
-
-        def is_created(self) -> bool:
-            return True
+            self.name = self.physical_id = name
 
         @classmethod
         def create_from_cloudformation_json(
@@ -226,7 +192,4 @@ def register() -> None:
 
 def _patch() -> None:
     models()
-    from moto.cloudformation import parsing
-
-    for cached in (parsing.get_model_list, parsing.get_model_map, parsing.get_name_type_map):
-        cached.cache_clear()
+    refresh_model_lookups()
