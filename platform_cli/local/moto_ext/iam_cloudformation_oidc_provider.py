@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from platform_cli.local.moto_ext._after_import import after_import
-from platform_cli.local.moto_ext._cloudformation import refresh_model_lookups, resource_model_base
+from platform_cli.local.moto_ext._cloudformation import Created, define_resource_model, refresh_model_lookups
 
 _registered: list[type[Any]] = []
 
@@ -22,67 +22,39 @@ def _backend(account_id: str, region_name: str) -> Any:
     return iam_backends[account_id][get_partition(region_name)]
 
 
-def _create(properties: dict[str, Any], account_id: str, region_name: str) -> Any:
-    return _backend(account_id, region_name).create_open_id_connect_provider(
+def _create(resource_name: str, properties: dict[str, Any], account_id: str, region_name: str) -> Created:
+    provider = _backend(account_id, region_name).create_open_id_connect_provider(
         url=properties["Url"],
         thumbprint_list=list(properties.get("ThumbprintList", [])),
         client_id_list=list(properties.get("ClientIdList", [])),
         tags=list(properties.get("Tags", [])),
     )
+    return _created(provider.arn)
+
+
+def _created(arn: str) -> Created:
+    return Created(physical_id=arn, attributes={"Arn": arn})  # Ref and Fn::GetAtt Arn both give the ARN, as in AWS
+
+
+def _update(original: Created, properties: dict[str, Any], account_id: str, region_name: str) -> Created:
+    thumbprints = list(properties.get("ThumbprintList", []))
+    _backend(account_id, region_name).update_open_id_connect_provider_thumbprint(original.physical_id, thumbprints)
+    return original
+
+
+def _delete(arn: str, properties: dict[str, Any], account_id: str, region_name: str) -> None:
+    _backend(account_id, region_name).delete_open_id_connect_provider(arn)
 
 
 def model() -> type[Any]:
     """The CloudFormation model (defined lazily so that importing this module registers nothing)."""
-    if _registered:
-        return _registered[0]
-    from moto.core.common_models import CloudFormationModel
-
-    base = resource_model_base("AWS::IAM::OIDCProvider", attributes={"Arn": "arn"})
-
-    class OidcProviderResource(base, CloudFormationModel):  # type: ignore[valid-type,misc]
-        def __init__(self, provider: Any) -> None:
-            self.provider = provider
-            self.arn = self.physical_id = provider.arn
-
-        @classmethod
-        def create_from_cloudformation_json(
-            cls,
-            resource_name: str,
-            cloudformation_json: dict[str, Any],
-            account_id: str,
-            region_name: str,
-            **kwargs: Any,
-        ) -> OidcProviderResource:
-            return cls(_create(cloudformation_json["Properties"], account_id, region_name))
-
-        @classmethod
-        def update_from_cloudformation_json(
-            cls,
-            original_resource: Any,
-            new_resource_name: str,
-            cloudformation_json: dict[str, Any],
-            account_id: str,
-            region_name: str,
-        ) -> OidcProviderResource:
-            properties = cloudformation_json["Properties"]
-            backend = _backend(account_id, region_name)
-            backend.update_open_id_connect_provider_thumbprint(
-                original_resource.arn, list(properties.get("ThumbprintList", []))
+    if not _registered:
+        _registered.append(
+            define_resource_model(
+                "AWS::IAM::OIDCProvider", create=_create, update=_update, delete=_delete, attribute_names=("Arn",)
             )
-            return cls(backend.get_open_id_connect_provider(original_resource.arn))
-
-        @classmethod
-        def delete_from_cloudformation_json(
-            cls,
-            resource_name: str,
-            cloudformation_json: dict[str, Any],
-            account_id: str,
-            region_name: str,
-        ) -> None:
-            _backend(account_id, region_name).delete_open_id_connect_provider(resource_name)
-
-    _registered.append(OidcProviderResource)
-    return OidcProviderResource
+        )
+    return _registered[0]
 
 
 def register() -> None:
