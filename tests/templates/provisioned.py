@@ -17,16 +17,13 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import yaml
-
 from platform_cli.config import TemplateKind
 from platform_cli.lambdas.properties import request_from_properties
 from platform_cli.lambdas.settings import LambdaSettings
 from platform_cli.provisioning.desired import DesiredRepo, desired_repos
 from platform_cli.provisioning.request import ProjectRequest
-from tests.templates.conftest import ROOT
+from tests.provisioning.test_project_templates import load as load_rendered
 
-RENDERED = ROOT / "base-infrastructure" / "project-templates" / "rendered"
 CUSTOM_RESOURCE = "Custom::ProjectRepos"
 REGION = "eu-west-1"
 ACCOUNTS = {"dev": "111111111111", "preprod": "222222222222", "prod": "333333333333"}
@@ -45,35 +42,33 @@ SETTINGS = LambdaSettings(
     github_org="acme", credentials_secret_id=f"arn:aws:secretsmanager:{REGION}:{ACCOUNTS['dev']}:secret:github"
 )
 _NO_VALUE = object()
+# Intrinsic functions as the YAML loader leaves their short form (`!If [...]` → ``{"If": [...]}``).
+SHORT_FORMS = {
+    "Sub",
+    "GetAtt",
+    "If",
+    "Equals",
+    "Not",
+    "And",
+    "Or",
+    "Join",
+    "Select",
+    "Split",
+    "FindInMap",
+    "ToJsonString",
+    "ImportValue",
+    "Base64",
+    "GetAZs",
+    "Cidr",
+    "Length",
+}
 _SUB = re.compile(r"\$\{(!?)([^}]+)\}")
-
-
-class _CfnLoader(yaml.SafeLoader):
-    """CloudFormation YAML: short-form tags become their long form (`!Sub x` → ``{"Fn::Sub": x}``)."""
-
-
-def _tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
-    if isinstance(node, yaml.ScalarNode):
-        value: Any = loader.construct_scalar(node)
-    elif isinstance(node, yaml.SequenceNode):
-        value = loader.construct_sequence(node, deep=True)
-    else:
-        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
-    if suffix == "Ref" or suffix == "Condition":
-        return {suffix: value}
-    if suffix == "GetAtt" and isinstance(value, str):
-        value = value.split(".", 1)
-    return {f"Fn::{suffix}": value}
-
-
-_CfnLoader.add_multi_constructor("!", _tag)
 
 
 @cache
 def load_template(kind: str) -> dict[str, Any]:
-    """The rendered template (cached: read-only here)."""
-    document: dict[str, Any] = yaml.load((RENDERED / f"{kind}.yaml").read_text(), Loader=_CfnLoader)  # noqa: S506
-    return document
+    """The rendered template, short-form tags read as one-key maps (`!Sub x` → ``{"Sub": x}``); cached, read-only."""
+    return load_rendered(TemplateKind(kind))
 
 
 @dataclass
@@ -91,8 +86,10 @@ class Stack:
             return node
         if len(node) == 1:
             ((key, argument),) = node.items()
-            if key == "Ref" or key.startswith("Fn::") or key == "Condition":
+            if key in ("Ref", "Condition") or key.startswith("Fn::"):
                 return self._intrinsic(key, argument)
+            if key in SHORT_FORMS:
+                return self._intrinsic(f"Fn::{key}", argument)
         resolved = {key: self.resolve(value) for key, value in node.items()}
         return {key: value for key, value in resolved.items() if value is not _NO_VALUE}
 
@@ -135,7 +132,8 @@ class Stack:
         if key == "Condition":
             return self.condition(argument)
         if key == "Fn::GetAtt":
-            return self._get_att(*self.resolve(argument))
+            resolved = self.resolve(argument)
+            return self._get_att(*(resolved.split(".", 1) if isinstance(resolved, str) else resolved))
         if key == "Fn::Sub":
             text, variables = (argument, {}) if isinstance(argument, str) else argument
             return self._sub(text, self.resolve(variables))

@@ -73,7 +73,7 @@ def test_intrinsic_functions_resolve_as_cloudformation_would() -> None:
     node = {
         "A": {"Fn::Sub": "${Name}-${AWS::Region}-${!Literal}"},
         "B": {"Fn::If": ["On", {"Fn::GetAtt": ["Role", "Arn"]}, {"Ref": "AWS::NoValue"}]},
-        "C": {"Fn::If": ["Off", "off", {"Ref": "Bucket"}]},
+        "C": {"If": ["Off", "off", {"Ref": "Bucket"}]},  # short form, as the YAML loader leaves `!If`
         "D": {"Fn::Join": ["/", ["a", {"Ref": "Name"}]]},
         "E": {"Fn::FindInMap": ["Sizes", "small", "instance"]},
         "F": {"Fn::Select": [1, {"Fn::Split": [",", "a,b"]}]},
