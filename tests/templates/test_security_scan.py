@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import threading
+import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -263,6 +264,14 @@ def test_the_dependency_audit_covers_every_requirements_file(template: str, tmp_
     present = scan.content_files(root, "requirements*.txt")
     assert present, f"{template} has no requirements file to audit"
     assert _audited_files(_audit_arguments(root, tmp_path)) == present
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_dependencies_are_declared_only_in_the_audited_requirements_files(template: str) -> None:
+    """pip-audit reads requirements*.txt; a dependency declared in pyproject.toml would pass unaudited."""
+    pyproject = TEMPLATE_ROOT / template / "pyproject.toml"
+    project = tomllib.loads(pyproject.read_text()).get("project", {}) if pyproject.is_file() else {}
+    assert not project.get("dependencies") and not project.get("optional-dependencies")
 
 
 def test_the_dependency_audit_finds_a_requirements_file_added_in_a_subfolder(tmp_path: Path) -> None:
