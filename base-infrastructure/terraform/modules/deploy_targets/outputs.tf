@@ -37,3 +37,9 @@ output "batch_failures_topic_arn" {
   description = "SNS topic notified when a transform job of this account fails (preprod/prod; null in dev)."
   value       = try(aws_sns_topic.batch_failures[0].arn, null)
 }
+
+# --- issue 17 item 4 ---
+output "consumer_stacks_role_arn" {
+  description = "CloudFormation role of the model-deploy-realtime example consumer stacks (/mlops/iam/consumer_stacks_role_arn)."
+  value       = aws_iam_role.consumer_stacks.arn
+}
