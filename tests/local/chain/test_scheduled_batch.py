@@ -142,12 +142,14 @@ def test_the_batch_schedule_role_cannot_create_a_job_outside_the_scheduled_names
             }
         )
     )
-    denied = _eventually(
-        lambda: [
+
+    def refusals() -> list[dict[str, Any]]:
+        return [
             d
             for d in read_decisions(local_aws.decisions_file)
             if d["action"] == "sagemaker:CreateTransformJob" and name in d["resource"] and not d["allowed"]
-        ]  # fmt: skip
-    )
+        ]
+
+    denied = _eventually(refusals)
     assert denied
     assert dev.client("sagemaker").list_transform_jobs(NameContains=name)["TransformJobSummaries"] == []
