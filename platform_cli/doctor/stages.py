@@ -188,10 +188,8 @@ def check_base_applied(config: PlatformConfig, account: Account) -> CheckResult:
     environment = account.environment
     name = f"base-infrastructure:{environment}"
     repo = f"{config.github.org}/{config.github.base_infrastructure_repo}"
-    fix = (
-        f"merge to main in {repo} and approve the {environment} apply (Actions → apply), "
-        "or run the workflow by hand (workflow_dispatch)"
-    )
+    approval = f"; approve its {environment} job" if environment in REVIEWED_ENVIRONMENTS else ""
+    fix = f"{repo}'s deploy workflow applies it on each push to main (`mlops org publish` pushes one){approval}"
     if account.session is None:
         return _unreachable(name, account)
     try:

@@ -159,7 +159,10 @@ def test_base_infrastructure_not_applied_points_at_the_apply_workflow(clean_loca
     result = check_base_applied(config_for(), account(clean_local_aws, "preprod"))
     assert result.status is Status.FAIL
     assert result.detail.endswith(f"(no SSM parameter {ENVIRONMENT_PARAMETER})")
-    assert "approve the preprod apply" in result.fix
+    assert result.fix == (
+        "acme-ml/base-infrastructure's deploy workflow applies it on each push to main (`mlops org publish` pushes "
+        "one); approve its preprod job"
+    )
 
 
 def test_base_infrastructure_applied_passes_on_the_ssm_contract(clean_local_aws: LocalAws) -> None:
