@@ -34,8 +34,15 @@ from diagrams.onprem.vcs import Github
 from diagrams.programming.flowchart import Decision
 
 OUTFORMAT = ["svg"]  # the PNG is rasterised from the SVG (see render)
-# Text in the PNG: the first of these a system font provides (graphviz-pure lays text out with its own metrics).
-SANS_FONTS = ("DejaVu Sans", "Liberation Sans", "Arimo", "Noto Sans", "Arial", "Helvetica")
+# Text in the PNG: the first of these sans fonts found on this machine (graphviz-pure lays text out with its own
+# metrics; resvg draws it with a system font and draws nothing for a family it lacks). Family -> file name.
+SANS_FONTS = {
+    "DejaVu Sans": "DejaVuSans.ttf",
+    "Liberation Sans": "LiberationSans-Regular.ttf",
+    "Noto Sans": "NotoSans-Regular.ttf",
+    "Arial": "Arial.ttf",
+}
+FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts", Path("/Library/Fonts"))
 GRAPH = {"fontsize": "20", "pad": "0.4", "splines": "spline", "nodesep": "0.6", "ranksep": "0.9"}
 
 # Each template's pipeline, in step order; kept beside the template repos' names they describe.
@@ -203,21 +210,24 @@ def use_layout_engine() -> None:
     dot_command.DOT_BINARY = layout_engine()
 
 
+def sans_font(dirs: tuple[Path, ...] = FONT_DIRS) -> str:
+    """The family of the first font of SANS_FONTS installed in ``dirs``; exits with the install hint if none."""
+    for family, file_name in SANS_FONTS.items():
+        if any(next(directory.rglob(file_name), None) for directory in dirs if directory.is_dir()):
+            return family
+    raise SystemExit(
+        "error: no sans font for the PNGs' text (DejaVu Sans, Liberation Sans, Noto Sans or Arial); "
+        "install one: apt-get install fonts-dejavu-core"
+    )
+
+
 def rasterise(svg: Path, png: Path) -> None:
-    """The PNG of an SVG (icons embedded), white background, text in the first sans font of SANS_FONTS found."""
+    """The PNG of an SVG (icons embedded), white background, text in an installed sans font."""
     import resvg_py
 
     text = svg.read_text(encoding="utf-8").replace('font-family="Sans-Serif"', 'font-family="sans-serif"')
-    for family in SANS_FONTS:
-        try:
-            data = resvg_py.svg_to_bytes(
-                svg_string=text, dpi=96.0, zoom=1.0, background="white", sans_serif_family=family
-            )
-        except ValueError:
-            continue
-        png.write_bytes(bytes(data))
-        return
-    raise SystemExit(f"error: could not rasterise {svg.name}")
+    data = resvg_py.svg_to_bytes(svg_string=text, dpi=96.0, zoom=1.0, background="white", sans_serif_family=sans_font())
+    png.write_bytes(bytes(data))
 
 
 def render(out_dir: Path) -> list[Path]:

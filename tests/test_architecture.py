@@ -75,3 +75,15 @@ def test_the_renderer_needs_no_system_graphviz(monkeypatch: pytest.MonkeyPatch) 
     renderer = load_renderer()
     monkeypatch.setenv("PATH", "/nonexistent")
     assert renderer.layout_engine().name == "graphviz-pure"
+
+
+def test_a_machine_without_a_sans_font_is_told_which_to_install(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        load_renderer().sans_font((tmp_path,))
+    assert "apt-get install fonts-dejavu-core" in str(stopped.value)
+
+
+def test_the_first_installed_sans_font_is_used(tmp_path: Path) -> None:
+    (tmp_path / "truetype" / "liberation").mkdir(parents=True)
+    (tmp_path / "truetype" / "liberation" / "LiberationSans-Regular.ttf").write_bytes(b"")
+    assert load_renderer().sans_font((tmp_path,)) == "Liberation Sans"
