@@ -25,6 +25,11 @@ locals {
 
   dev_artifact_bucket = "${var.name_prefix}-artifacts-${local.dev_account}-${local.region}"
 
+  # Each project's own bucket (<prefix>-<SageMaker project id>-<account>, the project stack's ArtifactBucket and
+  # its repos' ARTIFACT_BUCKET). The roles are shared by every project of the account, so the scope is the name
+  # pattern the project stack produces; S3 has no resource tags on objects to scope by.
+  project_buckets = "arn:${local.partition}:s3:::${var.name_prefix}-p-????????????-${local.account}"
+
   github_trust = {
     for role in local.oidc_roles : role => jsonencode({
       Version = "2012-10-17"
@@ -314,6 +319,22 @@ resource "aws_iam_policy" "build" {
           "sagemaker:StopPipelineExecution", "sagemaker:Describe*", "sagemaker:List*", "sagemaker:AddTags",
         ]
         Resource = "${local.sagemaker}:*"
+      },
+      # Building the pipeline definition (sagemaker SDK PipelineSession with default_bucket = ARTIFACT_BUCKET,
+      # template-repos/*/pipelines/pipeline.py) checks the bucket (HeadBucket = s3:ListBucket) and uploads the
+      # step scripts and large definitions (PutObject, multipart included); the objects take the bucket's default
+      # SSE-KMS key, the artifacts key of UseTheArtifactsKey. Nothing in the workflows reads or deletes there.
+      {
+        Sid      = "CheckTheProjectBuckets"
+        Effect   = "Allow"
+        Action   = "s3:ListBucket"
+        Resource = local.project_buckets
+      },
+      {
+        Sid      = "UploadPipelineCodeToTheProjectBuckets"
+        Effect   = "Allow"
+        Action   = "s3:PutObject"
+        Resource = "${local.project_buckets}/*"
       },
       {
         Sid    = "PassOnlyThePlatformSageMakerRoles"

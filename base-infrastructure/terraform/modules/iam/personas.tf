@@ -37,6 +37,22 @@ locals {
       Action   = ["s3:GetObject", "s3:GetObjectTagging", "s3:GetObjectVersion", "s3:ListBucket"]
       Resource = [var.artifact_bucket_arn, "${var.artifact_bucket_arn}/*"]
     },
+    # Training data for retrain-on-new-data: each project's bucket (<prefix>-<project id>-<account>, the project
+    # stack's ArtifactBucket) under data/ only (its RetrainDataUrl). Objects take the bucket's default key, the
+    # artifacts key of UsePlatformKeys. Other prefixes (pipeline code, models) stay the pipelines' own.
+    {
+      Sid      = "UploadTrainingDataToProjects"
+      Effect   = "Allow"
+      Action   = ["s3:PutObject", "s3:GetObject"]
+      Resource = "arn:${local.partition}:s3:::${var.name_prefix}-p-????????????-${local.account}/data/*"
+    },
+    {
+      Sid       = "ListTrainingDataOfProjects"
+      Effect    = "Allow"
+      Action    = "s3:ListBucket"
+      Resource  = "arn:${local.partition}:s3:::${var.name_prefix}-p-????????????-${local.account}"
+      Condition = { StringLike = { "s3:prefix" = ["data/", "data/*"] } }
+    },
     {
       Sid       = "PassOnlyPlatformSageMakerRoles"
       Effect    = "Allow"

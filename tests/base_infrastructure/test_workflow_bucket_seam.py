@@ -1,0 +1,162 @@
+"""Seam: what the template repos' dev workflows do in S3 and KMS, as the role their dev environment gives them
+(AWS_ROLE_ARN = <prefix>-github-build, modules/deploy_targets), on the bucket the project stack hands them
+(ARTIFACT_BUCKET = the rendered project template's ArtifactBucket) or the platform bucket they read from SSM.
+
+Each step that runs after ``configure-aws-credentials`` in a workflow's dev job is listed below with the calls its
+code makes (sagemaker SDK PipelineSession.default_bucket(): HeadBucket = s3:ListBucket; uploading step scripts and
+large definitions: s3:PutObject with the bucket's default SSE-KMS key = kms:GenerateDataKey; pipeline-promotion's
+promote.upload_code: s3:PutObject to /mlops/s3/artifact_bucket). A new step fails the first test until listed.
+The policy is evaluated with its permissions boundary (bootstrap.yaml) by ``tests.bootstrap.policy_eval``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import yaml
+from cfnlint.decode import decode_str
+
+from tests.base_infrastructure import tf_policies
+from tests.base_infrastructure.harness import REPO
+from tests.base_infrastructure.terraform_policy import policy_statements
+from tests.bootstrap import template as bootstrap
+from tests.bootstrap.policy_eval import is_allowed
+
+ACCOUNT, REGION = bootstrap.ACCOUNT, bootstrap.REGION
+DEPLOY_TARGETS = REPO / "base-infrastructure" / "terraform" / "modules" / "deploy_targets" / "main.tf"
+RENDERED = REPO / "base-infrastructure" / "project-templates" / "rendered"
+TEMPLATES = REPO / "template-repos"
+PROJECT_ID = "p-a1b2c3d4e5f6"
+ARTIFACTS_KEY = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/0000aaaa-artifacts"
+PLATFORM_BUCKET = f"mlops-artifacts-{ACCOUNT}-{REGION}"
+VALUES: dict[str, Any] = {
+    "local.partition": "aws",
+    "local.account": ACCOUNT,
+    "local.region": REGION,
+    "local.dev_account": ACCOUNT,
+    "local.sagemaker": f"arn:aws:sagemaker:{REGION}:{ACCOUNT}",
+    "var.name_prefix": "mlops",
+    "var.pipeline_role_arn": f"arn:aws:iam::{ACCOUNT}:role/mlops-sagemaker-pipeline",
+    "var.execution_role.arn": f"arn:aws:iam::{ACCOUNT}:role/mlops-sagemaker-execution",
+    "var.artifact_bucket_arn": f"arn:aws:s3:::{PLATFORM_BUCKET}",
+    "var.artifacts_kms_key_arn": ARTIFACTS_KEY,
+}
+
+# template repo -> (workflow, dev job, the bucket its code uses, {step name: [(action, "bucket"|"object"|"key")]})
+PIPELINE_BUILD = [("s3:ListBucket", "bucket"), ("s3:PutObject", "object"), ("kms:GenerateDataKey", "key")]
+WORKFLOWS: dict[str, tuple[str, str, str, dict[str, list[tuple[str, str]]]]] = {
+    "model-build": (
+        "build.yml",
+        "pipeline",
+        "ARTIFACT_BUCKET",
+        {"Build the pipeline definition": PIPELINE_BUILD, "Upsert and start the pipeline": PIPELINE_BUILD},
+    ),
+    "single-account-training": (
+        "training.yml",
+        "pipeline",
+        "ARTIFACT_BUCKET",
+        {"Build the pipeline definition": PIPELINE_BUILD, "Upsert and start the pipeline": PIPELINE_BUILD},
+    ),
+    "llm-fine-tuning": (
+        "llm.yml",
+        "pipeline",
+        "ARTIFACT_BUCKET",
+        {"Build the pipeline definition": PIPELINE_BUILD, "Upsert and start the pipeline": PIPELINE_BUILD},
+    ),
+    "pipeline-promotion": (
+        "promote.yml",
+        "dev",
+        "/mlops/s3/artifact_bucket",
+        {"Run the definition in dev and wait (fails unless the run Succeeded)": [("s3:PutObject", "object"), ("kms:GenerateDataKey", "key")]},
+    ),
+}
+# The rendered project template whose stack hands each template repo its ARTIFACT_BUCKET.
+STACK_OF = {
+    "model-build": "build-deploy-realtime",
+    "single-account-training": "single-account-training",
+    "llm-fine-tuning": "llm-fine-tuning",
+    "pipeline-promotion": "pipeline-promotion",
+}
+
+
+def _build_role() -> list[dict[str, Any]]:
+    """The build role's whole identity policy: local.common, then its own statements, as Terraform writes them."""
+    deploy_targets = tf_policies.module_locals("deploy_targets")
+    buckets = tf_policies.render(deploy_targets["project_buckets"], VALUES)
+    values = {**VALUES, "local.project_buckets": buckets[0] if isinstance(buckets, list) else buckets}
+    common = tf_policies.statements(deploy_targets["common"], values)
+    own = policy_statements(DEPLOY_TARGETS, "aws_iam_policy", "build", values)
+    return [{"Statement": common + own}]
+
+
+def _boundary() -> dict[str, Any]:
+    template = bootstrap.load_template()
+    renderer = bootstrap.Renderer(template, bootstrap.default_parameters(template, NamingPrefix="mlops"))
+    return dict(renderer.properties("PermissionsBoundary")["PolicyDocument"])
+
+
+def _project_bucket(stack: str) -> str:
+    """What the project stack hands the repos as ARTIFACT_BUCKET (!Ref ArtifactBucket)."""
+    template, matches = decode_str((RENDERED / f"{stack}.yaml").read_text(encoding="utf-8"))
+    assert not matches, matches
+    parameters = {name: str(spec.get("Default", "")) for name, spec in template["Parameters"].items()}
+    parameters.update({"NamingPrefix": "mlops", "SageMakerProjectId": PROJECT_ID, "SageMakerProjectName": "Churn"})
+    return bootstrap.Renderer(dict(template), parameters).physical("ArtifactBucket")
+
+
+def _aws_steps(repo: str) -> list[str]:
+    """The names of the steps of the dev job that run with the role's credentials."""
+    workflow, job, _, _ = WORKFLOWS[repo]
+    data = yaml.safe_load((TEMPLATES / repo / ".github" / "workflows" / workflow).read_text(encoding="utf-8"))
+    steps = data["jobs"][job]["steps"]
+    assert data["jobs"][job]["environment"] == "dev"
+    start = next(i for i, s in enumerate(steps) if "configure-aws-credentials" in str(s.get("uses", "")))
+    return [str(step.get("name", step.get("uses"))) for step in steps[start + 1 :] if "run" in step]
+
+
+def _calls() -> list[tuple[str, str, str, str]]:
+    calls = []
+    for repo, (_, _, bucket_source, steps) in WORKFLOWS.items():
+        bucket = PLATFORM_BUCKET if bucket_source.startswith("/mlops/") else _project_bucket(STACK_OF[repo])
+        for step, needs in steps.items():
+            for action, kind in needs:
+                resource = {
+                    "bucket": f"arn:aws:s3:::{bucket}",
+                    "object": f"arn:aws:s3:::{bucket}/Churn/code/preprocess.py",
+                    "key": ARTIFACTS_KEY,
+                }[kind]
+                calls.append((repo, step, action, resource))
+    return calls
+
+
+CALLS = _calls()
+
+
+@pytest.mark.parametrize("repo", sorted(WORKFLOWS))
+def test_every_dev_step_with_aws_credentials_is_listed_with_its_calls(repo: str) -> None:
+    assert _aws_steps(repo) == list(WORKFLOWS[repo][3])
+
+
+def test_the_project_bucket_is_the_one_the_repos_are_given() -> None:
+    assert _project_bucket("build-deploy-realtime") == f"mlops-{PROJECT_ID}-{ACCOUNT}"
+
+
+@pytest.mark.parametrize(("repo", "step", "action", "resource"), CALLS, ids=[f"{c[0]}:{c[2]}" for c in CALLS])
+def test_the_build_role_allows_what_each_dev_step_does(repo: str, step: str, action: str, resource: str) -> None:
+    assert is_allowed(_build_role(), _boundary(), action, resource), f"{repo} / {step}: {action} on {resource}"
+
+
+@pytest.mark.parametrize(
+    ("action", "resource"),
+    [
+        ("s3:PutObject", f"arn:aws:s3:::mlops-tfstate-{ACCOUNT}-{REGION}/dev/terraform.tfstate"),
+        ("s3:PutObject", f"arn:aws:s3:::mlops-{PROJECT_ID}-222222222222/x"),
+        ("s3:PutObject", f"arn:aws:s3:::other-{PROJECT_ID}-{ACCOUNT}/x"),
+        ("s3:DeleteObject", f"arn:aws:s3:::mlops-{PROJECT_ID}-{ACCOUNT}/Churn/code/preprocess.py"),
+        ("s3:GetObject", f"arn:aws:s3:::mlops-{PROJECT_ID}-{ACCOUNT}/data/train.csv"),
+        ("s3:PutBucketPolicy", f"arn:aws:s3:::mlops-{PROJECT_ID}-{ACCOUNT}"),
+    ],
+)
+def test_the_build_role_does_nothing_else_with_buckets(action: str, resource: str) -> None:
+    assert not is_allowed(_build_role(), _boundary(), action, resource)
+
