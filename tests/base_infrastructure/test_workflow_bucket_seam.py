@@ -44,6 +44,7 @@ VALUES: dict[str, Any] = {
 
 # template repo -> (workflow, dev job, the bucket its code uses, {step name: [(action, "bucket"|"object"|"key")]})
 PIPELINE_BUILD = [("s3:ListBucket", "bucket"), ("s3:PutObject", "object"), ("kms:GenerateDataKey", "key")]
+PROMOTION_RUN = [("s3:PutObject", "object"), ("kms:GenerateDataKey", "key")]
 WORKFLOWS: dict[str, tuple[str, str, str, dict[str, list[tuple[str, str]]]]] = {
     "model-build": (
         "build.yml",
@@ -67,7 +68,12 @@ WORKFLOWS: dict[str, tuple[str, str, str, dict[str, list[tuple[str, str]]]]] = {
         "promote.yml",
         "dev",
         "/mlops/s3/artifact_bucket",
-        {"Run the definition in dev and wait (fails unless the run Succeeded)": [("s3:PutObject", "object"), ("kms:GenerateDataKey", "key")]},
+        {
+            "Run the definition in dev and wait (fails unless the run Succeeded)": [
+                ("s3:PutObject", "object"),
+                ("kms:GenerateDataKey", "key"),
+            ]
+        },
     ),
 }
 # The rendered project template whose stack hands each template repo its ARTIFACT_BUCKET.
@@ -159,4 +165,3 @@ def test_the_build_role_allows_what_each_dev_step_does(repo: str, step: str, act
 )
 def test_the_build_role_does_nothing_else_with_buckets(action: str, resource: str) -> None:
     assert not is_allowed(_build_role(), _boundary(), action, resource)
-

@@ -543,7 +543,10 @@ class Rehearsal:
             FunctionName=function, Environment={"Variables": {**variables, "DEBOUNCE_SECONDS": str(window)}}
         )
         bucket = f"{prefix}-{pid}-{account}"
-        s3 = operator.client("s3")
+        # A data scientist uploads the data from Studio, as the data-scientist persona (personas.tf grants
+        # <project bucket>/data/ only); the operator's session only where base infrastructure made no personas.
+        s3 = self._studio_client("data-scientist", "s3")
+        uploader = self._studio_client("data-scientist", "sts").get_caller_identity()["Arn"].split(":", 5)[-1]
         for index in range(burst):
             s3.put_object(Bucket=bucket, Key=f"data/demo/part-{index}.csv", Body=b"target,x\n1,0.5\n")
         deadline = time.monotonic() + timeout
@@ -568,7 +571,7 @@ class Rehearsal:
                 f"({len(started)} by {prefix}-{pid}-retrain-start); expected exactly one"
             )
         return (
-            f"{burst} uploads to s3://{bucket}/data/ within {window}s → 1 execution of {pipeline}, "
+            f"{burst} uploads to s3://{bucket}/data/ by {uploader} within {window}s → 1 execution of {pipeline}, "
             f"started by {prefix}-{pid}-retrain-start (InputDataUrl s3://{bucket}/data/)"
         )
 
