@@ -4,7 +4,7 @@ GitHub repositories.
 State machine (``ProjectReposResource``):
 
 * Create → reconcile the project's repos; PhysicalResourceId ``<org>/<project>-<id>`` (stable); Data has each
-  part's URLs (``BuildRepoUrl``, ``BuildCloneUrl``, ``BuildRepoName``, ...).
+  part's URLs (``BuildRepoUrl``, ``BuildCloneUrl``, ``BuildRepoName``, ...) and ``ProjectNameLower``.
 * Update → reconcile to the new properties. A new name or id is a new PhysicalResourceId (a new resource):
   CloudFormation then sends Delete for the old one.
 * Delete → apply the delete policy (archive | delete | retain). A Delete whose Create failed (PhysicalResourceId
@@ -64,8 +64,15 @@ def _reconciler(github: Github, deadline: Deadline, settings: LambdaSettings) ->
     return Reconciler(github, deadline, generation_timeout=settings.generation_timeout_seconds)
 
 
-def _data(result: ReconcileResult) -> dict[str, str]:
-    data: dict[str, str] = {}
+def name_attributes(project_name: str) -> dict[str, str]:
+    """Names the project stack reads from the answer: SageMaker may write resource names into ARNs in lower case
+    (pipeline "Churn-build" is .../pipeline/churn-build) and CloudFormation has no lower-case function, so the
+    stack scopes policies on SageMaker resources with ``ProjectNameLower`` too (RetrainStartRole)."""
+    return {"ProjectNameLower": project_name.lower()}
+
+
+def _data(result: ReconcileResult, project_name: str) -> dict[str, str]:
+    data: dict[str, str] = name_attributes(project_name)
     for repo in result.repos:
         key = repo.part.capitalize()
         data[f"{key}RepoName"] = repo.full_name
@@ -169,7 +176,7 @@ class ProjectReposResource:
             not_ready = self.deps.trust.admit(request.project_id, repos)
             result.skipped.extend(not_ready)
             log.info("project repositories admitted to the OIDC roles' trust", extra={"skipped": not_ready})
-        return Response("SUCCESS", "", request.physical_id, _data(result))
+        return Response("SUCCESS", "", request.physical_id, _data(result, request.project_name))
 
     def _delete(self, event: dict[str, Any], properties: Mapping[str, Any], deadline: Deadline) -> Response:
         from platform_cli.provisioning.desired import desired_repos

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from cfnlint.decode import decode_str
 
+from platform_cli.lambdas.project_repos import name_attributes
 from platform_cli.project_templates import launch_permissions
 from tests.base_infrastructure.harness import REPO
 from tests.base_infrastructure.terraform_policy import policy_statements
@@ -50,7 +51,8 @@ def _renderer(template: dict[str, Any]) -> bootstrap.Renderer:
     parameters = {name: str(spec.get("Default", "")) for name, spec in template["Parameters"].items()}
     parameters.update({"NamingPrefix": "mlops", "SageMakerProjectId": PROJECT_ID, "SageMakerProjectName": "churn"})
     parameters["PlatformEnvironment"] = "dev"  # the value of /mlops/environment in the project factory's account
-    return bootstrap.Renderer(template, parameters)
+    # What the provisioning Lambda answers (Custom::ProjectRepos Data) that the stack's policies read.
+    return bootstrap.Renderer(template, parameters, custom_data={"ProjectRepos": name_attributes("churn")})
 
 
 def _boundary() -> dict[str, Any]:

@@ -39,9 +39,17 @@ def default_parameters(template: dict[str, Any], **overrides: str) -> dict[str, 
 class Renderer:
     """Resolves Ref, Fn::Sub, Fn::GetAtt, Fn::If and Fn::Equals with fixed parameters and fake physical ids."""
 
-    def __init__(self, template: dict[str, Any], parameters: dict[str, str], stack_name: str = "mlops-dev-bootstrap"):
+    def __init__(
+        self,
+        template: dict[str, Any],
+        parameters: dict[str, str],
+        stack_name: str = "mlops-dev-bootstrap",
+        custom_data: dict[str, dict[str, str]] | None = None,
+    ):
         self.template = template
         self.parameters = parameters
+        # What each custom resource answered (its Data), read by Fn::GetAtt / ${Resource.Attribute}.
+        self.custom_data = custom_data or {}
         self.pseudo = {
             "AWS::AccountId": ACCOUNT,
             "AWS::Region": REGION,
@@ -74,6 +82,8 @@ class Renderer:
 
     def attribute(self, logical_id: str, name: str) -> str:
         kind = self.template["Resources"][logical_id]["Type"]
+        if kind.startswith("Custom::") and name in self.custom_data.get(logical_id, {}):
+            return self.custom_data[logical_id][name]
         if name != "Arn":
             raise KeyError(f"{logical_id}.{name}")
         if kind == "AWS::S3::Bucket":

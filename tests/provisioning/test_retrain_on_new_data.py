@@ -16,6 +16,7 @@ from cfnlint.decode import decode_str
 from moto import mock_aws
 
 from platform_cli.config import TemplateKind
+from platform_cli.lambdas.project_repos import name_attributes
 from platform_cli.project_templates import render, retrain_debounce
 from platform_cli.provisioning.contract import load_contract
 from tests.bootstrap import template as bootstrap
@@ -47,7 +48,7 @@ def _renderer(template: dict[str, Any], retrain: str = "true") -> bootstrap.Rend
     parameters = {name: str(spec.get("Default", "")) for name, spec in template["Parameters"].items()}
     parameters.update({"NamingPrefix": "mlops", "SageMakerProjectId": PID, "SageMakerProjectName": "churn"})
     parameters.update({"PlatformEnvironment": "dev", "RetrainOnNewData": retrain})
-    return bootstrap.Renderer(template, parameters)
+    return bootstrap.Renderer(template, parameters, custom_data={"ProjectRepos": name_attributes("churn")})
 
 
 def _identity(renderer: bootstrap.Renderer, role: str) -> list[dict[str, Any]]:
@@ -267,3 +268,38 @@ def test_the_option_becomes_the_templates_parameter() -> None:
     assert on.template_parameters() == {"RetrainOnNewData": "true"}
     assert off.template_parameters() == {}
     assert set(on.template_parameters()) <= set(_template(TemplateKind.BUILD_DEPLOY_BATCH)["Parameters"])
+
+
+# --- a project name with capitals (SageMaker may write it in lower case into the pipeline's ARN) ----------------
+
+
+def _capitalised_start_role(kind: TemplateKind) -> list[dict[str, Any]]:
+    """The start role of project "Churn", with what the provisioning Lambda answers for that name."""
+    template = _template(kind)
+    renderer = _renderer(template)
+    renderer.parameters["SageMakerProjectName"] = "Churn"
+    renderer.custom_data = {"ProjectRepos": name_attributes("Churn")}
+    return _identity(renderer, "RetrainStartRole")
+
+
+@pytest.mark.parametrize("kind", RETRAINING, ids=lambda k: k.value)
+@pytest.mark.parametrize("name", ["Churn", "churn"])
+def test_the_start_role_starts_the_pipeline_of_a_capitalised_project_as_named_or_lower_cased(
+    kind: TemplateKind, name: str
+) -> None:
+    parts = load_contract().parts(kind)
+    suffix = _pipeline_suffix(parts.get("build") or parts["training"])
+    pipeline = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:pipeline/{name}-{suffix}"
+    assert is_allowed(_capitalised_start_role(kind), None, "sagemaker:StartPipelineExecution", pipeline, {})
+
+
+@pytest.mark.parametrize("kind", RETRAINING, ids=lambda k: k.value)
+def test_the_lower_cased_name_opens_no_other_pipeline(kind: TemplateKind) -> None:
+    policies = _capitalised_start_role(kind)
+    for other in ("churn2-build", "Churn-deploy", "other-build", "CHURN-build", "churn2-training"):
+        pipeline = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:pipeline/{other}"
+        assert not is_allowed(policies, None, "sagemaker:StartPipelineExecution", pipeline, {}), other
+
+
+def test_the_provisioning_lambda_answers_the_lower_cased_project_name() -> None:
+    assert name_attributes("Churn-Forecast2") == {"ProjectNameLower": "churn-forecast2"}

@@ -32,7 +32,8 @@ def project_repos(event, context):
                        "StackId": event["StackId"], "RequestId": event["RequestId"],
                        "LogicalResourceId": event["LogicalResourceId"],
                        "Data": {"BuildRepoUrl": url + "-build", "DeployRepoUrl": url + "-deploy",
-                                "BuildCloneUrl": url + "-build.git", "DeployCloneUrl": url + "-deploy.git"}}).encode()
+                                "BuildCloneUrl": url + "-build.git", "DeployCloneUrl": url + "-deploy.git",
+                                "ProjectNameLower": props["ProjectName"].lower()}}).encode()
     request = urllib.request.Request(event["ResponseURL"], data=body, method="PUT", headers={"Content-Type": ""})
     urllib.request.urlopen(request, timeout=10).read()
 
