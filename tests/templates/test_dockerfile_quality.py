@@ -11,7 +11,9 @@ import pytest
 from tests.templates.conftest import PRESENT, TEMPLATE_ROOT
 
 HADOLINT = Path(sys.executable).parent / "hadolint"
-DOCKERFILES = [TEMPLATE_ROOT / name / "Dockerfile" for name in PRESENT if (TEMPLATE_ROOT / name / "Dockerfile").exists()]
+DOCKERFILES = [
+    TEMPLATE_ROOT / name / "Dockerfile" for name in PRESENT if (TEMPLATE_ROOT / name / "Dockerfile").exists()
+]
 
 
 def _hadolint(dockerfile: Path, config: Path) -> subprocess.CompletedProcess[str]:

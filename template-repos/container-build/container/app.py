@@ -27,7 +27,9 @@ class Application:
             return _answer(start_response, "200 OK", "text/plain", b"")
         if path == "/invocations" and method == "POST":
             return self.invocations(environ, start_response)
-        return _answer(start_response, "404 Not Found", "text/plain", b"not found: use GET /ping or POST /invocations\n")
+        return _answer(
+            start_response, "404 Not Found", "text/plain", b"not found: use GET /ping or POST /invocations\n"
+        )
 
     def invocations(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         length = int(environ.get("CONTENT_LENGTH") or 0)

@@ -124,7 +124,9 @@ def serving(root: Path, ready_seconds: float = 60) -> Iterator[Server]:
             process.stderr.close()
 
 
-def call(server: Server, method: str, path: str, body: bytes | None = None, content_type: str = "text/csv") -> tuple[int, str]:
+def call(
+    server: Server, method: str, path: str, body: bytes | None = None, content_type: str = "text/csv"
+) -> tuple[int, str]:
     """(status, body) of one request to the server."""
     request = urllib.request.Request(server.url + path, data=body, method=method)
     if body is not None:
