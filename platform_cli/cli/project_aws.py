@@ -14,6 +14,9 @@ from platform_cli.config import PlatformConfig
 from platform_cli.project_templates.properties import template_properties
 from platform_cli.provisioning.contract import load_contract
 
+# The project templates' Studio parameter of the bring-your-own-container option (src/project.yaml.j2).
+BYOC_PARAMETER = "BringYourOwnContainer"
+
 AUTH_CODES = frozenset(
     {
         "AccessDenied",
@@ -100,6 +103,7 @@ class AwsProjects:
                     "ProvisioningParameters": [
                         {"Key": "GitHubUsername", "Value": request.user or ""},
                         {"Key": "RepositoryDeletePolicy", "Value": request.delete_policy},
+                        *([{"Key": BYOC_PARAMETER, "Value": "true"}] if request.bring_your_own_container else []),
                     ],
                 },
             )
@@ -141,8 +145,13 @@ class AwsProjects:
         project repo carries its kind as a topic), the rest by the templates' naming rules."""
         from github.GithubException import UnknownObjectException
 
-        project_id = str(self._describe(name)["ProjectId"])
+        project = self._describe(name)
+        project_id = str(project["ProjectId"])
         contract = load_contract()
+        launched_with = {
+            str(p.get("Key")): str(p.get("Value"))
+            for p in (project.get("ServiceCatalogProvisioningDetails") or {}).get("ProvisioningParameters") or []
+        }
         for kind, parts in contract.template_kinds.items():
             first = next(iter(parts))
             try:
@@ -152,7 +161,12 @@ class AwsProjects:
             if kind.value in topics:
                 unit = next(iter(self.config.business_units))
                 properties = template_properties(
-                    self.config, project_name=name, project_id=project_id, kind=kind, business_unit=unit
+                    self.config,
+                    project_name=name,
+                    project_id=project_id,
+                    kind=kind,
+                    business_unit=unit,
+                    bring_your_own_container=launched_with.get(BYOC_PARAMETER) == "true",
                 )
                 return {
                     "ProjectName": name,

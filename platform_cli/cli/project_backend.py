@@ -34,6 +34,7 @@ class NewProject:
     user: str | None = None
     delete_policy: str = "archive"
     timeout_seconds: float = 300.0  # the whole create, its rollback included, counted from ``started``
+    bring_your_own_container: bool = False  # issue 17 item 1: the container-build repo and the ECR repositories
     started: float = field(default_factory=time.monotonic)
 
 

@@ -9,6 +9,7 @@ the provisioning contract, so templates and the Lambda cannot disagree about the
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 from pathlib import Path
@@ -19,10 +20,33 @@ import yaml
 
 from platform_cli.config import ENVIRONMENTS, TemplateKind
 from platform_cli.project_templates import launch_permissions
-from platform_cli.provisioning.contract import load_contract
+from platform_cli.provisioning.contract import BRING_YOUR_OWN_CONTAINER, load_contract
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "base-infrastructure" / "project-templates"
 LAUNCH_PERMISSIONS = "rendered/launch-permissions.json"
+# The project's ECR repositories (bring your own container): untagged images go after a week, and at most the
+# newest 200 tagged images are kept (each a commit of the container repository; model packages name them).
+CONTAINER_LIFECYCLE_POLICY = {
+    "rules": [
+        {
+            "rulePriority": 1,
+            "description": "Expire untagged images after 7 days",
+            "selection": {
+                "tagStatus": "untagged",
+                "countType": "sinceImagePushed",
+                "countUnit": "days",
+                "countNumber": 7,
+            },
+            "action": {"type": "expire"},
+        },
+        {
+            "rulePriority": 2,
+            "description": "Keep the newest 200 images",
+            "selection": {"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": 200},
+            "action": {"type": "expire"},
+        },
+    ]
+}
 
 
 def _snake_upper(name: str) -> str:
@@ -52,7 +76,13 @@ def kind_context(kind: TemplateKind, spec: dict[str, Any]) -> dict[str, Any]:
     own = list(spec.get("parameters") or {})
     if spec.get("container_repository"):
         own.insert(0, "BringYourOwnContainer")
+    # bring your own container (issue 17 item 1): the repositories the option adds, and the ECR lifecycle policy.
+    option_parts: dict[str, str] = {}
+    if spec.get("container_repository"):
+        option_parts = contract.options[BRING_YOUR_OWN_CONTAINER].parts
     return {
+        "container_lifecycle_policy": json.dumps(CONTAINER_LIFECYCLE_POLICY, separators=(",", ":")),
+        "option_parts": option_parts,
         "kind": kind.value,
         "spec": {**spec, "parameters": spec.get("parameters") or {}},
         "own_parameters": own,

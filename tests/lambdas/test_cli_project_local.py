@@ -153,3 +153,39 @@ def test_the_rollback_of_a_failed_create_runs_within_what_is_left_of_the_timeout
     # machine's), not the 300 s a rollback used to get.
     assert delete_budget > 0 and delete_sent + delete_budget <= create_sent + 60 + 1.0
     assert "rolling back within" in result.output
+
+
+# --- bring your own container (issue 17 item 1) ---
+
+
+def test_create_with_bring_your_own_container_adds_the_container_repository_and_its_variables(
+    workspace: Path, porg: ProvisioningOrg
+) -> None:
+    created = mlops(
+        "project",
+        "create",
+        "vision",
+        "-t",
+        "build-deploy-batch",
+        "--id",
+        "p-abc123def456",
+        "--bring-your-own-container",
+    )
+    assert created.exit_code == 0, created.output
+    assert json.loads(created.stdout)["Properties"]["ContainerRepository"] == "mlops/p-abc123def456"
+    container = porg.org.gh.get_repo(f"{porg.login}/vision-p-abc123def456-container")
+    assert container.get_variable("CONTAINER_REPOSITORY_NAME").value == "mlops/p-abc123def456"
+    build = porg.org.gh.get_repo(f"{porg.login}/vision-p-abc123def456-build")
+    uri = "111111111111.dkr.ecr.eu-west-1.amazonaws.com/mlops/p-abc123def456"
+    assert build.get_variable("CONTAINER_REPOSITORY_URI").value == uri
+    described = json.loads(mlops("project", "describe", "vision").stdout)
+    assert [r["part"] for r in described["Repositories"]] == ["build", "deploy", "container"]
+
+
+def test_bring_your_own_container_on_a_template_without_it_is_refused_before_any_call(workspace: Path) -> None:
+    result = runner.invoke(
+        app, ["project", "create", "solo", "-t", "single-account-training", "--bring-your-own-container"]
+    )
+    assert result.exit_code == 1
+    assert "template single-account-training does not offer --bring-your-own-container" in result.output
+    assert json.loads(mlops("project", "list").stdout) == []
