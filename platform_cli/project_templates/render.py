@@ -20,33 +20,11 @@ import yaml
 
 from platform_cli.config import ENVIRONMENTS, TemplateKind
 from platform_cli.project_templates import launch_permissions
+from platform_cli.provisioning.container import CONTAINER_LIFECYCLE_POLICY
 from platform_cli.provisioning.contract import BRING_YOUR_OWN_CONTAINER, load_contract
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "base-infrastructure" / "project-templates"
 LAUNCH_PERMISSIONS = "rendered/launch-permissions.json"
-# The project's ECR repositories (bring your own container): untagged images go after a week, and at most the
-# newest 200 tagged images are kept (each a commit of the container repository; model packages name them).
-CONTAINER_LIFECYCLE_POLICY = {
-    "rules": [
-        {
-            "rulePriority": 1,
-            "description": "Expire untagged images after 7 days",
-            "selection": {
-                "tagStatus": "untagged",
-                "countType": "sinceImagePushed",
-                "countUnit": "days",
-                "countNumber": 7,
-            },
-            "action": {"type": "expire"},
-        },
-        {
-            "rulePriority": 2,
-            "description": "Keep the newest 200 images",
-            "selection": {"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": 200},
-            "action": {"type": "expire"},
-        },
-    ]
-}
 
 
 def _snake_upper(name: str) -> str:

@@ -13,7 +13,7 @@ from platform_cli.cli.project_aws import BYOC_PARAMETER
 from platform_cli.config import TemplateKind, parse_config
 from platform_cli.lambdas.properties import KNOWN
 from platform_cli.project_templates.properties import container_repository_name, template_properties
-from platform_cli.project_templates.render import CONTAINER_LIFECYCLE_POLICY
+from platform_cli.provisioning.container import CONTAINER_LIFECYCLE_POLICY
 from platform_cli.provisioning.contract import load_contract
 from tests.provisioning.test_project_templates import load
 
