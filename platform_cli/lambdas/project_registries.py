@@ -60,6 +60,14 @@ class RegistryMaintainer:
             try:
                 self._converge(ecr, repository, tags)
             except Exception as error:
+                if _code(error) in _NOT_READY_CODES:
+                    # AWS answers AccessDenied to a session of a role it cannot find: not applied there yet.
+                    skipped.append(
+                        f"ECR repository {repository} in {environment} ({account}) not created: "
+                        f"<prefix>-project-registry there may not create it ({_code(error)}); apply base-infrastructure "
+                        "in that account, then update the project"
+                    )
+                    continue
                 raise RegistryError(
                     f"cannot create ECR repository {repository} in {environment} ({account}): {_code(error)}; "
                     "check <prefix>-project-registry there is applied from the current base-infrastructure"

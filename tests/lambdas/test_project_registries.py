@@ -164,3 +164,21 @@ def test_the_registry_role_allows_every_call_the_lambda_makes_and_nothing_else()
     }  # fmt: skip
     assert called <= granted
     assert not {"ecr:SetRepositoryPolicy", "ecr:DeleteRepository", "ecr:PutImage", "ecr:BatchGetImage"} & granted
+
+
+def test_an_account_whose_registry_role_may_not_create_is_skipped_and_named() -> None:
+    """AWS answers AccessDenied to a session of a role it cannot find (base infrastructure not applied there)."""
+
+    class Denying:
+        class exceptions:  # noqa: N801 (boto3's shape)
+            class RepositoryAlreadyExistsException(Exception):  # noqa: N818 (boto3's name)
+                pass
+
+        def create_repository(self, **_: Any) -> None:
+            raise ClientError({"Error": {"Code": "AccessDeniedException", "Message": "denied"}}, "CreateRepository")
+
+    skipped = RegistryMaintainer(lambda account: Denying()).ensure(REPOSITORY, {"preprod": "222222222222"}, TAGS)
+    assert skipped == [
+        f"ECR repository {REPOSITORY} in preprod (222222222222) not created: <prefix>-project-registry there may not "
+        "create it (AccessDeniedException); apply base-infrastructure in that account, then update the project"
+    ]
