@@ -539,7 +539,7 @@ class Rehearsal:
             ):
                 raise DemoError(f"ECR {repository} in {environment} is not immutable with scan on push")
             ecr.get_lifecycle_policy(repositoryName=repository)  # raises when there is none
-            if environment == "dev" and len(self.options.environments) > 1:
+            if environment == "dev":
                 ecr.get_repository_policy(repositoryName=repository)  # the deploy accounts' pull
             found.append(environment)
         detail = f"{container.full_name} ({len(registries)} environments); ECR {repository} in {', '.join(found)}"

@@ -16,6 +16,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -91,20 +92,17 @@ def serving(root: Path, ready_seconds: float = 60) -> Iterator[Server]:
     """``serve`` as a process on 127.0.0.1 and a free port, until ``/ping`` answers; stopped (by its PID) after."""
     port = free_port()
     env = container_env(root, SAGEMAKER_BIND_TO_PORT=str(port), SERVE_BIND_HOST="127.0.0.1", MODEL_SERVER_WORKERS="1")
+    log = tempfile.TemporaryFile(mode="w+")  # the server's log: a file, so a chatty server never blocks on a pipe
     process = subprocess.Popen(
-        [sys.executable, "-m", "container", "serve"],
-        cwd=REPO_ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
+        [sys.executable, "-m", "container", "serve"], cwd=REPO_ROOT, env=env, stdout=log, stderr=log, text=True
     )
     server = Server(process, f"http://127.0.0.1:{port}")
     try:
         deadline = time.monotonic() + ready_seconds
         while time.monotonic() < deadline:
             if process.poll() is not None:
-                raise RuntimeError(f"serve exited ({process.returncode}): {(process.stderr or '').read()[-2000:]}")
+                log.seek(0)
+                raise RuntimeError(f"serve exited ({process.returncode}): {log.read()[-2000:]}")
             try:
                 if call(server, "GET", "/ping")[0] == 200:
                     break
@@ -120,8 +118,7 @@ def serving(root: Path, ready_seconds: float = 60) -> Iterator[Server]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-        if process.stderr:
-            process.stderr.close()
+        log.close()
 
 
 def call(
