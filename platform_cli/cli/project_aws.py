@@ -11,11 +11,8 @@ from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 from platform_cli.cli.project_backend import NewProject, ProjectError, ProjectSummary
 from platform_cli.config import PlatformConfig
-from platform_cli.project_templates.properties import template_properties
+from platform_cli.project_templates.properties import BYOC_PARAMETER, template_properties
 from platform_cli.provisioning.contract import load_contract
-
-# The project templates' Studio parameter of the bring-your-own-container option (src/project.yaml.j2).
-BYOC_PARAMETER = "BringYourOwnContainer"
 
 AUTH_CODES = frozenset(
     {

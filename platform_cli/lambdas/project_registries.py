@@ -64,8 +64,8 @@ class RegistryMaintainer:
                     # AWS answers AccessDenied to a session of a role it cannot find: not applied there yet.
                     skipped.append(
                         f"ECR repository {repository} in {environment} ({account}) not created: "
-                        f"<prefix>-project-registry there may not create it ({_code(error)}); apply base-infrastructure "
-                        "in that account, then update the project"
+                        f"<prefix>-project-registry there may not create it ({_code(error)}); "
+                        "apply base-infrastructure in that account, then update the project"
                     )
                     continue
                 raise RegistryError(

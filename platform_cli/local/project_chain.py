@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from platform_cli.errors import PlatformError
+from platform_cli.project_templates.properties import BYOC_PARAMETER
 
 
 class ProjectChainError(PlatformError):
@@ -254,7 +255,7 @@ def launch_in_studio(
             "GitHubUsername": user or "",
             "RepositoryDeletePolicy": delete_policy,
             # the Studio parameter of the kinds that offer it (kinds.yaml container_repository)
-            **({"BringYourOwnContainer": "true"} if bring_your_own_container else {}),
+            **({BYOC_PARAMETER: "true"} if bring_your_own_container else {}),
         },
         project_id=project_id,
     )

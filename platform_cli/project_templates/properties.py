@@ -51,6 +51,10 @@ def template_properties(
     return props
 
 
+# The project templates' Studio parameter of the bring-your-own-container option (src/project.yaml.j2).
+BYOC_PARAMETER = "BringYourOwnContainer"
+
+
 def container_repository_name(naming_prefix: str, project_id: str) -> str:
     """The project's ECR repository (bring your own container), named as the project template's
     ``ContainerRepository`` names it: ``<prefix>/<project id>`` (the same name in dev, preprod and prod)."""

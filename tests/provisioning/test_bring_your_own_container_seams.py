@@ -9,10 +9,9 @@ from typing import Any
 
 import pytest
 
-from platform_cli.cli.project_aws import BYOC_PARAMETER
 from platform_cli.config import TemplateKind, parse_config
 from platform_cli.lambdas.properties import KNOWN
-from platform_cli.project_templates.properties import container_repository_name, template_properties
+from platform_cli.project_templates.properties import BYOC_PARAMETER, container_repository_name, template_properties
 from platform_cli.provisioning.container import CONTAINER_LIFECYCLE_POLICY
 from platform_cli.provisioning.contract import load_contract
 from tests.provisioning.test_project_templates import load
@@ -105,3 +104,30 @@ def test_the_build_and_deploy_role_names_in_the_repository_policy_are_the_ones_t
     container = next(repo for repo in desired_repos(request) if repo.part == "container")
     roles = {env.name: env.variables["AWS_ROLE_ARN"].rsplit("/", 1)[1] for env in container.environments}
     assert roles["preprod"] == roles["prod"] == "mlops-github-deploy"
+
+
+@pytest.mark.parametrize("kind", OFFERING)
+def test_the_repository_name_falls_in_the_pattern_the_roles_may_push_to_and_create(kind: TemplateKind) -> None:
+    """deploy_targets grants push (build, deploy roles) and create (project-registry) on <prefix>/p-????????????."""
+    from fnmatch import fnmatchcase
+
+    from tests.base_infrastructure import tf_policies
+
+    text = tf_policies.terraform_file("deploy_targets").read_text()
+    (pattern,) = set(re.findall(r'repository/\$\{var\.name_prefix\}/(p-\?+)"', text))
+    assert fnmatchcase(container_repository_name("mlops", "p-abc123def456"), f"mlops/{pattern}")
+
+
+def test_the_build_workflow_hands_the_pipeline_the_variable_it_reads() -> None:
+    """model-build's workflow maps vars.CONTAINER_REPOSITORY_URI to the environment variable its pipeline reads."""
+    from tests.templates import workflows
+    from tests.templates.conftest import TEMPLATE_ROOT
+
+    build = TEMPLATE_ROOT / "model-build"
+    job = workflows.load(build / ".github" / "workflows" / "build.yml")["jobs"]["pipeline"]
+    source = (build / "pipelines" / "container_image.py").read_text()
+    (variable,) = re.findall(r'^REPOSITORY_VARIABLE = "(\w+)"$', source, re.MULTILINE)
+    assert job["env"][variable] == "${{ vars.CONTAINER_REPOSITORY_URI }}"
+    assert (
+        "CONTAINER_REPOSITORY_URI" in load_contract().options["bring_your_own_container"].repo_variables["model-build"]
+    )
