@@ -38,6 +38,7 @@ class Config:
     transform_instance_types: list[str] = field(default_factory=list)
     container_image: str = "auto"
     container_tag: str = "newest"
+    inference_pipeline: bool = False
 
 
 def _get(data: dict[str, Any], dotted: str) -> Any:
@@ -47,6 +48,14 @@ def _get(data: dict[str, Any], dotted: str) -> Any:
             raise ConfigError(f"config.yaml: missing field {dotted!r}")
         node = node[part]
     return node
+
+
+def _flag(data: dict[str, Any], dotted: str) -> bool:
+    """An optional on/off switch (absent: off); anything but true/false is refused, not guessed."""
+    value = _get(data, dotted) if dotted.split(".")[0] in data else False
+    if not isinstance(value, bool):
+        raise ConfigError(f"config.yaml: {dotted} must be true or false (got {value!r})")
+    return value
 
 
 def parse(data: dict[str, Any]) -> Config:
@@ -68,6 +77,7 @@ def parse(data: dict[str, Any]) -> Config:
         transform_instance_types=list(_get(data, "registration.transform_instance_types")),
         container_image=str(_get(data, "container.image")),
         container_tag=str(_get(data, "container.tag")),
+        inference_pipeline=_flag(data, "inference_pipeline.enabled"),
     )
     if config.container_image not in CONTAINER_IMAGES:
         raise ConfigError(f"config.yaml: container.image must be one of {', '.join(CONTAINER_IMAGES)}")
