@@ -102,7 +102,7 @@ class AwsProjects:
                     "ProvisioningParameters": [
                         {"Key": "GitHubUsername", "Value": request.user or ""},
                         {"Key": "RepositoryDeletePolicy", "Value": request.delete_policy},
-                        *([{"Key": BYOC_PARAMETER, "Value": "true"}] if request.bring_your_own_container else []),
+                        *({"Key": k, "Value": v} for k, v in request.template_parameters().items()),
                     ],
                 },
             )

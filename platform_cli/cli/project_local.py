@@ -119,6 +119,11 @@ class LocalProjects:
         launched = self._create_through_catalog(request, pid)
         if launched is not None:
             return launched
+        if request.template_parameters():  # issue 17: options that are resources of the project stack
+            raise ProjectError(
+                f"{', '.join(request.template_parameters())} needs the project template's stack: apply "
+                "base-infrastructure in local AWS (`mlops demo` does), then create the project again"
+            )
         info(
             f"no Service Catalog product for {request.kind.value} in local AWS (base-infrastructure not applied): "
             "playing CloudFormation in-process"
@@ -173,7 +178,7 @@ class LocalProjects:
             user=request.user,
             delete_policy=request.delete_policy,
             project_id=pid,
-            bring_your_own_container=request.bring_your_own_container,
+            template_parameters=request.template_parameters(),
         )
         if launched is None:
             return None

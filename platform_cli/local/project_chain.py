@@ -228,7 +228,7 @@ def launch_in_studio(
     delete_policy: str,
     project_id: str | None = None,
     persona: str = "data-scientist",
-    bring_your_own_container: bool = False,
+    template_parameters: Mapping[str, str] | None = None,
 ) -> ProjectStack | None:
     """Launch ``template_kind``'s product as the ``persona`` role would in Studio (the given session when there is
     no such role). ``None`` when local AWS has no such product (base-infrastructure not applied there). The given
@@ -254,8 +254,7 @@ def launch_in_studio(
         parameters={
             "GitHubUsername": user or "",
             "RepositoryDeletePolicy": delete_policy,
-            # the Studio parameter of the kinds that offer it (kinds.yaml container_repository)
-            **({BYOC_PARAMETER: "true"} if bring_your_own_container else {}),
+            **(template_parameters or {}),  # the template's own options (issue 17: RetrainOnNewData)
         },
         project_id=project_id,
     )

@@ -158,28 +158,15 @@ def test_the_rollback_of_a_failed_create_runs_within_what_is_left_of_the_timeout
 # --- bring your own container (issue 17 item 1) ---
 
 
-def test_create_with_bring_your_own_container_adds_the_container_repository_and_its_variables(
-    workspace: Path, porg: ProvisioningOrg
-) -> None:
-    created = mlops(
-        "project",
-        "create",
-        "vision",
-        "-t",
-        "build-deploy-batch",
-        "--id",
-        "p-abc123def456",
-        "--bring-your-own-container",
+def test_bring_your_own_container_without_the_project_stack_says_how_to_get_it(workspace: Path) -> None:
+    """The option's dev ECR repository is a resource of the project stack: without base-infrastructure in local AWS
+    there is none, so the create stops with one line instead of half a project."""
+    result = runner.invoke(
+        app, ["project", "create", "vision", "-t", "build-deploy-batch", "--bring-your-own-container"]
     )
-    assert created.exit_code == 0, created.output
-    assert json.loads(created.stdout)["Properties"]["ContainerRepository"] == "mlops/p-abc123def456"
-    container = porg.org.gh.get_repo(f"{porg.login}/vision-p-abc123def456-container")
-    assert container.get_variable("CONTAINER_REPOSITORY_NAME").value == "mlops/p-abc123def456"
-    build = porg.org.gh.get_repo(f"{porg.login}/vision-p-abc123def456-build")
-    uri = "111111111111.dkr.ecr.eu-west-1.amazonaws.com/mlops/p-abc123def456"
-    assert build.get_variable("CONTAINER_REPOSITORY_URI").value == uri
-    described = json.loads(mlops("project", "describe", "vision").stdout)
-    assert [r["part"] for r in described["Repositories"]] == ["build", "deploy", "container"]
+    assert result.exit_code == 1
+    assert "BringYourOwnContainer needs the project template's stack" in result.output
+    assert json.loads(mlops("project", "list").stdout) == []
 
 
 def test_bring_your_own_container_on_a_template_without_it_is_refused_before_any_call(workspace: Path) -> None:
