@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from platform_cli.errors import PlatformError
-from platform_cli.project_templates.properties import BYOC_PARAMETER
 
 
 class ProjectChainError(PlatformError):
