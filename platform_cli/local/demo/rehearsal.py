@@ -576,6 +576,7 @@ class Rehearsal:
             f"{burst} uploads to s3://{bucket}/data/ within {window}s → 1 execution of {pipeline}, "
             f"started by {prefix}-{pid}-retrain-start (InputDataUrl s3://{bucket}/data/)"
         )
+
     # --- bring your own container (issue 17 item 1) -------------------------------------------------------------
 
     def byoc_kind(self) -> TemplateKind | None:
