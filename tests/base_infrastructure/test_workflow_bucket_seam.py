@@ -165,3 +165,10 @@ def test_the_build_role_allows_what_each_dev_step_does(repo: str, step: str, act
 )
 def test_the_build_role_does_nothing_else_with_buckets(action: str, resource: str) -> None:
     assert not is_allowed(_build_role(), _boundary(), action, resource)
+
+
+def test_every_template_workflow_given_the_artifact_bucket_is_listed() -> None:
+    given = {
+        path.parts[-4] for path in TEMPLATES.glob("*/.github/workflows/*.yml") if "ARTIFACT_BUCKET" in path.read_text()
+    }
+    assert given == set(WORKFLOWS)

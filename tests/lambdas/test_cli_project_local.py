@@ -153,3 +153,26 @@ def test_the_rollback_of_a_failed_create_runs_within_what_is_left_of_the_timeout
     # machine's), not the 300 s a rollback used to get.
     assert delete_budget > 0 and delete_sent + delete_budget <= create_sent + 60 + 1.0
     assert "rolling back within" in result.output
+
+
+# --- bring your own container (issue 17 item 1) ---
+
+
+def test_bring_your_own_container_without_the_project_stack_says_how_to_get_it(workspace: Path) -> None:
+    """The option's dev ECR repository is a resource of the project stack: without base-infrastructure in local AWS
+    there is none, so the create stops with one line instead of half a project."""
+    result = runner.invoke(
+        app, ["project", "create", "vision", "-t", "build-deploy-batch", "--bring-your-own-container"]
+    )
+    assert result.exit_code == 1
+    assert "BringYourOwnContainer needs the project template's stack" in result.output
+    assert json.loads(mlops("project", "list").stdout) == []
+
+
+def test_bring_your_own_container_on_a_template_without_it_is_refused_before_any_call(workspace: Path) -> None:
+    result = runner.invoke(
+        app, ["project", "create", "solo", "-t", "single-account-training", "--bring-your-own-container"]
+    )
+    assert result.exit_code == 1
+    assert "template single-account-training does not offer --bring-your-own-container" in result.output
+    assert json.loads(mlops("project", "list").stdout) == []
