@@ -55,7 +55,7 @@ def test_a_burst_of_uploads_under_the_data_prefix_started_exactly_one_retrain(
 ) -> None:
     """issue 17 item 2: build-deploy-realtime is created with --retrain-on-new-data; 5 uploads → 1 execution."""
     _, summary, _ = demo_run
-    [step] = [s for s in summary["steps"] if "retrain" in s["name"]]  # type: ignore[attr-defined]
+    [step] = [s for s in summary["steps"] if "retrain" in s["step"]]  # type: ignore[attr-defined]
     assert step["ok"], step
     assert "5 uploads" in step["detail"] and "→ 1 execution of demo-realtime-build" in step["detail"]
     assert "-retrain-start" in step["detail"]
