@@ -21,6 +21,7 @@ from platform_cli.local.project_chain import (
     terminate_project,
     update_project,
 )
+from tests.local.chain.launch_policy import launch_policy_statements
 
 from .functions import ACCOUNT, create_function
 
@@ -31,7 +32,13 @@ REGION = "eu-west-1"
 class Catalog:
     """A published project template in the dev account and a data scientist allowed to launch it."""
 
-    def __init__(self, local_aws: LocalAws, product: str | None = None, naming_prefix: str = "mlops") -> None:
+    def __init__(
+        self,
+        local_aws: LocalAws,
+        product: str | None = None,
+        naming_prefix: str = "mlops",
+        launch_role_lacks: str | None = None,
+    ) -> None:
         dev = local_aws.session_for("dev")
         suffix = uuid.uuid4().hex[:8]
         self.admin = dev
@@ -83,6 +90,20 @@ class Catalog:
         self.launch_role = iam.create_role(
             RoleName=f"mlops-sc-launch-{suffix}", AssumeRolePolicyDocument=json.dumps(trust)
         )["Role"]["Arn"]
+        # The launch role's policy exactly as Terraform writes it (project_templates module), for this catalogue
+        values = {
+            "name_prefix": naming_prefix,
+            "artifact_bucket": f"chain-templates-{suffix}",
+            "artifacts_kms_key_arn": key,
+            "project_repos_function_arn": repos["FunctionArn"],
+            "passable_role_arns": [f"arn:aws:iam::{ACCOUNT}:role/{naming_prefix}-sagemaker-execution"],
+        }
+        statements = launch_policy_statements(ACCOUNT, REGION, values, lacking=launch_role_lacks)
+        iam.put_role_policy(
+            RoleName=self.launch_role.rsplit("/", 1)[-1],
+            PolicyName="create-project-stacks",
+            PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": statements}),
+        )
         catalog.create_constraint(
             PortfolioId=portfolio["Id"],
             ProductId=product_id,
@@ -287,3 +308,37 @@ def test_studio_launch_without_a_published_product_says_so_with_none(local_aws: 
         delete_policy="archive",
     )
     assert launched is None
+
+
+def test_a_launch_role_missing_one_permission_fails_the_launch_with_access_denied_naming_it(
+    local_aws: LocalAws,
+) -> None:
+    """The stack's resources are created as the launch role: without sagemaker:CreateModelPackageGroup the launch
+    fails with the handler's AccessDenied naming the action and the group, and rolls back."""
+    catalog = Catalog(local_aws, launch_role_lacks="sagemaker:CreateModelPackageGroup")
+    project = catalog.launch()
+    assert (project.record_status, project.stack_status) == ("FAILED", "ROLLBACK_COMPLETE")
+    group_arn = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package-group/{project.name}-{project.project_id}"
+    [error] = project.errors
+    assert "(HandlerErrorCode: AccessDenied)" in error
+    assert (
+        f"User: arn:aws:sts::{ACCOUNT}:assumed-role/{catalog.launch_role.rsplit('/', 1)[-1]}/AWSCloudFormation "
+        f"is not authorized to perform: sagemaker:CreateModelPackageGroup on resource: {group_arn} "
+        "because no identity-based policy allows the sagemaker:CreateModelPackageGroup action"
+    ) in error
+    groups = catalog.admin.client("sagemaker").list_model_package_groups()["ModelPackageGroupSummaryList"]
+    assert f"{project.name}-{project.project_id}" not in [g["ModelPackageGroupName"] for g in groups]
+
+
+def test_a_termination_the_launch_role_may_not_make_leaves_the_stack_delete_failed(local_aws: LocalAws) -> None:
+    """Deleting the stack's resources is authorised as the launch role too (here: no sagemaker:DeleteCodeRepository)."""
+    catalog = Catalog(local_aws, launch_role_lacks="sagemaker:DeleteCodeRepository")
+    project = catalog.launch()
+    assert project.stack_status == "CREATE_COMPLETE"
+    assert terminate_project(catalog.client("servicecatalog"), project.provisioned_product_id) == "FAILED"
+    events = catalog.admin.client("cloudformation").describe_stack_events(StackName=project.stack_arn)["StackEvents"]
+    reasons = [e.get("ResourceStatusReason", "") for e in events if e["ResourceStatus"] == "DELETE_FAILED"]
+    assert any(
+        "is not authorized to perform: sagemaker:DeleteCodeRepository on resource: arn:aws:sagemaker:" in r
+        for r in reasons
+    )

@@ -167,6 +167,20 @@ def test_a_trust_policy_condition_on_the_caller_refuses_another_principal(princi
     assert message.endswith("because no resource-based policy allows the sts:AssumeRole action")
 
 
+def test_assuming_a_role_that_does_not_exist_is_refused_as_aws_refuses_it(principals: Principals) -> None:
+    """No trust policy grants a role that is not there: AWS answers AccessDenied (not the role's absence)."""
+    account = principals.account("dev")
+    caller = principals.role(allow("sts:AssumeRole"))
+    missing = f"arn:aws:iam::{account}:role/{_unique('no-such-role')}"
+
+    with pytest.raises(ClientError) as refused:
+        principals.session(missing, via=principals.session(caller))
+
+    code, message, status = denial(refused)
+    assert (code, status) == ("AccessDenied", 403)
+    assert f"is not authorized to perform: sts:AssumeRole on resource: {missing}" in message
+
+
 def test_passing_a_role_needs_iam_passrole_on_that_role_for_that_service(principals: Principals) -> None:
     account = principals.account("dev")
     execution = principals.role(name=_unique("fn-exec"))
