@@ -387,16 +387,15 @@ class Rehearsal:
         # A project that deploys, so the approval has a workflow to dispatch; else the one that was run.
         _, record = self._project(DEPLOYING) or self.build_project()
         group = f"{record['ProjectName']}-{record['ProjectId']}"
-        session = self.local.aws.session_for("dev")
-        sagemaker = session.client("sagemaker")
-        existing = sagemaker.list_model_package_groups(NameContains=group)["ModelPackageGroupSummaryList"]
-        if not any(item["ModelPackageGroupName"] == group for item in existing):
-            # In AWS the project's stack creates the group; the local player runs only its custom resource.
-            sagemaker.create_model_package_group(ModelPackageGroupName=group)
+        properties = record.get("Properties") or {}
         run_output = self.options.state_dir / "work" / self.build_repo().split("/")[1] / "build" / "local"
-        bucket = str((record.get("Properties") or {}).get("ArtifactBucket") or "")
+        bucket = str(properties.get("ArtifactBucket") or "")
+        # Registered as the pipeline's RegisterModel step registers it: as the project's pipeline execution role
+        sagemaker, s3 = pipeline_clients(
+            self.local.aws.session_for("dev"), str(properties.get("PipelineExecutionRoleArn") or "")
+        )
         self.model_package_arn = register_trained_model(
-            sagemaker, session.client("s3"), run_output=run_output, group=group, bucket=bucket
+            sagemaker, s3, run_output=run_output, group=group, bucket=bucket
         )
         # The reviewer approves in Studio: the lead persona's execution role (the data scientist may not approve).
         approve_model_package(self._studio_client("lead-data-scientist", "sagemaker"), self.model_package_arn)
@@ -507,6 +506,19 @@ class Rehearsal:
 
     def stop(self) -> None:
         self.local.down()
+
+
+def pipeline_clients(admin: Any, role_arn: str) -> tuple[Any, Any]:
+    """SageMaker and S3 clients of a project's pipeline execution role (``PipelineExecutionRoleArn``, the role the
+    project stack creates), held as SageMaker Pipelines holds it: the service assumes the role, which trusts it."""
+    endpoint = admin.client("sts").meta.endpoint_url
+    session = persona_session(admin, role_arn, endpoint) if role_arn else None
+    if session is None:
+        raise DemoError(
+            f"the project's pipeline role {role_arn or '(none named)'} does not exist in local AWS: launch the "
+            "project through Service Catalog (apply base-infrastructure first)"
+        )
+    return session.client("sagemaker", endpoint_url=endpoint), session.client("s3", endpoint_url=endpoint)
 
 
 def register_trained_model(sagemaker: Any, s3: Any, *, run_output: Path, group: str, bucket: str) -> str:

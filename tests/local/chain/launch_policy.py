@@ -34,3 +34,20 @@ def launch_policy_statements(
         statements = [statement for statement in statements if statement["Action"]]
         assert all(lacking not in s["Action"] for s in statements)
     return statements
+
+
+def bootstrap_boundary(iam: Any, account: str, naming_prefix: str) -> str:
+    """The bootstrap's permissions boundary (``<prefix>-dev-permissions-boundary``, rendered from bootstrap.yaml)
+    in the account, created once; its ARN. The launch role and the roles a project stack creates carry it."""
+    from tests.bootstrap import template as bootstrap
+
+    name = f"{naming_prefix}-dev-permissions-boundary"
+    arn = f"arn:aws:iam::{account}:policy/{name}"
+    try:
+        iam.get_policy(PolicyArn=arn)
+    except iam.exceptions.NoSuchEntityException:
+        loaded = bootstrap.load_template()
+        renderer = bootstrap.Renderer(loaded, bootstrap.default_parameters(loaded, NamingPrefix=naming_prefix))
+        document = renderer.properties("PermissionsBoundary")["PolicyDocument"]
+        iam.create_policy(PolicyName=name, PolicyDocument=json.dumps(document))
+    return arn

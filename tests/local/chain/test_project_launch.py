@@ -21,7 +21,7 @@ from platform_cli.local.project_chain import (
     terminate_project,
     update_project,
 )
-from tests.local.chain.launch_policy import launch_policy_statements
+from tests.local.chain.launch_policy import bootstrap_boundary, launch_policy_statements
 
 from .functions import ACCOUNT, create_function
 
@@ -88,7 +88,9 @@ class Catalog:
             "Statement": [{"Effect": "Allow", "Principal": {"AWS": ACCOUNT}, "Action": "sts:AssumeRole"}],
         }
         self.launch_role = iam.create_role(
-            RoleName=f"mlops-sc-launch-{suffix}", AssumeRolePolicyDocument=json.dumps(trust)
+            RoleName=f"mlops-sc-launch-{suffix}",
+            AssumeRolePolicyDocument=json.dumps(trust),
+            PermissionsBoundary=bootstrap_boundary(iam, ACCOUNT, naming_prefix),
         )["Role"]["Arn"]
         # The launch role's policy exactly as Terraform writes it (project_templates module), for this catalogue
         values = {
@@ -342,3 +344,49 @@ def test_a_termination_the_launch_role_may_not_make_leaves_the_stack_delete_fail
         "is not authorized to perform: sagemaker:DeleteCodeRepository on resource: arn:aws:sagemaker:" in r
         for r in reasons
     )
+
+
+def test_the_demo_registers_the_trained_model_as_the_projects_pipeline_role(
+    published: Catalog, local_aws: LocalAws, tmp_path: Path
+) -> None:
+    """As the pipeline's RegisterModel step does: the artifact uploaded and the package created by the pipeline
+    execution role the project stack made, not by an administrator."""
+    from platform_cli.local.demo.rehearsal import pipeline_clients, register_trained_model
+    from platform_cli.local.iam.log import read as read_decisions
+
+    project = published.launch()
+    run_output = tmp_path / "local"
+    (run_output / "report").mkdir(parents=True)
+    (run_output / "model.tar.gz").write_bytes(b"model")
+    manifest = {
+        "model_data": "model.tar.gz",
+        "image_uri": "111111111111.dkr.ecr.eu-west-1.amazonaws.com/serving:1",
+        "content_types": ["text/csv"],
+        "response_types": ["text/csv"],
+    }
+    (run_output / "report" / "model.json").write_text(json.dumps(manifest), encoding="utf-8")
+    role = f"arn:aws:iam::{ACCOUNT}:role/mlops-{project.project_id}-pipeline"
+
+    sagemaker, s3 = pipeline_clients(published.admin, role)
+    group = f"{project.name}-{project.project_id}"
+    arn = register_trained_model(
+        sagemaker, s3, run_output=run_output, group=group, bucket=project.outputs["ArtifactBucketName"]
+    )
+
+    described = published.admin.client("sagemaker").describe_model_package(ModelPackageName=arn)
+    assert described["ModelApprovalStatus"] == "PendingManualApproval"
+    registrations = [
+        d
+        for d in read_decisions(local_aws.decisions_file)
+        if d["action"] == "sagemaker:CreateModelPackage" and group.lower() in d["resource"].lower()
+    ]
+    assert [(d["principal"].split("/")[1], d["allowed"]) for d in registrations] == [
+        (f"mlops-{project.project_id}-pipeline", True)
+    ]
+
+
+def test_the_demo_refuses_to_register_without_the_projects_pipeline_role(published: Catalog) -> None:
+    from platform_cli.local.demo.rehearsal import DemoError, pipeline_clients
+
+    with pytest.raises(DemoError, match="pipeline role .* does not exist"):
+        pipeline_clients(published.admin, f"arn:aws:iam::{ACCOUNT}:role/mlops-p-000000000000-pipeline")

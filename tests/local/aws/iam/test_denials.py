@@ -143,6 +143,37 @@ def test_a_model_package_group_policy_must_grant_another_account_the_action(prin
     assert dev in group_arn
 
 
+def test_a_pipeline_role_may_register_a_model_pending_approval_but_never_already_approved(
+    principals: Principals,
+) -> None:
+    """The project pipeline role's explicit deny on ``sagemaker:ModelApprovalStatus`` = Approved (issue 15)."""
+    group = _unique("models")
+    principals.client(principals.admin("dev"), "sagemaker").create_model_package_group(ModelPackageGroupName=group)
+    pipeline = principals.role(
+        allow("sagemaker:CreateModelPackage"),
+        deny(
+            "sagemaker:CreateModelPackage",
+            Condition={"StringEquals": {"sagemaker:ModelApprovalStatus": "Approved"}},
+        ),
+    )
+    sagemaker = principals.client(principals.session(pipeline), "sagemaker")
+    spec = {"Containers": [{"Image": "111111111111.dkr.ecr.eu-west-1.amazonaws.com/serving:1"}],
+            "SupportedContentTypes": ["text/csv"], "SupportedResponseMIMETypes": ["text/csv"]}  # fmt: skip
+
+    sagemaker.create_model_package(
+        ModelPackageGroupName=group, ModelApprovalStatus="PendingManualApproval", InferenceSpecification=spec
+    )
+    with pytest.raises(ClientError) as refused:
+        sagemaker.create_model_package(
+            ModelPackageGroupName=group, ModelApprovalStatus="Approved", InferenceSpecification=spec
+        )
+
+    code, message, _ = denial(refused)
+    assert code == "AccessDeniedException"
+    assert "sagemaker:CreateModelPackage on resource: arn:aws:sagemaker:eu-west-1:" in message
+    assert message.endswith("with an explicit deny in an identity-based policy")
+
+
 def test_a_trust_policy_condition_on_the_caller_refuses_another_principal(principals: Principals) -> None:
     account = principals.account("dev")
     allowed_caller = principals.role(allow("sts:AssumeRole"))

@@ -84,6 +84,14 @@ def test_a_resource_given_by_its_arn_is_that_resource() -> None:
     assert resource_of("sagemaker:UpdateModelPackage", {"ModelPackageArn": package}, **where) == package
 
 
+def test_a_versioned_model_package_is_created_as_a_package_of_its_group() -> None:
+    where = {"partition": "aws", "region": "eu-west-1", "account": "1"}
+    created = resource_of("sagemaker:CreateModelPackage", {"ModelPackageGroupName": "churn-p-1"}, **where)
+    assert created == "arn:aws:sagemaker:eu-west-1:1:model-package/churn-p-1/*"
+    group_arn = "arn:aws:sagemaker:eu-west-1:1:model-package-group/churn-p-1"
+    assert resource_of("sagemaker:CreateModelPackage", {"ModelPackageGroupName": group_arn}, **where) == created
+
+
 def test_a_deny_in_the_boundary_is_reported_as_the_boundarys() -> None:
     request = Request(SESSION, "iam:CreateRole", "arn:aws:iam::111111111111:role/x")
     decision = evaluate(
