@@ -388,5 +388,5 @@ def test_the_demo_registers_the_trained_model_as_the_projects_pipeline_role(
 def test_the_demo_refuses_to_register_without_the_projects_pipeline_role(published: Catalog) -> None:
     from platform_cli.local.demo.rehearsal import DemoError, pipeline_clients
 
-    with pytest.raises(DemoError, match="pipeline role .* does not exist"):
+    with pytest.raises(DemoError, match=r"pipeline role .* does not exist"):
         pipeline_clients(published.admin, f"arn:aws:iam::{ACCOUNT}:role/mlops-p-000000000000-pipeline")
