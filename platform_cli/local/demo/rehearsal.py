@@ -481,6 +481,39 @@ class Rehearsal:
             f"trigger log: {line[:160]}"
         )
 
+    # --- issue 13 (iamtrue): a project deleted through the whole chain ------------------------------------------
+
+    def delete_project(self) -> str:
+        """``mlops project delete`` as a data scientist would: Service Catalog terminates the provisioned product,
+        CloudFormation deletes the stack as the launch role, the custom resource's Delete archives the repos (the
+        default delete policy). Each outcome is checked in local AWS and the forge."""
+        found = self._project(DEPLOYING) or self._project(BUILD_PREFERENCE)
+        if found is None:
+            return "no project to delete"
+        _, record = found
+        name, pid = record["ProjectName"], record["ProjectId"]
+        self.mlops("project", "delete", name, "--yes", MLOPS_GITHUB_TOKEN=self.admin_token())
+        admin = self.local.aws.session_for("dev")
+        catalog = admin.client("servicecatalog")
+        try:
+            catalog.describe_provisioned_product(Id=record["ProvisionedProductId"])
+            raise DemoError(f"{name}: its provisioned product {record['ProvisionedProductId']} is still there")
+        except catalog.exceptions.ResourceNotFoundException:
+            pass
+        stack = admin.client("cloudformation").describe_stacks(StackName=record["StackArn"])["Stacks"][0]
+        if stack["StackStatus"] != "DELETE_COMPLETE":
+            raise DemoError(f"{name}: its stack is {stack['StackStatus']}, not DELETE_COMPLETE")
+        org = self.github().get_organization(self.config().github.org)
+        repos = [repo for repo in org.get_repos() if repo.name.startswith(f"{name}-{pid}-")]
+        if not repos or not all(repo.archived for repo in repos):
+            raise DemoError(f"{name}: repos not archived by the custom resource's Delete: {[r.name for r in repos]}")
+        bucket = str((record.get("Properties") or {}).get("ArtifactBucket") or "")
+        admin.client("s3").head_bucket(Bucket=bucket)  # DeletionPolicy: the artifacts outlive the project
+        return (
+            f"{name} ({pid}): provisioned product terminated, stack DELETE_COMPLETE, "
+            f"{len(repos)} repos archived by the custom resource's Delete, artifact bucket {bucket} kept"
+        )
+
     # --- the whole run ---------------------------------------------------------------------------------------
 
     def steps(self) -> list[Step]:
@@ -500,6 +533,10 @@ class Rehearsal:
             Step("clone the model-building repo, run its tests and local pipeline", self.clone_and_run),
             Step("register a model version and approve it", self.register_and_approve),
             Step("approval event → trigger Lambda → deploy workflow dispatched", self.trigger),
+            Step(
+                "delete a project (Service Catalog terminate → stack delete → custom resource Delete)",
+                self.delete_project,
+            ),
             Step("IAM: every call evaluated as AWS would (mlops local decisions)", self.iam_summary),
         ]
         return steps
