@@ -11,7 +11,7 @@ from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 from platform_cli.cli.project_backend import NewProject, ProjectError, ProjectSummary
 from platform_cli.config import PlatformConfig
-from platform_cli.project_templates.properties import template_properties
+from platform_cli.project_templates.properties import TIMEOUT_PARAMETER, service_timeout, template_properties
 from platform_cli.provisioning.contract import load_contract
 
 AUTH_CODES = frozenset(
@@ -100,6 +100,7 @@ class AwsProjects:
                     "ProvisioningParameters": [
                         {"Key": "GitHubUsername", "Value": request.user or ""},
                         {"Key": "RepositoryDeletePolicy", "Value": request.delete_policy},
+                        {"Key": TIMEOUT_PARAMETER, "Value": str(service_timeout(request.timeout_seconds))},
                     ],
                 },
             )

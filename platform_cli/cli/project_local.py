@@ -185,6 +185,8 @@ class LocalProjects:
             user=request.user,
             delete_policy=request.delete_policy,
             project_id=pid,
+            # --timeout bounds CloudFormation's wait for the repositories, the rollback's included (what is left)
+            timeout_seconds=max(request.timeout_seconds - (time.monotonic() - request.started), 2.0),
         )
         if launched is None:
             return None

@@ -89,9 +89,18 @@ def _refuse_template_kind_change(event: Mapping[str, Any], physical_id: str) -> 
         )
 
 
-def _remaining_seconds(context: Any) -> float:
+def _remaining_seconds(context: Any, event: Mapping[str, Any] | None = None) -> float:
+    """Time left to answer: the invocation's, and no more than the custom resource's ``ServiceTimeout`` (how long
+    CloudFormation waits for the answer; ``mlops project create --timeout`` sets it)."""
     get_remaining = getattr(context, "get_remaining_time_in_millis", None)
-    return get_remaining() / 1000.0 if callable(get_remaining) else 900.0
+    remaining = get_remaining() / 1000.0 if callable(get_remaining) else 900.0
+    properties = (event or {}).get("ResourceProperties")
+    service_timeout = properties.get("ServiceTimeout") if isinstance(properties, Mapping) else None
+    try:
+        waited = float(service_timeout) if service_timeout not in (None, "") else None
+    except (TypeError, ValueError):
+        waited = None
+    return min(remaining, waited) if waited and waited > 0 else remaining
 
 
 class ProjectReposResource:
@@ -104,7 +113,7 @@ class ProjectReposResource:
         event = event if isinstance(event, dict) else {}
         answer = Answer(event, self.deps.send)
         settings = self.deps.settings
-        remaining = _remaining_seconds(context)
+        remaining = _remaining_seconds(context, event)
         fallback_id = self._fallback_id(event)
         deadline = Deadline(max(remaining - settings.deadline_margin_seconds, 1.0))
 

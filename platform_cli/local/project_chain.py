@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from platform_cli.errors import PlatformError
+from platform_cli.project_templates.properties import TIMEOUT_PARAMETER, service_timeout
 
 
 class ProjectChainError(PlatformError):
@@ -227,6 +228,7 @@ def launch_in_studio(
     delete_policy: str,
     project_id: str | None = None,
     persona: str = "data-scientist",
+    timeout_seconds: float | None = None,
 ) -> ProjectStack | None:
     """Launch ``template_kind``'s product as the ``persona`` role would in Studio (the given session when there is
     no such role). ``None`` when local AWS has no such product (base-infrastructure not applied there). The given
@@ -249,7 +251,11 @@ def launch_in_studio(
         product=product,
         project_name=project_name,
         # NamingPrefix is not passed: the template reads /mlops/naming_prefix, which base-infrastructure publishes.
-        parameters={"GitHubUsername": user or "", "RepositoryDeletePolicy": delete_policy},
+        parameters={
+            "GitHubUsername": user or "",
+            "RepositoryDeletePolicy": delete_policy,
+            **({TIMEOUT_PARAMETER: str(service_timeout(timeout_seconds))} if timeout_seconds else {}),
+        },
         project_id=project_id,
     )
 

@@ -130,7 +130,6 @@ def test_local_aws_names_the_arn_of_every_resource_type_a_template_creates() -> 
         for kind in sorted(kinds)
         for action in stack_role.permissions(resource[kind], "create")
         if action.split(":")[0] == kind.split("::")[1].lower()
-        and stack_role.resource_arn(resource[kind], action, partition="aws", region="eu-west-1", account=ACCOUNT)
-        == "*"
+        and stack_role.resource_arn(resource[kind], action, partition="aws", region="eu-west-1", account=ACCOUNT) == "*"
     ]
     assert unnamed == []

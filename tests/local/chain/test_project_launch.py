@@ -21,6 +21,7 @@ from platform_cli.local.project_chain import (
     terminate_project,
     update_project,
 )
+from platform_cli.project_templates.properties import TIMEOUT_PARAMETER, service_timeout
 from tests.local.chain.launch_policy import bootstrap_boundary, launch_policy_statements
 
 from .functions import ACCOUNT, create_function
@@ -49,12 +50,15 @@ class Catalog:
         s3.put_object(Bucket=f"chain-templates-{suffix}", Key="build-deploy-realtime.yaml", Body=TEMPLATE.read_bytes())
         iam, lambda_client = dev.client("iam"), dev.client("lambda")
         repos = create_function(
-            lambda_client, iam, "project_repos", Environment={"Variables": {"LOG_BUCKET": self.log_bucket}}
+            lambda_client,
+            iam,
+            "project_repos",
+            timeout=30,
+            Environment={"Variables": {"LOG_BUCKET": self.log_bucket, "SLOW_SECONDS": "20"}},
         )
         trigger = create_function(lambda_client, iam, "whoami")
         key = dev.client("kms").create_key()["KeyMetadata"]["Arn"]
-        ssm = dev.client("ssm")
-        for name, value in {
+        self.contract = {
             "/mlops/lambda/project_repos_arn": repos["FunctionArn"],
             "/mlops/lambda/trigger_workflow_arn": trigger["FunctionArn"],
             "/mlops/kms/artifacts_key_arn": key,
@@ -63,8 +67,8 @@ class Catalog:
             "/mlops/accounts/dev": ACCOUNT,
             "/mlops/accounts/preprod": "222222222222",
             "/mlops/accounts/prod": "333333333333",
-        }.items():
-            ssm.put_parameter(Name=name, Value=value, Type="String", Overwrite=True)
+        }
+        self.publish_contract()
         catalog = dev.client("servicecatalog")
         self.product = product or f"mlops-chain-{suffix}"
         product_id = catalog.create_product(
@@ -153,13 +157,20 @@ class Catalog:
     def client(self, service: str) -> Any:
         return self.scientist.client(service, endpoint_url=self.endpoint)
 
-    def launch(self, user: str = "octocat") -> ProjectStack:
+    def publish_contract(self) -> None:
+        """This catalogue's SSM contract (one per account: another catalogue of the session overwrites it)."""
+        ssm = self.admin.client("ssm")
+        for name, value in self.contract.items():
+            ssm.put_parameter(Name=name, Value=value, Type="String", Overwrite=True)
+
+    def launch(self, user: str = "octocat", **parameters: str) -> ProjectStack:
+        self.publish_contract()
         return launch_project(
             self.client("servicecatalog"),
             self.admin.client("cloudformation"),  # the operator reads the stack's status; Studio cannot
             product=self.product,
             project_name=f"churn-{uuid.uuid4().hex[:6]}",
-            parameters={"GitHubUsername": user, "RepositoryDeletePolicy": "archive"},
+            parameters={"GitHubUsername": user, "RepositoryDeletePolicy": "archive", **parameters},
         )
 
     def requests(self, project_id: str) -> list[dict[str, Any]]:
@@ -355,6 +366,7 @@ def test_the_demo_registers_the_trained_model_as_the_projects_pipeline_role(
     from platform_cli.local.iam.log import read as read_decisions
 
     project = published.launch()
+    assert project.succeeded, project.errors
     run_output = tmp_path / "local"
     (run_output / "report").mkdir(parents=True)
     (run_output / "model.tar.gz").write_bytes(b"model")
@@ -390,3 +402,35 @@ def test_the_demo_refuses_to_register_without_the_projects_pipeline_role(publish
 
     with pytest.raises(DemoError, match=r"pipeline role .* does not exist"):
         pipeline_clients(published.admin, f"arn:aws:iam::{ACCOUNT}:role/mlops-p-000000000000-pipeline")
+
+
+# --- issue 15 item 10: --timeout through the Service Catalog path -----------------------------------------------
+
+
+def test_a_launch_whose_repositories_outlast_the_timeout_fails_and_rolls_back_without_waiting_for_them(
+    published: Catalog,
+) -> None:
+    """ProvisioningTimeoutSeconds is the custom resource's ServiceTimeout: CloudFormation stops waiting for the
+    answer after it (the function, slow here, runs on), fails the create and rolls back."""
+    project = published.launch(user="slow-create", **{TIMEOUT_PARAMETER: "8"})
+    assert (project.record_status, project.stack_status) == ("FAILED", "ROLLBACK_COMPLETE")
+    [error] = project.errors
+    assert "did not receive a response from your Custom Resource within its ServiceTimeout (8 seconds)" in error
+
+
+def test_studio_launch_passes_the_timeout_as_the_custom_resources_service_timeout(local_aws: LocalAws) -> None:
+    """Producer (the CLI's --timeout, via launch_in_studio) and consumer (the template's ServiceTimeout)."""
+    prefix = f"t{uuid.uuid4().hex[:6]}"
+    catalog = Catalog(local_aws, product=f"{prefix}-build-deploy-realtime", naming_prefix=prefix)
+    launched = launch_in_studio(
+        local_aws.session_for("dev"),
+        naming_prefix=prefix,
+        template_kind="build-deploy-realtime",
+        project_name="churn",
+        user="ada",
+        delete_policy="retain",
+        timeout_seconds=60,
+    )
+    assert launched is not None and launched.succeeded
+    [create] = catalog.requests(launched.project_id)
+    assert str(create["ResourceProperties"]["ServiceTimeout"]) == str(service_timeout(60)) == "30"
