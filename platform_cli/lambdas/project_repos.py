@@ -56,6 +56,9 @@ class Dependencies:
     # Admits the project's repositories to the OIDC roles' trust (and removes them on Delete); None where no
     # base infrastructure exists to trust (the CLI's local player without an applied platform, unit tests).
     trust: TrustMaintainer | None = None
+    # The Studio user profile that created the SageMaker project of this name, None when none did (studio_user.py);
+    # None: no SageMaker to ask (the CLI's local player, unit tests).
+    studio_user: Callable[[str], str | None] | None = None
 
 
 def _reconciler(github: Github, deadline: Deadline, settings: LambdaSettings) -> Reconciler:
@@ -164,7 +167,7 @@ class ProjectReposResource:
         from platform_cli.lambdas.properties import secret_fingerprints
         from platform_cli.provisioning.desired import desired_repos
 
-        request = self._request(properties)
+        request = self._bound_to_studio_user(self._request(properties))
         rotate: set[str] = set()
         if request_type == "Update":
             _refuse_template_kind_change(event, request.physical_id)
@@ -215,6 +218,17 @@ class ProjectReposResource:
         from platform_cli.lambdas.properties import request_from_properties
 
         return request_from_properties(properties, self.deps.settings, self.deps.resolve_secret)
+
+    def _bound_to_studio_user(self, request: ProjectRequest) -> ProjectRequest:
+        """The requester is the Studio user who launched the project, where SageMaker recorded one."""
+        if self.deps.studio_user is None:
+            return request
+        from platform_cli.lambdas.studio_user import bind_requester
+
+        login = bind_requester(request.requesting_user, self.deps.studio_user(request.project_name))
+        if login == request.requesting_user:
+            return request
+        return request.model_copy(update={"requesting_user": login})
 
     def _reconciler(self, deadline: Deadline) -> Reconciler:
         factory = self.deps.reconciler or _reconciler
@@ -291,8 +305,18 @@ def default_dependencies() -> Dependencies:
                 boto3.client("sts"), lambda keys: boto3.client("iam", **keys), settings.trust_role, settings.partition
             )
         )
+        from platform_cli.lambdas.studio_user import launching_user
+
+        def studio_user(project_name: str) -> str | None:
+            return launching_user(boto3.client("sagemaker"), project_name)
+
         _dependencies = Dependencies(
-            settings=settings, github=github, resolve_secret=resolve_secret, credentials=secrets, trust=trust
+            settings=settings,
+            github=github,
+            resolve_secret=resolve_secret,
+            credentials=secrets,
+            trust=trust,
+            studio_user=studio_user,
         )
     return _dependencies
 
