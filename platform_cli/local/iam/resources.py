@@ -33,6 +33,7 @@ _PARAMETERS: dict[str, tuple[str, ...]] = {
     "LogGroupName": ("logGroupName",),
     "DomainId": ("DomainId",),
     "PipelineName": ("PipelineName",),
+    "ProjectName": ("ProjectName",),
     "TopicName": ("Name", "TopicArn", "ResourceArn"),
     "QueueName": ("QueueName", "QueueUrl"),
 }

@@ -71,6 +71,8 @@ def test_resource_arns_come_from_the_references_templates_filled_from_the_reques
     assert resource_of("iam:CreateRole", {"RoleName": "r"}, **where) == "arn:aws:iam::1:role/r"
     assert resource_of("ssm:GetParameter", {"Name": "/mlops/x"}, **where) == "arn:aws:ssm:eu-west-1:1:parameter/mlops/x"
     assert resource_of("ec2:DescribeVpcs", {}, **where) == "*"
+    project = resource_of("sagemaker:DescribeProject", {"ProjectName": "churn"}, **where)
+    assert project == "arn:aws:sagemaker:eu-west-1:1:project/churn"
     given = "arn:aws:sagemaker:eu-west-1:2:model-package-group/g"
     assert resource_of("sagemaker:DescribeModelPackageGroup", {"ModelPackageGroupName": given}, **where) == given
 
