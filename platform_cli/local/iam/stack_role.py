@@ -80,8 +80,8 @@ def permissions(resource: Resource, operation: str) -> list[str]:
     handlers = _handlers().get(resource.kind)
     if handlers is None:
         raise UnknownResourceTypeError(
-            f"{resource.kind}: no handler permissions in {HANDLER_PERMISSIONS.name}; add the type to a project "
-            "template and run `make project-templates`"
+            f"{resource.kind}: local AWS knows no handler permissions for this type, so cannot authorise it as the "
+            f"stack's role ({HANDLER_PERMISSIONS.name} holds the project templates' types: `make project-templates`)"
         )
     needed = []
     for action in handlers.get(operation, []):

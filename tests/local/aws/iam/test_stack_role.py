@@ -41,3 +41,12 @@ def test_a_custom_resource_needs_to_invoke_its_service_token() -> None:
     custom = Resource("Custom::ProjectRepos", "Repos", {"ServiceToken": "arn:aws:lambda:eu-west-1:1:function:f"})
     assert permissions(custom, "delete") == ["lambda:InvokeFunction"]
     assert _arn(custom, "lambda:InvokeFunction") == "arn:aws:lambda:eu-west-1:1:function:f"
+
+
+def test_a_type_without_handler_permissions_is_refused_rather_than_guessed() -> None:
+    import pytest
+
+    from platform_cli.local.iam.exceptions import UnknownResourceTypeError
+
+    with pytest.raises(UnknownResourceTypeError, match="AWS::ApiGateway::RestApi: local AWS knows no handler"):
+        permissions(Resource("AWS::ApiGateway::RestApi", "Api", {}), "create")
