@@ -103,6 +103,7 @@ class AwsProjects:
                         {"Key": "GitHubUsername", "Value": request.user or ""},
                         {"Key": "RepositoryDeletePolicy", "Value": request.delete_policy},
                         {"Key": TIMEOUT_PARAMETER, "Value": str(service_timeout(request.timeout_seconds))},
+                        *({"Key": k, "Value": v} for k, v in request.template_parameters().items()),
                     ],
                 },
             )

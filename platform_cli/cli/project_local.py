@@ -134,6 +134,12 @@ class LocalProjects:
                 f"no Service Catalog product {product} in local AWS (base-infrastructure is not applied there): "
                 "run `make demo DEMO_ARGS=--keep` to apply it, then create the project again"
             )
+        if request.template_parameters():  # issue 17: options that are resources of the project stack
+            raise ProjectError(
+                f"{', '.join(request.template_parameters())} needs the project template's stack, which the "
+                f"in-process player ({PLAYER_VARIABLE}=1) does not create: unset it and apply base-infrastructure in "
+                "local AWS (`mlops demo` does), then create the project again"
+            )
         info(f"{PLAYER_VARIABLE}=1: playing the custom resource in-process (no Service Catalog, no project stack)")
         properties = self._properties(request, pid)
         info(f"creating project {request.name} ({pid}) from {request.kind.value}...")
@@ -187,6 +193,7 @@ class LocalProjects:
             project_id=pid,
             # --timeout bounds CloudFormation's wait for the repositories, the rollback's included (what is left)
             timeout_seconds=max(request.timeout_seconds - (time.monotonic() - request.started), 2.0),
+            template_parameters=request.template_parameters(),
         )
         if launched is None:
             return None

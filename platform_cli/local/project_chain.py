@@ -229,6 +229,7 @@ def launch_in_studio(
     project_id: str | None = None,
     persona: str = "data-scientist",
     timeout_seconds: float | None = None,
+    template_parameters: Mapping[str, str] | None = None,
 ) -> ProjectStack | None:
     """Launch ``template_kind``'s product as the ``persona`` role would in Studio (the given session when there is
     no such role). ``None`` when local AWS has no such product (base-infrastructure not applied there). The given
@@ -255,6 +256,7 @@ def launch_in_studio(
             "GitHubUsername": user or "",
             "RepositoryDeletePolicy": delete_policy,
             **({TIMEOUT_PARAMETER: str(service_timeout(timeout_seconds))} if timeout_seconds else {}),
+            **(template_parameters or {}),  # the template's own options (issue 17: RetrainOnNewData)
         },
         project_id=project_id,
     )

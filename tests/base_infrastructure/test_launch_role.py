@@ -27,6 +27,9 @@ PROJECT_ID = "p-a1b2c3d4e5f6"
 # test checks no template sets that property.
 REFUSED_BY_DESIGN = {
     "iam:DeleteRolePermissionsBoundary": ("AWS::IAM::Role", None),  # a role may never lose the boundary
+    # issue 17 item 2: a Lambda's file systems (EFS / S3 Files mount targets); the retrain function mounts none.
+    "elasticfilesystem:DescribeMountTargets": ("AWS::Lambda::Function", "FileSystemConfigs"),
+    "s3files:ListMountTargets": ("AWS::Lambda::Function", "FileSystemConfigs"),
     **{
         f"s3tables:{name}": ("AWS::S3::Bucket", "MetadataTableConfiguration")
         for name in (
@@ -101,7 +104,7 @@ def test_the_launch_role_within_its_boundary_may_create_update_and_delete_every_
                 if exempt and exempt[0] == kind and (exempt[1] is None or exempt[1] not in properties):
                     continue
                 refused.append(f"{logical_id} ({kind}) {operation}: {action}")
-    assert refused == []
+    assert refused == [], "\n".join(refused)
 
 
 @pytest.mark.parametrize("path", RENDERED, ids=[path.stem for path in RENDERED])
@@ -133,3 +136,18 @@ def test_local_aws_names_the_arn_of_every_resource_type_a_template_creates() -> 
         and stack_role.resource_arn(resource[kind], action, partition="aws", region="eu-west-1", account=ACCOUNT) == "*"
     ]
     assert unnamed == []
+
+
+def test_local_aws_knows_every_permission_only_a_property_needs() -> None:
+    """The permissions the launch role is refused by design (each needed only for a template property no template
+    sets) are exactly those local AWS asks only when that property is set (stack_role.CONDITIONAL)."""
+    from platform_cli.local.iam import stack_role
+
+    for action, (kind, prop) in REFUSED_BY_DESIGN.items():
+        if prop is None:
+            continue
+        resource = stack_role.Resource(kind, "Logical", {}, "name")
+        with_property = stack_role.Resource(kind, "Logical", {prop: {"set": True}}, "name")
+        assert action not in stack_role.permissions(resource, "create") + stack_role.permissions(resource, "update")
+        needed = stack_role.permissions(with_property, "create") + stack_role.permissions(with_property, "update")
+        assert action in needed, action

@@ -41,6 +41,8 @@ CONDITIONAL: dict[tuple[str, str], str] = {
     ("AWS::S3::Bucket", "s3:GetBucketMetadataTableConfiguration"): "MetadataTableConfiguration",
     ("AWS::S3::Bucket", "iam:PassRole"): "ReplicationConfiguration",  # the replication role
     ("AWS::ECR::Repository", "kms:"): "EncryptionConfiguration",  # a KMS key of the repository's encryption
+    ("AWS::Lambda::Function", "elasticfilesystem:DescribeMountTargets"): "FileSystemConfigs",  # mounted file systems
+    ("AWS::Lambda::Function", "s3files:ListMountTargets"): "FileSystemConfigs",
 }
 
 
@@ -95,6 +97,14 @@ def _name(resource: Resource, key: str) -> str:
     return str(resource.properties.get(key) or resource.physical_name or resource.logical_id)
 
 
+def _function_arn(name_or_arn: str, partition: str, region: str, account: str) -> str:
+    return (
+        name_or_arn
+        if name_or_arn.startswith("arn:")
+        else f"arn:{partition}:lambda:{region}:{account}:function:{name_or_arn}"
+    )
+
+
 _ARNS: dict[str, Callable[[Resource, str, str, str], str]] = {
     "AWS::S3::Bucket": lambda r, p, region, a: f"arn:{p}:s3:::{_name(r, 'BucketName')}",
     "AWS::S3::BucketPolicy": lambda r, p, region, a: f"arn:{p}:s3:::{r.properties.get('Bucket', '')}",
@@ -108,6 +118,12 @@ _ARNS: dict[str, Callable[[Resource, str, str, str], str]] = {
         f"arn:{p}:sagemaker:{region}:{a}:code-repository/{_name(r, 'CodeRepositoryName').lower()}"
     ),
     "AWS::ECR::Repository": lambda r, p, region, a: f"arn:{p}:ecr:{region}:{a}:repository/{_name(r, 'RepositoryName')}",
+    "AWS::Lambda::Function": lambda r, p, region, a: f"arn:{p}:lambda:{region}:{a}:function:{_name(r, 'FunctionName')}",
+    "AWS::Lambda::Permission": lambda r, p, region, a: _function_arn(
+        str(r.properties.get("FunctionName", "")), p, region, a
+    ),
+    "AWS::Events::Rule": lambda r, p, region, a: f"arn:{p}:events:{region}:{a}:rule/{_name(r, 'Name')}",
+    "AWS::SQS::Queue": lambda r, p, region, a: f"arn:{p}:sqs:{region}:{a}:{_name(r, 'QueueName')}",
 }
 _SERVICES = {kind: kind.split("::")[1].lower() for kind in _ARNS}
 
