@@ -10,8 +10,9 @@ AccessDenied, naming the action and the resource.
 
 Two small tables complete the schemas where they are silent: the resource's ARN per type (actions of another
 service than the type's own are asked on ``*``, as the schemas give no resource for them), and the permissions a
-handler needs only when a property is set (``CONDITIONAL``): e.g. an S3 bucket's ``iam:PassRole`` of its replication
-role.
+handler needs only when a property is set (``CONDITIONAL``: e.g. a bucket's S3 Tables configuration). ``iam:PassRole``
+is asked on each role the resource's properties pass (a function's execution role, a bucket's replication role),
+with ``iam:PassedToService``, and not at all when they pass none.
 """
 
 from __future__ import annotations
@@ -39,7 +40,6 @@ CONDITIONAL: dict[tuple[str, str], str] = {
     ("AWS::S3::Bucket", "s3tables:"): "MetadataTableConfiguration",
     ("AWS::S3::Bucket", "s3:CreateBucketMetadataTableConfiguration"): "MetadataTableConfiguration",
     ("AWS::S3::Bucket", "s3:GetBucketMetadataTableConfiguration"): "MetadataTableConfiguration",
-    ("AWS::S3::Bucket", "iam:PassRole"): "ReplicationConfiguration",  # the replication role
     ("AWS::ECR::Repository", "kms:"): "EncryptionConfiguration",  # a KMS key of the repository's encryption
     ("AWS::Lambda::Function", "elasticfilesystem:DescribeMountTargets"): "FileSystemConfigs",  # mounted file systems
     ("AWS::Lambda::Function", "s3files:ListMountTargets"): "FileSystemConfigs",
@@ -88,9 +88,34 @@ def permissions(resource: Resource, operation: str) -> list[str]:
     needed = []
     for action in handlers.get(operation, []):
         prop = _conditional_on(resource.kind, action)
+        if action == "iam:PassRole" and resource.kind != "AWS::IAM::Role" and not passed_roles(resource):
+            continue  # a handler passes a role only when the resource names one (a replication or execution role)
         if prop is None or resource.properties.get(prop):
             needed.append(action)
     return needed
+
+
+# Properties naming a role a resource's handler passes to its service (at any depth: a rule's Targets[].RoleArn).
+_PASSED_ROLE_PROPERTIES = ("Role", "RoleArn", "RoleARN", "ExecutionRoleArn", "ServiceRoleArn", "ExecutionRole")
+
+
+def passed_roles(resource: Resource) -> list[str]:
+    """The role ARNs the resource's properties pass (``iam:PassRole`` is asked on each)."""
+    found: list[str] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, Mapping):
+            for key, inner in value.items():
+                if key in _PASSED_ROLE_PROPERTIES and isinstance(inner, str) and ":role/" in inner:
+                    found.append(inner)
+                else:
+                    walk(inner)
+        elif isinstance(value, list):
+            for inner in value:
+                walk(inner)
+
+    walk(resource.properties)
+    return found
 
 
 def _name(resource: Resource, key: str) -> str:
@@ -134,9 +159,7 @@ def resource_arn(resource: Resource, action: str, *, partition: str, region: str
     if is_custom(resource.kind):
         return str(resource.properties.get("ServiceToken", "*"))
     if action == "iam:PassRole" and resource.kind != "AWS::IAM::Role":
-        replication = resource.properties.get("ReplicationConfiguration") or {}
-        role = replication.get("Role") if isinstance(replication, Mapping) else None
-        return str(role or "*")
+        return next(iter(passed_roles(resource)), "*")
     arn = _ARNS.get(resource.kind)
     if arn is None or action.split(":", 1)[0] != _SERVICES[resource.kind]:
         return "*"
@@ -181,18 +204,25 @@ def authorise(
     from platform_cli.local.iam.hook import decide
 
     caller_ = stack_role_caller(role_arn, partition=partition)
+    where = {"partition": partition, "region": region, "account": account}
     enforced = mode.current() == "strict"
     refused: Decision | None = None
     for action in permissions(resource, operation):
-        started = time.perf_counter()
-        arn = resource_arn(resource, action, partition=partition, region=region, account=account)
-        context = _context(caller_, resource, action, region)
-        decision = decide(caller_, action, arn, context, partition=partition, region=region)
-        log.record(decision, enforced=enforced, seconds=time.perf_counter() - started)
-        if not decision.allowed and refused is None:
-            refused = decision
-            if enforced:
-                break
+        passing = action == "iam:PassRole" and resource.kind != "AWS::IAM::Role"
+        arns = passed_roles(resource) if passing else [resource_arn(resource, action, **where)]
+        for arn in arns:
+            started = time.perf_counter()
+            context = _context(caller_, resource, action, region)
+            if passing:
+                context["iam:PassedToService"] = (
+                    f"{_SERVICES.get(resource.kind, resource.kind.split('::')[1].lower())}.amazonaws.com"
+                )
+            decision = decide(caller_, action, arn, context, partition=partition, region=region)
+            log.record(decision, enforced=enforced, seconds=time.perf_counter() - started)
+            if not decision.allowed and refused is None:
+                refused = decision
+        if refused is not None and enforced:
+            break
     return refused if enforced else None
 
 

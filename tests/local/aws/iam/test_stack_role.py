@@ -5,6 +5,7 @@ from __future__ import annotations
 from platform_cli.local.iam.stack_role import Resource, permissions, resource_arn
 
 ACCOUNT = "111111111111"
+REPLICATION = f"arn:aws:iam::{ACCOUNT}:role/replication"
 
 
 def _arn(resource: Resource, action: str) -> str:
@@ -20,12 +21,12 @@ def test_a_bucket_create_needs_its_handler_permissions_on_the_bucket() -> None:
 def test_permissions_a_handler_calls_only_for_a_property_are_needed_only_when_it_is_set() -> None:
     plain = Resource("AWS::S3::Bucket", "Artifacts", {"BucketName": "b"})
     replicated = Resource(
-        "AWS::S3::Bucket", "Artifacts", {"BucketName": "b", "ReplicationConfiguration": {"Role": "arn:r"}}
+        "AWS::S3::Bucket", "Artifacts", {"BucketName": "b", "ReplicationConfiguration": {"Role": REPLICATION}}
     )
     assert "iam:PassRole" not in permissions(plain, "create")
     assert not [a for a in permissions(plain, "create") if a.startswith("s3tables:")]
     assert "iam:PassRole" in permissions(replicated, "create")
-    assert _arn(replicated, "iam:PassRole") == "arn:r"
+    assert _arn(replicated, "iam:PassRole") == REPLICATION
 
 
 def test_a_role_is_named_by_its_path_and_name_and_a_group_by_its_lower_case_name() -> None:
@@ -50,3 +51,13 @@ def test_a_type_without_handler_permissions_is_refused_rather_than_guessed() -> 
 
     with pytest.raises(UnknownResourceTypeError, match="AWS::ApiGateway::RestApi: local AWS knows no handler"):
         permissions(Resource("AWS::ApiGateway::RestApi", "Api", {}), "create")
+
+
+def test_a_function_passes_its_execution_role_to_lambda() -> None:
+    from platform_cli.local.iam.stack_role import passed_roles
+
+    role = f"arn:aws:iam::{ACCOUNT}:role/mlops-p-1-retrain"
+    function = Resource("AWS::Lambda::Function", "Retrain", {"FunctionName": "mlops-p-1-retrain", "Role": role})
+    assert "iam:PassRole" in permissions(function, "create")
+    assert passed_roles(function) == [role]
+    assert _arn(function, "lambda:CreateFunction") == f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:mlops-p-1-retrain"
