@@ -118,6 +118,7 @@ class AwsProjects:
                         id=p["ProjectId"],
                         status=p["ProjectStatus"],
                         template=_kind_of(p.get("ProjectDescription", "")),
+                        created=_iso(p.get("CreationTime")),
                     )
                     for p in page.get("ProjectSummaryList", [])
                 ]
@@ -141,7 +142,8 @@ class AwsProjects:
         project repo carries its kind as a topic), the rest by the templates' naming rules."""
         from github.GithubException import UnknownObjectException
 
-        project_id = str(self._describe(name)["ProjectId"])
+        project = self._describe(name)
+        project_id = str(project["ProjectId"])
         contract = load_contract()
         for kind, parts in contract.template_kinds.items():
             first = next(iter(parts))
@@ -157,6 +159,9 @@ class AwsProjects:
                 return {
                     "ProjectName": name,
                     "ProjectId": project_id,
+                    "ProjectStatus": project.get("ProjectStatus", "-"),
+                    "CreatedAt": _iso(project.get("CreationTime")),
+                    "BusinessUnit": unit,
                     "TemplateKind": kind.value,
                     "Properties": properties,
                 }
@@ -176,6 +181,13 @@ class AwsProjects:
                     raise ProjectError(f"no SageMaker project named {name}; see `mlops project list`") from None
                 raise
         return {"project": name, "deleted": True}
+
+
+def _iso(value: Any) -> str | None:
+    """SageMaker's CreationTime (a datetime from boto3) as ISO 8601."""
+    if value is None:
+        return None
+    return value.isoformat(timespec="seconds") if hasattr(value, "isoformat") else str(value)
 
 
 def _kind_of(description: str) -> str:
