@@ -9,6 +9,7 @@ from enum import StrEnum
 from pathlib import Path
 
 import typer
+from pydantic import ValidationError
 
 from platform_cli.config import DEFAULT_CONFIG_PATH, PlatformConfig, load_config
 from platform_cli.errors import PlatformError
@@ -43,8 +44,8 @@ def with_environment(config: PlatformConfig, environ: Mapping[str, str]) -> Plat
     data["github"]["api_url"] = api_url
     try:
         return PlatformConfig.model_validate(data)
-    except ValueError as error:
-        problem = str(error).splitlines()[-1].strip() if str(error) else "invalid"
+    except ValidationError as error:
+        problem = "; ".join(str(item["msg"]).removeprefix("Value error, ") for item in error.errors())
         raise PlatformError(f"{API_URL_ENV}={api_url}: {problem}; fix it or unset {API_URL_ENV}") from None
 
 

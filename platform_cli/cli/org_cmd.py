@@ -61,7 +61,10 @@ def publish_cmd(
     """Create or update base-infrastructure and every template repository (marked as templates), the
     base-infrastructure environments (dev, preprod and prod; preprod and prod reviewed) with the variables its
     workflows read (from each account's bootstrap stack outputs), and the org variables. Idempotent: a second run
-    changes nothing."""
+    changes nothing.
+
+    --output json: {"changes": [str], "repos": {name: html_url}, "skipped": [str]}.
+    """
     context = cli_context(ctx)
     config = context.config()
     settings = base_settings(config, business_unit, bootstrap_outputs)

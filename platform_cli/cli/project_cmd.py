@@ -182,19 +182,15 @@ def _render_describe(d: dict[str, Any]) -> None:
 
     table(
         "Repositories",
-        ["part", "repository", "on GitHub", "environments", "made from template", "url"],
+        ["part", "repository", "on GitHub", "environments", "made from template"],
         [
-            [
-                r["part"],
-                r["repo"],
-                state(r),
-                ", ".join(r.get("environments") or []) or "-",
-                r["template"],
-                r["url"] or "-",
-            ]
+            [r["part"], r["repo"], state(r), ", ".join(r.get("environments") or []) or "-", r["template"]]
             for r in d["repositories"]
         ],
     )
+    for r in d["repositories"]:
+        if r["url"]:
+            stdout.print(f"{r['part']}: {r['url']}", markup=False)
     for line in d["skipped"]:
         stdout.print(f"skipped: {line}", markup=False)
 
