@@ -92,6 +92,9 @@ def bootstrap(
     Inputs come from platform.yaml (prefix, GitHub org and base-infrastructure repo, region, account ids). Every
     run is guarded with --expect-account: a profile for the wrong account fails before anything is created.
     Re-running changes nothing.
+
+    --output json: [{"business_unit", "environment", "account_id", "stack_name", "access", "outcome", "seconds",
+    "detail", "outputs": {OutputKey: value}, "log"}], one per account.
     """
     context = cli_context(ctx)
     config = context.config()

@@ -160,6 +160,19 @@ def test_status_shows_health_and_the_orgs_repositories_and_projects(
     assert "Repositories of acme-ml" in text and "status-probe" in text
 
 
+def test_env_json_has_the_variables_to_set_and_to_unset(
+    mlops: Invoke, started: tuple[Path, Path], up_output: dict[str, Any]
+) -> None:
+    state, config = started
+    data = json.loads(mlops("-c", str(config), "-o", "json", "local", "env", "--state-dir", str(state)).stdout)
+    assert set(data) == {"set", "unset"}
+    assert data == up_output["environment"]
+    prod = json.loads(
+        mlops("-c", str(config), "-o", "json", "local", "env", "--state-dir", str(state), "--account", "prod").stdout
+    )
+    assert prod["set"]["AWS_PROFILE"] == "mlops-local-prod"
+
+
 def test_env_refuses_an_account_local_aws_does_not_have(mlops: Invoke, started: tuple[Path, Path]) -> None:
     state, config = started
     result = mlops("-c", str(config), "local", "env", "--state-dir", str(state), "--account", "staging")
