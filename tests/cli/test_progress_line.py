@@ -40,3 +40,10 @@ def test_a_new_wait_is_shown_at_once() -> None:
     show("waiting for a", 1.0)
     show("waiting for b", 2.0)
     assert lines == ["… waiting for a (waiting 1.0s)", "… waiting for b (waiting 2.0s)"]
+
+
+def test_every_github_client_of_the_cli_reports_its_budget_waits_to_the_progress_line() -> None:
+    from platform_cli.cli import output
+    from platform_cli.cli.github_access import write_budget
+
+    assert write_budget().on_wait is output.progress

@@ -182,6 +182,21 @@ def test_env_refuses_an_account_local_aws_does_not_have(mlops: Invoke, started: 
     )
 
 
+def test_env_gives_aws_tools_what_the_demo_gives_terraform(
+    mlops: Invoke, started: tuple[Path, Path], up_output: dict[str, Any]
+) -> None:
+    """The demo runs Terraform and bootstrap.sh with ``profiles.env_for``: `local env` sets the same values and
+    unsets what that blanks."""
+    from platform_cli.local.aws import env_for
+    from platform_cli.local.aws.state import read_state
+
+    state, config = started
+    demo = env_for(read_state(state / "aws"), "dev")  # type: ignore[arg-type]
+    ours = json.loads(mlops("-c", str(config), "-o", "json", "local", "env", "--state-dir", str(state)).stdout)
+    assert {k: v for k, v in demo.items() if v} == {k: v for k, v in ours["set"].items() if k.startswith("AWS_")}
+    assert {k for k, v in demo.items() if not v} <= set(ours["unset"])
+
+
 def test_down_stops_exactly_the_recorded_processes(
     mlops: Invoke, started: tuple[Path, Path], up_output: dict[str, object]
 ) -> None:
