@@ -57,7 +57,8 @@ def up(
     if permissive or iam_mode() == "permissive":  # the flag, or MLOPS_LOCAL_IAM
         info(PERMISSIVE_WARNING)
     started = platform.up(config, aws_port=aws_port, forge_port=forge_port)
-    environment = _environment(context, platform.status(), state_dir, DEFAULT_ACCOUNT)
+    _config_record(state_dir).write_text(str(context.config_path.resolve()), encoding="utf-8")
+    environment = _environment(ctx, platform.status(), state_dir, DEFAULT_ACCOUNT)
     data = {**started.to_json(), "environment": environment.to_json()}
     emit(context, data, lambda d: _print_up(d, environment))
 
@@ -85,7 +86,22 @@ DEFAULT_ACCOUNT = "dev"
 ACCOUNTS = ("dev", "preprod", "prod", "management")
 
 
-def _environment(context: CliContext, status: dict[str, Any], state_dir: Path, account: str) -> LocalEnvironment:
+def _config_record(state_dir: Path) -> Path:
+    """Where `up` notes the platform.yaml it seeded from (`env` points MLOPS_CONFIG at it)."""
+    return state_dir / "platform.yaml.path"
+
+
+def _config_path(ctx: typer.Context, state_dir: Path) -> Path:
+    """--config (or MLOPS_CONFIG) when given, else the platform.yaml `up` used."""
+    source = ctx.find_root().get_parameter_source("config")
+    given = source is not None and source.name != "DEFAULT"  # typed on the command line or MLOPS_CONFIG
+    recorded = _config_record(state_dir)
+    if not given and recorded.is_file():
+        return Path(recorded.read_text(encoding="utf-8").strip())
+    return cli_context(ctx).config_path.resolve()
+
+
+def _environment(ctx: typer.Context, status: dict[str, Any], state_dir: Path, account: str) -> LocalEnvironment:
     if not status["aws"]["running"] or not status["forge"]["running"]:
         raise PlatformError(f"the local servers are not running (state dir {state_dir}); run `mlops local up`")
     profiles: dict[str, str] = status["aws"]["profiles"]
@@ -94,7 +110,7 @@ def _environment(context: CliContext, status: dict[str, Any], state_dir: Path, a
     return local_environment(
         status,
         profile=profiles[account],
-        config_path=str(context.config_path.resolve()),
+        config_path=str(_config_path(ctx, state_dir)),
         state_dir=str(state_dir.resolve()),
     )
 
@@ -118,7 +134,7 @@ def env(
     --output json: {"set": {NAME: value}, "unset": [NAME]}.
     """
     context = cli_context(ctx)
-    environment = _environment(context, _platform(state_dir).status(), state_dir, account)
+    environment = _environment(ctx, _platform(state_dir).status(), state_dir, account)
     emit(context, environment.to_json(), lambda _: print(render(environment, shell), end=""))
 
 

@@ -197,6 +197,18 @@ def test_env_gives_aws_tools_what_the_demo_gives_terraform(
     assert {k for k, v in demo.items() if not v} <= set(ours["unset"])
 
 
+def test_env_without_config_points_mlops_at_the_platform_yaml_up_used(
+    mlops: Invoke, started: tuple[Path, Path], up_output: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state, config = started
+    monkeypatch.delenv("MLOPS_CONFIG", raising=False)
+    data = json.loads(mlops("-o", "json", "local", "env", "--state-dir", str(state)).stdout)
+    assert data["set"]["MLOPS_CONFIG"] == str(config.resolve())
+    other = state.parent / "other.yaml"
+    given = json.loads(mlops("-c", str(other), "-o", "json", "local", "env", "--state-dir", str(state)).stdout)
+    assert given["set"]["MLOPS_CONFIG"] == str(other.resolve())
+
+
 def test_down_stops_exactly_the_recorded_processes(
     mlops: Invoke, started: tuple[Path, Path], up_output: dict[str, object]
 ) -> None:
