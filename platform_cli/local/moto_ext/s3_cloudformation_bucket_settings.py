@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from platform_cli.local.moto_ext._after_import import after_import
+from platform_cli.local.moto_ext._cloudformation import complete_create
 
 _MARK = "_mlops_bucket_settings_registered"
 
@@ -73,40 +74,11 @@ def register() -> None:
     after_import("moto.s3.models", _patch)
 
 
+def _apply_bucket_settings(bucket: Any, properties: dict[str, Any], account_id: str, region_name: str) -> None:
+    apply_settings(bucket.name, properties, account_id, region_name)
+
+
 def _patch() -> None:
     from moto.s3.models import FakeBucket
 
-    if getattr(FakeBucket, _MARK, False):
-        return
-    original_create = FakeBucket.create_from_cloudformation_json
-    original_update = FakeBucket.update_from_cloudformation_json
-
-    def create_from_cloudformation_json(
-        cls: Any,
-        /,
-        resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
-    ) -> Any:
-        bucket = original_create(resource_name, cloudformation_json, account_id, region_name, **kwargs)
-        apply_settings(bucket.name, cloudformation_json.get("Properties", {}), account_id, region_name)
-        return bucket
-
-    def update_from_cloudformation_json(
-        cls: Any,
-        /,
-        original_resource: Any,
-        new_resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-    ) -> Any:
-        bucket = original_update(original_resource, new_resource_name, cloudformation_json, account_id, region_name)
-        apply_settings(bucket.name, cloudformation_json.get("Properties", {}), account_id, region_name)
-        return bucket
-
-    FakeBucket.create_from_cloudformation_json = classmethod(create_from_cloudformation_json)  # type: ignore[assignment,method-assign]
-    FakeBucket.update_from_cloudformation_json = classmethod(update_from_cloudformation_json)  # type: ignore[assignment,method-assign]
-    setattr(FakeBucket, _MARK, True)
+    complete_create(FakeBucket, _MARK, _apply_bucket_settings, also_on_update=True)
