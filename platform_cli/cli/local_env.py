@@ -16,21 +16,8 @@ from typing import Any
 from platform_cli.cli.context import API_URL_ENV
 from platform_cli.cli.github_access import APP_KEY_ENV, TOKEN_ENV, TOKEN_FILE_ENV
 
-# Whatever points a shell at real credentials or another GitHub: removed, so the local servers are all it reaches.
-UNSET = (
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN",
-    "AWS_SECURITY_TOKEN",
-    "AWS_ROLE_ARN",
-    "AWS_ROLE_SESSION_NAME",
-    "AWS_WEB_IDENTITY_TOKEN_FILE",
-    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
-    TOKEN_ENV,
-    APP_KEY_ENV,
-)
+# Besides the AWS credential variables local AWS's profiles blank: whatever points mlops at another GitHub token.
+UNSET_MLOPS = (TOKEN_ENV, APP_KEY_ENV)
 LOCAL_STATE_ENV = "MLOPS_LOCAL_STATE"
 CONFIG_ENV = "MLOPS_CONFIG"
 
@@ -45,7 +32,7 @@ class LocalEnvironment:
     """Variables to set (in a stable order) and variables to remove."""
 
     set: Mapping[str, str]
-    unset: tuple[str, ...] = UNSET
+    unset: tuple[str, ...] = UNSET_MLOPS
 
     def to_json(self) -> dict[str, Any]:
         return {"set": dict(self.set), "unset": list(self.unset)}
@@ -72,7 +59,9 @@ def local_environment(status: Mapping[str, Any], *, profile: str, config_path: s
         TOKEN_FILE_ENV: str(status["token_file"]),
         LOCAL_STATE_ENV: state_dir,
     }
-    return LocalEnvironment(values)
+    from platform_cli.local.aws.profiles import BLANKED  # the `local` extra, as every `mlops local` command
+
+    return LocalEnvironment(values, unset=(*BLANKED, *UNSET_MLOPS))
 
 
 def render(environment: LocalEnvironment, shell: Shell = Shell.POSIX) -> str:

@@ -6,23 +6,10 @@ from __future__ import annotations
 import pytest
 
 from platform_cli.github.budget import MemoryStore, Window, WriteBudget
-from platform_cli.github.client import FAST_POLICY, build_client
-from platform_cli.github.credentials import GitHubCredentials
 from platform_cli.github.deadline import Deadline
 from platform_cli.github.exceptions import DeadlineExceededError
-from platform_cli.local.forge import Faults
 from tests.fixtures.forge import ForgeEnv, ForgeOrg
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
+from tests.github.test_budget import FakeClock, write_twice_under_a_secondary_limit
 
 
 def test_a_write_held_by_the_budget_is_told_once_with_its_whole_wait() -> None:
@@ -77,15 +64,7 @@ def test_a_simulated_secondary_rate_limit_is_told_as_a_rate_limit_with_its_retry
 ) -> None:
     told: list[tuple[str, float]] = []
     budget = WriteBudget(MemoryStore(), (Window(60.0, 1000),), on_wait=lambda d, s: told.append((d, s)))
-    gh = build_client(
-        GitHubCredentials.pat(forge_org.token), forge.api_url, Deadline(3.0), policy=FAST_POLICY, budget=budget
-    )
-    repo = gh.get_repo(forge_org.template)
-    forge.admin.reset_limits()
-    with forge.injecting(Faults(secondary_per_minute=1, secondary_retry_after_s=1)):
-        repo.replace_topics(["one"])
-        with pytest.raises(DeadlineExceededError):
-            repo.replace_topics(["two"])
+    write_twice_under_a_secondary_limit(forge, forge_org, budget)
     limited = [(d, s) for d, s in told if "rate-limited" in d]
     assert limited, told
     doing, seconds = limited[0]
