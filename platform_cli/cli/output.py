@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from rich.console import Console
@@ -74,3 +75,23 @@ def _duration(seconds: float) -> str:
 
 
 progress = ProgressLine(info)
+
+
+@contextmanager
+def waiting(doing: str, every: float = 10.0, write: Callable[[str], None] = info) -> Iterator[None]:
+    """For one long blocking call that reports nothing itself (a Service Catalog launch, a stack's deletion):
+    every ``every`` seconds, a line saying what is awaited and for how long so far."""
+    stop = threading.Event()
+    started = time.monotonic()
+
+    def tick() -> None:
+        while not stop.wait(every):
+            write(f"… {doing} ({time.monotonic() - started:.0f}s so far)")
+
+    ticker = threading.Thread(target=tick, name="mlops-progress", daemon=True)
+    ticker.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        ticker.join()

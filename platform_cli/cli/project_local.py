@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from platform_cli.cli.github_access import credentials, write_budget
-from platform_cli.cli.output import info, progress
+from platform_cli.cli.output import info, progress, waiting
 from platform_cli.cli.project_backend import NewProject, ProjectError, ProjectSummary
 from platform_cli.config import PlatformConfig
 from platform_cli.github.deadline import Deadline
@@ -209,15 +209,17 @@ class LocalProjects:
 
         prefix = self.config.naming_prefix
         info(f"launching {prefix}-{request.kind.value} for project {request.name} ({pid}) through Service Catalog...")
-        launched = launch_in_studio(
-            self.session,
-            naming_prefix=prefix,
-            template_kind=request.kind.value,
-            project_name=request.name,
-            user=request.user,
-            delete_policy=request.delete_policy,
-            project_id=pid,
-        )
+        awaited = f"waiting for Service Catalog to launch {request.name} (its stack and the provisioning Lambda)"
+        with waiting(awaited):
+            launched = launch_in_studio(
+                self.session,
+                naming_prefix=prefix,
+                template_kind=request.kind.value,
+                project_name=request.name,
+                user=request.user,
+                delete_policy=request.delete_policy,
+                project_id=pid,
+            )
         if launched is None:
             return None
         if not launched.succeeded:
@@ -267,7 +269,10 @@ class LocalProjects:
         if record.get("ProvisionedProductId"):  # launched through Service Catalog: terminate it as Studio does
             from platform_cli.local.project_chain import long_call_client, terminate_project
 
-            status = terminate_project(long_call_client(self.session, "servicecatalog"), record["ProvisionedProductId"])
+            with waiting(f"waiting for Service Catalog to terminate {name} (its stack and repositories)"):
+                status = terminate_project(
+                    long_call_client(self.session, "servicecatalog"), record["ProvisionedProductId"]
+                )
             if status != "SUCCEEDED":
                 raise ProjectError(f"terminating {name} failed ({status}); see its stack's events")
             self.cfn.delete_project(name)

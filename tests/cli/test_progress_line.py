@@ -47,3 +47,21 @@ def test_every_github_client_of_the_cli_reports_its_budget_waits_to_the_progress
     from platform_cli.cli.github_access import write_budget
 
     assert write_budget().on_wait is output.progress
+
+
+def test_a_long_blocking_call_is_shown_while_it_runs_and_the_ticker_stops_with_it() -> None:
+    import threading
+
+    from platform_cli.cli.output import waiting
+
+    lines: list[str] = []
+    shown = threading.Event()
+
+    def write(line: str) -> None:
+        lines.append(line)
+        shown.set()
+
+    with waiting("waiting for Service Catalog to launch churn", every=0.01, write=write):
+        assert shown.wait(10)  # the call is still running: a line has said what it awaits
+    assert lines[0].startswith("… waiting for Service Catalog to launch churn (") and lines[0].endswith("s so far)")
+    assert "mlops-progress" not in {thread.name for thread in threading.enumerate()}  # stopped with the call
