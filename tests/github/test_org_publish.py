@@ -133,6 +133,7 @@ def test_publish_json_names_its_changes_repositories_and_skips(published: Publis
     login = published.org.login
     assert data["repos"]["model-build"] == published.org.gh.get_repo(f"{login}/model-build").html_url
     assert f"{login}/base-infrastructure: created" in data["changes"]
+    assert f"{login}/model-deploy-realtime: settings is_template" in data["changes"]  # words, not a Python list
     assert data["skipped"] == []
 
 
