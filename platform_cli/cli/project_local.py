@@ -164,7 +164,7 @@ class LocalProjects:
             return launched
         info(
             f"no Service Catalog product for {request.kind.value} in local AWS (base-infrastructure not applied): "
-            "playing CloudFormation in-process"
+            "running the project's custom resource here, as its CloudFormation stack would"
         )
         properties = self._properties(request, pid)
         info(f"creating project {request.name} ({pid}) from {request.kind.value}...")
