@@ -18,6 +18,8 @@ from platform_cli.cli.errors import fail
 from platform_cli.cli.output import emit, info, table
 
 DEFAULT_LOG_DIR = Path(".mlops-local/bootstrap")
+# `mlops local env` sets it to the local accounts' profiles (mlops-local-{environment}).
+PROFILE_PATTERN_ENV = "MLOPS_PROFILE_PATTERN"
 
 
 def default_script() -> Path:
@@ -73,7 +75,10 @@ def bootstrap(
     ] = None,
     profile_pattern: Annotated[
         str | None,
-        typer.Option(help="AWS profile name for every account, e.g. 'acme-{environment}' or 'ml-{account}'."),
+        typer.Option(
+            help="AWS profile name for every account, e.g. 'acme-{environment}' or 'ml-{account}'.",
+            envvar=PROFILE_PATTERN_ENV,
+        ),
     ] = None,
     role_name: Annotated[
         str | None,

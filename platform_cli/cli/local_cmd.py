@@ -128,7 +128,8 @@ def env(
     `eval "$(mlops local env)"` (fish: `mlops local env --shell fish | source`).
 
     Sets AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, AWS_PROFILE, AWS_REGION, AWS_DEFAULT_REGION,
-    AWS_ENDPOINT_URL(_STS), MLOPS_CONFIG, MLOPS_GITHUB_API_URL, MLOPS_GITHUB_TOKEN_FILE and MLOPS_LOCAL_STATE;
+    AWS_ENDPOINT_URL(_STS), MLOPS_CONFIG, MLOPS_GITHUB_API_URL, MLOPS_GITHUB_TOKEN_FILE, MLOPS_PROFILE_PATTERN
+    and MLOPS_LOCAL_STATE;
     unsets real AWS credential variables and MLOPS_GITHUB_TOKEN. No secret is printed.
 
     --output json: {"set": {NAME: value}, "unset": [NAME]}.

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from platform_cli.cli.bootstrap_cmd import PROFILE_PATTERN_ENV
 from platform_cli.cli.context import API_URL_ENV
 from platform_cli.cli.github_access import APP_KEY_ENV, TOKEN_ENV, TOKEN_FILE_ENV
 
@@ -40,6 +41,9 @@ class LocalEnvironment:
 
 def local_environment(status: Mapping[str, Any], *, profile: str, config_path: str, state_dir: str) -> LocalEnvironment:
     """The variables for the servers described by ``status`` (``LocalPlatform.status()``), acting as ``profile``."""
+    from platform_cli.local.aws.accounts import profile_name  # the `local` extra, as every `mlops local` command
+    from platform_cli.local.aws.profiles import BLANKED
+
     aws, forge = status["aws"], status["forge"]
     endpoint = str(aws["endpoint_url"])
     values = {
@@ -58,9 +62,9 @@ def local_environment(status: Mapping[str, Any], *, profile: str, config_path: s
         API_URL_ENV: str(forge["api_url"]),
         TOKEN_FILE_ENV: str(status["token_file"]),
         LOCAL_STATE_ENV: state_dir,
+        # `mlops bootstrap`: each account through its own local profile (as an admin's SSO profiles on AWS).
+        PROFILE_PATTERN_ENV: profile_name("{environment}"),
     }
-    from platform_cli.local.aws.profiles import BLANKED  # the `local` extra, as every `mlops local` command
-
     return LocalEnvironment(values, unset=(*BLANKED, *UNSET_MLOPS))
 
 

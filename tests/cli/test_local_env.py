@@ -49,10 +49,15 @@ def test_it_points_mlops_at_the_forge_with_the_token_file_never_the_token() -> N
 
 
 def test_the_names_it_sets_are_the_ones_the_cli_reads() -> None:
-    """Producer and consumer: MLOPS_CONFIG is --config's variable, MLOPS_LOCAL_STATE --state-dir's."""
+    """Producer and consumer: MLOPS_CONFIG is --config's variable, MLOPS_LOCAL_STATE --state-dir's,
+    MLOPS_PROFILE_PATTERN bootstrap's --profile-pattern's (set to the local profiles' names)."""
     command = typer.main.get_command(app)
     config_option = next(p for p in command.params if p.name == "config")
     assert config_option.envvar == CONFIG_ENV
+    bootstrap = command.commands["bootstrap"]  # type: ignore[attr-defined]
+    pattern = next(p for p in bootstrap.params if p.name == "profile_pattern")
+    assert pattern.envvar in environment().set
+    assert environment().set[pattern.envvar].format(environment="dev") == "mlops-local-dev"
     local = typer.main.get_command(local_cmd.app)
     for name in ("up", "down", "status", "env", "decisions"):
         state = next(p for p in local.commands[name].params if p.name == "state_dir")  # type: ignore[attr-defined]

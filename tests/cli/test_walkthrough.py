@@ -1,7 +1,7 @@
 """The local journey of a new admin, typed into a terminal as a person would, asserted on what the screen shows.
 
 One shell in a pseudo-terminal (tests/fixtures/terminal.py), one `mlops local up` for the whole journey:
-config init → local up → eval "$(mlops local env)" → org publish → project create → list → describe → sync →
+config init → local up → eval "$(mlops local env)" → bootstrap (dev) → org publish → project create → list → describe → sync →
 local status → project delete (answering its question) → local down. Only 127.0.0.1; the servers `local up`
 starts are stopped by their recorded PIDs whatever happens.
 """
@@ -66,9 +66,13 @@ def test_a_new_admin_goes_from_config_init_to_local_down_in_a_terminal(terminal:
 
     ok(shell.run('eval "$(mlops local env)"'), shell)
 
-    # No api_url edit, no token or AWS variable exported by hand: the environment above is all it takes.
+    # No api_url edit, no token, profile or AWS variable exported by hand: the environment above is all it takes.
+    text = ok(shell.run(f"mlops bootstrap --yes --env dev --script {KIT / 'bootstrap.sh'}", timeout=300), shell)
+    assert "dev: created" in text and "via profile mlops-local-dev" in text
+
     text = ok(shell.run(f"mlops org publish --kit {KIT}", timeout=300), shell)
     assert "acme-ml/model-build: created" in text
+    assert "acme-ml/base-infrastructure: dev variable TF_APPLY_ROLE_ARN" in text  # from dev's bootstrap outputs
     assert "acme-ml/model-deploy-realtime: content pushed" in text
 
     create = f"mlops project create churn --template build-deploy-realtime --user ada --id {PROJECT_ID}"
