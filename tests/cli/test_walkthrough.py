@@ -1,9 +1,9 @@
 """The local journey of a new admin, typed into a terminal as a person would, asserted on what the screen shows.
 
 One shell in a pseudo-terminal (tests/fixtures/terminal.py), one `mlops local up` for the whole journey:
-config init → local up → eval "$(mlops local env)" → bootstrap (dev) → org publish → project create → list → describe → sync →
-local status → project delete (answering its question) → local down. Only 127.0.0.1; the servers `local up`
-starts are stopped by their recorded PIDs whatever happens.
+config init → local up → eval "$(mlops local env)" → bootstrap (dev) → org publish → project create → list →
+describe → sync → local status → project delete (answering its question) → local down. Only 127.0.0.1; the
+servers `local up` starts are stopped by their recorded PIDs whatever happens.
 """
 
 from __future__ import annotations
