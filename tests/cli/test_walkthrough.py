@@ -9,6 +9,7 @@ servers `local up` starts are stopped by their recorded PIDs whatever happens.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -70,7 +71,8 @@ def test_a_new_admin_goes_from_config_init_to_local_down_in_a_terminal(terminal:
     text = ok(shell.run(f"mlops bootstrap --yes --env dev --script {KIT / 'bootstrap.sh'}", timeout=300), shell)
     assert "dev: created" in text and "via profile mlops-local-dev" in text
 
-    text = ok(shell.run(f"mlops org publish --kit {KIT}", timeout=300), shell)
+    text = ok(shell.run("mlops org publish", timeout=300), shell)  # the kit: the checkout mlops runs from
+    assert re.search(rf"publishing \d+ repositories from {re.escape(str(KIT))} to acme-ml", text), text
     assert "acme-ml/model-build: created" in text
     assert "acme-ml/base-infrastructure: dev variable TF_APPLY_ROLE_ARN" in text  # from dev's bootstrap outputs
     assert "acme-ml/model-deploy-realtime: content pushed" in text
