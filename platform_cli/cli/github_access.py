@@ -49,9 +49,11 @@ def aws_session(config: PlatformConfig) -> Any:
 
 
 def credentials(config: PlatformConfig, session: Any | None = None) -> tuple[GitHubCredentials, Any, str]:
-    """``(credentials, auth, secret id)``: ``MLOPS_GITHUB_TOKEN`` if set, else the credential secret."""
-    token = os.environ.get(TOKEN_ENV) or _token_from_file(os.environ.get(TOKEN_FILE_ENV))
-    if token:
+    """``(credentials, auth, secret id)``: ``MLOPS_GITHUB_TOKEN`` (or its file) if set, else the credential
+    secret."""
+    found = environment_token()
+    if found is not None:
+        token = found[1]
         REDACTOR.register(token)
         creds = GitHubCredentials.pat(token)
         from platform_cli.github.client import build_auth
@@ -68,6 +70,16 @@ def credentials(config: PlatformConfig, session: Any | None = None) -> tuple[Git
     except LambdaError as error:
         raise PlatformError(f"{NO_TOKEN} ({str(error).split(';')[0]})") from None
     return creds, auth, secret_id
+
+
+def environment_token() -> tuple[str, str] | None:
+    """``(variable, token)`` from ``MLOPS_GITHUB_TOKEN``, else the file ``MLOPS_GITHUB_TOKEN_FILE`` names; None when
+    neither is set. The one reader of the admin's own token (``mlops doctor`` checks the token the CLI uses)."""
+    token = os.environ.get(TOKEN_ENV)
+    if token:
+        return TOKEN_ENV, token
+    from_file = _token_from_file(os.environ.get(TOKEN_FILE_ENV))
+    return (TOKEN_FILE_ENV, from_file) if from_file else None
 
 
 def _token_from_file(path: str | None) -> str | None:

@@ -75,3 +75,14 @@ def test_an_api_url_the_file_would_refuse_is_refused_naming_the_variable() -> No
     assert str(caught.value).startswith(f"{API_URL_ENV}=http://github.example.com/api/v3: ")
     assert "must use https" in str(caught.value)
     assert str(caught.value).endswith(f"fix it or unset {API_URL_ENV}")
+
+
+def test_the_environment_token_names_the_variable_it_came_from(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from platform_cli.cli.github_access import environment_token
+
+    assert environment_token() is None
+    (tmp_path / "t").write_text("from-file\n")
+    monkeypatch.setenv(TOKEN_FILE_ENV, str(tmp_path / "t"))
+    assert environment_token() == (TOKEN_FILE_ENV, "from-file")
+    monkeypatch.setenv(TOKEN_ENV, "from-env")
+    assert environment_token() == (TOKEN_ENV, "from-env")
