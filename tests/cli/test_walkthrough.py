@@ -18,7 +18,8 @@ import pytest
 
 from tests.fixtures.terminal import Screen, Terminal
 
-pytestmark = pytest.mark.slow
+# Eleven commands, two servers: about 40 s on an idle machine, twice that on a loaded one; the bound is generous.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1200)]
 
 KIT = Path(__file__).resolve().parents[2]
 PROJECT_ID = "p-0123456789ab"
