@@ -36,18 +36,23 @@ def _backend(config: PlatformConfig) -> ProjectBackend:
 POLICY_DONE = {"archive": "archived", "delete": "deleted", "retain": "kept as they are"}
 
 
-def _render_record(record: dict[str, Any]) -> None:
-    stdout.print(
-        f"project {record['ProjectName']} ({record['ProjectId']}), template {record.get('TemplateKind', '-')}",
-        markup=False,
-    )
-    urls = sorted(
-        (k.removesuffix("RepoUrl").lower(), v) for k, v in (record.get("Data") or {}).items() if k.endswith("RepoUrl")
-    )
+def _render_record(record: dict[str, Any], template: str) -> None:
+    name = record["ProjectName"]
+    stdout.print(f"project {name} ({record['ProjectId']}), template {template}", markup=False)
+    data = record.get("Data")
+    if data is None:  # AWS: SageMaker answered; CloudFormation and the provisioning Lambda now do the work
+        stdout.print(
+            "SageMaker is creating it: its stack runs the template and the provisioning Lambda, which creates the "
+            f"repositories; follow it with `mlops project describe {name}`",
+            markup=False,
+        )
+        return
+    urls = sorted((k.removesuffix("RepoUrl").lower(), v) for k, v in data.items() if k.endswith("RepoUrl"))
     if urls:
         table(None, ["part", "repository url"], urls)
-    for line in filter(None, str((record.get("Data") or {}).get("Skipped", "")).split("; ")):
+    for line in filter(None, str(data.get("Skipped", "")).split("; ")):
         stdout.print(f"  skipped: {line}", markup=False)
+    stdout.print(f"see it with `mlops project describe {name}`", markup=False)
 
 
 @app.command("create")
@@ -85,7 +90,7 @@ def create(
         delete_policy=delete_policy,
         timeout_seconds=timeout,
     )
-    emit(context, _backend(config).create(request), _render_record)
+    emit(context, _backend(config).create(request), lambda record: _render_record(record, template.value))
 
 
 @app.command("list")

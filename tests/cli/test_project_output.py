@@ -39,7 +39,8 @@ class FakeBackend:
         self.deleted: list[str] = []
 
     def create(self, request: NewProject) -> dict[str, Any]:
-        raise AssertionError("not used")
+        # As AwsProjects answers: SageMaker's ids, before CloudFormation has made anything.
+        return {"ProjectName": request.name, "ProjectId": "p-0123456789ab", "ProjectArn": "arn:aws:sagemaker:x"}
 
     def list(self) -> list[ProjectSummary]:
         return self.projects
@@ -132,3 +133,11 @@ def test_delete_asks_first_and_a_no_deletes_nothing(mlops: Invoke, backend: Fake
     assert result.exit_code == 1
     assert "Delete project churn? [y/N]" in result.stdout
     assert backend.deleted == []
+
+
+def test_create_on_aws_says_what_runs_next_and_how_to_follow_it(mlops: Invoke, backend: FakeBackend) -> None:
+    result = mlops("project", "create", "churn", "--template", "build-deploy-batch")
+    assert result.exit_code == 0, result.stderr
+    assert "project churn (p-0123456789ab), template build-deploy-batch" in result.stdout
+    assert "SageMaker is creating it" in result.stdout
+    assert "follow it with `mlops project describe churn`" in result.stdout
