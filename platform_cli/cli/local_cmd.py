@@ -83,7 +83,6 @@ def _print_up(data: dict[str, Any], environment: LocalEnvironment) -> None:
 
 
 DEFAULT_ACCOUNT = "dev"
-ACCOUNTS = ("dev", "preprod", "prod", "management")
 
 
 def _config_record(state_dir: Path) -> Path:
@@ -159,22 +158,49 @@ def down(ctx: typer.Context, state_dir: StateDir = DEFAULT_STATE_DIR) -> None:
 @app.command()
 def status(ctx: typer.Context, state_dir: StateDir = DEFAULT_STATE_DIR) -> None:
     """Show what runs (pid, endpoint, healthy or not, uptime), the accounts, and the org's repositories and
-    projects.
+    projects. A service's state is healthy, not answering (its process lives) or stopped.
 
-    --output json: {"state_dir", "token_file", "aws": {"running", "healthy", "pid", "endpoint_url", "region",
-    "accounts", "profiles", "config_file", "credentials_file", "uptime_seconds"}, "forge": {"running", "healthy",
-    "pid", "url", "api_url", "uptime_seconds"}, "org", "repositories": [{"name", "url", "template", "archived"}],
+    --output json: {"state_dir", "token_file", "aws": {"running", "healthy", "state", "pid", "endpoint_url",
+    "region", "accounts", "profiles", "config_file", "credentials_file", "uptime_seconds"}, "forge": {"running",
+    "healthy", "state", "pid", "url", "api_url", "uptime_seconds"}, "org",
+    "repositories": [{"name", "url", "template", "archived"}],
     "projects": [{"name", "id", "status", "template", "repositories", "created"}], "problems": [str]}.
     """
     context = cli_context(ctx)
     platform = _platform(state_dir)
     data = platform.status()
-    data["aws"]["healthy"] = bool(data["aws"]["running"])  # running: its PID is ours and it answers
-    data["forge"]["healthy"] = bool(data["forge"]["running"])  # running: its PID is alive and /_forge/health is OK
+    # running: its recorded PID lives and it answers (local AWS any request, the forge /_forge/health)
+    data["aws"]["state"] = _state(data["aws"]["running"], data["aws"]["pid"])
+    if not data["forge"]["running"]:
+        data["forge"]["pid"] = _recorded_forge_pid(platform)
+    data["forge"]["state"] = _state(data["forge"]["running"], data["forge"]["pid"])
+    for service in (data["aws"], data["forge"]):
+        service["healthy"] = service["state"] == "healthy"
     data.update({"org": None, "repositories": [], "projects": [], "problems": []})
     if data["aws"]["running"] and data["forge"]["running"]:
         _add_org_contents(context, platform, data)
     emit(context, data, _print_status)
+
+
+def _state(running: bool, pid: int | None) -> str:
+    """healthy (it answers), not answering (its process lives but does not answer) or stopped."""
+    from platform_cli.local.aws.process import is_alive
+
+    if running:
+        return "healthy"
+    return "not answering" if pid and is_alive(pid) else "stopped"
+
+
+def _recorded_forge_pid(platform: LocalPlatform) -> int | None:
+    """The PID the forge recorded at start, whether or not it answers now."""
+    import json
+
+    from platform_cli.local.forge.server import INFO_FILE
+
+    try:
+        return int(json.loads((platform.forge_dir / INFO_FILE).read_text(encoding="utf-8"))["pid"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def _add_org_contents(context: CliContext, platform: LocalPlatform, data: dict[str, Any]) -> None:
@@ -221,7 +247,10 @@ def _print_status(data: dict[str, Any]) -> None:
         return "-" if seconds is None else f"{seconds:.0f}s"
 
     def state(service: dict[str, Any]) -> str:
-        return "running, healthy" if service["healthy"] else "not running"
+        return {
+            "healthy": "running, healthy",
+            "not answering": "NOT ANSWERING (its process lives; `mlops local down`, then `up`)",
+        }.get(service["state"], "not running")
 
     table(
         None,

@@ -209,6 +209,28 @@ def test_env_without_config_points_mlops_at_the_platform_yaml_up_used(
     assert given["set"]["MLOPS_CONFIG"] == str(other.resolve())
 
 
+def test_status_tells_a_server_that_lives_but_does_not_answer_from_a_stopped_one(
+    mlops: Invoke, started: tuple[Path, Path], up_output: dict[str, Any]
+) -> None:
+    import signal
+
+    state, config = started
+    forge_pid = up_output["forge"]["pid"]
+    os.kill(forge_pid, signal.SIGSTOP)  # alive, answering nothing
+    try:
+        status = json.loads(mlops("-c", str(config), "-o", "json", "local", "status", "--state-dir", str(state)).stdout)
+        text = mlops("-c", str(config), "local", "status", "--state-dir", str(state)).stdout
+    finally:
+        os.kill(forge_pid, signal.SIGCONT)
+    assert (status["forge"]["state"], status["forge"]["healthy"], status["forge"]["pid"]) == (
+        "not answering",
+        False,
+        forge_pid,
+    )
+    assert status["aws"]["state"] == "healthy"
+    assert "NOT ANSWERING" in text
+
+
 def test_down_stops_exactly_the_recorded_processes(
     mlops: Invoke, started: tuple[Path, Path], up_output: dict[str, object]
 ) -> None:
@@ -313,4 +335,6 @@ def test_env_with_nothing_running_says_to_run_local_up(mlops: Invoke, tmp_path: 
 def test_status_with_nothing_running_says_how_to_start(mlops: Invoke, tmp_path: Path) -> None:
     result = mlops("local", "status", "--state-dir", str(tmp_path))
     assert result.exit_code == 0
+    data = json.loads(mlops("-o", "json", "local", "status", "--state-dir", str(tmp_path)).stdout)
+    assert (data["aws"]["state"], data["forge"]["state"]) == ("stopped", "stopped")
     assert "not running" in result.stdout and "start them with `mlops local up`" in result.stdout
