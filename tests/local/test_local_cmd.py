@@ -84,6 +84,9 @@ def test_status_shows_endpoints_accounts_and_uptime(
 
 
 def test_up_json_carries_the_environment_for_mlops_the_aws_cli_and_terraform(up_output: dict[str, Any]) -> None:
+    assert set(up_output) == {"aws", "forge", "org", "token_file", "environment"}
+    assert set(up_output["aws"]) == {"endpoint_url", "pid", "region", "accounts", "config_file"}
+    assert set(up_output["forge"]) == {"url", "api_url", "pid"}
     values = up_output["environment"]["set"]
     assert values["AWS_ENDPOINT_URL"] == values["AWS_ENDPOINT_URL_STS"] == up_output["aws"]["endpoint_url"]
     assert values["AWS_CONFIG_FILE"] == up_output["aws"]["config_file"]
@@ -150,6 +153,7 @@ def test_status_shows_health_and_the_orgs_repositories_and_projects(
     status = json.loads(mlops("-c", str(config), "-o", "json", "local", "status", "--state-dir", str(state)).stdout)
 
     assert status["aws"]["healthy"] and status["forge"]["healthy"]
+    assert set(status) == {"state_dir", "token_file", "aws", "forge", "org", "repositories", "projects", "problems"}
     assert status["org"] == "acme-ml"
     assert {"name": "status-probe", "template": False, "archived": False}.items() <= next(
         r for r in status["repositories"] if r["name"] == "status-probe"
