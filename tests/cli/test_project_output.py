@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from platform_cli.cli import output, project_cmd
+from platform_cli.cli import project_cmd
 from platform_cli.cli.project_backend import NewProject, ProjectSummary
 from tests.fixtures.cli import Invoke
 
@@ -66,7 +66,7 @@ def backend(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> FakeBackend:
     monkeypatch.delenv("MLOPS_CONFIG", raising=False)
     fake = FakeBackend([CHURN])
     monkeypatch.setattr(project_cmd, "_backend", lambda config: fake)
-    monkeypatch.setattr(output.stdout, "width", 200)  # a wide terminal: one header line
+    monkeypatch.setenv("COLUMNS", "200")  # a wide terminal: one header line (rich reads it on each print)
     return fake
 
 
