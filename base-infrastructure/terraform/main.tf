@@ -160,5 +160,9 @@ module "ssm" {
     project_repos_arn    = var.enable_project_factory ? module.project_lambdas[0].project_repos_function_arn : local.none
     trigger_workflow_arn = var.enable_project_factory ? module.project_lambdas[0].trigger_workflow_function_arn : local.none
   }
+  iam = {
+    consumer_stacks_role_arn = module.deploy_targets.consumer_stacks_role_arn
+    permissions_boundary_arn = local.permissions_boundary_arn
+  }
   tags = local.tags
 }

@@ -521,10 +521,8 @@ def register_trained_model(sagemaker: Any, s3: Any, *, run_output: Path, group: 
         raise DemoError(f"{manifest_path} names no inference image: the local run had no AWS region configured")
     if not bucket:
         raise DemoError(f"the project record names no artifact bucket for {group}; recreate the project")
-    key = f"local-runs/{group}/{manifest['model_data']}"
-    s3.upload_file(str(run_output / manifest["model_data"]), bucket, key)
     specification: dict[str, Any] = {
-        "Containers": [{"Image": manifest["image_uri"], "ModelDataUrl": f"s3://{bucket}/{key}"}],
+        "Containers": _recorded_containers(s3, manifest, run_output=run_output, group=group, bucket=bucket),
         "SupportedContentTypes": manifest["content_types"],
         "SupportedResponseMIMETypes": manifest["response_types"],
     }
@@ -541,6 +539,33 @@ def register_trained_model(sagemaker: Any, s3: Any, *, run_output: Path, group: 
         InferenceSpecification=specification,
     )
     return str(created["ModelPackageArn"])
+
+
+# --- issue 17 item 4: a pipeline model (preprocessor + model) is registered with all its containers -------------
+def _recorded_containers(
+    s3: Any, manifest: dict[str, Any], *, run_output: Path, group: str, bucket: str
+) -> list[dict[str, Any]]:
+    """The package's containers in the order the run recorded them (``containers``: the preprocessor, then the
+    model, when the training repo's inference pipeline option is on), each artifact uploaded to the bucket.
+    A manifest without ``containers`` (written before the option existed) is the model alone."""
+    recorded = manifest.get("containers") or [
+        {"model_data": manifest["model_data"], "image_uri": manifest["image_uri"]}
+    ]
+    containers: list[dict[str, Any]] = []
+    for entry in recorded:
+        key = f"local-runs/{group}/{entry['model_data']}"
+        s3.upload_file(str(run_output / entry["model_data"]), bucket, key)
+        container: dict[str, Any] = {
+            "Image": entry.get("image_uri") or manifest["image_uri"],
+            "ModelDataUrl": f"s3://{bucket}/{key}",
+        }
+        if entry.get("environment"):
+            container["Environment"] = dict(entry["environment"])
+        containers.append(container)
+    return containers
+
+
+# --- end issue 17 item 4 ---
 
 
 def _flat_numbers(data: Any, prefix: str = "") -> dict[str, float]:

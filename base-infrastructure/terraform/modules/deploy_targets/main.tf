@@ -268,3 +268,125 @@ resource "aws_iam_role_policy" "execution_reads_dev" {
   role   = var.execution_role.name
   policy = jsonencode({ Version = "2012-10-17", Statement = local.read_dev_registry })
 }
+
+# --- issue 17 item 4: the example consumer's stacks (model-deploy-realtime consumer/template.yaml) ---------------
+# The deploy workflow creates one CloudFormation stack a stage (<prefix>-<endpoint>-consumer): an API Gateway REST
+# API and a Lambda function whose role may only invoke that endpoint. The deploy role gets no IAM, Lambda or API
+# Gateway rights itself: it may only pass this role to CloudFormation, which creates exactly those resources, by
+# name, and only roles carrying the permissions boundary. Published in SSM for the deploy code
+# (/mlops/iam/consumer_stacks_role_arn, /mlops/iam/permissions_boundary_arn).
+
+locals {
+  consumer_stack          = "${var.name_prefix}-*-consumer"
+  consumer_function_roles = "arn:${local.partition}:iam::${local.account}:role/${local.consumer_stack}-role"
+  consumer_boundary       = var.permissions_boundary_arn == null ? {} : { StringEquals = { "iam:PermissionsBoundary" = var.permissions_boundary_arn } }
+  apigateway              = "arn:${local.partition}:apigateway:${local.region}::"
+}
+
+resource "aws_iam_role" "consumer_stacks" {
+  name        = "${var.name_prefix}-consumer-stacks"
+  description = "CloudFormation role of the model-deploy-realtime example consumer stacks (API Gateway + Lambda)"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "cloudformation.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+      Condition = { StringEquals = { "aws:SourceAccount" = local.account } }
+    }]
+  })
+  max_session_duration = 3600
+  permissions_boundary = var.permissions_boundary_arn
+  tags                 = merge(var.tags, { Persona = "consumer-stacks" })
+}
+
+resource "aws_iam_role_policy" "consumer_stacks" {
+  name = "consumer-stack-resources"
+  role = aws_iam_role.consumer_stacks.name
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "CreateFunctionRolesOnlyWithTheBoundary"
+        Effect    = "Allow"
+        Action    = ["iam:CreateRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:PutRolePermissionsBoundary"]
+        Resource  = local.consumer_function_roles
+        Condition = local.consumer_boundary
+      },
+      {
+        Sid    = "ManageFunctionRoles"
+        Effect = "Allow"
+        Action = [
+          "iam:GetRole", "iam:GetRolePolicy", "iam:DeleteRole", "iam:TagRole", "iam:UntagRole", "iam:UpdateRoleDescription",
+          "iam:UpdateRole", "iam:UpdateAssumeRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies",
+          "iam:DetachRolePolicy",
+        ]
+        Resource = local.consumer_function_roles
+      },
+      {
+        Sid       = "PassFunctionRolesToLambdaOnly"
+        Effect    = "Allow"
+        Action    = "iam:PassRole"
+        Resource  = local.consumer_function_roles
+        Condition = { StringEquals = { "iam:PassedToService" = "lambda.amazonaws.com" } }
+      },
+      {
+        Sid    = "ConsumerFunctions"
+        Effect = "Allow"
+        Action = [
+          "lambda:CreateFunction", "lambda:DeleteFunction", "lambda:GetFunction", "lambda:GetFunctionConfiguration",
+          "lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration", "lambda:PutFunctionConcurrency",
+          "lambda:DeleteFunctionConcurrency", "lambda:AddPermission", "lambda:RemovePermission", "lambda:GetPolicy",
+          "lambda:TagResource", "lambda:UntagResource", "lambda:ListTags", "lambda:PublishVersion",
+          "lambda:GetFunctionCodeSigningConfig", "lambda:GetFunctionRecursionConfig", "lambda:PutFunctionRecursionConfig",
+          "lambda:GetRuntimeManagementConfig", "lambda:PutRuntimeManagementConfig", "lambda:GetFunctionScalingConfig",
+        ]
+        Resource = "arn:${local.partition}:lambda:${local.region}:${local.account}:function:${local.consumer_stack}"
+      },
+      {
+        Sid    = "ConsumerLogGroups"
+        Effect = "Allow"
+        Action = [
+          "logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy",
+          "logs:TagResource", "logs:UntagResource", "logs:ListTagsForResource", "logs:DescribeIndexPolicies",
+          "logs:GetDataProtectionPolicy", "logs:DeleteDataProtectionPolicy",
+        ]
+        Resource = "arn:${local.partition}:logs:${local.region}:${local.account}:log-group:/aws/lambda/${local.consumer_stack}*"
+      },
+      {
+        Sid      = "DescribeLogGroups"
+        Effect   = "Allow"
+        Action   = "logs:DescribeLogGroups"
+        Resource = "arn:${local.partition}:logs:${local.region}:${local.account}:log-group:*"
+      },
+      {
+        Sid      = "ReadLogResourcePolicies"
+        Effect   = "Allow"
+        Action   = "logs:DescribeResourcePolicies" # no resource-level permissions: read-only, account-wide
+        Resource = "*"
+      },
+      {
+        Sid      = "ConsumerApis"
+        Effect   = "Allow"
+        Action   = ["apigateway:GET", "apigateway:POST", "apigateway:PUT", "apigateway:PATCH", "apigateway:DELETE", "apigateway:UpdateRestApiPolicy"]
+        Resource = ["${local.apigateway}/restapis", "${local.apigateway}/restapis/*", "${local.apigateway}/tags/*"]
+      },
+    ]
+  })
+}
+
+resource "aws_iam_role_policy" "deploy_passes_consumer_stacks" {
+  name = "pass-the-consumer-stacks-role"
+  role = aws_iam_role.deploy.name
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "PassTheConsumerStacksRoleToCloudFormationOnly"
+      Effect    = "Allow"
+      Action    = "iam:PassRole"
+      Resource  = aws_iam_role.consumer_stacks.arn
+      Condition = { StringEquals = { "iam:PassedToService" = "cloudformation.amazonaws.com" } }
+    }]
+  })
+}
+# --- end issue 17 item 4 ---

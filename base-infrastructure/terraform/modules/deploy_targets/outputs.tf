@@ -27,3 +27,9 @@ output "residual_risk" {
   description = "What the OIDC trust cannot exclude, stated once for reviewers."
   value       = "Only repositories the provisioning created are admitted, each to the roles its project uses, by exact subject. The roles' permissions are shared by the projects of this account: a project's workflow in the ${var.environment} environment can act on other projects' endpoints here. Protect the environments with required reviewers."
 }
+
+# --- issue 17 item 4 ---
+output "consumer_stacks_role_arn" {
+  description = "CloudFormation role of the model-deploy-realtime example consumer stacks (/mlops/iam/consumer_stacks_role_arn)."
+  value       = aws_iam_role.consumer_stacks.arn
+}

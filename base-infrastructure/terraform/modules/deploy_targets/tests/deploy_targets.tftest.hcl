@@ -151,3 +151,43 @@ run "an_org_name_github_would_refuse_is_rejected" {
 
   expect_failures = [var.github_org]
 }
+
+# --- issue 17 item 4: the example consumer's stacks ---
+run "consumer_stacks_are_created_by_cloudformation_as_a_role_the_deploy_role_may_only_pass" {
+  command = apply
+
+  variables {
+    permissions_boundary_arn = "arn:aws:iam::333333333333:policy/mlops-prod-permissions-boundary"
+  }
+
+  assert {
+    condition     = jsondecode(aws_iam_role.consumer_stacks.assume_role_policy).Statement[0].Principal.Service == "cloudformation.amazonaws.com"
+    error_message = "only CloudFormation assumes the consumer stacks role"
+  }
+
+  assert {
+    condition = anytrue([
+      for s in jsondecode(aws_iam_role_policy.consumer_stacks.policy).Statement :
+      s.Sid == "CreateFunctionRolesOnlyWithTheBoundary" && contains(flatten([s.Action]), "iam:CreateRole") && contains(flatten([s.Action]), "iam:PutRolePolicy")
+      && try(s.Condition.StringEquals["iam:PermissionsBoundary"], "") == "arn:aws:iam::333333333333:policy/mlops-prod-permissions-boundary"
+      && s.Resource == "arn:aws:iam::333333333333:role/mlops-*-consumer-role"
+    ])
+    error_message = "function roles are created (and given policies) only with the boundary, only by the consumer's name"
+  }
+
+  assert {
+    condition = alltrue([
+      for s in jsondecode(aws_iam_role_policy.consumer_stacks.policy).Statement :
+      (!contains(flatten([s.Resource]), "*") || flatten([s.Action]) == ["logs:DescribeResourcePolicies"]) && !contains(flatten([s.Action]), "*")
+    ])
+    error_message = "no wildcard action, and no wildcard resource but for the one read action that has no resource level"
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_iam_role_policy.deploy_passes_consumer_stacks.policy).Statement[0].Resource == aws_iam_role.consumer_stacks.arn
+      && jsondecode(aws_iam_role_policy.deploy_passes_consumer_stacks.policy).Statement[0].Condition.StringEquals["iam:PassedToService"] == "cloudformation.amazonaws.com"
+    )
+    error_message = "the deploy role passes the consumer stacks role to CloudFormation only"
+  }
+}

@@ -13,6 +13,7 @@ variables {
   sagemaker             = { domain_id = "d-1", execution_role_arn = "arn:aws:iam::111111111111:role/x", pipeline_role_arn = "arn:aws:iam::111111111111:role/y" }
   github                = { org = "acme", credentials_secret_arn = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:s" }
   lambdas               = { project_repos_arn = "arn:aws:lambda:eu-west-1:111111111111:function:a", trigger_workflow_arn = "arn:aws:lambda:eu-west-1:111111111111:function:b" }
+  iam                   = { consumer_stacks_role_arn = "arn:aws:iam::111111111111:role/mlops-consumer-stacks", permissions_boundary_arn = "arn:aws:iam::111111111111:policy/mlops-dev-permissions-boundary" }
 }
 
 run "exactly_the_mlops_contract_is_published_as_plain_strings" {
@@ -25,7 +26,7 @@ run "exactly_the_mlops_contract_is_published_as_plain_strings" {
       "/mlops/kms/artifacts_key_arn", "/mlops/s3/artifact_bucket", "/mlops/s3/data_bucket",
       "/mlops/sagemaker/domain_id", "/mlops/sagemaker/execution_role_arn", "/mlops/sagemaker/pipeline_role_arn",
       "/mlops/github/org", "/mlops/github/credentials_secret_arn", "/mlops/lambda/project_repos_arn",
-      "/mlops/lambda/trigger_workflow_arn",
+      "/mlops/lambda/trigger_workflow_arn", "/mlops/iam/consumer_stacks_role_arn", "/mlops/iam/permissions_boundary_arn",
     ])
     error_message = "the /mlops parameter names are the project's contract"
   }
