@@ -1,9 +1,9 @@
 """The local journey of a new admin, typed into a terminal as a person would, asserted on what the screen shows.
 
 One shell in a pseudo-terminal (tests/fixtures/terminal.py), one `mlops local up` for the whole journey:
-config init → local up → eval "$(mlops local env)" → bootstrap (dev) → org publish → project create → list →
-describe → sync → local status → project delete (answering its question) → local down. Only 127.0.0.1; the
-servers `local up` starts are stopped by their recorded PIDs whatever happens.
+config init → local up → eval "$(mlops local env)" → config validate, doctor → bootstrap (dev) → org publish →
+project create → list → describe → sync → local status → project delete (answering its question) → local down.
+Only 127.0.0.1; the servers `local up` starts are stopped by their recorded PIDs whatever happens.
 """
 
 from __future__ import annotations
@@ -67,6 +67,9 @@ def test_a_new_admin_goes_from_config_init_to_local_down_in_a_terminal(terminal:
     assert token not in text  # the token stays in its file
 
     ok(shell.run('eval "$(mlops local env)"'), shell)
+    # config init's placeholder accounts are local AWS's own: against the forge they are not placeholders.
+    assert "platform.yaml: valid" in ok(shell.run("mlops config validate"), shell)
+    assert "PASS config" in ok(shell.run("mlops doctor"), shell)
 
     # No api_url edit, no token, profile or AWS variable exported by hand: the environment above is all it takes.
     text = ok(shell.run(f"mlops bootstrap --yes --env dev --script {KIT / 'bootstrap.sh'}", timeout=300), shell)
