@@ -57,6 +57,7 @@ module "deploy_targets" {
   pipeline_role_arn        = module.iam.pipeline_role_arn
   private_subnet_ids       = module.networking.private_subnet_ids
   security_group_id        = module.networking.security_group_id
+  alarms_kms_key_arn       = module.kms.key_arns["logs"]
   tags                     = local.tags
 }
 

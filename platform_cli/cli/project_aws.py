@@ -102,6 +102,7 @@ class AwsProjects:
                     "ProvisioningParameters": [
                         {"Key": "GitHubUsername", "Value": request.user or ""},
                         {"Key": "RepositoryDeletePolicy", "Value": request.delete_policy},
+                        *({"Key": k, "Value": v} for k, v in request.template_parameters().items()),
                     ],
                 },
             )

@@ -1,5 +1,5 @@
 """``AWS::S3::Bucket`` properties moto 5.2.5's CloudFormation ignores: versioning, public access block, ownership,
-access logging and lifecycle.
+access logging, lifecycle and EventBridge notifications.
 
 moto's bucket model applies only ``BucketEncryption`` and ``Tags``; every other property is dropped silently, so a
 stack reports a versioned, private bucket that is neither. After moto's own create/update, this applies the
@@ -68,6 +68,10 @@ def apply_settings(bucket_name: str, properties: dict[str, Any], account_id: str
         }
     if "LifecycleConfiguration" in properties:
         backend.put_bucket_lifecycle(bucket_name, lifecycle_rules(properties["LifecycleConfiguration"]))
+    # Object events to EventBridge (a project's RetrainOnNewData); moto sends them once the bucket has the config.
+    eventbridge = (properties.get("NotificationConfiguration") or {}).get("EventBridgeConfiguration") or {}
+    enabled = str(eventbridge.get("EventBridgeEnabled", "")).lower() == "true"
+    backend.put_bucket_notification_configuration(bucket_name, {"EventBridgeConfiguration": {}} if enabled else {})
 
 
 def register() -> None:

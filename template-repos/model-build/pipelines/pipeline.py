@@ -117,11 +117,10 @@ def get_pipeline(
             ],
             outputs=[
                 ProcessingOutput(output_name=name, source=f"/opt/ml/processing/{name}")
-                for name in ("train", "validation", "test")
+                for name in ("train", "validation", "test", "manifest")  # manifest: the data this run used
             ],
         ),
-        cache_config=cache,
-    )
+    )  # not cached: new data lands under the same InputDataUrl (a retrain must read it, not reuse a past split)
 
     estimator = SKLearn(
         entry_point="train.py",

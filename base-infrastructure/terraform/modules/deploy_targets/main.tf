@@ -166,6 +166,118 @@ resource "aws_iam_policy" "deploy" {
   tags = var.tags
 }
 
+# --- issue 17 item 3: scheduled batch transforms (preprod/prod) --------------------------------------------------
+# A batch deploy repo's workflow keeps one EventBridge Scheduler schedule per stage (<project>-<stage>-batch, group
+# default; template-repos/model-deploy-batch/deploy/schedule.py). Its target is Scheduler's universal target for
+# SageMaker CreateTransformJob, run as <prefix>-batch-schedule: that role may create (and tag) transform jobs named
+# *-sched-* and nothing else. Every failed transform job of the account notifies <prefix>-batch-transform-failures.
+
+locals {
+  batch_schedule_role_name = "${var.name_prefix}-batch-schedule"
+}
+
+# What the deploy workflows may do with schedules: keep the stages' batch schedules, pass them only that role.
+resource "aws_iam_role_policy" "deploy_schedules" {
+  count = local.in_dev ? 0 : 1
+  name  = "keep-batch-schedules"
+  role  = aws_iam_role.deploy.name
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid      = "KeepTheStagesBatchSchedules"
+        Effect   = "Allow"
+        Action   = ["scheduler:GetSchedule", "scheduler:CreateSchedule", "scheduler:UpdateSchedule", "scheduler:DeleteSchedule"]
+        Resource = "arn:${local.partition}:scheduler:${local.region}:${local.account}:schedule/default/*-batch"
+      },
+      {
+        Sid       = "PassOnlyTheBatchScheduleRoleToTheScheduler"
+        Effect    = "Allow"
+        Action    = "iam:PassRole"
+        Resource  = "arn:${local.partition}:iam::${local.account}:role/${local.batch_schedule_role_name}"
+        Condition = { StringEquals = { "iam:PassedToService" = "scheduler.amazonaws.com" } }
+      },
+    ]
+  })
+}
+
+resource "aws_iam_role" "batch_schedule" {
+  count       = local.in_dev ? 0 : 1
+  name        = local.batch_schedule_role_name
+  description = "EventBridge Scheduler starts the projects' scheduled batch transforms in ${var.environment}; nothing else"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "TheSchedulerOfThisAccount"
+      Effect    = "Allow"
+      Principal = { Service = "scheduler.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+      Condition = { StringEquals = { "aws:SourceAccount" = local.account } }
+    }]
+  })
+  max_session_duration = 3600
+  permissions_boundary = var.permissions_boundary_arn
+  tags                 = merge(var.tags, { Persona = "batch-schedule" })
+}
+
+resource "aws_iam_role_policy" "batch_schedule" {
+  count = local.in_dev ? 0 : 1
+  name  = "start-scheduled-transforms-only"
+  role  = aws_iam_role.batch_schedule[0].name
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid      = "CreateScheduledTransformJobsOnly"
+      Effect   = "Allow"
+      Action   = ["sagemaker:CreateTransformJob", "sagemaker:AddTags"]
+      Resource = "${local.sagemaker}:transform-job/*-sched-*"
+    }]
+  })
+}
+
+resource "aws_sns_topic" "batch_failures" {
+  count             = local.in_dev ? 0 : 1
+  name              = "${var.name_prefix}-batch-transform-failures"
+  kms_master_key_id = var.alarms_kms_key_arn
+  tags              = var.tags
+}
+
+resource "aws_cloudwatch_event_rule" "batch_transform_failed" {
+  count       = local.in_dev ? 0 : 1
+  name        = "${var.name_prefix}-batch-transform-failed"
+  description = "A SageMaker transform job of ${var.environment} (a scheduled run or a deploy's smoke test) failed"
+  event_pattern = jsonencode({
+    source        = ["aws.sagemaker"]
+    "detail-type" = ["SageMaker Transform Job State Change"]
+    detail        = { TransformJobStatus = ["Failed"] }
+  })
+  tags = var.tags
+}
+
+resource "aws_cloudwatch_event_target" "batch_transform_failed" {
+  count     = local.in_dev ? 0 : 1
+  rule      = aws_cloudwatch_event_rule.batch_transform_failed[0].name
+  target_id = "notify"
+  arn       = aws_sns_topic.batch_failures[0].arn
+}
+
+resource "aws_sns_topic_policy" "batch_failures" {
+  count = local.in_dev ? 0 : 1
+  arn   = aws_sns_topic.batch_failures[0].arn
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "OnlyTheFailureRulePublishes"
+      Effect    = "Allow"
+      Principal = { Service = "events.amazonaws.com" }
+      Action    = "sns:Publish"
+      Resource  = aws_sns_topic.batch_failures[0].arn
+      Condition = { ArnEquals = { "aws:SourceArn" = aws_cloudwatch_event_rule.batch_transform_failed[0].arn } }
+    }]
+  })
+}
+# --- end issue 17 item 3 -----------------------------------------------------------------------------------------
+
 resource "aws_iam_role_policy_attachment" "deploy" {
   role       = aws_iam_role.deploy.name
   policy_arn = aws_iam_policy.deploy.arn

@@ -58,6 +58,7 @@ variables {
   pipeline_role_arn     = "arn:aws:iam::333333333333:role/mlops-sagemaker-pipeline"
   private_subnet_ids    = ["subnet-0123456789abcdef0"]
   security_group_id     = "sg-0123456789abcdef0"
+  alarms_kms_key_arn    = "arn:aws:kms:eu-west-1:333333333333:key/00000000-0000-0000-0000-000000000002"
 }
 
 run "prod_trust_requires_prod_environment_project_repos_and_the_role_reads_the_dev_registry" {
@@ -117,6 +118,39 @@ run "prod_trust_requires_prod_environment_project_repos_and_the_role_reads_the_d
     ])
     error_message = "only the execution role is passed"
   }
+
+  assert {
+    condition = [
+      for s in jsondecode(aws_iam_role_policy.deploy_schedules[0].policy).Statement : s.Resource if s.Action == "iam:PassRole"
+    ] == ["arn:aws:iam::333333333333:role/mlops-batch-schedule"]
+    error_message = "the deploy role passes only the batch-schedule role to the Scheduler"
+  }
+
+  # issue 17 item 3: the scheduled batch transforms
+  assert {
+    condition     = jsondecode(aws_iam_role.batch_schedule[0].assume_role_policy).Statement[0].Principal.Service == "scheduler.amazonaws.com"
+    error_message = "only EventBridge Scheduler assumes the batch-schedule role"
+  }
+
+  assert {
+    condition = jsondecode(aws_iam_role_policy.batch_schedule[0].policy).Statement == [{
+      Sid      = "CreateScheduledTransformJobsOnly"
+      Effect   = "Allow"
+      Action   = ["sagemaker:CreateTransformJob", "sagemaker:AddTags"]
+      Resource = "arn:aws:sagemaker:eu-west-1:333333333333:transform-job/*-sched-*"
+    }]
+    error_message = "the batch-schedule role may create (and tag) scheduled transform jobs only"
+  }
+
+  assert {
+    condition     = jsondecode(aws_cloudwatch_event_rule.batch_transform_failed[0].event_pattern).detail.TransformJobStatus == ["Failed"]
+    error_message = "a failed transform job notifies the batch-failures topic"
+  }
+
+  assert {
+    condition     = aws_cloudwatch_event_target.batch_transform_failed[0].arn == aws_sns_topic.batch_failures[0].arn
+    error_message = "the failure rule targets the batch-failures topic"
+  }
 }
 
 run "dev_adds_a_build_role_for_build_repositories_in_the_dev_environment" {
@@ -124,6 +158,11 @@ run "dev_adds_a_build_role_for_build_repositories_in_the_dev_environment" {
 
   variables {
     environment = "dev"
+  }
+
+  assert {
+    condition     = length(aws_iam_role.batch_schedule) == 0 && length(aws_sns_topic.batch_failures) == 0 && length(aws_iam_role_policy.deploy_schedules) == 0
+    error_message = "dev runs no scheduled batch transforms (issue 17 item 3: preprod and prod only)"
   }
 
   assert {
