@@ -14,6 +14,7 @@ from platform_cli.errors import PlatformError
 from platform_cli.local.paths import DEFAULT_STATE_DIR
 
 if TYPE_CHECKING:
+    from platform_cli.local.forge.server import ForgeHandle
     from platform_cli.local.platform import LocalPlatform
 
 app = typer.Typer(help="Run local AWS and a local GitHub forge on this machine.", no_args_is_help=True)
@@ -58,7 +59,7 @@ def up(
         info(PERMISSIVE_WARNING)
     started = platform.up(config, aws_port=aws_port, forge_port=forge_port)
     _config_record(state_dir).write_text(str(context.config_path.resolve()), encoding="utf-8")
-    environment = _environment(ctx, platform.status(), state_dir, DEFAULT_ACCOUNT)
+    environment = _environment(ctx, _servers(platform), state_dir, DEFAULT_ACCOUNT)
     data = {**started.to_json(), "environment": environment.to_json()}
     emit(context, data, lambda d: _print_up(d, environment))
 
@@ -101,7 +102,8 @@ def _config_path(ctx: typer.Context, state_dir: Path) -> Path:
 
 
 def _environment(ctx: typer.Context, status: dict[str, Any], state_dir: Path, account: str) -> LocalEnvironment:
-    if not status["aws"]["running"] or not status["forge"]["running"]:
+    """The variables for the recorded servers; a server slow to answer (a loaded machine) still has them."""
+    if "stopped" in (status["aws"]["state"], status["forge"]["state"]):
         raise PlatformError(f"the local servers are not running (state dir {state_dir}); run `mlops local up`")
     profiles: dict[str, str] = status["aws"]["profiles"]
     if account not in profiles:
@@ -134,7 +136,7 @@ def env(
     --output json: {"set": {NAME: value}, "unset": [NAME]}.
     """
     context = cli_context(ctx)
-    environment = _environment(ctx, _platform(state_dir).status(), state_dir, account)
+    environment = _environment(ctx, _servers(_platform(state_dir)), state_dir, account)
     emit(context, environment.to_json(), lambda _: print(render(environment, shell), end=""))
 
 
@@ -168,18 +170,28 @@ def status(ctx: typer.Context, state_dir: StateDir = DEFAULT_STATE_DIR) -> None:
     """
     context = cli_context(ctx)
     platform = _platform(state_dir)
-    data = platform.status()
-    # running: its recorded PID lives and it answers (local AWS any request, the forge /_forge/health)
-    data["aws"]["state"] = _state(data["aws"]["running"], data["aws"]["pid"])
-    if not data["forge"]["running"]:
-        data["forge"]["pid"] = _recorded_forge_pid(platform)
-    data["forge"]["state"] = _state(data["forge"]["running"], data["forge"]["pid"])
-    for service in (data["aws"], data["forge"]):
-        service["healthy"] = service["state"] == "healthy"
+    data = _servers(platform)
     data.update({"org": None, "repositories": [], "projects": [], "problems": []})
     if data["aws"]["running"] and data["forge"]["running"]:
         _add_org_contents(context, platform, data)
     emit(context, data, _print_status)
+
+
+def _servers(platform: LocalPlatform) -> dict[str, Any]:
+    """``LocalPlatform.status()`` with each service's ``state`` and ``healthy``; a forge whose process lives but
+    does not answer keeps its recorded pid and URLs."""
+    data = platform.status()
+    # running: its recorded PID lives and it answers (local AWS any request, the forge /_forge/health)
+    data["aws"]["state"] = _state(data["aws"]["running"], data["aws"]["pid"])
+    forge = data["forge"]
+    if not forge["running"]:
+        recorded = _recorded_forge(platform)
+        if recorded is not None:
+            forge.update(pid=recorded.pid, url=recorded.url, api_url=recorded.api_url)
+    forge["state"] = _state(forge["running"], forge["pid"])
+    for service in (data["aws"], forge):
+        service["healthy"] = service["state"] == "healthy"
+    return data
 
 
 def _state(running: bool, pid: int | None) -> str:
@@ -191,15 +203,15 @@ def _state(running: bool, pid: int | None) -> str:
     return "not answering" if pid and is_alive(pid) else "stopped"
 
 
-def _recorded_forge_pid(platform: LocalPlatform) -> int | None:
-    """The PID the forge recorded at start, whether or not it answers now."""
+def _recorded_forge(platform: LocalPlatform) -> ForgeHandle | None:
+    """The forge as it recorded itself at start, whether or not it answers now."""
     import json
 
-    from platform_cli.local.forge.server import INFO_FILE
+    from platform_cli.local.forge.server import INFO_FILE, ForgeHandle
 
     try:
-        return int(json.loads((platform.forge_dir / INFO_FILE).read_text(encoding="utf-8"))["pid"])
-    except (OSError, ValueError, KeyError, TypeError):
+        return ForgeHandle(**json.loads((platform.forge_dir / INFO_FILE).read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
         return None
 
 

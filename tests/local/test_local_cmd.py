@@ -213,7 +213,7 @@ def test_env_without_config_points_mlops_at_the_platform_yaml_up_used(
     assert given["set"]["MLOPS_CONFIG"] == str(other.resolve())
 
 
-def test_status_tells_a_server_that_lives_but_does_not_answer_from_a_stopped_one(
+def test_status_tells_a_server_that_lives_but_does_not_answer_from_a_stopped_one_and_env_still_points_at_it(
     mlops: Invoke, started: tuple[Path, Path], up_output: dict[str, Any]
 ) -> None:
     import signal
@@ -224,8 +224,11 @@ def test_status_tells_a_server_that_lives_but_does_not_answer_from_a_stopped_one
     try:
         status = json.loads(mlops("-c", str(config), "-o", "json", "local", "status", "--state-dir", str(state)).stdout)
         text = mlops("-c", str(config), "local", "status", "--state-dir", str(state)).stdout
+        # A server slow to answer (a loaded machine) is still where local env points.
+        env = json.loads(mlops("-c", str(config), "-o", "json", "local", "env", "--state-dir", str(state)).stdout)
     finally:
         os.kill(forge_pid, signal.SIGCONT)
+    assert env["set"]["MLOPS_GITHUB_API_URL"] == up_output["forge"]["api_url"]
     assert (status["forge"]["state"], status["forge"]["healthy"], status["forge"]["pid"]) == (
         "not answering",
         False,
