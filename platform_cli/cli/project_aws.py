@@ -12,7 +12,7 @@ from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 from platform_cli.cli.errors import describe
 from platform_cli.cli.project_backend import NewProject, ProjectError, ProjectSummary
 from platform_cli.config import PlatformConfig
-from platform_cli.project_templates.properties import template_properties
+from platform_cli.project_templates.properties import BYOC_PARAMETER, template_properties
 from platform_cli.provisioning.contract import load_contract
 
 AUTH_CODES = frozenset(
@@ -148,6 +148,10 @@ class AwsProjects:
         project = self._describe(name)
         project_id = str(project["ProjectId"])
         contract = load_contract()
+        launched_with = {
+            str(p.get("Key")): str(p.get("Value"))
+            for p in (project.get("ServiceCatalogProvisioningDetails") or {}).get("ProvisioningParameters") or []
+        }
         for kind, parts in contract.template_kinds.items():
             first = next(iter(parts))
             try:
@@ -157,7 +161,12 @@ class AwsProjects:
             if kind.value in topics:
                 unit = next(iter(self.config.business_units))
                 properties = template_properties(
-                    self.config, project_name=name, project_id=project_id, kind=kind, business_unit=unit
+                    self.config,
+                    project_name=name,
+                    project_id=project_id,
+                    kind=kind,
+                    business_unit=unit,
+                    bring_your_own_container=launched_with.get(BYOC_PARAMETER) == "true",
                 )
                 return {
                     "ProjectName": name,

@@ -27,6 +27,7 @@ from platform_cli.config import PlatformConfig, TemplateKind
 from platform_cli.github.deadline import Deadline
 from platform_cli.lambdas.properties import request_from_properties
 from platform_cli.lambdas.settings import settings_from_config
+from platform_cli.project_templates.properties import offers_bring_your_own_container
 from platform_cli.provisioning import names
 from platform_cli.provisioning.desired import desired_repos
 from platform_cli.provisioning.reconcile import Reconciler
@@ -83,6 +84,14 @@ def create(
             help="Start the model-build pipeline when data lands under s3://<artifact bucket>/data/ (one run a burst).",
         ),
     ] = False,
+    bring_your_own_container: Annotated[
+        bool,
+        typer.Option(
+            "--bring-your-own-container",
+            help="Also create a container-build repository and the project's ECR repositories; the build pipeline "
+            "then trains and serves with that image (build-deploy templates only).",
+        ),
+    ] = False,
 ) -> None:
     """Create a project: its repositories appear, wired and protected, or the command fails with the reason.
 
@@ -96,6 +105,11 @@ def create(
     if template not in config.templates.enabled:
         raise ProjectError(f"template {template.value} is not enabled in platform.yaml (templates.enabled)")
     check_retrain_option(template, retrain_on_new_data)
+    if bring_your_own_container and not offers_bring_your_own_container(template):
+        raise ProjectError(
+            f"template {template.value} does not offer --bring-your-own-container; use build-deploy-realtime or "
+            "build-deploy-batch"
+        )
     request = NewProject(
         name=name,
         kind=template,
@@ -105,6 +119,7 @@ def create(
         delete_policy=delete_policy,
         timeout_seconds=timeout,
         retrain_on_new_data=retrain_on_new_data,
+        bring_your_own_container=bring_your_own_container,
     )
     emit(context, _backend(config).create(request), lambda record: _render_record(record, template.value))
 

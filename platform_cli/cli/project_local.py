@@ -149,6 +149,7 @@ class LocalProjects:
             business_unit=request.business_unit,
             requesting_user=request.user,
             delete_policy=request.delete_policy,
+            bring_your_own_container=request.bring_your_own_container,
         )
 
     def create(self, request: NewProject) -> dict[str, Any]:

@@ -192,3 +192,26 @@ def test_describe_text_shows_status_template_environments_and_urls(workspace: Pa
     assert "delete policy:  archive (its repositories are archived when it is deleted)" in text
     assert "dev, preprod, prod" in text
     assert f"{porg.login}/model-deploy-realtime" in text
+
+
+# --- bring your own container (issue 17 item 1) ---
+
+
+def test_bring_your_own_container_without_the_project_stack_says_how_to_get_it(workspace: Path) -> None:
+    """The option's dev ECR repository is a resource of the project stack: without base-infrastructure in local AWS
+    there is none, so the create stops with one line instead of half a project."""
+    result = runner.invoke(
+        app, ["project", "create", "vision", "-t", "build-deploy-batch", "--bring-your-own-container"]
+    )
+    assert result.exit_code == 1
+    assert "BringYourOwnContainer needs the project template's stack" in result.output
+    assert json.loads(mlops("project", "list").stdout) == []
+
+
+def test_bring_your_own_container_on_a_template_without_it_is_refused_before_any_call(workspace: Path) -> None:
+    result = runner.invoke(
+        app, ["project", "create", "solo", "-t", "single-account-training", "--bring-your-own-container"]
+    )
+    assert result.exit_code == 1
+    assert "template single-account-training does not offer --bring-your-own-container" in result.output
+    assert json.loads(mlops("project", "list").stdout) == []
