@@ -33,6 +33,7 @@ from platform_cli.lambdas.settings import LambdaSettings
 if TYPE_CHECKING:
     from github import Github
 
+    from platform_cli.lambdas.project_registries import RegistryMaintainer
     from platform_cli.lambdas.project_trust import TrustMaintainer
     from platform_cli.provisioning.reconcile import Reconciler, ReconcileResult
     from platform_cli.provisioning.request import ProjectRequest
@@ -59,6 +60,9 @@ class Dependencies:
     # The Studio user profile that created the SageMaker project of this name, None when none did (studio_user.py);
     # None: no SageMaker to ask (the CLI's local player, unit tests).
     studio_user: Callable[[str], str | None] | None = None
+    # Creates a bring-your-own-container project's ECR repository in preprod and prod (issue 17 item 1); None where
+    # no base infrastructure exists there.
+    registries: RegistryMaintainer | None = None
 
 
 def _reconciler(github: Github, deadline: Deadline, settings: LambdaSettings) -> Reconciler:
@@ -181,6 +185,14 @@ class ProjectReposResource:
             not_ready = self.deps.trust.admit(request.project_id, repos)
             result.skipped.extend(not_ready)
             log.info("project repositories admitted to the OIDC roles' trust", extra={"skipped": not_ready})
+        if self.deps.registries is not None and request.container_repository:
+            not_created = self.deps.registries.ensure(
+                request.container_repository,
+                {env: target.account_id for env, target in request.environments.items() if env != "dev"},
+                {"mlops:project-name": request.project_name, "mlops:project-id": request.project_id},
+            )
+            result.skipped.extend(not_created)
+            log.info("project ECR repositories ensured in preprod and prod", extra={"skipped": not_created})
         return Response("SUCCESS", "", request.physical_id, _data(result))
 
     def _delete(self, event: dict[str, Any], properties: Mapping[str, Any], deadline: Deadline) -> Response:
@@ -310,6 +322,16 @@ def default_dependencies() -> Dependencies:
         def studio_user(project_name: str) -> str | None:
             return launching_user(boto3.client("sagemaker"), project_name)
 
+        from platform_cli.lambdas import project_registries
+
+        registries = project_registries.RegistryMaintainer(
+            project_registries.assume_into_accounts(
+                boto3.client("sts"),
+                lambda keys: boto3.client("ecr", **keys),
+                settings.registry_role,
+                settings.partition,
+            )
+        )
         _dependencies = Dependencies(
             settings=settings,
             github=github,
@@ -317,6 +339,7 @@ def default_dependencies() -> Dependencies:
             credentials=secrets,
             trust=trust,
             studio_user=studio_user,
+            registries=registries,
         )
     return _dependencies
 
