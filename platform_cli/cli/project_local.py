@@ -4,7 +4,6 @@ Studio chain (Service Catalog launch → CloudFormation → Lambda runtime) is c
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,16 +21,6 @@ from platform_cli.project_templates.properties import new_project_id, template_p
 
 if TYPE_CHECKING:
     from platform_cli.local.cloudformation_player import LocalCloudFormation
-
-# The CLI's own tests' mode: the provisioning handler played in-process as CloudFormation would call it, without
-# Service Catalog or the project stack (README, "Local rehearsal"). Unset, a project is launched only through the
-# Service Catalog product base-infrastructure publishes, as Studio launches it.
-PLAYER_VARIABLE = "MLOPS_LOCAL_IN_PROCESS_PLAYER"
-
-
-def in_process_player() -> bool:
-    return os.environ.get(PLAYER_VARIABLE, "").strip() == "1"
-
 
 # Of --timeout, the share kept for the rollback's Delete (at most this many seconds).
 ROLLBACK_RESERVE_SHARE = 1 / 3
@@ -169,23 +158,21 @@ class LocalProjects:
                 f"project {request.name} already exists; use `mlops project sync {request.name}` to repair it"
             )
         pid = request.project_id or new_project_id()
-        if not in_process_player():
-            # Launch through Service Catalog as Studio does: what base-infrastructure published in local AWS.
-            launched = self._create_through_catalog(request, pid)
-            if launched is not None:
-                return launched
-            product = f"{self.config.naming_prefix}-{request.kind.value}"
-            raise ProjectError(
-                f"no Service Catalog product {product} in local AWS (base-infrastructure is not applied there): "
-                "run `make demo DEMO_ARGS=--keep` to apply it, then create the project again"
-            )
+        # Launch through Service Catalog as Studio does, when base-infrastructure published the product in local
+        # AWS (the chain); the in-process player below remains only for local AWS without base-infrastructure (the
+        # admin's first hour: `mlops local up` then `project create`, docs/first-hour.md).
+        launched = self._create_through_catalog(request, pid)
+        if launched is not None:
+            return launched
         if request.template_parameters():  # issue 17: options that are resources of the project stack
             raise ProjectError(
-                f"{', '.join(request.template_parameters())} needs the project template's stack, which the "
-                f"in-process player ({PLAYER_VARIABLE}=1) does not create: unset it and apply base-infrastructure in "
-                "local AWS (`mlops demo` does), then create the project again"
+                f"{', '.join(request.template_parameters())} needs the project template's stack: apply "
+                "base-infrastructure in local AWS (`mlops demo` does), then create the project again"
             )
-        info(f"{PLAYER_VARIABLE}=1: playing the custom resource in-process (no Service Catalog, no project stack)")
+        info(
+            f"no Service Catalog product for {request.kind.value} in local AWS (base-infrastructure not applied): "
+            "running the project's custom resource here, as its CloudFormation stack would"
+        )
         properties = self._properties(request, pid)
         info(f"creating project {request.name} ({pid}) from {request.kind.value}...")
         budget = CreateBudget.of(request.timeout_seconds, now=request.started)

@@ -27,8 +27,6 @@ def workspace(
     monkeypatch: pytest.MonkeyPatch,
 ) -> Path:
     monkeypatch.delenv("MLOPS_GITHUB_TOKEN", raising=False)
-    # No base-infrastructure in this local AWS: the handler is played in-process (the chain: tests/local/chain)
-    monkeypatch.setenv("MLOPS_LOCAL_IN_PROCESS_PLAYER", "1")
     config = {
         "naming_prefix": "mlops",
         "github": {"org": porg.login, "api_url": porg.forge.api_url, "auth": "pat"},
@@ -90,20 +88,6 @@ def test_a_failing_create_exits_1_with_the_reason_and_rolls_back(workspace: Path
     result = runner.invoke(app, ["project", "create", "churn", "-t", "build-deploy-batch", "--id", "p-abc123def456"])
     assert result.exit_code == 1
     assert f"error: template repo {porg.login}/model-deploy-batch is not a template repository" in result.output
-    assert json.loads(mlops("project", "list").stdout) == []
-
-
-def test_without_a_published_product_create_fails_in_one_line_naming_what_to_run(
-    workspace: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """No in-process shortcut: a project is launched only through the Service Catalog product, as in Studio."""
-    monkeypatch.delenv("MLOPS_LOCAL_IN_PROCESS_PLAYER")
-    result = runner.invoke(app, ["project", "create", "churn", "-t", "build-deploy-realtime"])
-    assert result.exit_code == 1
-    assert [line for line in result.output.splitlines() if line.startswith("error:")] == [
-        "error: no Service Catalog product mlops-build-deploy-realtime in local AWS (base-infrastructure is not "
-        "applied there): run `make demo DEMO_ARGS=--keep` to apply it, then create the project again"
-    ]
     assert json.loads(mlops("project", "list").stdout) == []
 
 
