@@ -36,7 +36,20 @@ def test_every_step_of_the_rehearsal_succeeds(demo_run: tuple[int, dict[str, obj
     failed = [step for step in summary["steps"] if not step["ok"]]  # type: ignore[attr-defined]
     assert failed == [], f"see {summary['log']}"
     assert exit_code == 0
-    assert len(summary["steps"]) == 14  # type: ignore[arg-type]
+    assert len(summary["steps"]) == 15  # type: ignore[arg-type]
+
+
+def test_a_project_deleted_with_the_cli_goes_through_the_whole_chain(
+    demo_run: tuple[int, dict[str, object], Path],
+) -> None:
+    """`mlops project delete`: Service Catalog terminates the product, the stack is deleted (as the launch role),
+    the custom resource's Delete archives the repos in the forge; the artifact bucket is kept (checked by the step
+    in local AWS and the forge before the servers stop)."""
+    _, summary, _ = demo_run
+    step = next(s for s in summary["steps"] if s["step"].startswith("delete a project"))  # type: ignore[attr-defined]
+    assert step["ok"], step["detail"]
+    assert step["detail"].startswith("demo-realtime (p-")
+    assert "provisioned product terminated, stack DELETE_COMPLETE, 2 repos archived" in step["detail"]
 
 
 def test_the_approval_dispatches_the_deploy_workflow_of_the_project(

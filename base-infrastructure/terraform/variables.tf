@@ -131,7 +131,7 @@ variable "studio_user_profiles" {
     lead_data_scientists = list(string)
     data_scientists      = list(string)
   })
-  description = "SageMaker Studio user profiles by persona (where enable_project_factory is true)."
+  description = "SageMaker Studio user profiles by persona (where enable_project_factory is true), each named by its user's GitHub login (the project requester is bound to it)."
   default = {
     lead_data_scientists = []
     data_scientists      = []

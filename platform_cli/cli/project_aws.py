@@ -12,7 +12,12 @@ from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 from platform_cli.cli.errors import describe
 from platform_cli.cli.project_backend import NewProject, ProjectError, ProjectSummary
 from platform_cli.config import PlatformConfig
-from platform_cli.project_templates.properties import BYOC_PARAMETER, template_properties
+from platform_cli.project_templates.properties import (
+    BYOC_PARAMETER,
+    TIMEOUT_PARAMETER,
+    service_timeout,
+    template_properties,
+)
 from platform_cli.provisioning.contract import load_contract
 
 AUTH_CODES = frozenset(
@@ -102,6 +107,7 @@ class AwsProjects:
                     "ProvisioningParameters": [
                         {"Key": "GitHubUsername", "Value": request.user or ""},
                         {"Key": "RepositoryDeletePolicy", "Value": request.delete_policy},
+                        {"Key": TIMEOUT_PARAMETER, "Value": str(service_timeout(request.timeout_seconds))},
                         *({"Key": k, "Value": v} for k, v in request.template_parameters().items()),
                     ],
                 },
@@ -121,6 +127,7 @@ class AwsProjects:
                         id=p["ProjectId"],
                         status=p["ProjectStatus"],
                         template=_kind_of(p.get("ProjectDescription", "")),
+                        created=_iso(p.get("CreationTime")),
                     )
                     for p in page.get("ProjectSummaryList", [])
                 ]
@@ -170,6 +177,9 @@ class AwsProjects:
                 return {
                     "ProjectName": name,
                     "ProjectId": project_id,
+                    "ProjectStatus": project.get("ProjectStatus", "-"),
+                    "CreatedAt": _iso(project.get("CreationTime")),
+                    "BusinessUnit": unit,
                     "TemplateKind": kind.value,
                     "Properties": properties,
                 }
@@ -189,6 +199,13 @@ class AwsProjects:
                     raise ProjectError(f"no SageMaker project named {name}; see `mlops project list`") from None
                 raise
         return {"project": name, "deleted": True}
+
+
+def _iso(value: Any) -> str | None:
+    """SageMaker's CreationTime (a datetime from boto3) as ISO 8601."""
+    if value is None:
+        return None
+    return value.isoformat(timespec="seconds") if hasattr(value, "isoformat") else str(value)
 
 
 def _kind_of(description: str) -> str:

@@ -68,9 +68,18 @@ class ProjectSummary:
     id: str
     status: str
     template: str
+    repositories: tuple[str, ...] = ()  # owner/name of each of its repositories, where the backend knows them
+    created: str | None = None  # ISO 8601, UTC
 
-    def to_json(self) -> dict[str, str]:
-        return {"name": self.name, "id": self.id, "status": self.status, "template": self.template}
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "id": self.id,
+            "status": self.status,
+            "template": self.template,
+            "repositories": list(self.repositories),
+            "created": self.created,
+        }
 
 
 class ProjectBackend(Protocol):

@@ -57,6 +57,9 @@ class Dependencies:
     # Admits the project's repositories to the OIDC roles' trust (and removes them on Delete); None where no
     # base infrastructure exists to trust (the CLI's local player without an applied platform, unit tests).
     trust: TrustMaintainer | None = None
+    # The Studio user profile that created the SageMaker project of this name, None when none did (studio_user.py);
+    # None: no SageMaker to ask (the CLI's local player, unit tests).
+    studio_user: Callable[[str], str | None] | None = None
     # Creates a bring-your-own-container project's ECR repository in preprod and prod (issue 17 item 1); None where
     # no base infrastructure exists there.
     registries: RegistryMaintainer | None = None
@@ -100,9 +103,18 @@ def _refuse_template_kind_change(event: Mapping[str, Any], physical_id: str) -> 
         )
 
 
-def _remaining_seconds(context: Any) -> float:
+def _remaining_seconds(context: Any, event: Mapping[str, Any] | None = None) -> float:
+    """Time left to answer: the invocation's, and no more than the custom resource's ``ServiceTimeout`` (how long
+    CloudFormation waits for the answer; ``mlops project create --timeout`` sets it)."""
     get_remaining = getattr(context, "get_remaining_time_in_millis", None)
-    return get_remaining() / 1000.0 if callable(get_remaining) else 900.0
+    remaining = get_remaining() / 1000.0 if callable(get_remaining) else 900.0
+    properties = (event or {}).get("ResourceProperties")
+    service_timeout = properties.get("ServiceTimeout") if isinstance(properties, Mapping) else None
+    try:
+        waited = float(service_timeout) if service_timeout not in (None, "") else None
+    except (TypeError, ValueError):
+        waited = None
+    return min(remaining, waited) if waited and waited > 0 else remaining
 
 
 class ProjectReposResource:
@@ -115,7 +127,7 @@ class ProjectReposResource:
         event = event if isinstance(event, dict) else {}
         answer = Answer(event, self.deps.send)
         settings = self.deps.settings
-        remaining = _remaining_seconds(context)
+        remaining = _remaining_seconds(context, event)
         fallback_id = self._fallback_id(event)
         deadline = Deadline(max(remaining - settings.deadline_margin_seconds, 1.0))
 
@@ -166,7 +178,7 @@ class ProjectReposResource:
         from platform_cli.lambdas.properties import secret_fingerprints
         from platform_cli.provisioning.desired import desired_repos
 
-        request = self._request(properties)
+        request = self._bound_to_studio_user(self._request(properties))
         rotate: set[str] = set()
         if request_type == "Update":
             _refuse_template_kind_change(event, request.physical_id)
@@ -225,6 +237,17 @@ class ProjectReposResource:
         from platform_cli.lambdas.properties import request_from_properties
 
         return request_from_properties(properties, self.deps.settings, self.deps.resolve_secret)
+
+    def _bound_to_studio_user(self, request: ProjectRequest) -> ProjectRequest:
+        """The requester is the Studio user who launched the project, where SageMaker recorded one."""
+        if self.deps.studio_user is None:
+            return request
+        from platform_cli.lambdas.studio_user import bind_requester
+
+        login = bind_requester(request.requesting_user, self.deps.studio_user(request.project_name))
+        if login == request.requesting_user:
+            return request
+        return request.model_copy(update={"requesting_user": login})
 
     def _reconciler(self, deadline: Deadline) -> Reconciler:
         factory = self.deps.reconciler or _reconciler
@@ -301,6 +324,11 @@ def default_dependencies() -> Dependencies:
                 boto3.client("sts"), lambda keys: boto3.client("iam", **keys), settings.trust_role, settings.partition
             )
         )
+        from platform_cli.lambdas.studio_user import launching_user
+
+        def studio_user(project_name: str) -> str | None:
+            return launching_user(boto3.client("sagemaker"), project_name)
+
         from platform_cli.lambdas import project_registries
 
         registries = project_registries.RegistryMaintainer(
@@ -317,6 +345,7 @@ def default_dependencies() -> Dependencies:
             resolve_secret=resolve_secret,
             credentials=secrets,
             trust=trust,
+            studio_user=studio_user,
             registries=registries,
         )
     return _dependencies

@@ -20,6 +20,7 @@ from platform_cli.provisioning.request import ProjectRequest, parse_request
 
 KNOWN = {
     "ServiceToken",
+    "ServiceTimeout",  # CloudFormation's wait for the answer (project_repos bounds its own deadline by it)
     "ProjectName",
     "ProjectId",
     "TemplateKind",

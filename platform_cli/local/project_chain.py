@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from platform_cli.errors import PlatformError
+from platform_cli.project_templates.properties import TIMEOUT_PARAMETER, service_timeout
 
 
 class ProjectChainError(PlatformError):
@@ -227,6 +228,7 @@ def launch_in_studio(
     delete_policy: str,
     project_id: str | None = None,
     persona: str = "data-scientist",
+    timeout_seconds: float | None = None,
     template_parameters: Mapping[str, str] | None = None,
 ) -> ProjectStack | None:
     """Launch ``template_kind``'s product as the ``persona`` role would in Studio (the given session when there is
@@ -253,6 +255,7 @@ def launch_in_studio(
         parameters={
             "GitHubUsername": user or "",
             "RepositoryDeletePolicy": delete_policy,
+            **({TIMEOUT_PARAMETER: str(service_timeout(timeout_seconds))} if timeout_seconds else {}),
             **(template_parameters or {}),  # the template's own options (issue 17: RetrainOnNewData)
         },
         project_id=project_id,

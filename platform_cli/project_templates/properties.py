@@ -12,6 +12,15 @@ from typing import Any
 from platform_cli.config import PlatformConfig, TemplateKind
 from platform_cli.provisioning.contract import BRING_YOUR_OWN_CONTAINER, load_contract
 
+# The project templates' parameter bounding CloudFormation's wait for the repositories (the custom resource's
+# ServiceTimeout, for the create and again for its rollback's Delete): `mlops project create --timeout` sets it.
+TIMEOUT_PARAMETER = "ProvisioningTimeoutSeconds"
+
+
+def service_timeout(timeout_seconds: float) -> int:
+    """The ServiceTimeout that keeps a create and its rollback within ``timeout_seconds``: half for each."""
+    return max(1, min(3600, int(timeout_seconds // 2)))
+
 
 def template_properties(
     config: PlatformConfig,

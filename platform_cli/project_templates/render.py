@@ -119,7 +119,9 @@ def main(argv: list[str] | None = None) -> int:
             path = args.root / relative
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
-    outputs[LAUNCH_PERMISSIONS] = launch_permissions.render(args.root / relative for relative in outputs)
+    templates = [args.root / relative for relative in outputs]
+    outputs[LAUNCH_PERMISSIONS] = launch_permissions.render(templates)
+    handlers = launch_permissions.render_handler_permissions(templates)
     for relative, text in outputs.items():
         path = args.root / relative
         if args.check:
@@ -129,6 +131,12 @@ def main(argv: list[str] | None = None) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         print(path)
+    target = launch_permissions.HANDLER_PERMISSIONS
+    if args.check and (not target.exists() or target.read_text(encoding="utf-8") != handlers):
+        stale.append(str(target.relative_to(target.parents[3])))
+    elif not args.check:
+        target.write_text(handlers, encoding="utf-8")
+        print(target)
     if stale:
         print(f"error: out of date: {', '.join(stale)}; run `python -m platform_cli.project_templates.render`")
         return 1

@@ -117,3 +117,39 @@ def test_every_role_a_template_creates_carries_the_bootstrap_boundary(path: Path
     for logical_id, resource in template["Resources"].items():
         if resource["Type"] == "AWS::IAM::Role":
             assert renderer.properties(logical_id).get("PermissionsBoundary") == boundary_arn, logical_id
+
+
+def test_local_aws_authorises_launches_with_the_handler_permissions_of_the_rendered_templates() -> None:
+    """Producer (the render, from cfn-lint's schemas) and consumer (local AWS's stack-role check) of the map."""
+    shipped = launch_permissions.HANDLER_PERMISSIONS.read_text(encoding="utf-8")
+    assert shipped == launch_permissions.render_handler_permissions(RENDERED)
+
+
+def test_local_aws_names_the_arn_of_every_resource_type_a_template_creates() -> None:
+    from platform_cli.local.iam import stack_role
+
+    kinds = set(json.loads((RENDERED_DIR / "launch-permissions.json").read_text(encoding="utf-8"))["resource_types"])
+    resource = {kind: stack_role.Resource(kind, "Logical", {}, "name") for kind in kinds}
+    unnamed = [
+        kind
+        for kind in sorted(kinds)
+        for action in stack_role.permissions(resource[kind], "create")
+        if action.split(":")[0] == kind.split("::")[1].lower()
+        and stack_role.resource_arn(resource[kind], action, partition="aws", region="eu-west-1", account=ACCOUNT) == "*"
+    ]
+    assert unnamed == []
+
+
+def test_local_aws_knows_every_permission_only_a_property_needs() -> None:
+    """The permissions the launch role is refused by design (each needed only for a template property no template
+    sets) are exactly those local AWS asks only when that property is set (stack_role.CONDITIONAL)."""
+    from platform_cli.local.iam import stack_role
+
+    for action, (kind, prop) in REFUSED_BY_DESIGN.items():
+        if prop is None:
+            continue
+        resource = stack_role.Resource(kind, "Logical", {}, "name")
+        with_property = stack_role.Resource(kind, "Logical", {prop: {"set": True}}, "name")
+        assert action not in stack_role.permissions(resource, "create") + stack_role.permissions(resource, "update")
+        needed = stack_role.permissions(with_property, "create") + stack_role.permissions(with_property, "update")
+        assert action in needed, action

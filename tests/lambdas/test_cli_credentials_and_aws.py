@@ -162,6 +162,7 @@ def test_create_on_aws_calls_sagemaker_create_project_with_the_kinds_product(
                 "ProvisioningParameters": [
                     {"Key": "GitHubUsername", "Value": "alice"},
                     {"Key": "RepositoryDeletePolicy", "Value": "delete"},
+                    {"Key": "ProvisioningTimeoutSeconds", "Value": "150"},  # half of --timeout's default 300 s
                 ],
             },
         },

@@ -92,3 +92,21 @@ def test_a_cancelled_deadline_stops_every_github_request_before_it_is_sent(porg:
 @pytest.fixture
 def fake() -> FakeReconciler:
     return FakeReconciler()
+
+
+def test_the_work_stops_when_cloudformation_stops_waiting_its_service_timeout() -> None:
+    """`--timeout` through Service Catalog: the custom resource's ServiceTimeout (ProvisioningTimeoutSeconds) bounds
+    the handler's deadline though the invocation itself could run on (issue 15, item 10)."""
+    box: list[Deadline] = []
+    reconciler = _WritesAfterTheTimer(box)
+    harness = Harness(reconciler)
+
+    def factory(github: Any, deadline: Deadline, settings: Any) -> _WritesAfterTheTimer:
+        box.append(deadline)
+        return reconciler
+
+    harness.resource.deps.reconciler = factory  # type: ignore[assignment]
+    harness(event("Create", properties(ServiceTimeout="1")), remaining_ms=900_000)
+    assert [a["Status"] for a in harness.sent] == ["FAILED"]
+    assert reconciler.refused and "already answered" in reconciler.refused[0]
+    assert reconciler.applied == []

@@ -140,3 +140,20 @@ def test_the_lambda_accepts_every_property_the_templates_pass() -> None:
 def test_the_extra_variables_a_template_passes_are_declared_in_the_contract(kind: TemplateKind) -> None:
     properties = load(kind)["Resources"]["ProjectRepos"]["Properties"]
     assert sorted(properties.get("ExtraVariables", {})) == sorted(load_contract().kind_variables[kind])
+
+
+@pytest.mark.parametrize("kind", list(TemplateKind), ids=lambda k: k.value)
+def test_the_clis_timeout_parameter_is_the_repositories_service_timeout(kind: TemplateKind) -> None:
+    """Producer (`mlops project create --timeout` → ``TIMEOUT_PARAMETER``) and consumer (the template's parameter,
+    the custom resource's ServiceTimeout) held together; Studio launches keep CloudFormation's default hour."""
+    from platform_cli.project_templates.properties import TIMEOUT_PARAMETER
+
+    template = load(kind)
+    parameter = template["Parameters"][TIMEOUT_PARAMETER]
+    assert (parameter["Type"], parameter["Default"], parameter["MinValue"], parameter["MaxValue"]) == (
+        "Number",
+        3600,
+        1,
+        3600,
+    )
+    assert template["Resources"]["ProjectRepos"]["Properties"]["ServiceTimeout"] == {"Ref": TIMEOUT_PARAMETER}

@@ -394,16 +394,15 @@ class Rehearsal:
         # A project that deploys, so the approval has a workflow to dispatch; else the one that was run.
         _, record = self._project(DEPLOYING) or self.build_project()
         group = f"{record['ProjectName']}-{record['ProjectId']}"
-        session = self.local.aws.session_for("dev")
-        sagemaker = session.client("sagemaker")
-        existing = sagemaker.list_model_package_groups(NameContains=group)["ModelPackageGroupSummaryList"]
-        if not any(item["ModelPackageGroupName"] == group for item in existing):
-            # In AWS the project's stack creates the group; the local player runs only its custom resource.
-            sagemaker.create_model_package_group(ModelPackageGroupName=group)
+        properties = record.get("Properties") or {}
         run_output = self.options.state_dir / "work" / self.build_repo().split("/")[1] / "build" / "local"
-        bucket = str((record.get("Properties") or {}).get("ArtifactBucket") or "")
+        bucket = str(properties.get("ArtifactBucket") or "")
+        # Registered as the pipeline's RegisterModel step registers it: as the project's pipeline execution role
+        sagemaker, s3 = pipeline_clients(
+            self.local.aws.session_for("dev"), str(properties.get("PipelineExecutionRoleArn") or "")
+        )
         self.model_package_arn = register_trained_model(
-            sagemaker, session.client("s3"), run_output=run_output, group=group, bucket=bucket
+            sagemaker, s3, run_output=run_output, group=group, bucket=bucket
         )
         # The reviewer approves in Studio: the lead persona's execution role (the data scientist may not approve).
         approve_model_package(self._studio_client("lead-data-scientist", "sagemaker"), self.model_package_arn)
@@ -487,6 +486,39 @@ class Rehearsal:
         return (
             f"{workflow} dispatched on {first['repo']} by the approval rule ({len(dispatched)} dispatch(es) in all); "
             f"trigger log: {line[:160]}"
+        )
+
+    # --- issue 13 (iamtrue): a project deleted through the whole chain ------------------------------------------
+
+    def delete_project(self) -> str:
+        """``mlops project delete`` as a data scientist would: Service Catalog terminates the provisioned product,
+        CloudFormation deletes the stack as the launch role, the custom resource's Delete archives the repos (the
+        default delete policy). Each outcome is checked in local AWS and the forge."""
+        found = self._project(DEPLOYING) or self._project(BUILD_PREFERENCE)
+        if found is None:
+            return "no project to delete"
+        _, record = found
+        name, pid = record["ProjectName"], record["ProjectId"]
+        self.mlops("project", "delete", name, "--yes", MLOPS_GITHUB_TOKEN=self.admin_token())
+        admin = self.local.aws.session_for("dev")
+        catalog = admin.client("servicecatalog")
+        try:
+            catalog.describe_provisioned_product(Id=record["ProvisionedProductId"])
+            raise DemoError(f"{name}: its provisioned product {record['ProvisionedProductId']} is still there")
+        except catalog.exceptions.ResourceNotFoundException:
+            pass
+        stack = admin.client("cloudformation").describe_stacks(StackName=record["StackArn"])["Stacks"][0]
+        if stack["StackStatus"] != "DELETE_COMPLETE":
+            raise DemoError(f"{name}: its stack is {stack['StackStatus']}, not DELETE_COMPLETE")
+        org = self.github().get_organization(self.config().github.org)
+        repos = [repo for repo in org.get_repos() if repo.name.startswith(f"{name}-{pid}-")]
+        if not repos or not all(repo.archived for repo in repos):
+            raise DemoError(f"{name}: repos not archived by the custom resource's Delete: {[r.name for r in repos]}")
+        bucket = str((record.get("Properties") or {}).get("ArtifactBucket") or "")
+        admin.client("s3").head_bucket(Bucket=bucket)  # DeletionPolicy: the artifacts outlive the project
+        return (
+            f"{name} ({pid}): provisioned product terminated, stack DELETE_COMPLETE, "
+            f"{len(repos)} repos archived by the custom resource's Delete, artifact bucket {bucket} kept"
         )
 
     # --- issue 17 item 2: retrain on new data ------------------------------------------------------------------
@@ -672,12 +704,29 @@ class Rehearsal:
             Step("approval event → trigger Lambda → deploy workflow dispatched", self.trigger),
             # bring your own container (issue 17 item 1)
             Step("bring your own container: project, container repo, ECR repositories, contract check", self.byoc),
+            Step(
+                "delete a project (Service Catalog terminate → stack delete → custom resource Delete)",
+                self.delete_project,
+            ),
             Step("IAM: every call evaluated as AWS would (mlops local decisions)", self.iam_summary),
         ]
         return steps
 
     def stop(self) -> None:
         self.local.down()
+
+
+def pipeline_clients(admin: Any, role_arn: str) -> tuple[Any, Any]:
+    """SageMaker and S3 clients of a project's pipeline execution role (``PipelineExecutionRoleArn``, the role the
+    project stack creates), held as SageMaker Pipelines holds it: the service assumes the role, which trusts it."""
+    endpoint = admin.client("sts").meta.endpoint_url
+    session = persona_session(admin, role_arn, endpoint) if role_arn else None
+    if session is None:
+        raise DemoError(
+            f"the project's pipeline role {role_arn or '(none named)'} does not exist in local AWS: launch the "
+            "project through Service Catalog (apply base-infrastructure first)"
+        )
+    return session.client("sagemaker", endpoint_url=endpoint), session.client("s3", endpoint_url=endpoint)
 
 
 def register_trained_model(sagemaker: Any, s3: Any, *, run_output: Path, group: str, bucket: str) -> str:

@@ -13,3 +13,7 @@ class UnsupportedConditionError(LocalIamError):
 
 class InvalidWebIdentityTokenError(LocalIamError):
     """A web identity token failed verification (signature, expiry, audience or issuer)."""
+
+
+class UnknownResourceTypeError(LocalIamError):
+    """A stack resource type without handler permissions in the data file: authorising it would be a guess."""

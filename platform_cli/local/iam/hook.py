@@ -135,6 +135,8 @@ def _context(caller_: Caller, params: Mapping[str, Any], region: str) -> dict[st
         del context["aws:PrincipalArn"], context["aws:PrincipalAccount"]
     if isinstance(params.get("PermissionsBoundary"), str):
         context["iam:PermissionsBoundary"] = params["PermissionsBoundary"]
+    if isinstance(params.get("ModelApprovalStatus"), str):  # the pipeline roles may never register it Approved
+        context["sagemaker:ModelApprovalStatus"] = params["ModelApprovalStatus"]
     for name, key in (("prefix", "s3:prefix"), ("Prefix", "s3:prefix"), ("delimiter", "s3:delimiter")):
         if isinstance(params.get(name), str):
             context[key] = params[name]

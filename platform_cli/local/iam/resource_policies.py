@@ -129,6 +129,9 @@ def resource_policy(
                 policy, owner = reader(arn, partition, account, region)
             except Exception:  # the resource does not exist (yet): the service answers that itself
                 return None, None, False
+            if policy is None and action.startswith("sts:AssumeRole"):
+                # a role that does not exist has no trust policy to grant it: AWS answers AccessDenied
+                return None, _arn_parts(arn)[4] or None, True
             return policy, owner, service in MUST_GRANT and policy is not None
     owner = _arn_parts(arn)[4]
     return None, owner or None, False

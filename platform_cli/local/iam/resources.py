@@ -33,6 +33,7 @@ _PARAMETERS: dict[str, tuple[str, ...]] = {
     "LogGroupName": ("logGroupName",),
     "DomainId": ("DomainId",),
     "PipelineName": ("PipelineName",),
+    "ProjectName": ("ProjectName",),
     "TopicName": ("Name", "TopicArn", "ResourceArn"),
     "QueueName": ("QueueName", "QueueUrl"),
     # issue 17: EventBridge Scheduler schedules (group "default" when the request names none, as AWS does) and
@@ -71,12 +72,23 @@ def _given_arn(template: str, params: Mapping[str, Any]) -> str | None:
     return None
 
 
+def _versioned_package(action: str, params: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A versioned model package is created in a group and named ``<group>/<version>`` once made: before, its
+    version is not known (``*``, as for a stack's id before it exists)."""
+    group = params.get("ModelPackageGroupName")
+    if action != "sagemaker:CreateModelPackage" or params.get("ModelPackageName") or not isinstance(group, str):
+        return params
+    name = group.rsplit("/", 1)[-1] if group.startswith("arn:") else group
+    return {**params, "ModelPackageName": f"{name.lower()}/*", "ModelPackageGroupName": None}
+
+
 def resource_of(action: str, params: Mapping[str, Any], *, partition: str, region: str, account: str) -> str:
     """The ARN ``action`` acts on for a request with ``params`` (``*`` when it has no resource).
 
     The first template whose variables the request fills wins; else the first it partly fills (the rest ``*``,
     e.g. a stack's id before it exists)."""
     fixed = {"Partition": partition, "Region": region, "Account": account}
+    params = _versioned_package(action, params)
     templates = resource_templates(action)
     for template in templates:
         given = _given_arn(template, params)

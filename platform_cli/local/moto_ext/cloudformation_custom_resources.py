@@ -10,6 +10,7 @@ local AWS is run as CloudFormation runs it:
 - ``ResponseURL`` is a real pre-signed S3 PUT URL on a bucket of the stack's account; the answer is read from it.
   The invocation runs to its end (or its timeout) first, then an answer still missing after
   ``MLOPS_CUSTOM_RESOURCE_WAIT`` seconds (default 5) fails the resource as CloudFormation's one-hour wait would;
+  with a ``ServiceTimeout`` property CloudFormation waits that long for the answer, the function running on;
 - ``SUCCESS`` creates the resource with the answered ``PhysicalResourceId`` and ``Data`` (``Fn::GetAtt`` and
   Outputs read it); ``FAILED`` fails the operation with the answered ``Reason``;
 - on Update a changed ``PhysicalResourceId`` replaces the resource: the old one then gets a Delete;
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -131,6 +133,20 @@ def _read_answer(account_id: str, region: str, key: str, wait_seconds: float) ->
         time.sleep(0.1)
 
 
+def _service_timeout(properties: dict[str, Any], logical_id: str) -> float | None:
+    """The custom resource's ``ServiceTimeout`` (1-3600 s): how long CloudFormation waits for each answer."""
+    value = properties.get("ServiceTimeout")
+    if value in (None, ""):
+        return None
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        raise CustomResourceFailed(
+            logical_id, f"ServiceTimeout must be a number of seconds (1-3600), not {value!r}"
+        ) from None
+    return min(max(seconds, 1.0), 3600.0)
+
+
 def send_request(
     *,
     account_id: str,
@@ -171,8 +187,15 @@ def send_request(
         event["PhysicalResourceId"] = physical_id
     if old_properties is not None:
         event["OldResourceProperties"] = old_properties
-    run_function(function, event)
-    answer = _read_answer(account_id, region, key, float(os.environ.get(WAIT_VARIABLE, "5")))
+    service_timeout = _service_timeout(properties, logical_id)
+    if service_timeout is None:
+        run_function(function, event)
+        answer = _read_answer(account_id, region, key, float(os.environ.get(WAIT_VARIABLE, "5")))
+    else:
+        # CloudFormation waits ServiceTimeout seconds for the answer, not for the function: an invocation still
+        # running then keeps running, its answer unread (the stack has moved on: rollback, or DELETE_FAILED).
+        threading.Thread(target=run_function, args=(function, event), daemon=True).start()
+        answer = _read_answer(account_id, region, key, service_timeout)
     rollback = None
     if request_type == "Create":
 
@@ -188,6 +211,14 @@ def send_request(
                 physical_id=(answer or {}).get("PhysicalResourceId") or f"{logical_id}-{request_id}",
             )
 
+    if answer is None and service_timeout is not None:
+        raise CustomResourceFailed(
+            logical_id,
+            f"CloudFormation did not receive a response from your Custom Resource within its ServiceTimeout "
+            f"({service_timeout:g} seconds). Please check your custom resource function's logs in CloudWatch "
+            f"(/aws/lambda/{function.function_name}).",
+            rollback,
+        )
     if answer is None:
         raise CustomResourceFailed(
             logical_id,

@@ -26,6 +26,8 @@ def project_repos(event, context):
     key = f"requests/{props['ProjectId']}/{time.time_ns()}-{event['RequestType']}.json"
     boto3.client("s3").put_object(Bucket=os.environ["LOG_BUCKET"], Key=key, Body=json.dumps(event).encode())
     failed = props.get("RequestingUser") == "fail-" + event["RequestType"].lower()
+    if props.get("RequestingUser") == "slow-" + event["RequestType"].lower():
+        time.sleep(float(os.environ.get("SLOW_SECONDS", "20")))
     url = f"http://forge.local/org/{props['ProjectName']}-{props['ProjectId']}"
     body = json.dumps({"Status": "FAILED" if failed else "SUCCESS", "Reason": "forge refused" if failed else "",
                        "PhysicalResourceId": event.get("PhysicalResourceId") or props["ProjectId"],

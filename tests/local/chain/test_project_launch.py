@@ -21,6 +21,8 @@ from platform_cli.local.project_chain import (
     terminate_project,
     update_project,
 )
+from platform_cli.project_templates.properties import TIMEOUT_PARAMETER, service_timeout
+from tests.local.chain.launch_policy import bootstrap_boundary, launch_policy_statements
 
 from .functions import ACCOUNT, create_function
 
@@ -31,7 +33,13 @@ REGION = "eu-west-1"
 class Catalog:
     """A published project template in the dev account and a data scientist allowed to launch it."""
 
-    def __init__(self, local_aws: LocalAws, product: str | None = None, naming_prefix: str = "mlops") -> None:
+    def __init__(
+        self,
+        local_aws: LocalAws,
+        product: str | None = None,
+        naming_prefix: str = "mlops",
+        launch_role_lacks: str | None = None,
+    ) -> None:
         dev = local_aws.session_for("dev")
         suffix = uuid.uuid4().hex[:8]
         self.admin = dev
@@ -42,12 +50,15 @@ class Catalog:
         s3.put_object(Bucket=f"chain-templates-{suffix}", Key="build-deploy-realtime.yaml", Body=TEMPLATE.read_bytes())
         iam, lambda_client = dev.client("iam"), dev.client("lambda")
         repos = create_function(
-            lambda_client, iam, "project_repos", Environment={"Variables": {"LOG_BUCKET": self.log_bucket}}
+            lambda_client,
+            iam,
+            "project_repos",
+            timeout=30,
+            Environment={"Variables": {"LOG_BUCKET": self.log_bucket, "SLOW_SECONDS": "20"}},
         )
         trigger = create_function(lambda_client, iam, "whoami")
         key = dev.client("kms").create_key()["KeyMetadata"]["Arn"]
-        ssm = dev.client("ssm")
-        for name, value in {
+        self.contract = {
             "/mlops/lambda/project_repos_arn": repos["FunctionArn"],
             "/mlops/lambda/trigger_workflow_arn": trigger["FunctionArn"],
             "/mlops/kms/artifacts_key_arn": key,
@@ -56,8 +67,8 @@ class Catalog:
             "/mlops/accounts/dev": ACCOUNT,
             "/mlops/accounts/preprod": "222222222222",
             "/mlops/accounts/prod": "333333333333",
-        }.items():
-            ssm.put_parameter(Name=name, Value=value, Type="String", Overwrite=True)
+        }
+        self.publish_contract()
         catalog = dev.client("servicecatalog")
         self.product = product or f"mlops-chain-{suffix}"
         product_id = catalog.create_product(
@@ -81,8 +92,24 @@ class Catalog:
             "Statement": [{"Effect": "Allow", "Principal": {"AWS": ACCOUNT}, "Action": "sts:AssumeRole"}],
         }
         self.launch_role = iam.create_role(
-            RoleName=f"mlops-sc-launch-{suffix}", AssumeRolePolicyDocument=json.dumps(trust)
+            RoleName=f"mlops-sc-launch-{suffix}",
+            AssumeRolePolicyDocument=json.dumps(trust),
+            PermissionsBoundary=bootstrap_boundary(iam, ACCOUNT, naming_prefix),
         )["Role"]["Arn"]
+        # The launch role's policy exactly as Terraform writes it (project_templates module), for this catalogue
+        values = {
+            "name_prefix": naming_prefix,
+            "artifact_bucket": f"chain-templates-{suffix}",
+            "artifacts_kms_key_arn": key,
+            "project_repos_function_arn": repos["FunctionArn"],
+            "passable_role_arns": [f"arn:aws:iam::{ACCOUNT}:role/{naming_prefix}-sagemaker-execution"],
+        }
+        statements = launch_policy_statements(ACCOUNT, REGION, values, lacking=launch_role_lacks)
+        iam.put_role_policy(
+            RoleName=self.launch_role.rsplit("/", 1)[-1],
+            PolicyName="create-project-stacks",
+            PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": statements}),
+        )
         catalog.create_constraint(
             PortfolioId=portfolio["Id"],
             ProductId=product_id,
@@ -130,13 +157,20 @@ class Catalog:
     def client(self, service: str) -> Any:
         return self.scientist.client(service, endpoint_url=self.endpoint)
 
-    def launch(self, user: str = "octocat") -> ProjectStack:
+    def publish_contract(self) -> None:
+        """This catalogue's SSM contract (one per account: another catalogue of the session overwrites it)."""
+        ssm = self.admin.client("ssm")
+        for name, value in self.contract.items():
+            ssm.put_parameter(Name=name, Value=value, Type="String", Overwrite=True)
+
+    def launch(self, user: str = "octocat", **parameters: str) -> ProjectStack:
+        self.publish_contract()
         return launch_project(
             self.client("servicecatalog"),
             self.admin.client("cloudformation"),  # the operator reads the stack's status; Studio cannot
             product=self.product,
             project_name=f"churn-{uuid.uuid4().hex[:6]}",
-            parameters={"GitHubUsername": user, "RepositoryDeletePolicy": "archive"},
+            parameters={"GitHubUsername": user, "RepositoryDeletePolicy": "archive", **parameters},
         )
 
     def requests(self, project_id: str) -> list[dict[str, Any]]:
@@ -287,3 +321,116 @@ def test_studio_launch_without_a_published_product_says_so_with_none(local_aws: 
         delete_policy="archive",
     )
     assert launched is None
+
+
+def test_a_launch_role_missing_one_permission_fails_the_launch_with_access_denied_naming_it(
+    local_aws: LocalAws,
+) -> None:
+    """The stack's resources are created as the launch role: without sagemaker:CreateModelPackageGroup the launch
+    fails with the handler's AccessDenied naming the action and the group, and rolls back."""
+    catalog = Catalog(local_aws, launch_role_lacks="sagemaker:CreateModelPackageGroup")
+    project = catalog.launch()
+    assert (project.record_status, project.stack_status) == ("FAILED", "ROLLBACK_COMPLETE")
+    group_arn = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package-group/{project.name}-{project.project_id}"
+    [error] = project.errors
+    assert "(HandlerErrorCode: AccessDenied)" in error
+    assert (
+        f"User: arn:aws:sts::{ACCOUNT}:assumed-role/{catalog.launch_role.rsplit('/', 1)[-1]}/AWSCloudFormation "
+        f"is not authorized to perform: sagemaker:CreateModelPackageGroup on resource: {group_arn} "
+        "because no identity-based policy allows the sagemaker:CreateModelPackageGroup action"
+    ) in error
+    groups = catalog.admin.client("sagemaker").list_model_package_groups()["ModelPackageGroupSummaryList"]
+    assert f"{project.name}-{project.project_id}" not in [g["ModelPackageGroupName"] for g in groups]
+
+
+def test_a_termination_the_launch_role_may_not_make_leaves_the_stack_delete_failed(local_aws: LocalAws) -> None:
+    """Deleting the stack's resources is authorised as the launch role too (here: no sagemaker:DeleteCodeRepository)."""
+    catalog = Catalog(local_aws, launch_role_lacks="sagemaker:DeleteCodeRepository")
+    project = catalog.launch()
+    assert project.stack_status == "CREATE_COMPLETE"
+    assert terminate_project(catalog.client("servicecatalog"), project.provisioned_product_id) == "FAILED"
+    events = catalog.admin.client("cloudformation").describe_stack_events(StackName=project.stack_arn)["StackEvents"]
+    reasons = [e.get("ResourceStatusReason", "") for e in events if e["ResourceStatus"] == "DELETE_FAILED"]
+    assert any(
+        "is not authorized to perform: sagemaker:DeleteCodeRepository on resource: arn:aws:sagemaker:" in r
+        for r in reasons
+    )
+
+
+def test_the_demo_registers_the_trained_model_as_the_projects_pipeline_role(
+    published: Catalog, local_aws: LocalAws, tmp_path: Path
+) -> None:
+    """As the pipeline's RegisterModel step does: the artifact uploaded and the package created by the pipeline
+    execution role the project stack made, not by an administrator."""
+    from platform_cli.local.demo.rehearsal import pipeline_clients, register_trained_model
+    from platform_cli.local.iam.log import read as read_decisions
+
+    project = published.launch()
+    assert project.succeeded, project.errors
+    run_output = tmp_path / "local"
+    (run_output / "report").mkdir(parents=True)
+    (run_output / "model.tar.gz").write_bytes(b"model")
+    manifest = {
+        "model_data": "model.tar.gz",
+        "image_uri": "111111111111.dkr.ecr.eu-west-1.amazonaws.com/serving:1",
+        "content_types": ["text/csv"],
+        "response_types": ["text/csv"],
+    }
+    (run_output / "report" / "model.json").write_text(json.dumps(manifest), encoding="utf-8")
+    role = f"arn:aws:iam::{ACCOUNT}:role/mlops-{project.project_id}-pipeline"
+
+    sagemaker, s3 = pipeline_clients(published.admin, role)
+    group = f"{project.name}-{project.project_id}"
+    arn = register_trained_model(
+        sagemaker, s3, run_output=run_output, group=group, bucket=project.outputs["ArtifactBucketName"]
+    )
+
+    described = published.admin.client("sagemaker").describe_model_package(ModelPackageName=arn)
+    assert described["ModelApprovalStatus"] == "PendingManualApproval"
+    registrations = [
+        d
+        for d in read_decisions(local_aws.decisions_file)
+        if d["action"] == "sagemaker:CreateModelPackage" and group.lower() in d["resource"].lower()
+    ]
+    assert [(d["principal"].split("/")[1], d["allowed"]) for d in registrations] == [
+        (f"mlops-{project.project_id}-pipeline", True)
+    ]
+
+
+def test_the_demo_refuses_to_register_without_the_projects_pipeline_role(published: Catalog) -> None:
+    from platform_cli.local.demo.rehearsal import DemoError, pipeline_clients
+
+    with pytest.raises(DemoError, match=r"pipeline role .* does not exist"):
+        pipeline_clients(published.admin, f"arn:aws:iam::{ACCOUNT}:role/mlops-p-000000000000-pipeline")
+
+
+# --- issue 15 item 10: --timeout through the Service Catalog path -----------------------------------------------
+
+
+def test_a_launch_whose_repositories_outlast_the_timeout_fails_and_rolls_back_without_waiting_for_them(
+    published: Catalog,
+) -> None:
+    """ProvisioningTimeoutSeconds is the custom resource's ServiceTimeout: CloudFormation stops waiting for the
+    answer after it (the function, slow here, runs on), fails the create and rolls back."""
+    project = published.launch(user="slow-create", **{TIMEOUT_PARAMETER: "8"})
+    assert (project.record_status, project.stack_status) == ("FAILED", "ROLLBACK_COMPLETE")
+    [error] = project.errors
+    assert "did not receive a response from your Custom Resource within its ServiceTimeout (8 seconds)" in error
+
+
+def test_studio_launch_passes_the_timeout_as_the_custom_resources_service_timeout(local_aws: LocalAws) -> None:
+    """Producer (the CLI's --timeout, via launch_in_studio) and consumer (the template's ServiceTimeout)."""
+    prefix = f"t{uuid.uuid4().hex[:6]}"
+    catalog = Catalog(local_aws, product=f"{prefix}-build-deploy-realtime", naming_prefix=prefix)
+    launched = launch_in_studio(
+        local_aws.session_for("dev"),
+        naming_prefix=prefix,
+        template_kind="build-deploy-realtime",
+        project_name="churn",
+        user="ada",
+        delete_policy="retain",
+        timeout_seconds=60,
+    )
+    assert launched is not None and launched.succeeded
+    [create] = catalog.requests(launched.project_id)
+    assert str(create["ResourceProperties"]["ServiceTimeout"]) == str(service_timeout(60)) == "30"

@@ -63,7 +63,7 @@ variable "user_profiles" {
     lead_data_scientists = list(string)
     data_scientists      = list(string)
   })
-  description = "Studio user profile names by persona. Names: letters, digits and single hyphens, at most 63 characters."
+  description = "Studio user profile names by persona: each its user's GitHub login (a project's requester is bound to it). Letters, digits and single hyphens, at most 63 characters."
 
   validation {
     condition = alltrue([

@@ -95,9 +95,29 @@ def portfolio_id(catalog: Any) -> str:
     return value
 
 
+LAUNCH_ROLE = "launch"
+
+
+def _launch_role(local_aws: LocalAws) -> None:
+    """The launch constraint's role: the template's resources are created as it (an S3 bucket)."""
+    iam = local_aws.session_for("dev").client("iam")
+    if LAUNCH_ROLE in [role["RoleName"] for role in iam.list_roles()["Roles"]]:
+        return
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "servicecatalog.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ],
+    }
+    iam.create_role(RoleName=LAUNCH_ROLE, AssumeRolePolicyDocument=json.dumps(trust))
+    policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
+    iam.put_role_policy(RoleName=LAUNCH_ROLE, PolicyName="buckets", PolicyDocument=json.dumps(policy))
+
+
 @pytest.fixture
-def launchable(catalog: Any, product_id: str, portfolio_id: str) -> tuple[str, str]:
+def launchable(catalog: Any, product_id: str, portfolio_id: str, local_aws: LocalAws) -> tuple[str, str]:
     """A product in a portfolio with a launch constraint: ``(product id, portfolio id)``."""
+    _launch_role(local_aws)
     catalog.associate_product_with_portfolio(ProductId=product_id, PortfolioId=portfolio_id)
     catalog.create_constraint(
         PortfolioId=portfolio_id,

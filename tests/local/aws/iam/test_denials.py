@@ -143,6 +143,37 @@ def test_a_model_package_group_policy_must_grant_another_account_the_action(prin
     assert dev in group_arn
 
 
+def test_a_pipeline_role_may_register_a_model_pending_approval_but_never_already_approved(
+    principals: Principals,
+) -> None:
+    """The project pipeline role's explicit deny on ``sagemaker:ModelApprovalStatus`` = Approved (issue 15)."""
+    group = _unique("models")
+    principals.client(principals.admin("dev"), "sagemaker").create_model_package_group(ModelPackageGroupName=group)
+    pipeline = principals.role(
+        allow("sagemaker:CreateModelPackage"),
+        deny(
+            "sagemaker:CreateModelPackage",
+            Condition={"StringEquals": {"sagemaker:ModelApprovalStatus": "Approved"}},
+        ),
+    )
+    sagemaker = principals.client(principals.session(pipeline), "sagemaker")
+    spec = {"Containers": [{"Image": "111111111111.dkr.ecr.eu-west-1.amazonaws.com/serving:1"}],
+            "SupportedContentTypes": ["text/csv"], "SupportedResponseMIMETypes": ["text/csv"]}  # fmt: skip
+
+    sagemaker.create_model_package(
+        ModelPackageGroupName=group, ModelApprovalStatus="PendingManualApproval", InferenceSpecification=spec
+    )
+    with pytest.raises(ClientError) as refused:
+        sagemaker.create_model_package(
+            ModelPackageGroupName=group, ModelApprovalStatus="Approved", InferenceSpecification=spec
+        )
+
+    code, message, _ = denial(refused)
+    assert code == "AccessDeniedException"
+    assert "sagemaker:CreateModelPackage on resource: arn:aws:sagemaker:eu-west-1:" in message
+    assert message.endswith("with an explicit deny in an identity-based policy")
+
+
 def test_a_trust_policy_condition_on_the_caller_refuses_another_principal(principals: Principals) -> None:
     account = principals.account("dev")
     allowed_caller = principals.role(allow("sts:AssumeRole"))
@@ -165,6 +196,20 @@ def test_a_trust_policy_condition_on_the_caller_refuses_another_principal(princi
     assert code == "AccessDenied"
     assert f"sts:AssumeRole on resource: {target}" in message
     assert message.endswith("because no resource-based policy allows the sts:AssumeRole action")
+
+
+def test_assuming_a_role_that_does_not_exist_is_refused_as_aws_refuses_it(principals: Principals) -> None:
+    """No trust policy grants a role that is not there: AWS answers AccessDenied (not the role's absence)."""
+    account = principals.account("dev")
+    caller = principals.role(allow("sts:AssumeRole"))
+    missing = f"arn:aws:iam::{account}:role/{_unique('no-such-role')}"
+
+    with pytest.raises(ClientError) as refused:
+        principals.session(missing, via=principals.session(caller))
+
+    code, message, status = denial(refused)
+    assert (code, status) == ("AccessDenied", 403)
+    assert f"is not authorized to perform: sts:AssumeRole on resource: {missing}" in message
 
 
 def test_passing_a_role_needs_iam_passrole_on_that_role_for_that_service(principals: Principals) -> None:

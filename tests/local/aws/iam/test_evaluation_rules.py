@@ -71,6 +71,8 @@ def test_resource_arns_come_from_the_references_templates_filled_from_the_reques
     assert resource_of("iam:CreateRole", {"RoleName": "r"}, **where) == "arn:aws:iam::1:role/r"
     assert resource_of("ssm:GetParameter", {"Name": "/mlops/x"}, **where) == "arn:aws:ssm:eu-west-1:1:parameter/mlops/x"
     assert resource_of("ec2:DescribeVpcs", {}, **where) == "*"
+    project = resource_of("sagemaker:DescribeProject", {"ProjectName": "churn"}, **where)
+    assert project == "arn:aws:sagemaker:eu-west-1:1:project/churn"
     given = "arn:aws:sagemaker:eu-west-1:2:model-package-group/g"
     assert resource_of("sagemaker:DescribeModelPackageGroup", {"ModelPackageGroupName": given}, **where) == given
 
@@ -82,6 +84,14 @@ def test_a_resource_given_by_its_arn_is_that_resource() -> None:
 
     assert resource_of("dynamodb:ListTagsOfResource", {"ResourceArn": table}, **where) == table
     assert resource_of("sagemaker:UpdateModelPackage", {"ModelPackageArn": package}, **where) == package
+
+
+def test_a_versioned_model_package_is_created_as_a_package_of_its_group() -> None:
+    where = {"partition": "aws", "region": "eu-west-1", "account": "1"}
+    created = resource_of("sagemaker:CreateModelPackage", {"ModelPackageGroupName": "churn-p-1"}, **where)
+    assert created == "arn:aws:sagemaker:eu-west-1:1:model-package/churn-p-1/*"
+    group_arn = "arn:aws:sagemaker:eu-west-1:1:model-package-group/churn-p-1"
+    assert resource_of("sagemaker:CreateModelPackage", {"ModelPackageGroupName": group_arn}, **where) == created
 
 
 def test_a_deny_in_the_boundary_is_reported_as_the_boundarys() -> None:
