@@ -41,6 +41,7 @@ def test_every_function_writing_with_the_credential_is_told_the_table() -> None:
     from tests.base_infrastructure import tf_policies
 
     environment = tf_policies.module_locals("project_lambdas")["environment_variables"]
+    environment = environment[0] if isinstance(environment, list) else environment
     assert environment["MLOPS_WRITE_BUDGET_TABLE"] == "${aws_dynamodb_table.write_budget.name}"
     main = MODULE.read_text(encoding="utf-8")
     assert "variables = local.environment_variables" in main
