@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from platform_cli.github.platform_roles import partition_of, role_names
 from platform_cli.lambdas.exceptions import LambdaConfigError
 
 if TYPE_CHECKING:
@@ -42,13 +43,14 @@ class LambdaSettings:
 
     @property
     def deploy_role(self) -> str:
-        """OIDC role of deploy workflows, in every account (base infrastructure: ``<prefix>-github-deploy``)."""
-        return self.deploy_role_name or f"{self.naming_prefix}-github-deploy"
+        """OIDC role of deploy workflows, in every account (base infrastructure: ``<prefix>-github-deploy``); the
+        workflows compose the same ARN from the org variable ``mlops org publish`` sets (``role_names``)."""
+        return self.deploy_role_name or role_names(self.naming_prefix)["MLOPS_DEPLOY_ROLE_NAME"]
 
     @property
     def build_role(self) -> str:
         """OIDC role of build/training workflows, dev account only (``<prefix>-github-build``)."""
-        return self.build_role_name or f"{self.naming_prefix}-github-build"
+        return self.build_role_name or role_names(self.naming_prefix)["MLOPS_BUILD_ROLE_NAME"]
 
     @property
     def trust_role(self) -> str:
@@ -58,13 +60,12 @@ class LambdaSettings:
 
     @property
     def partition(self) -> str:
-        return (
-            "aws-cn" if self.region.startswith("cn-") else "aws-us-gov" if self.region.startswith("us-gov-") else "aws"
-        )
+        return partition_of(self.region)
 
     @property
     def sagemaker_execution_role(self) -> str:
-        return self.sagemaker_execution_role_name or f"{self.naming_prefix}-sagemaker-execution"
+        default = role_names(self.naming_prefix)["MLOPS_SAGEMAKER_EXECUTION_ROLE_NAME"]
+        return self.sagemaker_execution_role_name or default
 
     @property
     def write_budget_key(self) -> str:

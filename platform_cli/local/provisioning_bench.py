@@ -127,6 +127,8 @@ class Runner:
             "PipelineExecutionRoleArn": f"arn:aws:iam::111111111111:role/mlops-{project_id}-pipeline",
             "RequestingUser": self.org.member,
             "Accounts": ACCOUNTS,
+            # The kind's Studio parameters, as the project template passes them (a real launch writes them too).
+            "ExtraVariables": {name: "bench-value" for name in load_contract().kind_variables.get(kind, ())},
         }
         event = {
             "RequestType": "Create",

@@ -15,7 +15,14 @@ BRIEF_TEMPLATE_REPOS = {
 
 def test_the_contract_names_exactly_the_fixed_variables() -> None:
     contract = load_contract()
-    assert set(contract.org_variables) == {"MLOPS_AWS_REGION", "MLOPS_NAMING_PREFIX"}
+    assert set(contract.org_variables) == {
+        "MLOPS_AWS_REGION",
+        "MLOPS_NAMING_PREFIX",
+        "MLOPS_AWS_PARTITION",
+        "MLOPS_BUILD_ROLE_NAME",
+        "MLOPS_DEPLOY_ROLE_NAME",
+        "MLOPS_SAGEMAKER_EXECUTION_ROLE_NAME",
+    }
     assert set(contract.repo_variables) == {
         "SAGEMAKER_PROJECT_NAME",
         "SAGEMAKER_PROJECT_ID",
@@ -23,7 +30,8 @@ def test_the_contract_names_exactly_the_fixed_variables() -> None:
         "ARTIFACT_BUCKET",
         "PIPELINE_EXECUTION_ROLE_ARN",
     }
-    assert set(contract.environment_variables) == {"AWS_ACCOUNT_ID", "AWS_ROLE_ARN", "SAGEMAKER_EXECUTION_ROLE_ARN"}
+    # The one value per environment; role ARNs are composed from it and the org's role names (issue 16).
+    assert set(contract.environment_variables) == {"AWS_ACCOUNT_ID"}
 
 
 def test_every_template_repo_uses_only_contract_names() -> None:
