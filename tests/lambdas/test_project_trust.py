@@ -249,10 +249,7 @@ def test_the_lambda_reaches_each_account_through_its_project_trust_role() -> Non
         DesiredRepo(
             **{
                 **repo.__dict__,
-                "environments": tuple(
-                    type(e)(**{**e.__dict__, "role_arn": role})
-                    for e in repo.environments
-                ),
+                "environments": tuple(type(e)(**{**e.__dict__, "role_arn": role}) for e in repo.environments),
             }
         )
     ]
