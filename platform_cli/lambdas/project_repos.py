@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from platform_cli.errors import PlatformError
@@ -33,6 +33,7 @@ from platform_cli.lambdas.settings import LambdaSettings
 if TYPE_CHECKING:
     from github import Github
 
+    from platform_cli.lambdas.continuation import Ledger
     from platform_cli.lambdas.project_trust import TrustMaintainer
     from platform_cli.provisioning.reconcile import Reconciler, ReconcileResult
     from platform_cli.provisioning.request import ProjectRequest
@@ -56,6 +57,17 @@ class Dependencies:
     # Admits the project's repositories to the OIDC roles' trust (and removes them on Delete); None where no
     # base infrastructure exists to trust (the CLI's local player without an applied platform, unit tests).
     trust: TrustMaintainer | None = None
+    # Continues a request in a new invocation when this one runs out of time (continuation.py); None: answer
+    # FAILED instead (unit tests, the CLI's in-process player).
+    continuation: Continuation | None = None
+
+
+@dataclass(frozen=True)
+class Continuation:
+    """Where the requests' ledger lives and how to start the next invocation (``invoke(event, context)``)."""
+
+    ledger: Ledger
+    invoke: Callable[[dict[str, Any], Any], None]
 
 
 def _reconciler(github: Github, deadline: Deadline, settings: LambdaSettings) -> Reconciler:
@@ -89,6 +101,63 @@ def _refuse_template_kind_change(event: Mapping[str, Any], physical_id: str) -> 
         )
 
 
+def _resumable(error: PlatformError) -> bool:
+    """Errors a later invocation can get past: this one ran out of time (its own, or a wait for the shared write
+    budget that would outlast it). Not a slow template generation (its own bound) nor anything else."""
+    from platform_cli.github.exceptions import DeadlineExceededError as ClientDeadline
+    from platform_cli.provisioning.exceptions import DeadlineExceededError, GenerationTimeoutError
+
+    return isinstance(error, DeadlineExceededError | ClientDeadline) and not isinstance(error, GenerationTimeoutError)
+
+
+class _Run:
+    """One invocation's place in its request: claimed in the ledger, CloudFormation's remaining wait, hand-over."""
+
+    def __init__(self, event: dict[str, Any], context: Any, settings: LambdaSettings, relay: Continuation | None):
+        import time
+
+        from platform_cli.lambdas.continuation import checkpoint_of, idempotency_key
+
+        self._clock = time.time
+        self.event, self.context, self.settings, self.relay = event, context, settings, relay
+        checkpoint = checkpoint_of(event, self._clock(), settings.service_timeout_seconds)
+        self.checkpoint = checkpoint if relay is not None else replace(checkpoint, generation=0)
+        self.generation = self.checkpoint.generation
+        self.key = idempotency_key(event)
+        self.owner = str(getattr(context, "aws_request_id", "") or "")
+        self.handed_over = False
+
+    def claimed(self) -> bool:
+        return self.relay is None or self.relay.ledger.claim(self.key, self.generation, self.owner)
+
+    def cloudformation_left(self) -> float:
+        """Seconds until CloudFormation stops waiting (its ServiceTimeout from the first invocation), minus a margin
+        to answer in; unbounded without continuation (the invocation's own time is the bound then)."""
+        if self.relay is None:
+            return float("inf")
+        settings = self.settings
+        ends = self.checkpoint.started + settings.service_timeout_seconds - settings.continuation_margin_seconds
+        return ends - self._clock()
+
+    def hand_over(self) -> bool:
+        """Start the next invocation if CloudFormation's wait leaves it enough time; whether it was started."""
+        from platform_cli.lambdas.continuation import next_event
+
+        if self.relay is None or self.cloudformation_left() < self.settings.continuation_min_seconds:
+            return False
+        try:
+            self.relay.invoke(next_event(self.event, self.checkpoint), self.context)
+        except Exception:
+            log.exception("could not start the continuation; answering instead")
+            return False
+        self.handed_over = True
+        log.info("handed the request to a continuation", extra={"generation": self.generation + 1})
+        return True
+
+    def may_answer(self) -> bool:
+        return self.relay is None or self.relay.ledger.answer(self.key, self.generation, self.owner)
+
+
 def _remaining_seconds(context: Any) -> float:
     get_remaining = getattr(context, "get_remaining_time_in_millis", None)
     return get_remaining() / 1000.0 if callable(get_remaining) else 900.0
@@ -106,23 +175,46 @@ class ProjectReposResource:
         settings = self.deps.settings
         remaining = _remaining_seconds(context)
         fallback_id = self._fallback_id(event)
-        deadline = Deadline(max(remaining - settings.deadline_margin_seconds, 1.0))
+        relay = self.deps.continuation
+        run = _Run(event, context, settings, relay)
+        if not run.claimed():
+            log.info("another invocation carries this request; stopping", extra={"generation": run.generation})
+            return {"Continued": False, "Duplicate": True}
+        deadline = Deadline(max(min(remaining, run.cloudformation_left()) - settings.deadline_margin_seconds, 1.0))
+        settled = threading.Lock()
+        state = {"settled": False}
+
+        def settle() -> bool:
+            with settled:
+                if state["settled"]:
+                    return False
+                state["settled"] = True
+                return True
+
+        def finish(response: Response) -> None:
+            if run.may_answer():
+                answer(response)
 
         def answer_timed_out() -> None:
-            # Answered: nothing more may be written (a rollback Delete must not race a still-running Create).
-            deadline.cancel("CloudFormation was already answered (timed out)")
-            answer(
-                Response("FAILED", "provisioning timed out before finishing; retry (work done is kept)", fallback_id)
-            )
+            if not settle():
+                return
+            # Settled: nothing more may be written (a rollback Delete must not race a still-running Create).
+            deadline.cancel("CloudFormation was already answered (timed out) or the request handed over")
+            if run.hand_over():
+                return
+            reason = "provisioning timed out before finishing; retry (work done is kept)"
+            finish(Response("FAILED", reason, fallback_id))
 
         timer = threading.Timer(max(remaining - settings.answer_margin_seconds, 0.1), answer_timed_out)
         timer.daemon = True
         timer.start()
+        resumable = False
         try:
             set_request_id(str(event.get("RequestId") or getattr(context, "aws_request_id", "") or ""))
             response = self._handle(event, deadline)
         except PlatformError as error:
             log.warning("custom resource failed", extra={"reason": str(error)})
+            resumable = _resumable(error)
             response = Response("FAILED", str(error), self._failed_id(event, fallback_id))
         except Exception as error:
             log.exception("unexpected error in custom resource")
@@ -134,8 +226,13 @@ class ProjectReposResource:
             )
         finally:
             timer.cancel()
+        if settle():
             deadline.cancel("CloudFormation was already answered")
-        answer(response)
+            if resumable and run.hand_over():
+                return {"Continued": True, "Generation": run.generation + 1}
+            finish(response)
+        if answer.sent is None and state["settled"] and run.handed_over:
+            return {"Continued": True, "Generation": run.generation + 1}
         sent = answer.sent or response
         return sent.body(event)
 
@@ -282,8 +379,22 @@ def default_dependencies() -> Dependencies:
                 boto3.client("sts"), lambda keys: boto3.client("iam", **keys), settings.trust_role, settings.partition
             )
         )
+        continuation = None
+        if settings.write_budget_table:
+            from platform_cli.lambdas.continuation import DynamoDbLedger, SelfInvoker
+
+            # The requests' ledger shares the budget's table; the next invocation is this function, asynchronously.
+            continuation = Continuation(
+                DynamoDbLedger(boto3.client("dynamodb"), settings.write_budget_table),
+                SelfInvoker(boto3.client("lambda")),
+            )
         _dependencies = Dependencies(
-            settings=settings, github=github, resolve_secret=resolve_secret, credentials=secrets, trust=trust
+            settings=settings,
+            github=github,
+            resolve_secret=resolve_secret,
+            credentials=secrets,
+            trust=trust,
+            continuation=continuation,
         )
     return _dependencies
 

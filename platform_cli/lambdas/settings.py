@@ -37,6 +37,12 @@ class LambdaSettings:
     deadline_margin_seconds: float = 20.0
     answer_margin_seconds: float = 5.0
     generation_timeout_seconds: float = 120.0
+    # -- issue 16: continuation. CloudFormation waits for a custom resource's answer for its ServiceTimeout (1 to
+    # 3600 s; the project template leaves the default, 3600); a request is continued in new invocations until then,
+    # keeping continuation_margin_seconds to answer in; a continuation needs at least continuation_min_seconds.
+    service_timeout_seconds: float = 3600.0
+    continuation_margin_seconds: float = 120.0
+    continuation_min_seconds: float = 60.0
     credentials_ttl_seconds: float = 300.0
     dispatch_statuses: tuple[str, ...] = ("Approved",)
     dispatch_ref: str = "main"
@@ -114,6 +120,7 @@ class LambdaSettings:
             deadline_margin_seconds=number("MLOPS_DEADLINE_MARGIN_SECONDS", 20.0),
             answer_margin_seconds=number("MLOPS_ANSWER_MARGIN_SECONDS", 5.0),
             generation_timeout_seconds=number("MLOPS_GENERATION_TIMEOUT_SECONDS", 120.0),
+            service_timeout_seconds=number("MLOPS_SERVICE_TIMEOUT_SECONDS", 3600.0),
             credentials_ttl_seconds=number("MLOPS_CREDENTIALS_TTL_SECONDS", 300.0),
             dispatch_statuses=statuses or ("Approved",),
             dispatch_ref=env.get("MLOPS_DISPATCH_REF", "main"),
