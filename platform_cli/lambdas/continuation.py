@@ -147,4 +147,5 @@ class SelfInvoker:
         arn = str(getattr(context, "invoked_function_arn", "") or "")
         if not arn:
             raise RuntimeError("the Lambda context has no invoked_function_arn to continue with")
-        self._client.invoke(FunctionName=arn, InvocationType="Event", Payload=json.dumps(event).encode())
+        unqualified = ":".join(arn.split(":")[:7])  # arn:partition:lambda:region:account:function:name
+        self._client.invoke(FunctionName=unqualified, InvocationType="Event", Payload=json.dumps(event).encode())

@@ -264,6 +264,22 @@ resource "aws_iam_role_policy" "write_budget" {
   })
 }
 
+# A request the shared write budget cannot finish in one invocation continues in a new asynchronous invocation of
+# the same function (platform_cli/lambdas/continuation.py); its ledger is an item of the write-budget table.
+resource "aws_iam_role_policy" "continuation" {
+  name = "continue-own-requests"
+  role = aws_iam_role.this["project_repos"].id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid      = "ContinueARequestInANewInvocationOfItself"
+      Effect   = "Allow"
+      Action   = "lambda:InvokeFunction"
+      Resource = "arn:${local.partition}:lambda:${local.region}:${local.account}:function:${local.functions.project_repos.name}"
+    }]
+  })
+}
+
 resource "aws_iam_role_policy" "trigger_workflow" {
   name = "read-model-packages"
   role = aws_iam_role.this["trigger_workflow"].id

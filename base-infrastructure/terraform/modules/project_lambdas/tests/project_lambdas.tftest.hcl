@@ -146,6 +146,15 @@ run "both_lambdas_come_from_the_hashed_artifact_dead_letter_alarm_and_trigger_on
     ]) && toset(keys(aws_iam_role_policy.write_budget)) == toset(["project_repos", "trigger_workflow"])
     error_message = "each Lambda's own role may read and replace the budget item, on that table only"
   }
+
+  assert {
+    condition = (
+      jsondecode(aws_iam_role_policy.continuation.policy).Statement[0].Action == "lambda:InvokeFunction" &&
+      jsondecode(aws_iam_role_policy.continuation.policy).Statement[0].Resource == "arn:aws:lambda:eu-west-1:111111111111:function:${aws_lambda_function.this["project_repos"].function_name}" &&
+      aws_iam_role_policy.continuation.role == aws_iam_role.this["project_repos"].id
+    )
+    error_message = "the provisioning function may invoke itself (a continuation) and nothing else"
+  }
 }
 
 run "a_path_that_is_not_a_zip_is_rejected" {
