@@ -76,7 +76,7 @@ class _Lambda:
     def run(self, evt: dict[str, Any], request_id: str = "inv-0") -> dict[str, Any]:
         self.invocations.append(evt)
         context = FakeContext(60_000)
-        context.aws_request_id = request_id  # type: ignore[misc]
+        context.aws_request_id = request_id
         return self.resource(evt, context)
 
     def drain(self) -> None:
