@@ -353,7 +353,8 @@ def default_dependencies() -> Dependencies:
             if settings.write_budget_table
             else MemoryStore()
         )
-        budget = WriteBudget(store)
+        # With the table, a request continues in a new invocation: wait for the budget as long as this one lives.
+        budget = WriteBudget(store, wait_out=settings.write_budget_table is not None)
 
         def github(deadline: Deadline) -> Github:
             credentials, auth = secrets.get()
