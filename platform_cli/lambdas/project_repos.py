@@ -213,8 +213,11 @@ class ProjectReposResource:
             set_request_id(str(event.get("RequestId") or getattr(context, "aws_request_id", "") or ""))
             response = self._handle(event, deadline)
         except PlatformError as error:
-            log.warning("custom resource failed", extra={"reason": str(error)})
-            resumable = _resumable(error)
+            resumable = relay is not None and _resumable(error)
+            if resumable:
+                log.info("this invocation's time is used up; continuing if CloudFormation still waits")
+            else:
+                log.warning("custom resource failed", extra={"reason": str(error)})
             response = Response("FAILED", str(error), self._failed_id(event, fallback_id))
         except Exception as error:
             log.exception("unexpected error in custom resource")
