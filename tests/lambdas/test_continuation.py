@@ -187,3 +187,41 @@ def test_the_self_invoker_invokes_the_unqualified_function_asynchronously() -> N
     (call,) = calls
     assert call["FunctionName"] == "arn:aws:lambda:eu-west-1:111111111111:function:mlops-project-repos"
     assert call["InvocationType"] == "Event" and json.loads(call["Payload"]) == {"RequestType": "Create"}
+
+
+def test_every_aws_call_of_the_continuation_is_granted_to_the_provisioning_role_and_nothing_more() -> None:
+    """The seam: the calls the continuation makes (recorded) against the Terraform that grants them."""
+    import re
+
+    from botocore.stub import Stubber
+
+    from tests.base_infrastructure import tf_policies
+
+    calls: list[str] = []
+    dynamodb = boto3.client("dynamodb", region_name="eu-west-1", aws_access_key_id="x", aws_secret_access_key="x")
+    lam = boto3.client("lambda", region_name="eu-west-1", aws_access_key_id="x", aws_secret_access_key="x")
+    for client in (dynamodb, lam):
+        client.meta.events.register(
+            "before-call.*.*", lambda model, **kwargs: calls.append(f"{model.service_model.signing_name}:{model.name}")
+        )
+    with Stubber(dynamodb) as ddb, Stubber(lam) as stub:
+        ddb.add_response("put_item", {})
+        ddb.add_response("put_item", {})
+        stub.add_response("invoke", {"StatusCode": 202})
+        ledger = DynamoDbLedger(dynamodb, "mlops-github-write-budget")
+        ledger.claim("continuation#k", 0, "a")
+        ledger.answer("continuation#k", 0, "a")
+        context = FakeContext()
+        context.invoked_function_arn = "arn:aws:lambda:eu-west-1:111111111111:function:mlops-project-repos"  # type: ignore[attr-defined]
+        SelfInvoker(lam)({}, context)
+    assert sorted(set(calls)) == ["dynamodb:PutItem", "lambda:Invoke"]
+    main = tf_policies.terraform_file("project_lambdas").read_text()
+    continuation = main.split('resource "aws_iam_role_policy" "continuation"')[1].split("\nresource ")[0]
+    assert 'role = aws_iam_role.this["project_repos"].id' in continuation
+    assert 'Action   = "lambda:InvokeFunction"' in continuation  # the IAM action of Lambda's Invoke
+    assert re.search(
+        r'Resource = "arn:\$\{local\.partition\}:lambda:[^"]*:function:\$\{local\.functions\.project_repos\.name\}"',
+        continuation,
+    )
+    budget = main.split('resource "aws_iam_role_policy" "write_budget"')[1].split("\nresource ")[0]
+    assert '"dynamodb:PutItem"' in budget and "Resource = aws_dynamodb_table.write_budget.arn" in budget
