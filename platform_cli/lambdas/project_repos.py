@@ -12,7 +12,9 @@ State machine (``ProjectReposResource``):
 
 Every path answers: the event is parsed inside the try, a timer answers FAILED at the remaining time minus
 ``answer_margin`` if the work has not, and every GitHub wait stops at the remaining time minus
-``deadline_margin``. Reasons are one redacted line.
+``deadline_margin``. Reasons are one redacted line. With a ``Continuation`` (the deployed Lambda), running out of
+this invocation's time while CloudFormation still waits hands the request to a new invocation instead of answering
+FAILED (``continuation.py``); the invocation that finishes answers, once.
 """
 
 from __future__ import annotations
@@ -128,7 +130,15 @@ class _Run:
         self.handed_over = False
 
     def claimed(self) -> bool:
-        return self.relay is None or self.relay.ledger.claim(self.key, self.generation, self.owner)
+        """Whether to work on the request. A ledger that cannot be read does not stop the work (the reconcile is
+        idempotent): an unanswered request is worse than one worked on twice."""
+        if self.relay is None:
+            return True
+        try:
+            return self.relay.ledger.claim(self.key, self.generation, self.owner)
+        except Exception:
+            log.exception("the continuation ledger could not be read; working on the request")
+            return True
 
     def cloudformation_left(self) -> float:
         """Seconds until CloudFormation stops waiting (its ServiceTimeout from the first invocation), minus a margin
@@ -155,7 +165,15 @@ class _Run:
         return True
 
     def may_answer(self) -> bool:
-        return self.relay is None or self.relay.ledger.answer(self.key, self.generation, self.owner)
+        """Whether nobody answered yet; a ledger that cannot be written lets the answer through (CloudFormation keeps
+        the first answer it receives; no answer at all would leave the stack waiting)."""
+        if self.relay is None:
+            return True
+        try:
+            return self.relay.ledger.answer(self.key, self.generation, self.owner)
+        except Exception:
+            log.exception("the continuation ledger could not be written; answering anyway")
+            return True
 
 
 def _remaining_seconds(context: Any) -> float:

@@ -225,3 +225,18 @@ def test_every_aws_call_of_the_continuation_is_granted_to_the_provisioning_role_
     )
     budget = main.split('resource "aws_iam_role_policy" "write_budget"')[1].split("\nresource ")[0]
     assert '"dynamodb:PutItem"' in budget and "Resource = aws_dynamodb_table.write_budget.arn" in budget
+
+
+class _BrokenLedger:
+    def claim(self, key: str, generation: int, owner: str) -> bool:
+        raise RuntimeError("ProvisionedThroughputExceededException")
+
+    def answer(self, key: str, generation: int, owner: str) -> bool:
+        raise RuntimeError("ProvisionedThroughputExceededException")
+
+
+def test_a_ledger_that_fails_never_keeps_cloudformation_waiting() -> None:
+    function = _Lambda(FakeReconciler())
+    function.resource.deps.continuation = Continuation(_BrokenLedger(), function._invoke)
+    function.run(event("Create"))
+    assert [a["Status"] for a in function.sent] == ["SUCCESS"]
