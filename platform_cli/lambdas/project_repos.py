@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -62,6 +63,7 @@ class Dependencies:
     # Continues a request in a new invocation when this one runs out of time (continuation.py); None: answer
     # FAILED instead (unit tests, the CLI's in-process player).
     continuation: Continuation | None = None
+    sleep: Callable[[float], None] = time.sleep
 
 
 @dataclass(frozen=True)
@@ -116,8 +118,6 @@ class _Run:
     """One invocation's place in its request: claimed in the ledger, CloudFormation's remaining wait, hand-over."""
 
     def __init__(self, event: dict[str, Any], context: Any, settings: LambdaSettings, relay: Continuation | None):
-        import time
-
         from platform_cli.lambdas.continuation import checkpoint_of, idempotency_key
 
         self._clock = time.time
@@ -247,6 +247,13 @@ class ProjectReposResource:
             )
         finally:
             timer.cancel()
+        if resumable:
+            # Nothing to gain from starting the next invocation sooner (it would meet the same wait at once, read
+            # GitHub again and hand over again: a spin that spends GitHub's request limit): use this one's time.
+            idle = deadline.remaining() - 1.0
+            if idle > 0:
+                log.info("waiting out this invocation before handing over", extra={"seconds": round(idle, 1)})
+                self.deps.sleep(idle)
         if settle():
             deadline.cancel("CloudFormation was already answered")
             if resumable and run.hand_over():

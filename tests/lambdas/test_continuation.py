@@ -63,6 +63,8 @@ class _Lambda:
             )
         )
         self.queue: list[dict[str, Any]] = []
+        self.idle: list[float] = []
+        self.resource.deps.sleep = self.idle.append  # the wait before a hand-over, recorded instead of slept
 
     def _send(self, url: str, body: bytes) -> None:
         with self._lock:
@@ -95,6 +97,16 @@ def test_an_invocation_out_of_time_hands_over_and_the_continuation_answers_once(
     (answer,) = function.sent
     assert answer["Status"] == "SUCCESS" and answer["PhysicalResourceId"] == "acme/churn-p-abc123def456"
     assert answer["RequestId"] == event("Create")["RequestId"]  # the same request CloudFormation sent
+
+
+def test_an_invocation_uses_its_own_time_before_handing_over_so_a_request_never_spins() -> None:
+    """A wait that outlasts the invocation (a long Retry-After, the budget) is met again at once by the next one:
+    handing over at once would start invocation after invocation, each reading GitHub again."""
+    function = _Lambda(_OutOfTimeUntil(short=1))
+    function.run(event("Create"))
+    (idle,) = function.idle
+    assert 58.0 < idle < 60.0  # FakeContext: 60 s left, the deadline margin 0.5 s, one second kept to hand over
+    assert len(function.queue) == 1
 
 
 def test_a_duplicate_delivery_of_a_generation_does_nothing() -> None:
