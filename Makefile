@@ -92,8 +92,7 @@ project-templates: venv ## Render the SageMaker project templates into base-infr
 	@$(BIN)/python -m platform_cli.project_templates.render
 
 .PHONY: diagrams
-diagrams: venv ## Render the architecture diagrams into architecture/
-	@command -v dot >/dev/null || { echo "make diagrams: Graphviz is missing (no dot on PATH); install it: apt-get install graphviz" >&2; exit 2; }
+diagrams: venv ## Render the architecture diagrams into architecture/ (graphviz-pure from .[dev]: no system Graphviz)
 	@$(BIN)/python architecture/render.py --out architecture
 
 .PHONY: test-templates

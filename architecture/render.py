@@ -1,8 +1,10 @@
 """The architecture diagrams, as code: `make diagrams` renders each to PNG and SVG in this folder.
 
-Uses the `diagrams` package (Graphviz underneath) for its maintained AWS and GitHub icon sets. The SVGs are
-post-processed to embed their icons as data URIs: `diagrams` writes absolute paths into site-packages, which
-would show as broken images anywhere but the machine that rendered them.
+Uses the `diagrams` package for its maintained AWS and GitHub icon sets. No system Graphviz is needed: the layout
+is done by `graphviz-pure` (a self-contained port of Graphviz's `dot`, installed from PyPI with `.[dev]`), which
+writes the SVG; the SVG's icons are embedded as data URIs (`diagrams` writes absolute paths into site-packages,
+which would show as broken images anywhere but the machine that rendered them) and the PNG is rasterised from
+that SVG with `resvg-py` (graphviz-pure's own PNG output leaves node images out).
 """
 
 from __future__ import annotations
@@ -31,6 +33,16 @@ from diagrams.onprem.iac import Terraform
 from diagrams.onprem.vcs import Github
 from diagrams.programming.flowchart import Decision
 
+OUTFORMAT = ["svg"]  # the PNG is rasterised from the SVG (see render)
+# Text in the PNG: the first of these sans fonts found on this machine (graphviz-pure lays text out with its own
+# metrics; resvg draws it with a system font and draws nothing for a family it lacks). Family -> file name.
+SANS_FONTS = {
+    "DejaVu Sans": "DejaVuSans.ttf",
+    "Liberation Sans": "LiberationSans-Regular.ttf",
+    "Noto Sans": "NotoSans-Regular.ttf",
+    "Arial": "Arial.ttf",
+}
+FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts", Path("/Library/Fonts"))
 GRAPH = {"fontsize": "20", "pad": "0.4", "splines": "spline", "nodesep": "0.6", "ranksep": "0.9"}
 
 # Each template's pipeline, in step order; kept beside the template repos' names they describe.
@@ -57,7 +69,7 @@ PIPELINES: dict[str, list[str]] = {
 
 def account_topology(out: Path) -> None:
     with Diagram(
-        "Account topology", filename=str(out), outformat=["png", "svg"], show=False, graph_attr=GRAPH, direction="LR"
+        "Account topology", filename=str(out), outformat=OUTFORMAT, show=False, graph_attr=GRAPH, direction="LR"
     ):
         github = Github("GitHub org\nbase-infrastructure,\ntemplate + project repos")
         with Cluster("dev account"):
@@ -85,7 +97,7 @@ def account_topology(out: Path) -> None:
 
 
 def bootstrap_and_cicd(out: Path) -> None:
-    with Diagram("Bootstrap and CI/CD", filename=str(out), outformat=["png", "svg"], show=False, graph_attr=GRAPH):
+    with Diagram("Bootstrap and CI/CD", filename=str(out), outformat=OUTFORMAT, show=False, graph_attr=GRAPH):
         admin = User("platform admin")
         with Cluster("each account (bootstrap.yaml)"):
             stack = Cloudformation("bootstrap stack")
@@ -105,7 +117,7 @@ def bootstrap_and_cicd(out: Path) -> None:
 
 
 def project_provisioning(out: Path) -> None:
-    with Diagram("Project provisioning", filename=str(out), outformat=["png", "svg"], show=False, graph_attr=GRAPH):
+    with Diagram("Project provisioning", filename=str(out), outformat=OUTFORMAT, show=False, graph_attr=GRAPH):
         scientist = User("data scientist")
         studio = Sagemaker("SageMaker Studio\nCreateProject")
         catalog = ServiceCatalog("project template")
@@ -134,7 +146,7 @@ def template_pipelines(out: Path) -> None:
     with Diagram(
         "Template pipelines",
         filename=str(out),
-        outformat=["png", "svg"],
+        outformat=OUTFORMAT,
         show=False,
         graph_attr=GRAPH | {"rankdir": "LR"},
     ):
@@ -149,7 +161,7 @@ def template_pipelines(out: Path) -> None:
 
 
 def network(out: Path) -> None:
-    with Diagram("Network (each account)", filename=str(out), outformat=["png", "svg"], show=False, graph_attr=GRAPH):
+    with Diagram("Network (each account)", filename=str(out), outformat=OUTFORMAT, show=False, graph_attr=GRAPH):
         with Cluster("VPC across the region's AZs"):
             subnets = [PrivateSubnet(f"private subnet {n}") for n in (1, 2, 3)]
             endpoints = Endpoint("interface endpoints\n(private DNS): sagemaker,\nsts, logs, ssm, secrets, ecr")
@@ -182,16 +194,53 @@ def embed_icons(svg: Path) -> None:
     svg.write_text(re.sub(r'(xlink:href|href)="(/[^"]+\.png)"', inline, text), encoding="utf-8")
 
 
+def layout_engine() -> Path:
+    """graphviz-pure's `dot`-compatible binary (next to this interpreter, or on PATH)."""
+    beside = Path(sys.executable).parent / "graphviz-pure"
+    found = beside if beside.is_file() else (Path(p) if (p := shutil.which("graphviz-pure")) else None)
+    if found is None:
+        raise SystemExit("error: graphviz-pure is not installed; run `make venv` (pip install -e '.[dev]')")
+    return found
+
+
+def use_layout_engine() -> None:
+    """Point the `graphviz` package (which `diagrams` drives) at graphviz-pure instead of a system `dot`."""
+    from graphviz.backend import dot_command
+
+    dot_command.DOT_BINARY = layout_engine()
+
+
+def sans_font(dirs: tuple[Path, ...] = FONT_DIRS) -> str:
+    """The family of the first font of SANS_FONTS installed in ``dirs``; exits with the install hint if none."""
+    for family, file_name in SANS_FONTS.items():
+        if any(next(directory.rglob(file_name), None) for directory in dirs if directory.is_dir()):
+            return family
+    raise SystemExit(
+        "error: no sans font for the PNGs' text (DejaVu Sans, Liberation Sans, Noto Sans or Arial); "
+        "install one: apt-get install fonts-dejavu-core"
+    )
+
+
+def rasterise(svg: Path, png: Path) -> None:
+    """The PNG of an SVG (icons embedded), white background, text in an installed sans font."""
+    import resvg_py
+
+    text = svg.read_text(encoding="utf-8").replace('font-family="Sans-Serif"', 'font-family="sans-serif"')
+    data = resvg_py.svg_to_bytes(svg_string=text, dpi=96.0, zoom=1.0, background="white", sans_serif_family=sans_font())
+    png.write_bytes(bytes(data))
+
+
 def render(out_dir: Path) -> list[Path]:
     """Render every diagram to ``out_dir``; return the files written."""
-    if shutil.which("dot") is None:
-        raise SystemExit("error: Graphviz is not installed (no `dot` on PATH); install it: apt-get install graphviz")
+    use_layout_engine()
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     for name, draw in DIAGRAMS.items():
         draw(out_dir / name)
-        embed_icons(out_dir / f"{name}.svg")
-        written += [out_dir / f"{name}.png", out_dir / f"{name}.svg"]
+        svg, png = out_dir / f"{name}.svg", out_dir / f"{name}.png"
+        embed_icons(svg)
+        rasterise(svg, png)
+        written += [png, svg]
     return written
 
 

@@ -23,6 +23,7 @@ from pydantic import (
 )
 
 from platform_cli.errors import ConfigError
+from platform_cli.regions import region_problem
 from platform_cli.strict_model import StrictModel
 
 DEFAULT_CONFIG_PATH = Path("platform.yaml")
@@ -35,8 +36,16 @@ _TEAM_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
 # Used in S3 bucket names, so S3's rules apply: lower case, digits, hyphens; short enough to leave room.
 _PREFIX = re.compile(r"^[a-z][a-z0-9-]{1,18}[a-z0-9]$")
-_REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$")
 _BUSINESS_UNIT = re.compile(r"^[a-z][a-z0-9-]{0,30}$")
+
+
+# What `mlops config init` writes when not told the real values. They validate (so a fresh file can be read and
+# rehearsed locally, where local AWS serves exactly these accounts), but `mlops config validate` and `mlops
+# doctor` reject them for a real organisation (a GitHub API URL that is not on this machine).
+PLACEHOLDER_APP_ID = 123456
+PLACEHOLDER_INSTALLATION_ID = 7654321
+PLACEHOLDER_ACCOUNTS: dict[str, str] = {"dev": "111111111111", "preprod": "222222222222", "prod": "333333333333"}
+_LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]", "::1"})
 
 
 class TemplateKind(StrEnum):
@@ -121,8 +130,9 @@ class AwsSettings(StrictModel):
     @field_validator("region")
     @classmethod
     def _region(cls, value: str) -> str:
-        if not _REGION.match(value):
-            raise ValueError(f"{value!r} is not an AWS region name such as eu-west-1")
+        problem = region_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
         return value
 
 
@@ -238,6 +248,10 @@ def _model_at(location: tuple[int | str, ...]) -> type[BaseModel] | None:
     return model
 
 
+def _is_account_field(location: tuple[int | str, ...]) -> bool:
+    return len(location) == 3 and location[0] == "business_units" and location[2] in ENVIRONMENTS
+
+
 def _describe(error: Any) -> str:
     kind = error["type"]
     if kind == "extra_forbidden":
@@ -246,6 +260,9 @@ def _describe(error: Any) -> str:
         return f"unknown key{allowed}"
     if kind == "missing":
         return "required key is missing"
+    if kind == "string_type" and isinstance(error.get("input"), int) and _is_account_field(tuple(error["loc"])):
+        # YAML reads an unquoted 12-digit id as a number (and would drop a leading zero).
+        return f"12-digit account id must be a quoted string, e.g. '{error['input']:012d}'"
     message = str(error["msg"])
     return message.removeprefix("Value error, ")
 
@@ -290,13 +307,50 @@ def load_config(path: Path = DEFAULT_CONFIG_PATH) -> PlatformConfig:
     return parse_config(read_yaml(path), source=str(path))
 
 
+def targets_this_machine(config: PlatformConfig) -> bool:
+    """True when the GitHub API is the local forge on this machine (the local rehearsal)."""
+    authority = config.github.api_url.split("://", 1)[-1].split("/", 1)[0]
+    host = authority.split("]")[0] + "]" if authority.startswith("[") else authority.rsplit(":", 1)[0]
+    return host in _LOOPBACK_HOSTS
+
+
+def placeholder_problems(config: PlatformConfig, source: str = "platform.yaml") -> list[str]:
+    """One line per value left as `mlops config init` wrote it, for a real organisation (none for the local
+    rehearsal, whose local AWS serves exactly the placeholder accounts)."""
+    if targets_this_machine(config):
+        return []
+    problems: list[str] = []
+    github = config.github
+    if github.auth == "app":
+        for name, value, placeholder in (
+            ("app_id", github.app_id, PLACEHOLDER_APP_ID),
+            ("installation_id", github.installation_id, PLACEHOLDER_INSTALLATION_ID),
+        ):
+            if value == placeholder:
+                problems.append(
+                    f"{source}: github.{name}: {value} is the placeholder `mlops config init` wrote; set your "
+                    f"GitHub App's {name.replace('_', ' ')} (the App's settings page), or use auth: pat"
+                )
+    for unit_name, unit in config.business_units.items():
+        for environment in ENVIRONMENTS:
+            account = unit.account(environment)
+            if account == PLACEHOLDER_ACCOUNTS[environment]:
+                problems.append(
+                    f"{source}: business_units.{unit_name}.{environment}: '{account}' is the placeholder "
+                    f"`mlops config init` wrote; set the {environment} account's real id "
+                    "(`aws sts get-caller-identity` in that account)"
+                )
+    return problems
+
+
 def validation_problems(path: Path) -> list[str]:
-    """All problems of a file (empty when valid): ``mlops config validate`` shows them all at once."""
+    """All problems of a file (empty when valid): ``mlops config validate`` shows them all at once, placeholders
+    left from ``mlops config init`` included."""
     data = read_yaml(path)
     if not isinstance(data, dict):
         return [f"{path}: (top level): expected a mapping of keys, got {type(data).__name__}"]
     try:
-        PlatformConfig.model_validate(data)
+        config = PlatformConfig.model_validate(data)
     except ValidationError as error:
         return all_problems(str(path), error)
-    return []
+    return placeholder_problems(config, str(path))

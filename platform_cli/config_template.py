@@ -10,20 +10,25 @@ from typing import Any
 
 import jinja2
 
-from platform_cli.config import TemplateKind
+from platform_cli.config import (
+    PLACEHOLDER_ACCOUNTS,
+    PLACEHOLDER_APP_ID,
+    PLACEHOLDER_INSTALLATION_ID,
+    TemplateKind,
+)
 
 EXAMPLE_VALUES: dict[str, Any] = {
     "naming_prefix": "mlops",
     "org": "acme-ml",
     "api_url": "https://api.github.com",
     "auth": "app",
-    "app_id": 123456,
-    "installation_id": 7654321,
+    "app_id": PLACEHOLDER_APP_ID,
+    "installation_id": PLACEHOLDER_INSTALLATION_ID,
     "region": "eu-west-1",
     "business_unit": "retail",
-    "dev_account": "111111111111",
-    "preprod_account": "222222222222",
-    "prod_account": "333333333333",
+    "dev_account": PLACEHOLDER_ACCOUNTS["dev"],
+    "preprod_account": PLACEHOLDER_ACCOUNTS["preprod"],
+    "prod_account": PLACEHOLDER_ACCOUNTS["prod"],
     "reviewers": "ml-reviewers",
     "maintainers": "ml-platform",
     "templates": [kind.value for kind in TemplateKind],

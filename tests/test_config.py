@@ -9,9 +9,17 @@ from typing import Any
 import pytest
 import yaml
 
-from platform_cli.config import TemplateKind, load_config, parse_config, validation_problems
+from platform_cli.config import (
+    PLACEHOLDER_ACCOUNTS,
+    TemplateKind,
+    load_config,
+    parse_config,
+    placeholder_problems,
+    validation_problems,
+)
 from platform_cli.config_template import EXAMPLE_VALUES, render_config
 from platform_cli.errors import ConfigError
+from platform_cli.regions import known_regions
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -146,7 +154,7 @@ def test_validation_problems_lists_every_problem(tmp_path: Path, valid: dict[str
     path = tmp_path / "platform.yaml"
     path.write_text(yaml.safe_dump(valid))
     assert validation_problems(path) == [
-        f"{path}: aws.region: 'nowhere' is not an AWS region name such as eu-west-1",
+        f"{path}: aws.region: 'nowhere' is not an AWS region name such as eu-west-1 or us-east-1",
         f"{path}: business_units.retail.dev: '12' is not a 12-digit AWS account id",
     ]
 
@@ -181,3 +189,66 @@ def test_an_account_in_two_business_units_is_refused(valid: dict[str, Any]) -> N
         f"platform.yaml: (top level): account {first['prod']} is in business units {name} and zz-other; "
         "each account belongs to one business unit"
     )
+
+
+# --- issue 18: regions from botocore's data, account ids as strings, placeholders of `config init` -------------
+
+
+def test_a_region_missing_from_botocores_region_list_is_refused_with_close_valid_names(valid: dict[str, Any]) -> None:
+    valid["aws"]["region"] = "eu-west-9"
+    assert error_of(valid) == (
+        "platform.yaml: aws.region: 'eu-west-9' is not an AWS region name; "
+        "did you mean eu-west-1, eu-west-2, eu-west-3?"
+    )
+
+
+@pytest.mark.parametrize("region", ["us-gov-west-1", "cn-north-1", "ap-southeast-5", "il-central-1"])
+def test_regions_of_every_partition_botocore_ships_are_accepted(valid: dict[str, Any], region: str) -> None:
+    valid["aws"]["region"] = region
+    assert parse_config(valid).aws.region == region
+
+
+def test_the_region_list_comes_from_botocores_partition_data() -> None:
+    from botocore.loaders import create_loader
+
+    shipped = set(create_loader().load_data("partitions")["partitions"][0]["regions"])
+    assert {region for region in shipped if not region.endswith("-global")} <= set(known_regions())
+    assert "aws-global" not in known_regions()
+
+
+def test_an_unquoted_account_id_is_told_to_be_quoted(tmp_path: Path) -> None:
+    text = render_config(EXAMPLE_VALUES).replace('dev: "111111111111"', "dev: 111111111111")
+    path = tmp_path / "platform.yaml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as raised:
+        load_config(path)
+    assert str(raised.value) == (
+        f"{path}: business_units.retail.dev: 12-digit account id must be a quoted string, e.g. '111111111111'"
+    )
+
+
+def test_placeholders_left_by_config_init_are_problems_naming_each_field(tmp_path: Path) -> None:
+    path = tmp_path / "platform.yaml"
+    path.write_text(render_config(EXAMPLE_VALUES))
+    problems = validation_problems(path)
+    fields = [problem.split(": ")[1] for problem in problems]
+    assert fields == [
+        "github.app_id",
+        "github.installation_id",
+        "business_units.retail.dev",
+        "business_units.retail.preprod",
+        "business_units.retail.prod",
+    ]
+    assert problems[0] == (
+        f"{path}: github.app_id: 123456 is the placeholder `mlops config init` wrote; set your GitHub App's app id "
+        "(the App's settings page), or use auth: pat"
+    )
+    assert all("\n" not in problem for problem in problems)
+
+
+def test_placeholder_accounts_are_the_local_rehearsals_accounts_and_accepted_there(valid: dict[str, Any]) -> None:
+    from platform_cli.local.aws.accounts import ACCOUNTS
+
+    assert dict(ACCOUNTS) == PLACEHOLDER_ACCOUNTS  # config init's placeholders are what local AWS serves
+    valid["github"]["api_url"] = "http://127.0.0.1:8123/api/v3"
+    assert placeholder_problems(parse_config(valid)) == []

@@ -36,7 +36,7 @@ def test_every_step_of_the_rehearsal_succeeds(demo_run: tuple[int, dict[str, obj
     failed = [step for step in summary["steps"] if not step["ok"]]  # type: ignore[attr-defined]
     assert failed == [], f"see {summary['log']}"
     assert exit_code == 0
-    assert len(summary["steps"]) == 12  # type: ignore[arg-type]
+    assert len(summary["steps"]) == 13  # type: ignore[arg-type]
 
 
 def test_the_approval_dispatches_the_deploy_workflow_of_the_project(
@@ -48,6 +48,17 @@ def test_the_approval_dispatches_the_deploy_workflow_of_the_project(
     assert step["detail"].split(" on ")[1].split(" ")[0].endswith("-deploy")
     # One rule targets the trigger, and the trigger claims each package version once: exactly one dispatch.
     assert "(1 dispatch(es) in all)" in step["detail"]
+
+
+def test_a_burst_of_uploads_under_the_data_prefix_started_exactly_one_retrain(
+    demo_run: tuple[int, dict[str, object], Path],
+) -> None:
+    """issue 17 item 2: build-deploy-realtime is created with --retrain-on-new-data; 5 uploads → 1 execution."""
+    _, summary, _ = demo_run
+    [step] = [s for s in summary["steps"] if "retrain" in s["name"]]  # type: ignore[attr-defined]
+    assert step["ok"], step
+    assert "5 uploads" in step["detail"] and "→ 1 execution of demo-realtime-build" in step["detail"]
+    assert "-retrain-start" in step["detail"]
 
 
 def test_the_rehearsal_counts_the_aws_calls_it_evaluated(demo_run: tuple[int, dict[str, object], Path]) -> None:

@@ -57,6 +57,7 @@ module "deploy_targets" {
   pipeline_role_arn        = module.iam.pipeline_role_arn
   private_subnet_ids       = module.networking.private_subnet_ids
   security_group_id        = module.networking.security_group_id
+  alarms_kms_key_arn       = module.kms.key_arns["logs"]
   tags                     = local.tags
 }
 
@@ -159,6 +160,10 @@ module "ssm" {
   lambdas = {
     project_repos_arn    = var.enable_project_factory ? module.project_lambdas[0].project_repos_function_arn : local.none
     trigger_workflow_arn = var.enable_project_factory ? module.project_lambdas[0].trigger_workflow_function_arn : local.none
+  }
+  iam = {
+    consumer_stacks_role_arn = module.deploy_targets.consumer_stacks_role_arn
+    permissions_boundary_arn = local.permissions_boundary_arn
   }
   tags = local.tags
 }

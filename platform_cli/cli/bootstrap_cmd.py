@@ -15,6 +15,7 @@ from platform_cli.bootstrap.runner import AccountResult, Outcome, RunOptions, ru
 from platform_cli.bootstrap.targets import AccountTarget, parse_profiles, plan_targets
 from platform_cli.cli.context import cli_context
 from platform_cli.cli.errors import fail
+from platform_cli.cli.network import aws_client
 from platform_cli.cli.output import emit, info, table
 
 DEFAULT_LOG_DIR = Path(".mlops-local/bootstrap")
@@ -39,9 +40,8 @@ def child_environment() -> dict[str, str]:
 
 
 def _sts_client() -> Any:
-    import boto3  # imported on use: the CLI starts fast and tests inject nothing at import time
-
-    return boto3.Session().client("sts")
+    # Made on use: the CLI starts fast and tests inject nothing at import time. Bounded timeouts and retries.
+    return aws_client("sts")
 
 
 def _render(results: list[AccountResult]) -> None:

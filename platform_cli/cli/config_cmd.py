@@ -10,7 +10,7 @@ import yaml
 from platform_cli.cli.context import cli_context
 from platform_cli.cli.errors import fail
 from platform_cli.cli.output import emit, info, stdout
-from platform_cli.config import parse_config, read_yaml, validation_problems
+from platform_cli.config import parse_config, placeholder_problems, read_yaml, validation_problems
 from platform_cli.config_template import EXAMPLE_VALUES, render_config
 
 app = typer.Typer(help="Create, check and show platform.yaml.", no_args_is_help=True)
@@ -23,12 +23,16 @@ def init(
     region: Annotated[str, typer.Option(help="AWS region.")] = EXAMPLE_VALUES["region"],
     api_url: Annotated[str, typer.Option(help="GitHub REST API URL.")] = EXAMPLE_VALUES["api_url"],
     auth: Annotated[str, typer.Option(help="pat or app.")] = EXAMPLE_VALUES["auth"],
-    app_id: Annotated[int, typer.Option(help="GitHub App id (auth app).")] = EXAMPLE_VALUES["app_id"],
-    installation_id: Annotated[int, typer.Option(help="GitHub App installation id (auth app).")] = EXAMPLE_VALUES[
-        "installation_id"
-    ],
+    app_id: Annotated[
+        int, typer.Option(help="GitHub App id (auth app); default: a placeholder validate rejects.")
+    ] = EXAMPLE_VALUES["app_id"],
+    installation_id: Annotated[
+        int, typer.Option(help="GitHub App installation id (auth app); default: a placeholder.")
+    ] = EXAMPLE_VALUES["installation_id"],
     business_unit: Annotated[str, typer.Option(help="First business unit.")] = EXAMPLE_VALUES["business_unit"],
-    dev_account: Annotated[str, typer.Option(help="Dev account id.")] = EXAMPLE_VALUES["dev_account"],
+    dev_account: Annotated[str, typer.Option(help="Dev account id (default: a placeholder).")] = EXAMPLE_VALUES[
+        "dev_account"
+    ],
     preprod_account: Annotated[str, typer.Option(help="Preprod account id.")] = EXAMPLE_VALUES["preprod_account"],
     prod_account: Annotated[str, typer.Option(help="Prod account id.")] = EXAMPLE_VALUES["prod_account"],
     reviewers: Annotated[str, typer.Option(help="Team slug of approvers.")] = EXAMPLE_VALUES["reviewers"],
@@ -43,14 +47,19 @@ def init(
         fail(f"{path} already exists; pass --force to overwrite it")
     values = {**EXAMPLE_VALUES, **{k: v for k, v in locals().items() if k in EXAMPLE_VALUES}}
     text = render_config(values)
-    parse_config(yaml.safe_load(text), source=str(path))  # refuse to write a file that would not validate
+    config = parse_config(yaml.safe_load(text), source=str(path))  # refuse to write a file that would not validate
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
-    emit(
-        context,
-        {"written": str(path)},
-        lambda d: info(f"wrote {d['written']}; edit it, then run `mlops config validate`"),
-    )
+    placeholders = [problem.split(": ")[1] for problem in placeholder_problems(config, str(path))]
+
+    def render(data: dict[str, Any]) -> None:
+        if data["placeholders"]:
+            info(f"wrote {data['written']}; placeholders to replace: {', '.join(data['placeholders'])}")
+            info("edit them (or pass --app-id, --installation-id, --dev-account, ...), then `mlops config validate`")
+        else:
+            info(f"wrote {data['written']}; check it with `mlops config validate`")
+
+    emit(context, {"written": str(path), "placeholders": placeholders}, render)
 
 
 @app.command()

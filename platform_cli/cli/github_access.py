@@ -19,6 +19,7 @@ from typing import Any
 
 from github import Github
 
+from platform_cli.cli import network
 from platform_cli.config import PlatformConfig
 from platform_cli.errors import PlatformError
 from platform_cli.github.budget import WriteBudget
@@ -39,9 +40,8 @@ NO_TOKEN = (
 
 
 def aws_session(config: PlatformConfig) -> Any:
-    import boto3
-
-    return boto3.Session(region_name=config.aws.region)
+    """The session every AWS call of the CLI goes through: platform.yaml's region, bounded timeouts and retries."""
+    return network.aws_session(config.aws.region)
 
 
 def credentials(config: PlatformConfig, session: Any | None = None) -> tuple[GitHubCredentials, Any, str]:

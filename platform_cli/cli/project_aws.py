@@ -9,6 +9,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
+from platform_cli.cli.errors import describe
 from platform_cli.cli.project_backend import NewProject, ProjectError, ProjectSummary
 from platform_cli.config import PlatformConfig
 from platform_cli.project_templates.properties import template_properties
@@ -54,7 +55,8 @@ def aws_errors(action: str) -> Iterator[None]:
             ) from None
         raise ProjectError(f"{action}: {code}: {message}") from None
     except BotoCoreError as error:
-        raise ProjectError(f"{action}: {error}") from None
+        # An unreachable AWS (no network, proxy down, wrong endpoint) names the endpoint and the fix.
+        raise ProjectError(f"{action}: {describe(error)}") from None
 
 
 class AwsProjects:
@@ -100,6 +102,7 @@ class AwsProjects:
                     "ProvisioningParameters": [
                         {"Key": "GitHubUsername", "Value": request.user or ""},
                         {"Key": "RepositoryDeletePolicy", "Value": request.delete_policy},
+                        *({"Key": k, "Value": v} for k, v in request.template_parameters().items()),
                     ],
                 },
             )

@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 
 from platform_cli.config import PlatformConfig, TemplateKind
 from platform_cli.errors import PlatformError
+from platform_cli.project_templates.options import RETRAINING_KINDS
 
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
@@ -35,6 +36,24 @@ class NewProject:
     delete_policy: str = "archive"
     timeout_seconds: float = 300.0  # the whole create, its rollback included, counted from ``started``
     started: float = field(default_factory=time.monotonic)
+    retrain_on_new_data: bool = False  # issue 17 item 2: the template's RetrainOnNewData parameter
+
+    def template_parameters(self) -> dict[str, str]:
+        """The project template's own parameters this request sets (Studio shows them as the template's options)."""
+        parameters: dict[str, str] = {}
+        if self.retrain_on_new_data:  # issue 17 item 2
+            parameters["RetrainOnNewData"] = "true"
+        return parameters
+
+
+# --- issue 17 item 2: retrain on new data ---------------------------------------------------------------------------
+def check_retrain_option(kind: TemplateKind, retrain_on_new_data: bool) -> None:
+    if retrain_on_new_data and kind not in RETRAINING_KINDS:
+        allowed = ", ".join(sorted(k.value for k in RETRAINING_KINDS))
+        raise ProjectError(f"--retrain-on-new-data: template {kind.value} has no model-build pipeline; use {allowed}")
+
+
+# --- end issue 17 item 2 --------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,13 @@ import typer
 from platform_cli.cli.context import cli_context
 from platform_cli.cli.github_access import aws_session, credentials, github_client
 from platform_cli.cli.output import emit, stdout, table
-from platform_cli.cli.project_backend import NewProject, ProjectBackend, ProjectError, select_backend
+from platform_cli.cli.project_backend import (
+    NewProject,
+    ProjectBackend,
+    ProjectError,
+    check_retrain_option,
+    select_backend,
+)
 from platform_cli.config import PlatformConfig, TemplateKind
 from platform_cli.github.deadline import Deadline
 from platform_cli.lambdas.properties import request_from_properties
@@ -56,6 +62,13 @@ def create(
     timeout: Annotated[
         float, typer.Option("--timeout", help="Seconds the whole create may take, a rollback included.")
     ] = 300.0,
+    retrain_on_new_data: Annotated[
+        bool,
+        typer.Option(
+            "--retrain-on-new-data",
+            help="Start the model-build pipeline when data lands under s3://<artifact bucket>/data/ (one run a burst).",
+        ),
+    ] = False,
 ) -> None:
     """Create a project: its repositories appear, wired and protected, or the command fails with the reason."""
     names.project_name(name)  # before any call: SageMaker would refuse it after repos were made
@@ -63,6 +76,7 @@ def create(
     config = context.config()
     if template not in config.templates.enabled:
         raise ProjectError(f"template {template.value} is not enabled in platform.yaml (templates.enabled)")
+    check_retrain_option(template, retrain_on_new_data)
     request = NewProject(
         name=name,
         kind=template,
@@ -71,6 +85,7 @@ def create(
         user=user,
         delete_policy=delete_policy,
         timeout_seconds=timeout,
+        retrain_on_new_data=retrain_on_new_data,
     )
     emit(context, _backend(config).create(request), _render_record)
 

@@ -118,6 +118,11 @@ class LocalProjects:
         launched = self._create_through_catalog(request, pid)
         if launched is not None:
             return launched
+        if request.template_parameters():  # issue 17: options that are resources of the project stack
+            raise ProjectError(
+                f"{', '.join(request.template_parameters())} needs the project template's stack: apply "
+                "base-infrastructure in local AWS (`mlops demo` does), then create the project again"
+            )
         info(
             f"no Service Catalog product for {request.kind.value} in local AWS (base-infrastructure not applied): "
             "playing CloudFormation in-process"
@@ -172,6 +177,7 @@ class LocalProjects:
             user=request.user,
             delete_policy=request.delete_policy,
             project_id=pid,
+            template_parameters=request.template_parameters(),
         )
         if launched is None:
             return None

@@ -32,6 +32,11 @@ class ClientPolicy:
     seconds_between_writes: float = 1.0
     # Enough attempts to outlast contention under the secondary limit; the deadline is the real bound.
     retries: int = 20
+    # An unreachable GitHub (refused, no route, DNS, proxy down, connect timeout) is not contention: give up after
+    # this many retries (about a second of backoff), so a command fails in seconds with the cause, not minutes.
+    connect_retries: int = 2
+    # A connection dropped, or an answer not read within ``timeout``: a flaky network, worth a few more tries.
+    read_retries: int = 5
     backoff_factor: float = 0.5
     secondary_rate_wait: float = 60.0
     max_wait: float = 60.0
@@ -110,6 +115,8 @@ def build_client(
         retry=retry_policy(
             deadline,
             total=policy.retries,
+            connect=policy.connect_retries,
+            read=policy.read_retries,
             backoff_factor=policy.backoff_factor,
             secondary_rate_wait=policy.secondary_rate_wait,
             max_wait=policy.max_wait,

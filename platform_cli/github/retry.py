@@ -77,19 +77,22 @@ def retry_policy(
     deadline: Deadline | None = None,
     *,
     total: int = 8,
+    connect: int | None = None,
+    read: int | None = None,
     backoff_factor: float = 0.5,
     secondary_rate_wait: float = 60.0,
     max_wait: float = 60.0,
     budget: WriteBudget | None = None,
 ) -> DeadlineRetry:
-    """The platform's retry policy (see module doc)."""
+    """The platform's retry policy (see module doc). ``connect`` bounds the retries of a connection that could not
+    be opened, ``read`` those of a request whose answer was lost (dropped, timed out); both default to ``total``."""
     return DeadlineRetry(
         deadline=deadline,
         max_wait=max_wait,
         budget=budget,
         total=total,
-        connect=total,
-        read=total,
+        connect=total if connect is None else connect,
+        read=total if read is None else read,
         backoff_factor=backoff_factor,
         backoff_max=20.0,
         secondary_rate_wait=secondary_rate_wait,

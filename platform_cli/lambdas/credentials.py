@@ -105,7 +105,12 @@ def store_credentials(secrets: Any, secret_id: str, credentials: GitHubCredentia
                 f"the GitHub credential secret {secret_id} does not exist yet: apply base-infrastructure in dev "
                 "first (Terraform creates it, empty), then run `mlops github set-credentials` again"
             ) from None
+        if not code:  # no answer from AWS at all: the network, a proxy or the endpoint, not a permission
+            raise LambdaError(
+                f"cannot reach AWS Secrets Manager to write {secret_id} ({type(error).__name__}); check the "
+                "network (or HTTPS_PROXY) and AWS_PROFILE, then retry"
+            ) from None
         raise LambdaError(
-            f"cannot write the GitHub credential secret {secret_id} ({code or type(error).__name__}); "
-            "check your AWS credentials and permissions"
+            f"cannot write the GitHub credential secret {secret_id} ({code}); check your AWS credentials and "
+            "permissions"
         ) from None

@@ -227,6 +227,7 @@ def launch_in_studio(
     delete_policy: str,
     project_id: str | None = None,
     persona: str = "data-scientist",
+    template_parameters: Mapping[str, str] | None = None,
 ) -> ProjectStack | None:
     """Launch ``template_kind``'s product as the ``persona`` role would in Studio (the given session when there is
     no such role). ``None`` when local AWS has no such product (base-infrastructure not applied there). The given
@@ -249,7 +250,11 @@ def launch_in_studio(
         product=product,
         project_name=project_name,
         # NamingPrefix is not passed: the template reads /mlops/naming_prefix, which base-infrastructure publishes.
-        parameters={"GitHubUsername": user or "", "RepositoryDeletePolicy": delete_policy},
+        parameters={
+            "GitHubUsername": user or "",
+            "RepositoryDeletePolicy": delete_policy,
+            **(template_parameters or {}),  # the template's own options (issue 17: RetrainOnNewData)
+        },
         project_id=project_id,
     )
 

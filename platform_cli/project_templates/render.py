@@ -52,6 +52,8 @@ def kind_context(kind: TemplateKind, spec: dict[str, Any]) -> dict[str, Any]:
     own = list(spec.get("parameters") or {})
     if spec.get("container_repository"):
         own.insert(0, "BringYourOwnContainer")
+    if spec.get("retrain_pipeline"):  # issue 17 item 2
+        own.append("RetrainOnNewData")
     return {
         "kind": kind.value,
         "spec": {**spec, "parameters": spec.get("parameters") or {}},
@@ -59,7 +61,30 @@ def kind_context(kind: TemplateKind, spec: dict[str, Any]) -> dict[str, Any]:
         "parts": list(parts),
         "environments": [env for env in ENVIRONMENTS if env in used],
         "dispatch": dispatch,
+        **retrain_context(spec),
     }
+
+
+# --- issue 17 item 2: retrain on new data ------------------------------------------------------------------------
+RETRAIN_DEBOUNCE_SOURCE = Path(__file__).resolve().with_name("retrain_debounce.py")
+RETRAIN_DATA_PREFIX = "data/"  # under the project's artifact bucket; the pipeline's InputDataUrl when retraining
+RETRAIN_DEBOUNCE_SECONDS = 300  # uploads within this window of the first start one execution
+
+
+def retrain_context(spec: dict[str, Any]) -> dict[str, Any]:
+    """The debounce function's source, inlined (ZipFile) by the kinds whose pipeline retrains on new data."""
+    context: dict[str, Any] = {
+        "retrain_pipeline": str(spec.get("retrain_pipeline") or ""),  # the pipeline's suffix: <project>-<suffix>
+        "retrain_data_prefix": RETRAIN_DATA_PREFIX,
+        "retrain_debounce_seconds": RETRAIN_DEBOUNCE_SECONDS,
+        "retrain_debounce_code": "",
+    }
+    if spec.get("retrain_pipeline"):
+        context["retrain_debounce_code"] = RETRAIN_DEBOUNCE_SOURCE.read_text(encoding="utf-8").rstrip()
+    return context
+
+
+# --- end issue 17 item 2 -------------------------------------------------------------------------------------------
 
 
 def render_all(root: Path = TEMPLATES_DIR) -> dict[str, str]:

@@ -44,7 +44,12 @@ def translate(error: Exception, doing: str) -> PlatformError:
             return ProvisioningError(f"GitHub kept failing ({status}) while {doing}; retry later")
         return ProvisioningError(f"GitHub answered {status} while {doing}: {github_message(error) or 'no message'}")
     if isinstance(error, requests.RequestException):
-        return ProvisioningError(f"could not reach GitHub while {doing} ({type(error).__name__}); retry later")
+        url = str(getattr(getattr(error, "request", None), "url", "") or "")
+        host = url.split("://", 1)[-1].split("/", 1)[0] if url else "GitHub"
+        return ProvisioningError(
+            f"could not reach GitHub at {host} while {doing} ({type(error).__name__}); check the network (or "
+            "HTTPS_PROXY) and github.api_url in platform.yaml, then retry"
+        )
     return ProvisioningError(f"unexpected {type(error).__name__} while {doing}; see the logs for details")
 
 

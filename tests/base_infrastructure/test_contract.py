@@ -33,6 +33,9 @@ SSM_CONTRACT = {
     "/mlops/github/credentials_secret_arn",
     "/mlops/lambda/project_repos_arn",
     "/mlops/lambda/trigger_workflow_arn",
+    # issue 17 item 4: the example consumer's CloudFormation role and the boundary its function role carries
+    "/mlops/iam/consumer_stacks_role_arn",
+    "/mlops/iam/permissions_boundary_arn",
 }
 # Outputs read by the CLI (`mlops github set-credentials`, project provisioning) and by the tests/bench.
 ROOT_OUTPUTS = {

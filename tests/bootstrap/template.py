@@ -67,6 +67,9 @@ class Renderer:
             return KEY_ARN.rsplit("/", 1)[1]
         if kind == "AWS::DynamoDB::Table":
             return str(self.render(properties["TableName"]))
+        named = {"AWS::SQS::Queue": "QueueName", "AWS::Lambda::Function": "FunctionName", "AWS::Events::Rule": "Name"}
+        if kind in named and named[kind] in properties:  # issue 17 item 2 (the retrain resources)
+            return str(self.render(properties[named[kind]]))
         return logical_id
 
     def attribute(self, logical_id: str, name: str) -> str:
@@ -81,6 +84,12 @@ class Renderer:
             return KEY_ARN
         if kind == "AWS::DynamoDB::Table":
             return f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{self.physical(logical_id)}"
+        if kind == "AWS::SQS::Queue":
+            return f"arn:aws:sqs:{REGION}:{ACCOUNT}:{self.physical(logical_id)}"
+        if kind == "AWS::Lambda::Function":
+            return f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{self.physical(logical_id)}"
+        if kind == "AWS::Events::Rule":
+            return f"arn:aws:events:{REGION}:{ACCOUNT}:rule/{self.physical(logical_id)}"
         raise KeyError(f"{logical_id}.{name}")
 
     def ref(self, name: str) -> str:

@@ -460,6 +460,22 @@ def test_roles_created_with_the_boundary_cannot_escalate_either(rendered: Render
     assert not policy_eval.is_allowed(everything, boundary, "organizations:LeaveOrganization", "*", {})
 
 
+# --- issue 17 item 4 ---
+def test_a_role_with_the_boundary_may_build_the_example_consumers_rest_api(rendered: Renderer) -> None:
+    """base-infrastructure's <prefix>-consumer-stacks role carries the boundary and creates the consumer's REST API
+    (model-deploy-realtime consumer/template.yaml) through CloudFormation: the ceiling must admit API Gateway."""
+    _, boundary = role_policies(rendered, "ApplyRole")
+    rest_apis = [{"Statement": [{"Effect": "Allow", "Action": "apigateway:*", "Resource": "*"}]}]
+    api = f"arn:aws:apigateway:{REGION}::/restapis/a1b2c3d4e5"
+    for action in ("apigateway:POST", "apigateway:PUT", "apigateway:PATCH", "apigateway:DELETE", "apigateway:GET"):
+        assert policy_eval.is_allowed(rest_apis, boundary, action, api, {}), action
+    assert policy_eval.is_allowed(rest_apis, boundary, "apigateway:UpdateRestApiPolicy", api, {})
+    assert not policy_eval.is_allowed(rest_apis, boundary, "apigateway:SetWebACL", api, {})
+
+
+# --- end issue 17 item 4 ---
+
+
 def test_apply_role_never_reads_secret_values(rendered: Renderer) -> None:
     secret = f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:mlops/github/credentials-AbCdEf"
     assert not apply_can(rendered, "secretsmanager:GetSecretValue", secret)

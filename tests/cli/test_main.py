@@ -83,7 +83,7 @@ def test_debug_lets_the_traceback_through(mlops: Invoke, tmp_path: Path) -> None
 
 
 def test_config_path_can_come_from_the_environment(
-    mlops: Invoke, config_file: Path, monkeypatch: pytest.MonkeyPatch
+    mlops: Invoke, real_config_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("MLOPS_CONFIG", str(config_file))
+    monkeypatch.setenv("MLOPS_CONFIG", str(real_config_file))
     assert mlops("config", "validate").exit_code == 0

@@ -89,3 +89,44 @@ def test_a_template_whose_run_records_no_model_registers_nothing_and_says_so(tmp
         "pipeline-promotion's local run records no model to register (approval not rehearsed)"
     )
     assert rehearsal.model_package_arn == ""
+
+
+def test_a_pipeline_model_run_is_registered_with_both_containers_in_order(
+    project: tuple[object, object, str, str], tmp_path: Path
+) -> None:
+    """The training repo's inference pipeline option records the fitted preprocessor before the model."""
+    sagemaker, s3, bucket, group = project
+    output = tmp_path / "build" / "local"
+    containers = [
+        {
+            "name": "preprocessor",
+            "model_data": "preprocessor.tar.gz",
+            "image_uri": IMAGE,
+            "entry_point": "featurize.py",
+            "environment": {"SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT": "text/csv"},
+        },
+        {
+            "name": "model",
+            "model_data": "model.tar.gz",
+            "image_uri": IMAGE,
+            "entry_point": "train.py",
+            "environment": {},
+        },
+    ]
+    run_output = _local_run(output, containers=containers)
+    with tarfile.open(run_output / "preprocessor.tar.gz", "w:gz") as tar:
+        data = b"fitted preprocessor"
+        info = tarfile.TarInfo("preprocessor.joblib")
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data))
+    arn = register_trained_model(sagemaker, s3, run_output=run_output, group=group, bucket=bucket)
+    package = sagemaker.describe_model_package(ModelPackageName=arn)  # type: ignore[attr-defined]
+    registered = package["InferenceSpecification"]["Containers"]
+    assert [c["ModelDataUrl"] for c in registered] == [
+        f"s3://{bucket}/local-runs/{group}/preprocessor.tar.gz",
+        f"s3://{bucket}/local-runs/{group}/model.tar.gz",
+    ]
+    assert registered[0]["Environment"] == {"SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT": "text/csv"}
+    key = f"local-runs/{group}/preprocessor.tar.gz"
+    uploaded = s3.get_object(Bucket=bucket, Key=key)["Body"].read()  # type: ignore[attr-defined]
+    assert uploaded == (run_output / "preprocessor.tar.gz").read_bytes()

@@ -116,7 +116,14 @@ def test_one_code_repository_link_per_repository_part(kind: TemplateKind) -> Non
 def test_no_project_template_adds_a_second_approval_rule(kind: TemplateKind) -> None:
     """The platform's one rule (modules/project_lambdas) routes approvals; a per-project rule dispatched twice."""
     resources = load(kind)["Resources"]
-    assert not [name for name, r in resources.items() if r["Type"] in ("AWS::Events::Rule", "AWS::Lambda::Permission")]
+    rules = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::Events::Rule"]
+    assert not [rule for rule in rules if "aws.sagemaker" in rule["EventPattern"].get("source", [])]
+    # The only rule a template may add is the retrain rule (issue 17 item 2), on its own bucket's object events.
+    assert all(rule["EventPattern"]["source"] == ["aws.s3"] for rule in rules)
+    own_functions = {name for name, r in resources.items() if r["Type"] == "AWS::Lambda::Function"}
+    permissions = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::Lambda::Permission"]
+    targets = [p["FunctionName"].get("GetAtt", "") for p in permissions]  # !GetAtt <function>.Arn
+    assert all(target.endswith(".Arn") and target.removesuffix(".Arn") in own_functions for target in targets)
 
 
 def test_the_lambda_accepts_every_property_the_templates_pass() -> None:

@@ -10,7 +10,11 @@ from typing import Any
 import yaml
 
 EXPRESSION = re.compile(r"\$\{\{(.*?)\}\}", re.DOTALL)
-REFERENCE = re.compile(r"\b(vars|secrets)\.([A-Za-z_][A-Za-z0-9_]*)")
+# `vars.NAME`, `vars['NAME']`, `vars["NAME"]` (and the same for secrets); not `steps.vars.x` nor `inputs.secrets`.
+_CONTEXT = r"(?<![\w.-])(vars|secrets)"
+REFERENCE = re.compile(_CONTEXT + r"(?:\.([A-Za-z_][A-Za-z0-9_]*)|\[\s*'([^']+)'\s*\]|\[\s*\"([^\"]+)\"\s*\])")
+# What no test could read a name from: a computed index (`vars[format(...)]`), or the whole context (`toJSON(vars)`).
+UNREADABLE = re.compile(_CONTEXT + r"(?:\[(?!\s*['\"])|\b(?!\s*[.\[]))")
 
 
 @dataclass
@@ -22,25 +26,37 @@ class JobReads:
     secrets: set[str] = field(default_factory=set)
 
 
-def references(node: Any) -> tuple[set[str], set[str]]:
-    """Every `vars.X` and `secrets.X` inside `${{ }}` expressions anywhere in a YAML node."""
+def expressions(text: str, *, condition: bool = False) -> list[str]:
+    """The expressions in a workflow string: each `${{ ... }}`, or the whole of an `if:` written without them."""
+    found = EXPRESSION.findall(text)
+    return found if found or not condition else [text]
+
+
+def references(node: Any, *, key: Any = None) -> tuple[set[str], set[str]]:
+    """Every `vars.X` and `secrets.X` read by expressions anywhere in a YAML node (`${{ }}` or a bare `if:`)."""
     variables: set[str] = set()
     secrets: set[str] = set()
     if isinstance(node, dict):
-        items: list[Any] = [*node.keys(), *node.values()]
+        for name, value in node.items():
+            for part, part_key in ((name, None), (value, name)):
+                more_vars, more_secrets = references(part, key=part_key)
+                variables |= more_vars
+                secrets |= more_secrets
     elif isinstance(node, list):
-        items = node
-    else:
-        items = [node]
-    for item in items:
-        if isinstance(item, dict | list):
+        for item in node:
             more_vars, more_secrets = references(item)
             variables |= more_vars
             secrets |= more_secrets
-        elif isinstance(item, str):
-            for expression in EXPRESSION.findall(item):
-                for kind, name in REFERENCE.findall(expression):
-                    (variables if kind == "vars" else secrets).add(name)
+    elif isinstance(node, str):
+        for expression in expressions(node, condition=key == "if"):
+            unreadable = UNREADABLE.search(expression)
+            if unreadable:
+                raise ValueError(
+                    f"{expression.strip()!r}: name each variable or secret (`vars.NAME`), not `{unreadable[0]}...`: "
+                    "the contract tests must see every name a workflow reads"
+                )
+            for kind, *names in REFERENCE.findall(expression):
+                (variables if kind == "vars" else secrets).add(next(name for name in names if name))
     return variables, secrets
 
 

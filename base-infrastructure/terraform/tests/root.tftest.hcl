@@ -91,7 +91,7 @@ run "a_valid_configuration_plans_with_the_contract_and_the_bootstrap_boundary" {
   command = plan
 
   assert {
-    condition     = length(module.ssm.parameter_names) == 19
+    condition     = length(module.ssm.parameter_names) == 21
     error_message = "the whole /mlops contract is planned"
   }
 

@@ -37,6 +37,7 @@ from platform_cli.local.demo.runner import RunReport, Step, run_steps
 from platform_cli.local.iam.log import read as read_decisions
 from platform_cli.local.platform import LocalPlatform, LocalPlatformInfo
 from platform_cli.local.project_chain import approve_model_package, persona_session
+from platform_cli.project_templates.options import RETRAINING_KINDS
 from platform_cli.provisioning.contract import load_contract
 
 KIT_ROOT = Path(__file__).resolve().parents[3]
@@ -63,6 +64,7 @@ BUILD_PREFERENCE = tuple(TRAINING_PART)
 # pipeline-promotion's pipeline registers no model and llm-fine-tuning's local run does not record one yet.
 RECORDS_ITS_MODEL = ("build", "training")
 DEPLOYING = (TemplateKind.BUILD_DEPLOY_REALTIME, TemplateKind.BUILD_DEPLOY_BATCH, TemplateKind.LLM_FINE_TUNING)
+RETRAIN_DEMO_WINDOW = 10  # seconds: the rehearsal's debounce window (deployed: 300)
 
 
 class DemoError(PlatformError):
@@ -281,7 +283,7 @@ class Rehearsal:
             # The admin's own token, as on AWS: the credential secret is readable only by the provisioning Lambdas
             # (strict local AWS refuses the admin role's GetSecretValue, as AWS would).
             record = self.mlops(
-                "project", "create", name, "--template", kind.value, "--user", "ada",
+                "project", "create", name, "--template", kind.value, "--user", "ada", *self.retrain_option(kind),
                 MLOPS_GITHUB_TOKEN=self.admin_token(),
             )  # fmt: skip
             self.projects[kind.value] = record
@@ -482,6 +484,94 @@ class Rehearsal:
             f"trigger log: {line[:160]}"
         )
 
+    # --- issue 17 item 2: retrain on new data ------------------------------------------------------------------
+
+    def retrain_kind(self) -> TemplateKind | None:
+        """The one project of this run created with --retrain-on-new-data: the first kind that has the option."""
+        return next((kind for kind in self.options.templates if kind in RETRAINING_KINDS), None)
+
+    def retrain_option(self, kind: TemplateKind) -> list[str]:
+        return ["--retrain-on-new-data"] if kind == self.retrain_kind() else []
+
+    def _oidc_session(self, repository: str, role_name: str) -> boto3.Session:
+        """What a workflow job of ``repository`` in the dev environment gets: the forge's OIDC token for STS."""
+        config = self.config()
+        token = self.info.forge.admin().id_token(f"{config.github.org}/{repository}", environment="dev")
+        sts = boto3.client(
+            "sts", endpoint_url=self.info.aws.endpoint_url, region_name=config.aws.region,
+            config=BotoConfig(signature_version=UNSIGNED),
+        )  # fmt: skip
+        answer = sts.assume_role_with_web_identity(
+            RoleArn=f"arn:aws:iam::{self.info.aws.accounts['dev']}:role/{role_name}",
+            RoleSessionName=f"github-actions-{repository}"[:64],
+            WebIdentityToken=token,
+        )["Credentials"]
+        return boto3.Session(
+            aws_access_key_id=answer["AccessKeyId"], aws_secret_access_key=answer["SecretAccessKey"],
+            aws_session_token=answer["SessionToken"], region_name=config.aws.region,
+        )  # fmt: skip
+
+    def retrain_on_upload(self, burst: int = 5, window: int = RETRAIN_DEMO_WINDOW, timeout: float = 120.0) -> str:
+        """A burst of uploads under the project's data prefix → the rule → the debounce function → ONE one-shot
+        schedule → exactly one StartPipelineExecution, made by the project's start role (strict IAM)."""
+        kind = self.retrain_kind()
+        if kind is None or kind.value not in self.projects:
+            return "no template of this run retrains on new data (build-deploy-*, single-account-training do)"
+        record = self.projects[kind.value]
+        prefix, pid, name = self.config().naming_prefix, record["ProjectId"], record["ProjectName"]
+        part = TRAINING_PART[kind]
+        suffix = "training" if part == "training" else "build"  # the repo's PIPELINE_SUFFIX (a test holds them)
+        pipeline = f"{name}-{suffix}"
+        account = self.info.aws.accounts["dev"]
+        # The build workflow on main upserts the pipeline as the dev build role (OIDC); the retrain starts it.
+        build = self._oidc_session(f"{name}-{pid}-{part}", f"{prefix}-github-build")
+        sagemaker = build.client("sagemaker", endpoint_url=self.info.aws.endpoint_url)
+        sagemaker.create_pipeline(
+            PipelineName=pipeline,
+            PipelineDefinition=json.dumps(
+                {"Version": "2020-12-01", "Parameters": [{"Name": "InputDataUrl", "Type": "String"}], "Steps": []}
+            ),
+            RoleArn=f"arn:aws:iam::{account}:role/{prefix}-{pid}-pipeline",
+            ClientRequestToken=os.urandom(16).hex(),
+        )
+        operator = self.local.aws.session_for("dev")
+        # The deployed window is 300 s; the rehearsal shortens it (the operator edits the function's setting).
+        lambdas = operator.client("lambda")
+        function = f"{prefix}-{pid}-retrain"
+        variables = lambdas.get_function_configuration(FunctionName=function)["Environment"]["Variables"]
+        lambdas.update_function_configuration(
+            FunctionName=function, Environment={"Variables": {**variables, "DEBOUNCE_SECONDS": str(window)}}
+        )
+        bucket = f"{prefix}-{pid}-{account}"
+        s3 = operator.client("s3")
+        for index in range(burst):
+            s3.put_object(Bucket=bucket, Key=f"data/demo/part-{index}.csv", Body=b"target,x\n1,0.5\n")
+        deadline = time.monotonic() + timeout
+        executions: list[dict[str, Any]] = []
+        while not executions and time.monotonic() < deadline:
+            time.sleep(1)
+            executions = operator.client("sagemaker").list_pipeline_executions(PipelineName=pipeline)[
+                "PipelineExecutionSummaries"
+            ]
+        time.sleep(window + 3)  # a second schedule from the same burst would have fired by now
+        executions = operator.client("sagemaker").list_pipeline_executions(PipelineName=pipeline)[
+            "PipelineExecutionSummaries"
+        ]
+        role = f":assumed-role/{prefix}-{pid}-retrain-start/"
+        started = [
+            d for d in read_decisions(self.local.aws.decisions_file)
+            if d["action"] == "sagemaker:StartPipelineExecution" and role in d["principal"] and d["allowed"]
+        ]  # fmt: skip
+        if len(executions) != 1 or len(started) != 1:
+            raise DemoError(
+                f"{burst} uploads to s3://{bucket}/data/ started {len(executions)} execution(s) of {pipeline} "
+                f"({len(started)} by {prefix}-{pid}-retrain-start); expected exactly one"
+            )
+        return (
+            f"{burst} uploads to s3://{bucket}/data/ within {window}s → 1 execution of {pipeline}, "
+            f"started by {prefix}-{pid}-retrain-start (InputDataUrl s3://{bucket}/data/)"
+        )
+
     # --- the whole run ---------------------------------------------------------------------------------------
 
     def steps(self) -> list[Step]:
@@ -498,6 +588,7 @@ class Rehearsal:
             Step("store the GitHub credential (mlops github set-credentials)", self.set_credentials),
             Step("create one project per template (custom resource → provisioning Lambda)", self.create_projects),
             Step("show the project repos: environments, variables, masked secrets", self.show_repos),
+            Step("upload a burst of data → exactly one retrain (rule → debounce → schedule)", self.retrain_on_upload),
             Step("clone the model-building repo, run its tests and local pipeline", self.clone_and_run),
             Step("register a model version and approve it", self.register_and_approve),
             Step("approval event → trigger Lambda → deploy workflow dispatched", self.trigger),
@@ -521,10 +612,8 @@ def register_trained_model(sagemaker: Any, s3: Any, *, run_output: Path, group: 
         raise DemoError(f"{manifest_path} names no inference image: the local run had no AWS region configured")
     if not bucket:
         raise DemoError(f"the project record names no artifact bucket for {group}; recreate the project")
-    key = f"local-runs/{group}/{manifest['model_data']}"
-    s3.upload_file(str(run_output / manifest["model_data"]), bucket, key)
     specification: dict[str, Any] = {
-        "Containers": [{"Image": manifest["image_uri"], "ModelDataUrl": f"s3://{bucket}/{key}"}],
+        "Containers": _recorded_containers(s3, manifest, run_output=run_output, group=group, bucket=bucket),
         "SupportedContentTypes": manifest["content_types"],
         "SupportedResponseMIMETypes": manifest["response_types"],
     }
@@ -541,6 +630,33 @@ def register_trained_model(sagemaker: Any, s3: Any, *, run_output: Path, group: 
         InferenceSpecification=specification,
     )
     return str(created["ModelPackageArn"])
+
+
+# --- issue 17 item 4: a pipeline model (preprocessor + model) is registered with all its containers -------------
+def _recorded_containers(
+    s3: Any, manifest: dict[str, Any], *, run_output: Path, group: str, bucket: str
+) -> list[dict[str, Any]]:
+    """The package's containers in the order the run recorded them (``containers``: the preprocessor, then the
+    model, when the training repo's inference pipeline option is on), each artifact uploaded to the bucket.
+    A manifest without ``containers`` (written before the option existed) is the model alone."""
+    recorded = manifest.get("containers") or [
+        {"model_data": manifest["model_data"], "image_uri": manifest["image_uri"]}
+    ]
+    containers: list[dict[str, Any]] = []
+    for entry in recorded:
+        key = f"local-runs/{group}/{entry['model_data']}"
+        s3.upload_file(str(run_output / entry["model_data"]), bucket, key)
+        container: dict[str, Any] = {
+            "Image": entry.get("image_uri") or manifest["image_uri"],
+            "ModelDataUrl": f"s3://{bucket}/{key}",
+        }
+        if entry.get("environment"):
+            container["Environment"] = dict(entry["environment"])
+        containers.append(container)
+    return containers
+
+
+# --- end issue 17 item 4 ---
 
 
 def _flat_numbers(data: Any, prefix: str = "") -> dict[str, float]:

@@ -58,39 +58,38 @@ class Request:
     context: Mapping[str, str | list[str]] = field(default_factory=dict)
 
 
-def _principal_matches(element: Any, principal: Principal) -> bool:
+def _principal_entries(element: Any) -> list[tuple[str, str]]:
+    """A ``Principal`` element as ``(kind, value)`` pairs; ``"*"`` (anyone) reads as ``("AWS", "*")``."""
     if element == "*":
-        return True
+        return [("AWS", "*")]
     if not isinstance(element, Mapping):
-        return False
-    for kind, values in element.items():
-        for value in _as_list(values):
-            if value == "*" and kind == "AWS":
+        return []
+    return [(kind, value) for kind, values in element.items() for value in _as_list(values)]
+
+
+def _principal_matches(element: Any, principal: Principal) -> bool:
+    for kind, value in _principal_entries(element):
+        if value == "*" and kind == "AWS":
+            return True
+        if kind != principal.kind:
+            continue
+        if kind == "AWS":
+            if value in (principal.account, f"arn:aws:iam::{principal.account}:root"):
+                return True  # the account: delegated to the account's own IAM policies
+            if any(wildcard_match(value, name) for name in principal.names):
                 return True
-            if kind != principal.kind:
-                continue
-            if kind == "AWS":
-                if value in (principal.account, f"arn:aws:iam::{principal.account}:root"):
-                    return True  # the account: delegated to the account's own IAM policies
-                if any(wildcard_match(value, name) for name in principal.names):
-                    return True
-            elif any(value == name for name in principal.names):
-                return True
+        elif any(value == name for name in principal.names):
+            return True
     return False
 
 
 def names_principal_directly(element: Any, principal: Principal) -> bool:
     """Whether a resource policy's ``Principal`` names this principal itself (not just its account)."""
-    if element == "*":
-        return True
-    if not isinstance(element, Mapping):
-        return False
-    for kind, values in element.items():
-        for value in _as_list(values):
-            if value == "*" and kind == "AWS":
-                return True
-            if kind == principal.kind and any(wildcard_match(value, name) for name in principal.names):
-                return principal.is_root or not value.endswith(":root")
+    for kind, value in _principal_entries(element):
+        if value == "*" and kind == "AWS":
+            return True
+        if kind == principal.kind and any(wildcard_match(value, name) for name in principal.names):
+            return principal.is_root or not value.endswith(":root")
     return False
 
 

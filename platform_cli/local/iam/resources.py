@@ -35,7 +35,14 @@ _PARAMETERS: dict[str, tuple[str, ...]] = {
     "PipelineName": ("PipelineName",),
     "TopicName": ("Name", "TopicArn", "ResourceArn"),
     "QueueName": ("QueueName", "QueueUrl"),
+    # issue 17: EventBridge Scheduler schedules (group "default" when the request names none, as AWS does) and
+    # SageMaker transform jobs.
+    "ScheduleName": ("Name",),
+    "GroupName": ("GroupName",),
+    "TransformJobName": ("TransformJobName",),
 }
+# Template variables a service fills itself when the request omits them: {service: {variable: value}}.
+_SERVICE_DEFAULTS = {"scheduler": {"GroupName": "default"}}
 _VARIABLE = re.compile(r"\$\{([A-Za-z0-9]+)\}")
 
 
@@ -79,8 +86,9 @@ def resource_of(action: str, params: Mapping[str, Any], *, partition: str, regio
     for template in templates:
         values: dict[str, str] = {}
         missing = 0
+        defaults = _SERVICE_DEFAULTS.get(template.split(":")[2], {})
         for variable in _VARIABLE.findall(template):
-            found = fixed.get(variable) or _value(variable, params)
+            found = fixed.get(variable) or _value(variable, params) or defaults.get(variable)
             if found is None:
                 missing += 1
                 found = "*"

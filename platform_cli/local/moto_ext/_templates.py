@@ -48,23 +48,33 @@ def s3_location(url: str) -> tuple[str, str] | None:
     return None
 
 
+def _stored_text(bucket: str, key: str, account_id: str) -> str | None:
+    """The text of ``s3://bucket/key`` in local S3, or ``None`` when it cannot be read."""
+    from moto.s3.models import s3_backends
+
+    try:
+        stored = s3_backends[account_id]["aws"].get_object(bucket, key)
+    except Exception:  # moto's MissingBucket / AccessDenied: AWS reports both as an unloadable template
+        return None
+    return None if stored is None else str(stored.value.decode("utf-8", errors="replace"))
+
+
+def _document(body: str) -> Any:
+    """A template's text as data (JSON or YAML with any intrinsic-function tags); raises ValueError/YAMLError."""
+    return json.loads(body) if body.lstrip().startswith("{") else yaml.load(body, Loader=_AnyTagLoader)  # noqa: S506 (SafeLoader subclass)
+
+
 def template_problem(url: str, account_id: str) -> str | None:
     """Why the template at ``url`` would fail AWS's validation, or ``None`` when it would pass (or cannot be read)."""
     location = s3_location(url)
     if location is None:
         return None
-    from moto.s3.models import s3_backends
-
     bucket, key = location
-    try:
-        stored = s3_backends[account_id]["aws"].get_object(bucket, key)
-    except Exception:  # moto's MissingBucket / AccessDenied: AWS reports both as an unloadable template
-        stored = None
-    if stored is None:
+    body = _stored_text(bucket, key, account_id)
+    if body is None:
         return f"Unable to load the template from {url}: s3://{bucket}/{key} does not exist."
-    body = stored.value.decode("utf-8", errors="replace")
     try:
-        document = json.loads(body) if body.lstrip().startswith("{") else yaml.load(body, Loader=_AnyTagLoader)  # noqa: S506 (SafeLoader subclass)
+        document = _document(body)
     except (ValueError, yaml.YAMLError):
         return f"The template at {url} is neither JSON nor YAML."
     if not isinstance(document, dict) or not isinstance(document.get("Resources"), dict):
@@ -75,23 +85,14 @@ def template_problem(url: str, account_id: str) -> str | None:
 def template_body(url: str, account_id: str) -> str | None:
     """The text of the template at ``url`` in local S3 (``None`` when it is not an S3 URL or does not exist)."""
     location = s3_location(url)
-    if location is None:
-        return None
-    from moto.s3.models import s3_backends
-
-    bucket, key = location
-    try:
-        stored = s3_backends[account_id]["aws"].get_object(bucket, key)
-    except Exception:
-        return None
-    return None if stored is None else str(stored.value.decode("utf-8"))
+    return None if location is None else _stored_text(*location, account_id)
 
 
 def missing_ssm_parameters(body: str, given: dict[str, str], account_id: str, region: str) -> list[str]:
     """The SSM parameters named by the template's ``AWS::SSM::Parameter::Value<...>`` parameters (given values or
     defaults) that do not exist: CloudFormation refuses such a stack with a ValidationError naming them."""
     try:
-        document = json.loads(body) if body.lstrip().startswith("{") else yaml.load(body, Loader=_AnyTagLoader)  # noqa: S506 (SafeLoader subclass)
+        document = _document(body)
     except (ValueError, yaml.YAMLError):
         return []
     from moto.ssm.models import ssm_backends

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from platform_cli.local.moto_ext._after_import import after_import
+from platform_cli.local.moto_ext._cloudformation import complete_create
 
 _MARK = "_mlops_pitr_registered"
 
@@ -17,30 +18,17 @@ def register() -> None:
     after_import("moto.dynamodb.models", _patch)
 
 
-def _patch() -> None:
+def _enable_recovery(table: Any, properties: dict[str, Any], account_id: str, region_name: str) -> None:
     from moto.dynamodb.models import dynamodb_backends
+
+    specification = properties.get("PointInTimeRecoverySpecification")
+    if specification and str(specification.get("PointInTimeRecoveryEnabled")).lower() == "true":
+        dynamodb_backends[account_id][region_name].update_continuous_backups(
+            table.name, {"PointInTimeRecoveryEnabled": True}
+        )
+
+
+def _patch() -> None:
     from moto.dynamodb.models.table import Table
 
-    if getattr(Table, _MARK, False):
-        return
-    original_create = Table.create_from_cloudformation_json
-
-    def create_from_cloudformation_json(
-        cls: Any,
-        /,
-        resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
-    ) -> Any:
-        table = original_create(resource_name, cloudformation_json, account_id, region_name, **kwargs)
-        specification = cloudformation_json.get("Properties", {}).get("PointInTimeRecoverySpecification")
-        if specification and str(specification.get("PointInTimeRecoveryEnabled")).lower() == "true":
-            dynamodb_backends[account_id][region_name].update_continuous_backups(
-                table.name, {"PointInTimeRecoveryEnabled": True}
-            )
-        return table
-
-    Table.create_from_cloudformation_json = classmethod(create_from_cloudformation_json)  # type: ignore[assignment,method-assign]
-    setattr(Table, _MARK, True)
+    complete_create(Table, _MARK, _enable_recovery)

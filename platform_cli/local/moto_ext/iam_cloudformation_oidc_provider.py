@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from platform_cli.local.moto_ext._after_import import after_import
+from platform_cli.local.moto_ext._cloudformation import Created, define_resource_model, refresh_model_lookups
 
 _registered: list[type[Any]] = []
 
@@ -21,91 +22,39 @@ def _backend(account_id: str, region_name: str) -> Any:
     return iam_backends[account_id][get_partition(region_name)]
 
 
-def _create(properties: dict[str, Any], account_id: str, region_name: str) -> Any:
-    return _backend(account_id, region_name).create_open_id_connect_provider(
+def _create(resource_name: str, properties: dict[str, Any], account_id: str, region_name: str) -> Created:
+    provider = _backend(account_id, region_name).create_open_id_connect_provider(
         url=properties["Url"],
         thumbprint_list=list(properties.get("ThumbprintList", [])),
         client_id_list=list(properties.get("ClientIdList", [])),
         tags=list(properties.get("Tags", [])),
     )
+    return _created(provider.arn)
+
+
+def _created(arn: str) -> Created:
+    return Created(physical_id=arn, attributes={"Arn": arn})  # Ref and Fn::GetAtt Arn both give the ARN, as in AWS
+
+
+def _update(original: Created, properties: dict[str, Any], account_id: str, region_name: str) -> Created:
+    thumbprints = list(properties.get("ThumbprintList", []))
+    _backend(account_id, region_name).update_open_id_connect_provider_thumbprint(original.physical_id, thumbprints)
+    return original
+
+
+def _delete(arn: str, properties: dict[str, Any], account_id: str, region_name: str) -> None:
+    _backend(account_id, region_name).delete_open_id_connect_provider(arn)
 
 
 def model() -> type[Any]:
     """The CloudFormation model (defined lazily so that importing this module registers nothing)."""
-    if _registered:
-        return _registered[0]
-    from moto.core.common_models import CloudFormationModel
-
-    class OidcProviderResource(CloudFormationModel):
-        def __init__(self, provider: Any) -> None:
-            self.provider = provider
-            self.arn = provider.arn
-
-        @property
-        def physical_resource_id(self) -> str:
-            return str(self.arn)
-
-        @staticmethod
-        def cloudformation_name_type() -> str:
-            return ""
-
-        @staticmethod
-        def cloudformation_type() -> str:
-            return "AWS::IAM::OIDCProvider"
-
-        @classmethod
-        def has_cfn_attr(cls, attr: str) -> bool:
-            return attr == "Arn"
-
-        def get_cfn_attribute(self, attribute_name: str) -> str:
-            from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
-
-            if attribute_name == "Arn":
-                return str(self.arn)
-            raise UnformattedGetAttTemplateException()
-
-        def is_created(self) -> bool:
-            return True
-
-        @classmethod
-        def create_from_cloudformation_json(
-            cls,
-            resource_name: str,
-            cloudformation_json: dict[str, Any],
-            account_id: str,
-            region_name: str,
-            **kwargs: Any,
-        ) -> OidcProviderResource:
-            return cls(_create(cloudformation_json["Properties"], account_id, region_name))
-
-        @classmethod
-        def update_from_cloudformation_json(
-            cls,
-            original_resource: Any,
-            new_resource_name: str,
-            cloudformation_json: dict[str, Any],
-            account_id: str,
-            region_name: str,
-        ) -> OidcProviderResource:
-            properties = cloudformation_json["Properties"]
-            backend = _backend(account_id, region_name)
-            backend.update_open_id_connect_provider_thumbprint(
-                original_resource.arn, list(properties.get("ThumbprintList", []))
+    if not _registered:
+        _registered.append(
+            define_resource_model(
+                "AWS::IAM::OIDCProvider", create=_create, update=_update, delete=_delete, attribute_names=("Arn",)
             )
-            return cls(backend.get_open_id_connect_provider(original_resource.arn))
-
-        @classmethod
-        def delete_from_cloudformation_json(
-            cls,
-            resource_name: str,
-            cloudformation_json: dict[str, Any],
-            account_id: str,
-            region_name: str,
-        ) -> None:
-            _backend(account_id, region_name).delete_open_id_connect_provider(resource_name)
-
-    _registered.append(OidcProviderResource)
-    return OidcProviderResource
+        )
+    return _registered[0]
 
 
 def register() -> None:
@@ -114,8 +63,4 @@ def register() -> None:
 
 def _patch() -> None:
     model()
-    # moto caches its map of CloudFormation types on first use; a new model must be seen by later lookups.
-    from moto.cloudformation import parsing
-
-    for cached in (parsing.get_model_list, parsing.get_model_map, parsing.get_name_type_map):
-        cached.cache_clear()
+    refresh_model_lookups()

@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from platform_cli.local.moto_ext._after_import import after_import
+from platform_cli.local.moto_ext._cloudformation import complete_create
 
-_ORIGINAL_ATTRIBUTE = "_mlops_original_create_from_cloudformation_json"
+_MARK = "_mlops_kms_tags_registered"
 
 
 def kms_tags(tags: list[dict[str, str]]) -> list[dict[str, str]]:
@@ -26,27 +27,11 @@ def register() -> None:
     after_import("moto.kms.models", _patch)
 
 
+def _kms_spelling(properties: dict[str, Any]) -> dict[str, Any]:
+    return {**properties, "Tags": kms_tags(properties["Tags"])} if properties.get("Tags") else properties
+
+
 def _patch() -> None:
     from moto.kms.models import Key
 
-    if hasattr(Key, _ORIGINAL_ATTRIBUTE):
-        return
-    original = Key.create_from_cloudformation_json  # a bound classmethod
-
-    def create_from_cloudformation_json(
-        cls: Any,
-        /,
-        resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
-    ) -> Any:
-        properties = cloudformation_json.get("Properties", {})
-        if properties.get("Tags"):
-            properties = {**properties, "Tags": kms_tags(properties["Tags"])}
-            cloudformation_json = {**cloudformation_json, "Properties": properties}
-        return original(resource_name, cloudformation_json, account_id, region_name, **kwargs)
-
-    setattr(Key, _ORIGINAL_ATTRIBUTE, original)
-    Key.create_from_cloudformation_json = classmethod(create_from_cloudformation_json)  # type: ignore[assignment,method-assign]
+    complete_create(Key, _MARK, before=_kms_spelling)

@@ -12,11 +12,12 @@ import json
 from typing import Any
 
 from platform_cli.local.moto_ext._after_import import after_import
+from platform_cli.local.moto_ext._cloudformation import Created, define_resource_model, refresh_model_lookups
 
 _registered: list[type[Any]] = []
 
 
-def _put(properties: dict[str, Any], account_id: str, region_name: str) -> str:
+def _put(properties: dict[str, Any], account_id: str, region_name: str) -> Created:
     from moto.s3.models import s3_backends
     from moto.utilities.utils import get_partition
 
@@ -24,83 +25,37 @@ def _put(properties: dict[str, Any], account_id: str, region_name: str) -> str:
     document = properties["PolicyDocument"]
     text = document if isinstance(document, str) else json.dumps(document)
     s3_backends[account_id][get_partition(region_name)].put_bucket_policy(bucket, text.encode("utf-8"))
-    return bucket
+    return Created(physical_id=bucket)
+
+
+def _create(resource_name: str, properties: dict[str, Any], account_id: str, region_name: str) -> Created:
+    return _put(properties, account_id, region_name)
+
+
+def _update(original: Created, properties: dict[str, Any], account_id: str, region_name: str) -> Created:
+    return _put(properties, account_id, region_name)
+
+
+def _delete(bucket: str, properties: dict[str, Any], account_id: str, region_name: str) -> None:
+    from moto.s3.exceptions import MissingBucket
+    from moto.s3.models import s3_backends
+    from moto.utilities.utils import get_partition
+
+    # the template's Bucket is unresolved here (``{"Ref": ...}``); the physical id is the bucket's name
+    backend = s3_backends[account_id][get_partition(region_name)]
+    try:
+        backend.delete_bucket_policy(str(bucket or properties.get("Bucket")))
+    except MissingBucket:
+        return  # the bucket was deleted first (a rollback deleting it): its policy went with it
 
 
 def model() -> type[Any]:
     """The CloudFormation model (defined lazily, once moto's CloudFormation is loaded)."""
-    if _registered:
-        return _registered[0]
-    from moto.core.common_models import CloudFormationModel
-
-    class BucketPolicyResource(CloudFormationModel):
-        def __init__(self, bucket: str) -> None:
-            self.bucket = bucket
-
-        @property
-        def physical_resource_id(self) -> str:
-            return self.bucket
-
-        @staticmethod
-        def cloudformation_name_type() -> str:
-            return ""
-
-        @staticmethod
-        def cloudformation_type() -> str:
-            return "AWS::S3::BucketPolicy"
-
-        @classmethod
-        def has_cfn_attr(cls, attr: str) -> bool:
-            return False
-
-        def is_created(self) -> bool:
-            return True
-
-        @classmethod
-        def create_from_cloudformation_json(
-            cls,
-            resource_name: str,
-            cloudformation_json: dict[str, Any],
-            account_id: str,
-            region_name: str,
-            **kwargs: Any,
-        ) -> BucketPolicyResource:
-            return cls(_put(cloudformation_json["Properties"], account_id, region_name))
-
-        @classmethod
-        def update_from_cloudformation_json(
-            cls,
-            original_resource: Any,
-            new_resource_name: str,
-            cloudformation_json: dict[str, Any],
-            account_id: str,
-            region_name: str,
-        ) -> BucketPolicyResource:
-            return cls(_put(cloudformation_json["Properties"], account_id, region_name))
-
-        @classmethod
-        def delete_from_cloudformation_json(
-            cls,
-            resource_name: str,
-            cloudformation_json: dict[str, Any],
-            account_id: str,
-            region_name: str,
-        ) -> None:
-            from moto.s3.models import s3_backends
-            from moto.utilities.utils import get_partition
-
-            # the template's Bucket is unresolved here (``{"Ref": ...}``); the physical id is the bucket's name
-            given = cloudformation_json.get("Properties", {}).get("Bucket")
-            bucket = str(resource_name or given)
-            from moto.s3.exceptions import MissingBucket
-
-            try:
-                s3_backends[account_id][get_partition(region_name)].delete_bucket_policy(bucket)
-            except MissingBucket:
-                return  # the bucket was deleted first (a rollback deleting it): its policy went with it
-
-    _registered.append(BucketPolicyResource)
-    return BucketPolicyResource
+    if not _registered:
+        _registered.append(
+            define_resource_model("AWS::S3::BucketPolicy", create=_create, update=_update, delete=_delete)
+        )
+    return _registered[0]
 
 
 def register() -> None:
@@ -109,7 +64,4 @@ def register() -> None:
 
 def _patch() -> None:
     model()
-    from moto.cloudformation import parsing
-
-    for cached in (parsing.get_model_list, parsing.get_model_map, parsing.get_name_type_map):
-        cached.cache_clear()
+    refresh_model_lookups()

@@ -1,5 +1,5 @@
 """``AWS::S3::Bucket`` properties moto 5.2.5's CloudFormation ignores: versioning, public access block, ownership,
-access logging and lifecycle.
+access logging, lifecycle and EventBridge notifications.
 
 moto's bucket model applies only ``BucketEncryption`` and ``Tags``; every other property is dropped silently, so a
 stack reports a versioned, private bucket that is neither. After moto's own create/update, this applies the
@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from platform_cli.local.moto_ext._after_import import after_import
+from platform_cli.local.moto_ext._cloudformation import complete_create
 
 _MARK = "_mlops_bucket_settings_registered"
 
@@ -67,46 +68,21 @@ def apply_settings(bucket_name: str, properties: dict[str, Any], account_id: str
         }
     if "LifecycleConfiguration" in properties:
         backend.put_bucket_lifecycle(bucket_name, lifecycle_rules(properties["LifecycleConfiguration"]))
+    # Object events to EventBridge (a project's RetrainOnNewData); moto sends them once the bucket has the config.
+    eventbridge = (properties.get("NotificationConfiguration") or {}).get("EventBridgeConfiguration") or {}
+    enabled = str(eventbridge.get("EventBridgeEnabled", "")).lower() == "true"
+    backend.put_bucket_notification_configuration(bucket_name, {"EventBridgeConfiguration": {}} if enabled else {})
 
 
 def register() -> None:
     after_import("moto.s3.models", _patch)
 
 
+def _apply_bucket_settings(bucket: Any, properties: dict[str, Any], account_id: str, region_name: str) -> None:
+    apply_settings(bucket.name, properties, account_id, region_name)
+
+
 def _patch() -> None:
     from moto.s3.models import FakeBucket
 
-    if getattr(FakeBucket, _MARK, False):
-        return
-    original_create = FakeBucket.create_from_cloudformation_json
-    original_update = FakeBucket.update_from_cloudformation_json
-
-    def create_from_cloudformation_json(
-        cls: Any,
-        /,
-        resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
-    ) -> Any:
-        bucket = original_create(resource_name, cloudformation_json, account_id, region_name, **kwargs)
-        apply_settings(bucket.name, cloudformation_json.get("Properties", {}), account_id, region_name)
-        return bucket
-
-    def update_from_cloudformation_json(
-        cls: Any,
-        /,
-        original_resource: Any,
-        new_resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-    ) -> Any:
-        bucket = original_update(original_resource, new_resource_name, cloudformation_json, account_id, region_name)
-        apply_settings(bucket.name, cloudformation_json.get("Properties", {}), account_id, region_name)
-        return bucket
-
-    FakeBucket.create_from_cloudformation_json = classmethod(create_from_cloudformation_json)  # type: ignore[assignment,method-assign]
-    FakeBucket.update_from_cloudformation_json = classmethod(update_from_cloudformation_json)  # type: ignore[assignment,method-assign]
-    setattr(FakeBucket, _MARK, True)
+    complete_create(FakeBucket, _MARK, _apply_bucket_settings, also_on_update=True)

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from platform_cli.local.moto_ext._after_import import after_import
+from platform_cli.local.moto_ext._cloudformation import Created, define_resource_model, refresh_model_lookups
 from platform_cli.local.moto_ext._support import ServiceError, add_action, state
 
 _registered: list[type[Any]] = []
@@ -89,128 +90,59 @@ def _list(self: Any) -> Any:
     return ActionResult({"CodeRepositorySummaryList": summaries})
 
 
+def _create_group(resource_name: str, properties: dict[str, Any], account_id: str, region_name: str) -> Created:
+    name = str(properties.get("ModelPackageGroupName") or resource_name)
+    arn = _sagemaker(account_id, region_name).create_model_package_group(
+        model_package_group_name=name,
+        model_package_group_description=properties.get("ModelPackageGroupDescription", ""),
+        tags=properties.get("Tags") or [],
+    )
+    # Ref of AWS::SageMaker::ModelPackageGroup is its ARN
+    return Created(physical_id=arn, attributes={"ModelPackageGroupArn": arn, "ModelPackageGroupName": name})
+
+
+def _delete_group(arn: str, properties: dict[str, Any], account_id: str, region_name: str) -> None:
+    name = str(arn).rsplit("/", 1)[-1]
+    groups = _sagemaker(account_id, region_name).model_package_groups
+    for key in list(groups):
+        if key.lower() == name.lower():
+            del groups[key]
+
+
+def _create_repository(resource_name: str, properties: dict[str, Any], account_id: str, region_name: str) -> Created:
+    name = str(properties.get("CodeRepositoryName") or resource_name)
+    create_code_repository(_sagemaker(account_id, region_name), name, properties.get("GitConfig") or {})
+    return Created(physical_id=name, attributes={"CodeRepositoryName": name})
+
+
+def _update_repository(original: Created, properties: dict[str, Any], account_id: str, region_name: str) -> Created:
+    repositories(_sagemaker(account_id, region_name)).pop(original.physical_id, None)
+    return _create_repository(original.physical_id, properties, account_id, region_name)
+
+
+def _delete_repository(name: str, properties: dict[str, Any], account_id: str, region_name: str) -> None:
+    repositories(_sagemaker(account_id, region_name)).pop(name, None)
+
+
 def models() -> list[type[Any]]:
     """The two CloudFormation models (defined lazily, once moto's CloudFormation is loaded)."""
-    if _registered:
-        return _registered
-    from moto.core.common_models import CloudFormationModel
-
-    class ModelPackageGroupResource(CloudFormationModel):
-        def __init__(self, name: str, arn: str) -> None:
-            self.name = name
-            self.arn = arn
-
-        @property
-        def physical_resource_id(self) -> str:
-            return self.arn  # Ref of AWS::SageMaker::ModelPackageGroup is its ARN
-
-        @staticmethod
-        def cloudformation_name_type() -> str:
-            return "ModelPackageGroupName"
-
-        @staticmethod
-        def cloudformation_type() -> str:
-            return "AWS::SageMaker::ModelPackageGroup"
-
-        @classmethod
-        def has_cfn_attr(cls, attr: str) -> bool:
-            return attr in ("ModelPackageGroupArn", "ModelPackageGroupName")
-
-        def get_cfn_attribute(self, attribute_name: str) -> str:
-            return self.arn if attribute_name == "ModelPackageGroupArn" else self.name
-
-        def is_created(self) -> bool:
-            return True
-
-        @classmethod
-        def create_from_cloudformation_json(
-            cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kw: Any
-        ) -> ModelPackageGroupResource:
-            properties = cloudformation_json.get("Properties", {})
-            name = str(properties.get("ModelPackageGroupName") or resource_name)
-            arn = _sagemaker(account_id, region_name).create_model_package_group(
-                model_package_group_name=name,
-                model_package_group_description=properties.get("ModelPackageGroupDescription", ""),
-                tags=properties.get("Tags") or [],
-            )
-            return cls(name, arn)
-
-        @classmethod
-        def update_from_cloudformation_json(
-            cls,
-            original_resource: Any,
-            new_resource_name: str,
-            cloudformation_json: dict[str, Any],
-            account_id: str,
-            region_name: str,
-        ) -> ModelPackageGroupResource:
-            return original_resource  # type: ignore[no-any-return]
-
-        @classmethod
-        def delete_from_cloudformation_json(
-            cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str
-        ) -> None:
-            name = str(resource_name).rsplit("/", 1)[-1]
-            groups = _sagemaker(account_id, region_name).model_package_groups
-            for key in list(groups):
-                if key.lower() == name.lower():
-                    del groups[key]
-
-    class CodeRepositoryResource(CloudFormationModel):
-        def __init__(self, name: str) -> None:
-            self.name = name
-
-        @property
-        def physical_resource_id(self) -> str:
-            return self.name
-
-        @staticmethod
-        def cloudformation_name_type() -> str:
-            return "CodeRepositoryName"
-
-        @staticmethod
-        def cloudformation_type() -> str:
-            return "AWS::SageMaker::CodeRepository"
-
-        @classmethod
-        def has_cfn_attr(cls, attr: str) -> bool:
-            return attr == "CodeRepositoryName"
-
-        def get_cfn_attribute(self, attribute_name: str) -> str:
-            return self.name
-
-        def is_created(self) -> bool:
-            return True
-
-        @classmethod
-        def create_from_cloudformation_json(
-            cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kw: Any
-        ) -> CodeRepositoryResource:
-            properties = cloudformation_json.get("Properties", {})
-            name = str(properties.get("CodeRepositoryName") or resource_name)
-            create_code_repository(_sagemaker(account_id, region_name), name, properties.get("GitConfig") or {})
-            return cls(name)
-
-        @classmethod
-        def update_from_cloudformation_json(
-            cls,
-            original_resource: Any,
-            new_resource_name: str,
-            cloudformation_json: dict[str, Any],
-            account_id: str,
-            region_name: str,
-        ) -> CodeRepositoryResource:
-            backend = _sagemaker(account_id, region_name)
-            repositories(backend).pop(original_resource.name, None)
-            return cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
-
-        @classmethod
-        def delete_from_cloudformation_json(
-            cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str
-        ) -> None:
-            repositories(_sagemaker(account_id, region_name)).pop(resource_name, None)
-
-    _registered.extend([ModelPackageGroupResource, CodeRepositoryResource])
+    if not _registered:
+        group = define_resource_model(
+            "AWS::SageMaker::ModelPackageGroup",
+            create=_create_group,
+            delete=_delete_group,
+            name_property="ModelPackageGroupName",
+            attribute_names=("ModelPackageGroupArn", "ModelPackageGroupName"),
+        )
+        repository = define_resource_model(
+            "AWS::SageMaker::CodeRepository",
+            create=_create_repository,
+            update=_update_repository,
+            delete=_delete_repository,
+            name_property="CodeRepositoryName",
+            attribute_names=("CodeRepositoryName",),
+        )
+        _registered.extend([group, repository])
     return _registered
 
 
@@ -226,7 +158,4 @@ def register() -> None:
 
 def _patch() -> None:
     models()
-    from moto.cloudformation import parsing
-
-    for cached in (parsing.get_model_list, parsing.get_model_map, parsing.get_name_type_map):
-        cached.cache_clear()
+    refresh_model_lookups()

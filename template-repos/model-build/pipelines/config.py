@@ -35,6 +35,7 @@ class Config:
     approval_status: str = "PendingManualApproval"
     inference_instance_types: list[str] = field(default_factory=list)
     transform_instance_types: list[str] = field(default_factory=list)
+    inference_pipeline: bool = False
 
 
 def _get(data: dict[str, Any], dotted: str) -> Any:
@@ -44,6 +45,14 @@ def _get(data: dict[str, Any], dotted: str) -> Any:
             raise ConfigError(f"config.yaml: missing field {dotted!r}")
         node = node[part]
     return node
+
+
+def _flag(data: dict[str, Any], dotted: str) -> bool:
+    """An optional on/off switch (absent: off); anything but true/false is refused, not guessed."""
+    value = _get(data, dotted) if dotted.split(".")[0] in data else False
+    if not isinstance(value, bool):
+        raise ConfigError(f"config.yaml: {dotted} must be true or false (got {value!r})")
+    return value
 
 
 def parse(data: dict[str, Any]) -> Config:
@@ -63,6 +72,7 @@ def parse(data: dict[str, Any]) -> Config:
         approval_status=str(_get(data, "registration.approval_status")),
         inference_instance_types=list(_get(data, "registration.inference_instance_types")),
         transform_instance_types=list(_get(data, "registration.transform_instance_types")),
+        inference_pipeline=_flag(data, "inference_pipeline.enabled"),
     )
     if config.metric not in METRICS:
         raise ConfigError(f"config.yaml: evaluation.metric must be one of {', '.join(METRICS)} (got {config.metric!r})")

@@ -1,5 +1,8 @@
 """The model-build SageMaker pipeline: preprocess -> train -> evaluate -> condition -> register.
 
+With config.yaml's `inference_pipeline.enabled`, a FitPreprocessor step runs after preprocess and the registered
+package holds two containers, the fitted preprocessor and the model (pipelines/inference_pipeline.py).
+
 SageMaker Python SDK v2 (see README, "Why SDK v2"). `get_pipeline` only builds the definition; nothing runs until
 `run_pipeline.py` upserts and starts it. Building it uploads the step scripts to the artifact bucket (that is how
 SageMaker jobs get their code), so tests point the SDK at local AWS (moto) with fake credentials.
@@ -12,6 +15,7 @@ from pathlib import Path
 import boto3
 from sagemaker.inputs import TrainingInput
 from sagemaker.model_metrics import MetricsSource, ModelMetrics
+from sagemaker.pipeline import PipelineModel
 from sagemaker.processing import ProcessingInput, ProcessingOutput
 from sagemaker.sklearn.estimator import SKLearn
 from sagemaker.sklearn.model import SKLearnModel
@@ -27,6 +31,7 @@ from sagemaker.workflow.pipeline_context import PipelineSession
 from sagemaker.workflow.properties import PropertyFile
 from sagemaker.workflow.steps import CacheConfig, ProcessingStep, TrainingStep
 
+from pipelines import inference_pipeline
 from pipelines.config import Config
 
 STEPS_DIR = Path(__file__).resolve().parent.parent / "steps"
@@ -112,11 +117,10 @@ def get_pipeline(
             ],
             outputs=[
                 ProcessingOutput(output_name=name, source=f"/opt/ml/processing/{name}")
-                for name in ("train", "validation", "test")
+                for name in ("train", "validation", "test", "manifest")  # manifest: the data this run used
             ],
         ),
-        cache_config=cache,
-    )
+    )  # not cached: new data lands under the same InputDataUrl (a retrain must read it, not reuse a past split)
 
     estimator = SKLearn(
         entry_point="train.py",
@@ -134,6 +138,19 @@ def get_pipeline(
         sagemaker_session=session,
     )
     outputs = step_preprocess.properties.ProcessingOutputConfig.Outputs
+    step_featurize = None
+    if config.inference_pipeline:
+        step_featurize = inference_pipeline.fit_preprocessor_step(
+            framework_version=config.sklearn_framework_version,
+            role=role,
+            instance_type=processing_instance_type,
+            session=session,
+            base_job_prefix=base_job_prefix,
+            steps_dir=STEPS_DIR,
+            split_outputs=outputs,
+            cache=cache,
+        )
+        outputs = step_featurize.properties.ProcessingOutputConfig.Outputs
     step_train = TrainingStep(
         name="TrainModel",
         step_args=estimator.fit(
@@ -189,9 +206,22 @@ def get_pipeline(
         role=role,
         sagemaker_session=session,
     )
+    registered: SKLearnModel | PipelineModel = model
+    if step_featurize is not None:
+        registered = inference_pipeline.pipeline_model(
+            model=model,
+            step=step_featurize,
+            image_uri=serving_image_uri(config, session.boto_region_name),
+            steps_dir=STEPS_DIR,
+            code_location=f"{prefix}/code",
+            base_job_prefix=base_job_prefix,
+            framework_version=config.sklearn_framework_version,
+            role=role,
+            session=session,
+        )
     step_register = ModelStep(
         name="RegisterModel",
-        step_args=model.register(
+        step_args=registered.register(
             content_types=["text/csv"],
             response_types=["text/csv"],
             inference_instances=config.inference_instance_types,
@@ -228,6 +258,12 @@ def get_pipeline(
     return Pipeline(
         name=pipeline_name,
         parameters=[input_data, processing_instance_type, training_instance_type, metric_threshold, approval_status],
-        steps=[step_preprocess, step_train, step_evaluate, step_condition],
+        steps=[
+            step_preprocess,
+            *([step_featurize] if step_featurize else []),
+            step_train,
+            step_evaluate,
+            step_condition,
+        ],
         sagemaker_session=session,
     )

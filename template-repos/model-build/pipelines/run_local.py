@@ -3,8 +3,10 @@
 Writes `<output>/report/metrics.json` (test metrics, threshold, whether the model would be registered),
 `<output>/report/roc_curve.png`, the trained model as SageMaker packs it (`<output>/model.tar.gz`) and
 `<output>/report/model.json`: what the RegisterModel step would register for it (artifact, inference image for
-the AWS region configured here, content types). Exit code 0 when the model passes the gate, 2 when it would not
-be registered.
+the AWS region configured here, content types, and its containers in order). With config.yaml's
+`inference_pipeline.enabled`, the fitted preprocessor runs between preprocess and train (steps/featurize.py), is
+packed as `<output>/preprocessor.tar.gz` and recorded as the first of two containers. Exit code 0 when the model
+passes the gate, 2 when it would not be registered.
 
     python -m pipelines.run_local --output build/local
 """
@@ -20,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from pipelines import config as config_module
-from steps import evaluate, preprocess, train
+from steps import evaluate, featurize, preprocess, train
 
 
 def plot_roc(result: dict[str, Any], metric_name: str, path: Path) -> Path:
@@ -52,19 +54,50 @@ def package_model(model_dir: Path, output: Path) -> Path:
     return archive
 
 
-def registration(config: config_module.Config, archive: Path, region: str | None) -> dict[str, Any]:
-    """What RegisterModel would register for this model (no image without a region: none is configured)."""
+def registration(
+    config: config_module.Config, archive: Path, region: str | None, preprocessor: Path | None = None
+) -> dict[str, Any]:
+    """What RegisterModel would register for this model (no image without a region: none is configured).
+    `containers` lists the package's containers in the order SageMaker calls them: the preprocessor first when
+    there is one (the inference pipeline option), then the model."""
+    from pipelines.inference_pipeline import ENTRY_POINT, PREPROCESSOR_ENV
     from pipelines.pipeline import serving_image_uri
 
+    image = serving_image_uri(config, region) if region else None
+    model = {
+        "name": "model",
+        "model_data": archive.name,
+        "image_uri": image,
+        "entry_point": "train.py",
+        "environment": {},
+    }
+    containers = [model]
+    if preprocessor is not None:
+        first = {
+            "name": "preprocessor",
+            "model_data": preprocessor.name,
+            "image_uri": image,
+            "entry_point": ENTRY_POINT,
+        }
+        containers.insert(0, {**first, "environment": dict(PREPROCESSOR_ENV)})
     return {
         "model_data": archive.name,
-        "image_uri": serving_image_uri(config, region) if region else None,
+        "image_uri": image,
         "region": region,
         "content_types": ["text/csv"],
         "response_types": ["text/csv"],
         "inference_instance_types": config.inference_instance_types,
         "transform_instance_types": config.transform_instance_types,
+        "containers": containers,
     }
+
+
+def fit_preprocessor(data_dir: Path, output: Path) -> tuple[Path, Path]:
+    """The FitPreprocessor step: transformed splits in `<output>/features`, the preprocessor packed as a model."""
+    paths = featurize.run(data_dir, output / "features")
+    packed = output / "preprocessor.tar.gz"
+    paths["preprocessor"].replace(packed)
+    return output / "features", packed
 
 
 def run(config: config_module.Config, output: Path, input_data: str | None = None) -> dict[str, Any]:
@@ -78,6 +111,9 @@ def run(config: config_module.Config, output: Path, input_data: str | None = Non
         config.test_fraction,
         config.seed,
     )
+    preprocessor = None
+    if config.inference_pipeline:
+        data_dir, preprocessor = fit_preprocessor(data_dir, output)
     hp = config.hyperparameters
     train_scores = train.run(
         data_dir / "train",
@@ -103,7 +139,7 @@ def run(config: config_module.Config, output: Path, input_data: str | None = Non
     (report_dir / "metrics.json").write_text(json.dumps(metrics, indent=2))
     import boto3
 
-    model = registration(config, package_model(model_dir, output), boto3.Session().region_name)
+    model = registration(config, package_model(model_dir, output), boto3.Session().region_name, preprocessor)
     (report_dir / "model.json").write_text(json.dumps(model, indent=2))
     plot_roc(result, config.metric, report_dir / "roc_curve.png")
     return metrics

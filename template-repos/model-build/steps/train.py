@@ -2,8 +2,9 @@
 
 SageMaker runs this file as the entry point of its scikit-learn container (script mode): hyperparameters arrive as
 `--max-iter` etc., data in `SM_CHANNEL_TRAIN` / `SM_CHANNEL_VALIDATION`, and the model goes to `SM_MODEL_DIR`.
-The same file serves the model: `model_fn` and `predict_fn` below are the inference handlers, so the registered
-model answers a CSV row of features with the probability of the positive class.
+The same file serves the model: `model_fn`, `input_fn`, `predict_fn` and `output_fn` below are the inference
+handlers, so the registered model answers CSV rows of features with the probability of the positive class, one a
+line (the second container of the pipeline model, after `featurize.py`, when config.yaml enables it).
 """
 
 from __future__ import annotations
@@ -71,8 +72,24 @@ def model_fn(model_dir: str) -> Any:
     return joblib.load(Path(model_dir) / MODEL_FILE)
 
 
+def input_fn(request_body: bytes | str, content_type: str) -> np.ndarray:
+    """CSV rows of features, one request row per line; always 2-D, so a single row is one sample (the container's
+    default decoder reads one row as a 1-D array, which predict_proba refuses)."""
+    if content_type.split(";")[0].strip() != "text/csv":
+        raise ValueError(f"unsupported content type {content_type!r}: send text/csv rows of features")
+    text = request_body.decode() if isinstance(request_body, bytes) else request_body
+    return np.genfromtxt([line for line in text.splitlines() if line.strip()], delimiter=",", dtype=float, ndmin=2)
+
+
 def predict_fn(input_data: Any, model: Any) -> np.ndarray:
-    return np.asarray(model.predict_proba(np.asarray(input_data, dtype=float))[:, 1])
+    return np.asarray(model.predict_proba(np.atleast_2d(np.asarray(input_data, dtype=float)))[:, 1])
+
+
+def output_fn(prediction: np.ndarray, accept: str) -> str:
+    """One probability of the positive class per line."""
+    if accept.split(";")[0].strip() not in ("text/csv", "*/*"):
+        raise ValueError(f"unsupported accept type {accept!r}: the model answers text/csv")
+    return "".join(f"{value:.6f}\n" for value in np.ravel(prediction))
 
 
 def main(argv: list[str] | None = None) -> None:

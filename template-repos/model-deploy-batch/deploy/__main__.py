@@ -2,11 +2,14 @@
 
     python -m deploy resolve [--model-package-arn ARN]      # print the package to deploy (Approved), set the output
     python -m deploy batch --stage preprod --model-package-arn ARN [--report build/preprod.json]
-    python -m deploy transform --stage prod                 # scheduled inference with the active model
+    python -m deploy transform --stage prod                 # one transform with the active model, now
+    python -m deploy schedule --stage prod                  # create/update the stage's EventBridge schedule
+    python -m deploy unschedule --stage prod                # teardown: delete the stage's schedule
 
 Reads SAGEMAKER_PROJECT_NAME, SAGEMAKER_PROJECT_ID (tags), MODEL_PACKAGE_GROUP_NAME,
-SAGEMAKER_EXECUTION_ROLE_ARN, AWS_ACCOUNT_ID and the region (AWS_REGION or MLOPS_AWS_REGION) from the
-environment; exits 1 with a one-line cause on failure.
+SAGEMAKER_EXECUTION_ROLE_ARN, AWS_ACCOUNT_ID, MLOPS_NAMING_PREFIX (schedule: names the account's
+<prefix>-batch-schedule role) and the region (AWS_REGION or MLOPS_AWS_REGION) from the environment; exits 1
+with a one-line cause on failure.
 """
 
 from __future__ import annotations
@@ -21,8 +24,9 @@ import boto3
 
 from deploy import config as config_module
 from deploy import registry
+from deploy import schedule as schedule_module
 from deploy.errors import DeployError
-from deploy.stage import Clients, deploy_stage, scheduled_transform
+from deploy.stage import Clients, deploy_stage, schedule_stage, scheduled_transform, unschedule_stage
 
 
 def _env(name: str) -> str:
@@ -47,7 +51,12 @@ def check_account(session: boto3.Session) -> None:
 
 
 def clients(session: boto3.Session) -> Clients:
-    return Clients(sagemaker=session.client("sagemaker"), s3=session.client("s3"), ssm=session.client("ssm"))
+    return Clients(
+        sagemaker=session.client("sagemaker"),
+        s3=session.client("s3"),
+        ssm=session.client("ssm"),
+        scheduler=session.client("scheduler"),
+    )
 
 
 def write_output(name: str, value: str) -> None:
@@ -56,6 +65,23 @@ def write_output(name: str, value: str) -> None:
     if target:
         with Path(target).open("a") as handle:
             handle.write(f"{name}={value}\n")
+
+
+def _schedule_command(session: boto3.Session, args: argparse.Namespace) -> dict[str, object]:
+    project = _env("SAGEMAKER_PROJECT_NAME")
+    if args.command == "unschedule":
+        return unschedule_stage(clients(session), project=project, stage_name=args.stage)
+    caller = session.client("sts").get_caller_identity()["Arn"]
+    partition, account = caller.split(":")[1], caller.split(":")[4]
+    return schedule_stage(
+        clients(session),
+        config_module.load(args.config),
+        project=project,
+        stage_name=args.stage,
+        scheduler_role_arn=schedule_module.role_arn(partition, account, _env("MLOPS_NAMING_PREFIX")),
+        project_id=os.environ.get("SAGEMAKER_PROJECT_ID", ""),
+        partition=partition,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -73,6 +99,11 @@ def main(argv: list[str] | None = None) -> int:
     scheduled = commands.add_parser("transform", help="run the stage's active model over the input prefix")
     scheduled.add_argument("--stage", required=True, choices=config_module.STAGES)
     scheduled.add_argument("--config", type=Path, default=config_module.DEFAULT_CONFIG)
+    schedule = commands.add_parser("schedule", help="create/update the stage's schedule (the active model)")
+    schedule.add_argument("--stage", required=True, choices=config_module.STAGES)
+    schedule.add_argument("--config", type=Path, default=config_module.DEFAULT_CONFIG)
+    unschedule = commands.add_parser("unschedule", help="delete the stage's schedule (teardown)")
+    unschedule.add_argument("--stage", required=True, choices=config_module.STAGES)
     args = parser.parse_args(argv)
     try:
         session = boto3.Session(region_name=_region())
@@ -83,6 +114,9 @@ def main(argv: list[str] | None = None) -> int:
             )
             print(arn)
             write_output("model_package_arn", arn)
+            return 0
+        if args.command in ("schedule", "unschedule"):
+            print(json.dumps(_schedule_command(session, args)))
             return 0
         if args.command == "transform":
             ran = scheduled_transform(

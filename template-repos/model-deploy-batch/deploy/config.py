@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 import os
+import re
 from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
@@ -26,6 +28,57 @@ class Stage:
 
 
 @dataclass(frozen=True)
+class Schedule:
+    """When the scheduled transform runs: an EventBridge Scheduler cron in an IANA time zone."""
+
+    expression: str
+    timezone: str
+    enabled: bool = True
+
+
+# EventBridge Scheduler cron: cron(minutes hours day-of-month month day-of-week year); one of day-of-month and
+# day-of-week is "?". Each field's characters as AWS documents them.
+_CRON_FIELDS = (
+    ("minutes", r"[0-9,\-*/]+"),
+    ("hours", r"[0-9,\-*/]+"),
+    ("day-of-month", r"[0-9,\-*/?LW]+"),
+    ("month", r"[0-9A-Za-z,\-*/]+"),
+    ("day-of-week", r"[0-9A-Za-z,\-*/?L#]+"),
+    ("year", r"[0-9,\-*/]+"),
+)
+
+
+def parse_schedule(data: Any) -> Schedule:
+    """`scheduled_transform.schedule` / `.timezone` / `.enabled`, validated as EventBridge Scheduler would."""
+    expression = str(_get(data, "scheduled_transform.schedule")).strip()
+    timezone = str(_get(data, "scheduled_transform.timezone")).strip()
+    enabled = data["scheduled_transform"].get("enabled", True)
+    if not isinstance(enabled, bool):
+        raise DeployError("config.yaml: scheduled_transform.enabled must be true or false")
+    match = re.fullmatch(r"cron\((.*)\)", expression)
+    fields = match.group(1).split() if match else []
+    if len(fields) != len(_CRON_FIELDS):
+        raise DeployError(
+            "config.yaml: scheduled_transform.schedule must be cron(minutes hours day-of-month month day-of-week "
+            f"year), e.g. cron(0 2 * * ? *) (got {expression!r})"
+        )
+    for (name, allowed), value in zip(_CRON_FIELDS, fields, strict=True):
+        if not re.fullmatch(allowed, value):
+            raise DeployError(f"config.yaml: scheduled_transform.schedule: {value!r} is not a valid {name} field")
+    if (fields[2] == "?") == (fields[4] == "?"):
+        raise DeployError(
+            "config.yaml: scheduled_transform.schedule: exactly one of day-of-month and day-of-week is '?'"
+        )
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise DeployError(
+            f"config.yaml: scheduled_transform.timezone {timezone!r} is not an IANA time zone (e.g. Europe/London)"
+        ) from exc
+    return Schedule(expression=expression, timezone=timezone, enabled=enabled)
+
+
+@dataclass(frozen=True)
 class Config:
     stages: dict[str, Stage]
     input_prefix: str
@@ -33,6 +86,7 @@ class Config:
     smoke_payload: Path
     smoke_content_type: str
     smoke_timeout_minutes: float
+    schedule: Schedule | None = None
 
     def stage(self, name: str) -> Stage:
         if name not in self.stages:
@@ -71,6 +125,7 @@ def parse(data: dict[str, Any], root: Path = REPO_ROOT) -> Config:
         smoke_payload=root / str(_get(data, "smoke_test.payload")),
         smoke_content_type=str(_get(data, "smoke_test.content_type")),
         smoke_timeout_minutes=float(_get(data, "smoke_test.timeout_minutes")),
+        schedule=parse_schedule(data),
     )
 
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from deploy import platform, smoke, transform
+from deploy import schedule as schedule_module
 from deploy.config import Config
 from deploy.errors import DeployError, SmokeTestFailed
 from deploy.registry import version_of
@@ -17,6 +18,7 @@ class Clients:
     sagemaker: Any
     s3: Any
     ssm: Any
+    scheduler: Any = None  # EventBridge Scheduler: the stage's scheduled transform
 
 
 @dataclass
@@ -143,3 +145,49 @@ def scheduled_transform(
             f"{job.get('FailureReason', 'see its logs')}"
         )
     return {"transform_job": request["TransformJobName"], "model": model, "output": output_uri}
+
+
+def schedule_stage(
+    clients: Clients,
+    config: Config,
+    *,
+    project: str,
+    stage_name: str,
+    scheduler_role_arn: str,
+    project_id: str = "",
+    partition: str = "aws",
+) -> dict[str, Any]:
+    """Create or update the stage's schedule so that it transforms with the stage's active model."""
+    if config.schedule is None:
+        raise DeployError("config.yaml has no scheduled_transform.schedule")
+    stage = config.stage(stage_name)
+    account = platform.read(clients.ssm)
+    model = transform.active_model(clients.ssm, project, stage_name)
+    if model is None:
+        raise DeployError(f"no active batch model in {stage_name}: deploy one first (python -m deploy batch)")
+    request = schedule_module.schedule_request(
+        project=project,
+        stage=stage,
+        config=config,
+        schedule=config.schedule,
+        model=model,
+        account=account,
+        scheduler_role_arn=scheduler_role_arn,
+        tags=_tags(project, project_id, stage_name),
+        partition=partition,
+    )
+    outcome = schedule_module.upsert(clients.scheduler, request)
+    return {
+        "schedule": request["Name"],
+        "outcome": outcome,
+        "expression": request["ScheduleExpression"],
+        "timezone": request["ScheduleExpressionTimezone"],
+        "state": request["State"],
+        "model": model,
+    }
+
+
+def unschedule_stage(clients: Clients, *, project: str, stage_name: str) -> dict[str, Any]:
+    """Teardown: delete the stage's schedule (nothing to delete is not an error)."""
+    deleted = schedule_module.remove(clients.scheduler, project, stage_name)
+    return {"schedule": schedule_module.schedule_name(project, stage_name), "deleted": deleted}

@@ -23,9 +23,11 @@ def clients(fake_aws_environment: None) -> Iterator[Clients]:
     from moto import mock_aws
 
     with mock_aws():
+        import boto3
+
         sagemaker, s3, ssm = local.clients()
         local.seed_platform(ssm, s3)
-        yield Clients(sagemaker, s3, ssm)
+        yield Clients(sagemaker, s3, ssm, boto3.client("scheduler", region_name=local.REGION))
 
 
 @pytest.fixture(scope="session")

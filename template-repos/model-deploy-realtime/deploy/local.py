@@ -66,8 +66,9 @@ def seed_platform(ssm: Any, s3: Any) -> None:
     )
 
 
-def register_package(sagemaker: Any, status: str = "Approved") -> str:
-    """A model package in the project's group, as the build pipeline registers it."""
+def register_package(sagemaker: Any, status: str = "Approved", artifacts: tuple[str, ...] = ("model",)) -> str:
+    """A model package in the project's group, as the build pipeline registers it: one container a name in
+    `artifacts`, called in that order (("preprocessor", "model") is the inference pipeline option's package)."""
     try:
         sagemaker.create_model_package_group(ModelPackageGroupName=GROUP)
     except sagemaker.exceptions.ClientError:
@@ -76,7 +77,9 @@ def register_package(sagemaker: Any, status: str = "Approved") -> str:
         ModelPackageGroupName=GROUP,
         ModelApprovalStatus=status,
         InferenceSpecification={
-            "Containers": [{"Image": IMAGE, "ModelDataUrl": f"s3://{BUCKET}/models/model.tar.gz"}],
+            "Containers": [
+                {"Image": IMAGE, "ModelDataUrl": f"s3://{BUCKET}/models/{name}.tar.gz"} for name in artifacts
+            ],
             "SupportedContentTypes": ["text/csv"],
             "SupportedResponseMIMETypes": ["text/csv"],
         },
@@ -84,12 +87,27 @@ def register_package(sagemaker: Any, status: str = "Approved") -> str:
     return arn
 
 
-class LocalEndpoints:
-    """Answers invocations with the local model of the package behind the endpoint's current config."""
+Stage = Callable[[np.ndarray], np.ndarray]
 
-    def __init__(self, sagemaker: Any, models: dict[str, Callable[[np.ndarray], np.ndarray]]) -> None:
+
+class LocalEndpoints:
+    """Answers invocations with the local model of the package behind the endpoint's current config. A package
+    with several containers (an inference pipeline) maps to one function a container, applied in series."""
+
+    def __init__(self, sagemaker: Any, models: dict[str, Stage | list[Stage]]) -> None:
         self._sagemaker = sagemaker
-        self._models = models  # model package ARN -> predict function
+        self._models = models  # model package ARN -> predict function, or one function a container
+
+    def _serve(self, package_arn: str, rows: np.ndarray) -> np.ndarray:
+        served = self._models[package_arn]
+        if callable(served):
+            return served(rows)
+        containers = self._sagemaker.describe_model_package(ModelPackageName=package_arn)["InferenceSpecification"]
+        if len(containers["Containers"]) != len(served):
+            raise ValueError(f"{package_arn} has {len(containers['Containers'])} containers, {len(served)} served")
+        for container in served:
+            rows = container(rows)
+        return rows
 
     def invoker(self, endpoint: str) -> Callable[[bytes, str], bytes]:
         def invoke(body: bytes, content_type: str) -> bytes:
@@ -97,7 +115,7 @@ class LocalEndpoints:
             variant = self._sagemaker.describe_endpoint_config(EndpointConfigName=config)["ProductionVariants"][0]
             container = self._sagemaker.describe_model(ModelName=variant["ModelName"])["Containers"][0]
             rows = np.loadtxt(body.decode().splitlines(), delimiter=",", ndmin=2)
-            scores = self._models[container["ModelPackageName"]](rows)
+            scores = self._serve(container["ModelPackageName"], rows)
             return "\n".join(f"{s:.6f}" for s in scores).encode()
 
         return invoke

@@ -43,6 +43,15 @@ def test_parameters_and_their_defaults_come_from_config(definition: dict[str, An
     assert parameters["InputDataUrl"]["DefaultValue"] == "builtin:breast_cancer"
 
 
+def test_preprocessing_records_its_data_and_always_reads_the_data_again(definition: dict[str, Any]) -> None:
+    """A retrain on new data starts the pipeline with the same InputDataUrl (the data prefix): a cached
+    preprocessing (keyed on its arguments) would reuse the old split, so it is never cached."""
+    preprocess = _steps(definition)["PreprocessData"]
+    outputs = [o["OutputName"] for o in preprocess["Arguments"]["ProcessingOutputConfig"]["Outputs"]]
+    assert outputs == ["train", "validation", "test", "manifest"]
+    assert "CacheConfig" not in preprocess or preprocess["CacheConfig"]["Enabled"] is False
+
+
 def test_training_reads_the_preprocessed_splits(definition: dict[str, Any]) -> None:
     train = _steps(definition)["TrainModel"]["Arguments"]
     sources = {c["ChannelName"]: c["DataSource"]["S3DataSource"]["S3Uri"] for c in train["InputDataConfig"]}

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -65,3 +66,53 @@ def test_run_writes_headerless_label_first_csvs(tmp_path: Path) -> None:
     train = pd.read_csv(paths["train"], header=None)
     assert set(train[0].unique()) == {0, 1}
     assert train.shape[1] == 31
+
+
+def test_every_csv_under_an_s3_prefix_is_read_and_each_object_recorded_with_its_version(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import boto3
+    from moto import mock_aws
+
+    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    with mock_aws():
+        s3 = boto3.client("s3", region_name="eu-west-1")
+        s3.create_bucket(Bucket="data-prefix", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+        s3.put_bucket_versioning(Bucket="data-prefix", VersioningConfiguration={"Status": "Enabled"})
+        s3.put_object(Bucket="data-prefix", Key="data/a.csv", Body=b"target,x\n1,1\n")
+        second = s3.put_object(Bucket="data-prefix", Key="data/day-2/b.csv", Body=b"target,x\n0,2\n1,3\n")
+        s3.put_object(Bucket="data-prefix", Key="data/notes.txt", Body=b"not data")
+        frame, used = preprocess.read_s3_csv("s3://data-prefix/data/", s3)
+    assert frame["x"].tolist() == [1, 2, 3]
+    assert [u["uri"] for u in used] == ["s3://data-prefix/data/a.csv", "s3://data-prefix/data/day-2/b.csv"]
+    assert used[1]["version_id"] == second["VersionId"]
+    assert used[1]["etag"] == second["ETag"].strip('"')
+
+
+def test_an_empty_s3_prefix_says_to_upload_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    import boto3
+    from moto import mock_aws
+
+    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    with mock_aws():
+        s3 = boto3.client("s3", region_name="eu-west-1")
+        s3.create_bucket(Bucket="data-empty", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+        with pytest.raises(FileNotFoundError, match="no CSV objects under s3://data-empty/data/"):
+            preprocess.read_s3_csv("s3://data-empty/data/", s3)
+
+
+def test_run_writes_the_data_manifest_naming_each_file_it_read(tmp_path: Path) -> None:
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "a.csv").write_text("target,x\n1,1\n0,2\n1,3\n0,4\n1,5\n0,6\n1,7\n0,8\n1,9\n0,10\n")
+    preprocess.run(str(source), tmp_path / "out", "target", 0.2, 0.2, 1)
+    manifest = json.loads((tmp_path / "out" / preprocess.MANIFEST).read_text())
+    assert manifest["input_data"] == str(source)
+    assert manifest["rows"] == 10
+    [used] = manifest["objects"]
+    assert used["path"] == str(source / "a.csv") and len(used["sha256"]) == 64

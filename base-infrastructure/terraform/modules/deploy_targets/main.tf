@@ -166,6 +166,118 @@ resource "aws_iam_policy" "deploy" {
   tags = var.tags
 }
 
+# --- issue 17 item 3: scheduled batch transforms (preprod/prod) --------------------------------------------------
+# A batch deploy repo's workflow keeps one EventBridge Scheduler schedule per stage (<project>-<stage>-batch, group
+# default; template-repos/model-deploy-batch/deploy/schedule.py). Its target is Scheduler's universal target for
+# SageMaker CreateTransformJob, run as <prefix>-batch-schedule: that role may create (and tag) transform jobs named
+# *-sched-* and nothing else. Every failed transform job of the account notifies <prefix>-batch-transform-failures.
+
+locals {
+  batch_schedule_role_name = "${var.name_prefix}-batch-schedule"
+}
+
+# What the deploy workflows may do with schedules: keep the stages' batch schedules, pass them only that role.
+resource "aws_iam_role_policy" "deploy_schedules" {
+  count = local.in_dev ? 0 : 1
+  name  = "keep-batch-schedules"
+  role  = aws_iam_role.deploy.name
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid      = "KeepTheStagesBatchSchedules"
+        Effect   = "Allow"
+        Action   = ["scheduler:GetSchedule", "scheduler:CreateSchedule", "scheduler:UpdateSchedule", "scheduler:DeleteSchedule"]
+        Resource = "arn:${local.partition}:scheduler:${local.region}:${local.account}:schedule/default/*-batch"
+      },
+      {
+        Sid       = "PassOnlyTheBatchScheduleRoleToTheScheduler"
+        Effect    = "Allow"
+        Action    = "iam:PassRole"
+        Resource  = "arn:${local.partition}:iam::${local.account}:role/${local.batch_schedule_role_name}"
+        Condition = { StringEquals = { "iam:PassedToService" = "scheduler.amazonaws.com" } }
+      },
+    ]
+  })
+}
+
+resource "aws_iam_role" "batch_schedule" {
+  count       = local.in_dev ? 0 : 1
+  name        = local.batch_schedule_role_name
+  description = "EventBridge Scheduler starts the projects' scheduled batch transforms in ${var.environment}; nothing else"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "TheSchedulerOfThisAccount"
+      Effect    = "Allow"
+      Principal = { Service = "scheduler.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+      Condition = { StringEquals = { "aws:SourceAccount" = local.account } }
+    }]
+  })
+  max_session_duration = 3600
+  permissions_boundary = var.permissions_boundary_arn
+  tags                 = merge(var.tags, { Persona = "batch-schedule" })
+}
+
+resource "aws_iam_role_policy" "batch_schedule" {
+  count = local.in_dev ? 0 : 1
+  name  = "start-scheduled-transforms-only"
+  role  = aws_iam_role.batch_schedule[0].name
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid      = "CreateScheduledTransformJobsOnly"
+      Effect   = "Allow"
+      Action   = ["sagemaker:CreateTransformJob", "sagemaker:AddTags"]
+      Resource = "${local.sagemaker}:transform-job/*-sched-*"
+    }]
+  })
+}
+
+resource "aws_sns_topic" "batch_failures" {
+  count             = local.in_dev ? 0 : 1
+  name              = "${var.name_prefix}-batch-transform-failures"
+  kms_master_key_id = var.alarms_kms_key_arn
+  tags              = var.tags
+}
+
+resource "aws_cloudwatch_event_rule" "batch_transform_failed" {
+  count       = local.in_dev ? 0 : 1
+  name        = "${var.name_prefix}-batch-transform-failed"
+  description = "A SageMaker transform job of ${var.environment} (a scheduled run or a deploy's smoke test) failed"
+  event_pattern = jsonencode({
+    source        = ["aws.sagemaker"]
+    "detail-type" = ["SageMaker Transform Job State Change"]
+    detail        = { TransformJobStatus = ["Failed"] }
+  })
+  tags = var.tags
+}
+
+resource "aws_cloudwatch_event_target" "batch_transform_failed" {
+  count     = local.in_dev ? 0 : 1
+  rule      = aws_cloudwatch_event_rule.batch_transform_failed[0].name
+  target_id = "notify"
+  arn       = aws_sns_topic.batch_failures[0].arn
+}
+
+resource "aws_sns_topic_policy" "batch_failures" {
+  count = local.in_dev ? 0 : 1
+  arn   = aws_sns_topic.batch_failures[0].arn
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "OnlyTheFailureRulePublishes"
+      Effect    = "Allow"
+      Principal = { Service = "events.amazonaws.com" }
+      Action    = "sns:Publish"
+      Resource  = aws_sns_topic.batch_failures[0].arn
+      Condition = { ArnEquals = { "aws:SourceArn" = aws_cloudwatch_event_rule.batch_transform_failed[0].arn } }
+    }]
+  })
+}
+# --- end issue 17 item 3 -----------------------------------------------------------------------------------------
+
 resource "aws_iam_role_policy_attachment" "deploy" {
   role       = aws_iam_role.deploy.name
   policy_arn = aws_iam_policy.deploy.arn
@@ -268,3 +380,125 @@ resource "aws_iam_role_policy" "execution_reads_dev" {
   role   = var.execution_role.name
   policy = jsonencode({ Version = "2012-10-17", Statement = local.read_dev_registry })
 }
+
+# --- issue 17 item 4: the example consumer's stacks (model-deploy-realtime consumer/template.yaml) ---------------
+# The deploy workflow creates one CloudFormation stack a stage (<prefix>-<endpoint>-consumer): an API Gateway REST
+# API and a Lambda function whose role may only invoke that endpoint. The deploy role gets no IAM, Lambda or API
+# Gateway rights itself: it may only pass this role to CloudFormation, which creates exactly those resources, by
+# name, and only roles carrying the permissions boundary. Published in SSM for the deploy code
+# (/mlops/iam/consumer_stacks_role_arn, /mlops/iam/permissions_boundary_arn).
+
+locals {
+  consumer_stack          = "${var.name_prefix}-*-consumer"
+  consumer_function_roles = "arn:${local.partition}:iam::${local.account}:role/${local.consumer_stack}-role"
+  consumer_boundary       = var.permissions_boundary_arn == null ? {} : { StringEquals = { "iam:PermissionsBoundary" = var.permissions_boundary_arn } }
+  apigateway              = "arn:${local.partition}:apigateway:${local.region}::"
+}
+
+resource "aws_iam_role" "consumer_stacks" {
+  name        = "${var.name_prefix}-consumer-stacks"
+  description = "CloudFormation role of the model-deploy-realtime example consumer stacks (API Gateway + Lambda)"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "cloudformation.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+      Condition = { StringEquals = { "aws:SourceAccount" = local.account } }
+    }]
+  })
+  max_session_duration = 3600
+  permissions_boundary = var.permissions_boundary_arn
+  tags                 = merge(var.tags, { Persona = "consumer-stacks" })
+}
+
+resource "aws_iam_role_policy" "consumer_stacks" {
+  name = "consumer-stack-resources"
+  role = aws_iam_role.consumer_stacks.name
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "CreateFunctionRolesOnlyWithTheBoundary"
+        Effect    = "Allow"
+        Action    = ["iam:CreateRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:PutRolePermissionsBoundary"]
+        Resource  = local.consumer_function_roles
+        Condition = local.consumer_boundary
+      },
+      {
+        Sid    = "ManageFunctionRoles"
+        Effect = "Allow"
+        Action = [
+          "iam:GetRole", "iam:GetRolePolicy", "iam:DeleteRole", "iam:TagRole", "iam:UntagRole", "iam:UpdateRoleDescription",
+          "iam:UpdateRole", "iam:UpdateAssumeRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies",
+          "iam:DetachRolePolicy",
+        ]
+        Resource = local.consumer_function_roles
+      },
+      {
+        Sid       = "PassFunctionRolesToLambdaOnly"
+        Effect    = "Allow"
+        Action    = "iam:PassRole"
+        Resource  = local.consumer_function_roles
+        Condition = { StringEquals = { "iam:PassedToService" = "lambda.amazonaws.com" } }
+      },
+      {
+        Sid    = "ConsumerFunctions"
+        Effect = "Allow"
+        Action = [
+          "lambda:CreateFunction", "lambda:DeleteFunction", "lambda:GetFunction", "lambda:GetFunctionConfiguration",
+          "lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration", "lambda:PutFunctionConcurrency",
+          "lambda:DeleteFunctionConcurrency", "lambda:AddPermission", "lambda:RemovePermission", "lambda:GetPolicy",
+          "lambda:TagResource", "lambda:UntagResource", "lambda:ListTags", "lambda:PublishVersion",
+          "lambda:GetFunctionCodeSigningConfig", "lambda:GetFunctionRecursionConfig", "lambda:PutFunctionRecursionConfig",
+          "lambda:GetRuntimeManagementConfig", "lambda:PutRuntimeManagementConfig", "lambda:GetFunctionScalingConfig",
+        ]
+        Resource = "arn:${local.partition}:lambda:${local.region}:${local.account}:function:${local.consumer_stack}"
+      },
+      {
+        Sid    = "ConsumerLogGroups"
+        Effect = "Allow"
+        Action = [
+          "logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy",
+          "logs:TagResource", "logs:UntagResource", "logs:ListTagsForResource", "logs:DescribeIndexPolicies",
+          "logs:GetDataProtectionPolicy", "logs:DeleteDataProtectionPolicy",
+        ]
+        Resource = "arn:${local.partition}:logs:${local.region}:${local.account}:log-group:/aws/lambda/${local.consumer_stack}*"
+      },
+      {
+        Sid      = "DescribeLogGroups"
+        Effect   = "Allow"
+        Action   = "logs:DescribeLogGroups"
+        Resource = "arn:${local.partition}:logs:${local.region}:${local.account}:log-group:*"
+      },
+      {
+        Sid      = "ReadLogResourcePolicies"
+        Effect   = "Allow"
+        Action   = "logs:DescribeResourcePolicies" # no resource-level permissions: read-only, account-wide
+        Resource = "*"
+      },
+      {
+        Sid      = "ConsumerApis"
+        Effect   = "Allow"
+        Action   = ["apigateway:GET", "apigateway:POST", "apigateway:PUT", "apigateway:PATCH", "apigateway:DELETE", "apigateway:UpdateRestApiPolicy"]
+        Resource = ["${local.apigateway}/restapis", "${local.apigateway}/restapis/*", "${local.apigateway}/tags/*"]
+      },
+    ]
+  })
+}
+
+resource "aws_iam_role_policy" "deploy_passes_consumer_stacks" {
+  name = "pass-the-consumer-stacks-role"
+  role = aws_iam_role.deploy.name
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "PassTheConsumerStacksRoleToCloudFormationOnly"
+      Effect    = "Allow"
+      Action    = "iam:PassRole"
+      Resource  = aws_iam_role.consumer_stacks.arn
+      Condition = { StringEquals = { "iam:PassedToService" = "cloudformation.amazonaws.com" } }
+    }]
+  })
+}
+# --- end issue 17 item 4 ---

@@ -27,3 +27,19 @@ output "residual_risk" {
   description = "What the OIDC trust cannot exclude, stated once for reviewers."
   value       = "Only repositories the provisioning created are admitted, each to the roles its project uses, by exact subject. The roles' permissions are shared by the projects of this account: a project's workflow in the ${var.environment} environment can act on other projects' endpoints here. Protect the environments with required reviewers."
 }
+
+output "batch_schedule_role_arn" {
+  description = "Role EventBridge Scheduler runs the scheduled batch transforms as (preprod/prod; null in dev)."
+  value       = try(aws_iam_role.batch_schedule[0].arn, null)
+}
+
+output "batch_failures_topic_arn" {
+  description = "SNS topic notified when a transform job of this account fails (preprod/prod; null in dev)."
+  value       = try(aws_sns_topic.batch_failures[0].arn, null)
+}
+
+# --- issue 17 item 4 ---
+output "consumer_stacks_role_arn" {
+  description = "CloudFormation role of the model-deploy-realtime example consumer stacks (/mlops/iam/consumer_stacks_role_arn)."
+  value       = aws_iam_role.consumer_stacks.arn
+}

@@ -117,3 +117,13 @@ variable "permissions_boundary_arn" {
     error_message = "permissions_boundary_arn must be an IAM policy ARN (or null)."
   }
 }
+
+variable "alarms_kms_key_arn" {
+  type        = string
+  description = "KMS key of the batch-transform-failures SNS topic (the logs key: its policy lets events.amazonaws.com publish to encrypted topics)."
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:\\d{12}:key/.+$", var.alarms_kms_key_arn))
+    error_message = "alarms_kms_key_arn must be a KMS key ARN."
+  }
+}

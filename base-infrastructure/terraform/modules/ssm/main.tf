@@ -22,6 +22,8 @@ locals {
     "/mlops/github/credentials_secret_arn" = var.github.credentials_secret_arn
     "/mlops/lambda/project_repos_arn"      = var.lambdas.project_repos_arn
     "/mlops/lambda/trigger_workflow_arn"   = var.lambdas.trigger_workflow_arn
+    "/mlops/iam/consumer_stacks_role_arn"  = var.iam.consumer_stacks_role_arn
+    "/mlops/iam/permissions_boundary_arn"  = var.iam.permissions_boundary_arn
   }
 }
 

@@ -89,6 +89,14 @@ variable "lambdas" {
   description = "ARNs of the provisioning and workflow-trigger Lambdas (/mlops/lambda/*)."
 }
 
+variable "iam" {
+  type = object({
+    consumer_stacks_role_arn = string
+    permissions_boundary_arn = string
+  })
+  description = "The CloudFormation role of example consumer stacks and the permissions boundary every role created must carry (/mlops/iam/*)."
+}
+
 variable "tags" {
   type        = map(string)
   description = "Tags merged into every resource (the root's one tag map)."

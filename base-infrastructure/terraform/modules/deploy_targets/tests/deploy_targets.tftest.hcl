@@ -58,6 +58,7 @@ variables {
   pipeline_role_arn     = "arn:aws:iam::333333333333:role/mlops-sagemaker-pipeline"
   private_subnet_ids    = ["subnet-0123456789abcdef0"]
   security_group_id     = "sg-0123456789abcdef0"
+  alarms_kms_key_arn    = "arn:aws:kms:eu-west-1:333333333333:key/00000000-0000-0000-0000-000000000002"
 }
 
 run "prod_trust_requires_prod_environment_project_repos_and_the_role_reads_the_dev_registry" {
@@ -117,6 +118,39 @@ run "prod_trust_requires_prod_environment_project_repos_and_the_role_reads_the_d
     ])
     error_message = "only the execution role is passed"
   }
+
+  assert {
+    condition = [
+      for s in jsondecode(aws_iam_role_policy.deploy_schedules[0].policy).Statement : s.Resource if s.Action == "iam:PassRole"
+    ] == ["arn:aws:iam::333333333333:role/mlops-batch-schedule"]
+    error_message = "the deploy role passes only the batch-schedule role to the Scheduler"
+  }
+
+  # issue 17 item 3: the scheduled batch transforms
+  assert {
+    condition     = jsondecode(aws_iam_role.batch_schedule[0].assume_role_policy).Statement[0].Principal.Service == "scheduler.amazonaws.com"
+    error_message = "only EventBridge Scheduler assumes the batch-schedule role"
+  }
+
+  assert {
+    condition = jsondecode(aws_iam_role_policy.batch_schedule[0].policy).Statement == [{
+      Sid      = "CreateScheduledTransformJobsOnly"
+      Effect   = "Allow"
+      Action   = ["sagemaker:CreateTransformJob", "sagemaker:AddTags"]
+      Resource = "arn:aws:sagemaker:eu-west-1:333333333333:transform-job/*-sched-*"
+    }]
+    error_message = "the batch-schedule role may create (and tag) scheduled transform jobs only"
+  }
+
+  assert {
+    condition     = jsondecode(aws_cloudwatch_event_rule.batch_transform_failed[0].event_pattern).detail.TransformJobStatus == ["Failed"]
+    error_message = "a failed transform job notifies the batch-failures topic"
+  }
+
+  assert {
+    condition     = aws_cloudwatch_event_target.batch_transform_failed[0].arn == aws_sns_topic.batch_failures[0].arn
+    error_message = "the failure rule targets the batch-failures topic"
+  }
 }
 
 run "dev_adds_a_build_role_for_build_repositories_in_the_dev_environment" {
@@ -124,6 +158,11 @@ run "dev_adds_a_build_role_for_build_repositories_in_the_dev_environment" {
 
   variables {
     environment = "dev"
+  }
+
+  assert {
+    condition     = length(aws_iam_role.batch_schedule) == 0 && length(aws_sns_topic.batch_failures) == 0 && length(aws_iam_role_policy.deploy_schedules) == 0
+    error_message = "dev runs no scheduled batch transforms (issue 17 item 3: preprod and prod only)"
   }
 
   assert {
@@ -150,4 +189,44 @@ run "an_org_name_github_would_refuse_is_rejected" {
   }
 
   expect_failures = [var.github_org]
+}
+
+# --- issue 17 item 4: the example consumer's stacks ---
+run "consumer_stacks_are_created_by_cloudformation_as_a_role_the_deploy_role_may_only_pass" {
+  command = apply
+
+  variables {
+    permissions_boundary_arn = "arn:aws:iam::333333333333:policy/mlops-prod-permissions-boundary"
+  }
+
+  assert {
+    condition     = jsondecode(aws_iam_role.consumer_stacks.assume_role_policy).Statement[0].Principal.Service == "cloudformation.amazonaws.com"
+    error_message = "only CloudFormation assumes the consumer stacks role"
+  }
+
+  assert {
+    condition = anytrue([
+      for s in jsondecode(aws_iam_role_policy.consumer_stacks.policy).Statement :
+      s.Sid == "CreateFunctionRolesOnlyWithTheBoundary" && contains(flatten([s.Action]), "iam:CreateRole") && contains(flatten([s.Action]), "iam:PutRolePolicy")
+      && try(s.Condition.StringEquals["iam:PermissionsBoundary"], "") == "arn:aws:iam::333333333333:policy/mlops-prod-permissions-boundary"
+      && s.Resource == "arn:aws:iam::333333333333:role/mlops-*-consumer-role"
+    ])
+    error_message = "function roles are created (and given policies) only with the boundary, only by the consumer's name"
+  }
+
+  assert {
+    condition = alltrue([
+      for s in jsondecode(aws_iam_role_policy.consumer_stacks.policy).Statement :
+      (!contains(flatten([s.Resource]), "*") || flatten([s.Action]) == ["logs:DescribeResourcePolicies"]) && !contains(flatten([s.Action]), "*")
+    ])
+    error_message = "no wildcard action, and no wildcard resource but for the one read action that has no resource level"
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_iam_role_policy.deploy_passes_consumer_stacks.policy).Statement[0].Resource == aws_iam_role.consumer_stacks.arn
+      && jsondecode(aws_iam_role_policy.deploy_passes_consumer_stacks.policy).Statement[0].Condition.StringEquals["iam:PassedToService"] == "cloudformation.amazonaws.com"
+    )
+    error_message = "the deploy role passes the consumer stacks role to CloudFormation only"
+  }
 }

@@ -1,46 +1,5 @@
 mock_provider "aws" {
-  override_data {
-    target = data.aws_partition.current
-    values = { partition = "aws", dns_suffix = "amazonaws.com" }
-  }
-  override_data {
-    target = data.aws_region.current
-    values = { name = "eu-west-1" }
-  }
-  override_data {
-    target = data.aws_caller_identity.current
-    values = { account_id = "111111111111" }
-  }
-  mock_resource "aws_iam_role" {
-    defaults = { arn = "arn:aws:iam::111111111111:role/mock" }
-  }
-  mock_resource "aws_iam_policy" {
-    defaults = { arn = "arn:aws:iam::111111111111:policy/mock" }
-  }
-  mock_resource "aws_cloudwatch_log_group" {
-    defaults = { arn = "arn:aws:logs:eu-west-1:111111111111:log-group:mock" }
-  }
-  mock_resource "aws_kms_key" {
-    defaults = { arn = "arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-0000-0000-000000000009" }
-  }
-  mock_resource "aws_s3_bucket" {
-    defaults = { arn = "arn:aws:s3:::mock-bucket" }
-  }
-  mock_resource "aws_sqs_queue" {
-    defaults = { arn = "arn:aws:sqs:eu-west-1:111111111111:mock", url = "https://sqs.eu-west-1.amazonaws.com/111111111111/mock" }
-  }
-  mock_resource "aws_sns_topic" {
-    defaults = { arn = "arn:aws:sns:eu-west-1:111111111111:mock" }
-  }
-  mock_resource "aws_lambda_function" {
-    defaults = { arn = "arn:aws:lambda:eu-west-1:111111111111:function:mock" }
-  }
-  mock_resource "aws_secretsmanager_secret" {
-    defaults = { arn = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:mlops/github/credentials-AbCdEf" }
-  }
-  mock_resource "aws_cloudwatch_event_rule" {
-    defaults = { arn = "arn:aws:events:eu-west-1:111111111111:rule/mock" }
-  }
+  source = "../../tests/mocks/aws"
 }
 
 variables {
@@ -54,6 +13,7 @@ variables {
   sagemaker             = { domain_id = "d-1", execution_role_arn = "arn:aws:iam::111111111111:role/x", pipeline_role_arn = "arn:aws:iam::111111111111:role/y" }
   github                = { org = "acme", credentials_secret_arn = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:s" }
   lambdas               = { project_repos_arn = "arn:aws:lambda:eu-west-1:111111111111:function:a", trigger_workflow_arn = "arn:aws:lambda:eu-west-1:111111111111:function:b" }
+  iam                   = { consumer_stacks_role_arn = "arn:aws:iam::111111111111:role/mlops-consumer-stacks", permissions_boundary_arn = "arn:aws:iam::111111111111:policy/mlops-dev-permissions-boundary" }
 }
 
 run "exactly_the_mlops_contract_is_published_as_plain_strings" {
@@ -66,7 +26,7 @@ run "exactly_the_mlops_contract_is_published_as_plain_strings" {
       "/mlops/kms/artifacts_key_arn", "/mlops/s3/artifact_bucket", "/mlops/s3/data_bucket",
       "/mlops/sagemaker/domain_id", "/mlops/sagemaker/execution_role_arn", "/mlops/sagemaker/pipeline_role_arn",
       "/mlops/github/org", "/mlops/github/credentials_secret_arn", "/mlops/lambda/project_repos_arn",
-      "/mlops/lambda/trigger_workflow_arn",
+      "/mlops/lambda/trigger_workflow_arn", "/mlops/iam/consumer_stacks_role_arn", "/mlops/iam/permissions_boundary_arn",
     ])
     error_message = "the /mlops parameter names are the project's contract"
   }
