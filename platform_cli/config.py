@@ -343,9 +343,10 @@ def placeholder_problems(config: PlatformConfig, source: str = "platform.yaml") 
     return problems
 
 
-def validation_problems(path: Path) -> list[str]:
+def validation_problems(path: Path, api_url: str | None = None) -> list[str]:
     """All problems of a file (empty when valid): ``mlops config validate`` shows them all at once, placeholders
-    left from ``mlops config init`` included."""
+    left from ``mlops config init`` included. ``api_url``: the GitHub API the commands use instead of the file's
+    (``MLOPS_GITHUB_API_URL``, set by ``mlops local env``): a local forge there is a local rehearsal too."""
     data = read_yaml(path)
     if not isinstance(data, dict):
         return [f"{path}: (top level): expected a mapping of keys, got {type(data).__name__}"]
@@ -353,4 +354,6 @@ def validation_problems(path: Path) -> list[str]:
         config = PlatformConfig.model_validate(data)
     except ValidationError as error:
         return all_problems(str(path), error)
+    if api_url:
+        config = config.model_copy(update={"github": config.github.model_copy(update={"api_url": api_url})})
     return placeholder_problems(config, str(path))

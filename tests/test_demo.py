@@ -36,7 +36,7 @@ def test_every_step_of_the_rehearsal_succeeds(demo_run: tuple[int, dict[str, obj
     failed = [step for step in summary["steps"] if not step["ok"]]  # type: ignore[attr-defined]
     assert failed == [], f"see {summary['log']}"
     assert exit_code == 0
-    assert len(summary["steps"]) == 13  # type: ignore[arg-type]
+    assert len(summary["steps"]) == 14  # type: ignore[arg-type]
 
 
 def test_the_approval_dispatches_the_deploy_workflow_of_the_project(
@@ -103,3 +103,15 @@ def test_no_token_appears_in_the_log(demo_run: tuple[int, dict[str, object], Pat
     assert tokens
     for token in tokens:
         assert token not in log
+
+
+def test_the_rehearsal_creates_a_bring_your_own_container_project_and_its_contract_holds(
+    demo_run: tuple[int, dict[str, object], Path],
+) -> None:
+    """issue 17 item 1: the container repo and its variables, the dev ECR repository, the contract check."""
+    _, summary, state = demo_run
+    step = next(s for s in summary["steps"] if s["step"].startswith("bring your own container"))  # type: ignore[attr-defined]
+    assert step["detail"].startswith("acme-ml/demo-byoc-p-")
+    assert "-container (3 environments); ECR mlops/p-" in step["detail"] and step["detail"].count(" in dev;") == 1
+    assert step["detail"].endswith("container contract holds (train, /ping, /invocations, failure file)")
+    assert json.loads((state / "byoc" / "report" / "metrics.json").read_text())["contract_holds"] is True

@@ -19,6 +19,8 @@ from platform_cli.cli.network import aws_client
 from platform_cli.cli.output import emit, info, table
 
 DEFAULT_LOG_DIR = Path(".mlops-local/bootstrap")
+# `mlops local env` sets it to the local accounts' profiles (mlops-local-{environment}).
+PROFILE_PATTERN_ENV = "MLOPS_PROFILE_PATTERN"
 
 
 def default_script() -> Path:
@@ -73,7 +75,10 @@ def bootstrap(
     ] = None,
     profile_pattern: Annotated[
         str | None,
-        typer.Option(help="AWS profile name for every account, e.g. 'acme-{environment}' or 'ml-{account}'."),
+        typer.Option(
+            help="AWS profile name for every account, e.g. 'acme-{environment}' or 'ml-{account}'.",
+            envvar=PROFILE_PATTERN_ENV,
+        ),
     ] = None,
     role_name: Annotated[
         str | None,
@@ -92,6 +97,9 @@ def bootstrap(
     Inputs come from platform.yaml (prefix, GitHub org and base-infrastructure repo, region, account ids). Every
     run is guarded with --expect-account: a profile for the wrong account fails before anything is created.
     Re-running changes nothing.
+
+    --output json: [{"business_unit", "environment", "account_id", "stack_name", "access", "outcome", "seconds",
+    "detail", "outputs": {OutputKey: value}, "log"}], one per account.
     """
     context = cli_context(ctx)
     config = context.config()

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated, Any
 
 import typer
 import yaml
 
-from platform_cli.cli.context import cli_context
+from platform_cli.cli.context import API_URL_ENV, cli_context
 from platform_cli.cli.errors import fail
 from platform_cli.cli.output import emit, info, stdout
 from platform_cli.config import parse_config, placeholder_problems, read_yaml, validation_problems
@@ -66,7 +67,7 @@ def init(
 def validate(ctx: typer.Context) -> None:
     """Check platform.yaml and list every problem, one line each."""
     context = cli_context(ctx)
-    problems = validation_problems(context.config_path)
+    problems = validation_problems(context.config_path, os.environ.get(API_URL_ENV))
     emit(
         context,
         {"file": str(context.config_path), "valid": not problems, "problems": problems},

@@ -49,7 +49,10 @@ def demo(
     ] = None,
 ) -> None:
     """Bring up local AWS and a local GitHub forge, then run the real bootstrap, Terraform, provisioning Lambda
-    and template repos against them, step by step. Safe to re-run."""
+    and template repos against them, step by step. Safe to re-run.
+
+    --output json: {"ok": bool, "seconds", "log", "steps": [{"step", "ok", "seconds", "detail"}]}.
+    """
     context = cli_context(ctx)
     from platform_cli.local.demo.rehearsal import DemoOptions, rehearse  # needs the `local` extra
     from platform_cli.local.iam.mode import PERMISSIVE_WARNING

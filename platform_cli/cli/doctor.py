@@ -13,9 +13,10 @@ from rich.markup import escape
 
 from platform_cli.bootstrap.targets import parse_profiles, plan_targets
 from platform_cli.cli import network
-from platform_cli.cli.context import cli_context
+from platform_cli.cli.bootstrap_cmd import PROFILE_PATTERN_ENV
+from platform_cli.cli.context import API_URL_ENV, cli_context
 from platform_cli.cli.errors import describe
-from platform_cli.cli.github_access import APP_KEY_ENV, NO_TOKEN, TOKEN_ENV, github_client
+from platform_cli.cli.github_access import APP_KEY_ENV, NO_TOKEN, TOKEN_ENV, environment_token, github_client
 from platform_cli.cli.output import emit, stdout
 from platform_cli.config import PlatformConfig
 from platform_cli.doctor import (
@@ -43,12 +44,12 @@ def _aws_identity() -> CallerIdentity:
 
 
 def _token() -> tuple[str, str]:
-    """The token the CLI uses (``MLOPS_GITHUB_TOKEN``), else ``GITHUB_TOKEN``; with the variable's name."""
-    for name in (TOKEN_ENV, "GITHUB_TOKEN"):
-        value = os.environ.get(name, "")
-        if value:
-            return name, value
-    return "GITHUB_TOKEN", ""
+    """The token the CLI uses (``MLOPS_GITHUB_TOKEN`` or ``MLOPS_GITHUB_TOKEN_FILE``), else ``GITHUB_TOKEN``; with
+    the variable's name."""
+    found = environment_token()
+    if found is not None:
+        return found
+    return "GITHUB_TOKEN", os.environ.get("GITHUB_TOKEN", "")
 
 
 def _github_token_info(api_url: str) -> Callable[[], TokenInfo]:
@@ -138,7 +139,10 @@ def doctor(
     ] = None,
     profile_pattern: Annotated[
         str | None,
-        typer.Option(help="AWS profile name for every account, e.g. 'acme-{environment}' or 'ml-{account}'."),
+        typer.Option(
+            help="AWS profile name for every account, e.g. 'acme-{environment}' or 'ml-{account}'.",
+            envvar=PROFILE_PATTERN_ENV,
+        ),
     ] = None,
     role_name: Annotated[
         str | None,
@@ -158,7 +162,7 @@ def doctor(
     if github_check:
         api_url = config.github.api_url if config is not None else "https://api.github.com"
         extra["github"] = lambda: check_github_token(_github_token_info(api_url))
-    report = run_checks(context.config_path, SystemProbe(), extra)
+    report = run_checks(context.config_path, SystemProbe(), extra, api_url=os.environ.get(API_URL_ENV))
     if config is not None and (aws or github_check):
         report.results += _stages(config, aws, github_check, business_unit, profile or [], profile_pattern, role_name)
     emit(

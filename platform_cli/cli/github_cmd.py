@@ -36,6 +36,8 @@ def set_credentials(
 
     The token is prompted for (hidden) or read from stdin; it is never accepted as an argument, so it stays out
     of shell history and process lists.
+
+    --output json: {"secret": id, "kind": "pat"|"app", "outcome": str} (never the token).
     """
     context = cli_context(ctx)
     config = context.config()

@@ -7,11 +7,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from platform_cli.cli.context import cli_context
+from platform_cli.cli.context import CliContext, cli_context
+from platform_cli.cli.local_env import LocalEnvironment, Shell, local_environment, render
 from platform_cli.cli.output import emit, info, stdout, table
+from platform_cli.errors import PlatformError
 from platform_cli.local.paths import DEFAULT_STATE_DIR
 
 if TYPE_CHECKING:
+    from platform_cli.local.forge.server import ForgeHandle
     from platform_cli.local.platform import LocalPlatform
 
 app = typer.Typer(help="Run local AWS and a local GitHub forge on this machine.", no_args_is_help=True)
@@ -38,7 +41,12 @@ def up(
         bool, typer.Option("--permissive", help="Log IAM denials instead of refusing them (debugging only).")
     ] = False,
 ) -> None:
-    """Start local AWS (moto) and the forge on 127.0.0.1, and seed the org of platform.yaml."""
+    """Start local AWS (moto) and the forge on 127.0.0.1, seed the org of platform.yaml, and print the variables
+    that point mlops, the AWS CLI and Terraform at them (also: `eval "$(mlops local env)"`).
+
+    --output json: {"aws": {"endpoint_url", "pid", "region", "accounts": {ENV: ID}, "config_file"},
+    "forge": {"url", "api_url", "pid"}, "org", "token_file", "environment": {"set": {NAME: value}, "unset": [NAME]}}.
+    """
     context = cli_context(ctx)
     config = context.config()
     mode = "permissive" if permissive else None  # None: MLOPS_LOCAL_IAM, else the evaluator's default
@@ -50,10 +58,13 @@ def up(
     if permissive or iam_mode() == "permissive":  # the flag, or MLOPS_LOCAL_IAM
         info(PERMISSIVE_WARNING)
     started = platform.up(config, aws_port=aws_port, forge_port=forge_port)
-    emit(context, started.to_json(), _print_up)
+    _config_record(state_dir).write_text(str(context.config_path.resolve()), encoding="utf-8")
+    environment = _environment(ctx, _servers(platform), state_dir, DEFAULT_ACCOUNT)
+    data = {**started.to_json(), "environment": environment.to_json()}
+    emit(context, data, lambda d: _print_up(d, environment))
 
 
-def _print_up(data: dict[str, Any]) -> None:
+def _print_up(data: dict[str, Any], environment: LocalEnvironment) -> None:
     aws, forge = data["aws"], data["forge"]
     table(
         None,
@@ -61,13 +72,80 @@ def _print_up(data: dict[str, Any]) -> None:
         [["local AWS", aws["endpoint_url"], aws["pid"]], ["local forge", forge["api_url"], forge["pid"]]],
     )
     accounts = ", ".join(f"{env} {account}" for env, account in aws["accounts"].items())
-    stdout.print(f"accounts: {accounts} (AWS_CONFIG_FILE={aws['config_file']})", markup=False)
+    stdout.print(f"accounts: {accounts}", markup=False)
     stdout.print(f"org {data['org']} seeded; the platform's token is in {data['token_file']}", markup=False)
+    stdout.print("", markup=False)
+    stdout.print(
+        "Point mlops, the AWS CLI and Terraform at these servers (this shell: "
+        'eval "$(mlops local env)"; fish: mlops local env --shell fish | source):',
+        markup=False,
+    )
+    stdout.print(render(environment).rstrip("\n"), markup=False, emoji=False, highlight=False)
+
+
+DEFAULT_ACCOUNT = "dev"
+
+
+def _config_record(state_dir: Path) -> Path:
+    """Where `up` notes the platform.yaml it seeded from (`env` points MLOPS_CONFIG at it)."""
+    return state_dir / "platform.yaml.path"
+
+
+def _config_path(ctx: typer.Context, state_dir: Path) -> Path:
+    """--config (or MLOPS_CONFIG) when given, else the platform.yaml `up` used."""
+    source = ctx.find_root().get_parameter_source("config")
+    given = source is not None and source.name != "DEFAULT"  # typed on the command line or MLOPS_CONFIG
+    recorded = _config_record(state_dir)
+    if not given and recorded.is_file():
+        return Path(recorded.read_text(encoding="utf-8").strip())
+    return cli_context(ctx).config_path.resolve()
+
+
+def _environment(ctx: typer.Context, status: dict[str, Any], state_dir: Path, account: str) -> LocalEnvironment:
+    """The variables for the recorded servers; a server slow to answer (a loaded machine) still has them."""
+    if "stopped" in (status["aws"]["state"], status["forge"]["state"]):
+        raise PlatformError(f"the local servers are not running (state dir {state_dir}); run `mlops local up`")
+    profiles: dict[str, str] = status["aws"]["profiles"]
+    if account not in profiles:
+        raise PlatformError(f"--account {account}: not an account of local AWS; use one of {', '.join(profiles)}")
+    return local_environment(
+        status,
+        profile=profiles[account],
+        config_path=str(_config_path(ctx, state_dir)),
+        state_dir=str(state_dir.resolve()),
+    )
+
+
+@app.command("env")
+def env(
+    ctx: typer.Context,
+    state_dir: StateDir = DEFAULT_STATE_DIR,
+    shell: Annotated[Shell, typer.Option("--shell", help="Quote for this shell (posix: sh, bash, zsh).")] = Shell.POSIX,
+    account: Annotated[
+        str, typer.Option("--account", help="Act in this local account: dev, preprod, prod or management.")
+    ] = DEFAULT_ACCOUNT,
+) -> None:
+    """Print the variables that point mlops, the AWS CLI and Terraform at the running local servers, for
+    `eval "$(mlops local env)"` (fish: `mlops local env --shell fish | source`).
+
+    Sets AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, AWS_PROFILE, AWS_REGION, AWS_DEFAULT_REGION,
+    AWS_ENDPOINT_URL(_STS), MLOPS_CONFIG, MLOPS_GITHUB_API_URL, MLOPS_GITHUB_TOKEN_FILE, MLOPS_PROFILE_PATTERN
+    and MLOPS_LOCAL_STATE;
+    unsets real AWS credential variables and MLOPS_GITHUB_TOKEN. No secret is printed.
+
+    --output json: {"set": {NAME: value}, "unset": [NAME]}.
+    """
+    context = cli_context(ctx)
+    environment = _environment(ctx, _servers(_platform(state_dir)), state_dir, account)
+    emit(context, environment.to_json(), lambda _: print(render(environment, shell), end=""))
 
 
 @app.command()
 def down(ctx: typer.Context, state_dir: StateDir = DEFAULT_STATE_DIR) -> None:
-    """Stop exactly the servers that `mlops local up` started here."""
+    """Stop exactly the servers that `mlops local up` started here (by their recorded PIDs).
+
+    --output json: {"aws": bool, "forge": bool} (true: it was running and is stopped).
+    """
     context = cli_context(ctx)
     stopped = _platform(state_dir).down()
     emit(
@@ -81,9 +159,97 @@ def down(ctx: typer.Context, state_dir: StateDir = DEFAULT_STATE_DIR) -> None:
 
 @app.command()
 def status(ctx: typer.Context, state_dir: StateDir = DEFAULT_STATE_DIR) -> None:
-    """Show endpoints, accounts and uptime of the local servers."""
+    """Show what runs (pid, endpoint, healthy or not, uptime), the accounts, and the org's repositories and
+    projects. A service's state is healthy, not answering (its process lives) or stopped.
+
+    --output json: {"state_dir", "token_file", "aws": {"running", "healthy", "state", "pid", "endpoint_url",
+    "region", "accounts", "profiles", "config_file", "credentials_file", "uptime_seconds"}, "forge": {"running",
+    "healthy", "state", "pid", "url", "api_url", "uptime_seconds"}, "org",
+    "repositories": [{"name", "url", "template", "archived"}],
+    "projects": [{"name", "id", "status", "template", "repositories", "created"}], "problems": [str]}.
+    """
     context = cli_context(ctx)
-    emit(context, _platform(state_dir).status(), _print_status)
+    platform = _platform(state_dir)
+    data = _servers(platform)
+    data.update({"org": None, "repositories": [], "projects": [], "problems": []})
+    if data["aws"]["running"] and data["forge"]["running"]:
+        _add_org_contents(context, platform, data)
+    emit(context, data, _print_status)
+
+
+def _servers(platform: LocalPlatform) -> dict[str, Any]:
+    """``LocalPlatform.status()`` with each service's ``state`` and ``healthy``; a forge whose process lives but
+    does not answer keeps its recorded pid and URLs."""
+    data = platform.status()
+    # running: its recorded PID lives and it answers (local AWS any request, the forge /_forge/health)
+    data["aws"]["state"] = _state(data["aws"]["running"], data["aws"]["pid"])
+    forge = data["forge"]
+    if not forge["running"]:
+        recorded = _recorded_forge(platform)
+        if recorded is not None:
+            forge.update(pid=recorded.pid, url=recorded.url, api_url=recorded.api_url)
+    forge["state"] = _state(forge["running"], forge["pid"])
+    for service in (data["aws"], forge):
+        service["healthy"] = service["state"] == "healthy"
+    return data
+
+
+def _state(running: bool, pid: int | None) -> str:
+    """healthy (it answers), not answering (its process lives but does not answer) or stopped."""
+    from platform_cli.local.aws.process import is_alive
+
+    if running:
+        return "healthy"
+    return "not answering" if pid and is_alive(pid) else "stopped"
+
+
+def _recorded_forge(platform: LocalPlatform) -> ForgeHandle | None:
+    """The forge as it recorded itself at start, whether or not it answers now."""
+    import json
+
+    from platform_cli.local.forge.server import INFO_FILE, ForgeHandle
+
+    try:
+        return ForgeHandle(**json.loads((platform.forge_dir / INFO_FILE).read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def _add_org_contents(context: CliContext, platform: LocalPlatform, data: dict[str, Any]) -> None:
+    """The org's repositories (from the forge) and projects (from local AWS); a problem is noted, not raised."""
+    try:
+        config = context.config()
+    except PlatformError as error:
+        data["problems"].append(f"no org shown: {error}")
+        return
+    data["org"] = config.github.org
+    try:
+        data["repositories"] = _org_repositories(data["forge"]["api_url"], Path(data["token_file"]), config)
+    except Exception as error:
+        data["problems"].append(f"repositories of {config.github.org} not read: {error}")
+    try:
+        from platform_cli.cli.project_local import recorded_projects
+        from platform_cli.local.aws import session_for
+
+        session = session_for(platform.aws.info(), DEFAULT_ACCOUNT)
+        data["projects"] = [project.to_json() for project in recorded_projects(config, session)]
+    except Exception as error:
+        data["problems"].append(f"projects not read: {error}")
+
+
+def _org_repositories(api_url: str, token_file: Path, config: Any) -> list[dict[str, Any]]:
+    from github import Auth, Github
+
+    github = Github(base_url=api_url, auth=Auth.Token(token_file.read_text(encoding="utf-8").strip()), timeout=10)
+    return [
+        {
+            "name": repo.name,
+            "url": repo.html_url,
+            "template": bool(repo.is_template),
+            "archived": bool(repo.archived),
+        }
+        for repo in github.get_organization(config.github.org).get_repos()
+    ]
 
 
 def _print_status(data: dict[str, Any]) -> None:
@@ -92,20 +258,20 @@ def _print_status(data: dict[str, Any]) -> None:
     def uptime(seconds: float | None) -> str:
         return "-" if seconds is None else f"{seconds:.0f}s"
 
+    def state(service: dict[str, Any]) -> str:
+        return {
+            "healthy": "running, healthy",
+            "not answering": "NOT ANSWERING (its process lives; `mlops local down`, then `up`)",
+        }.get(service["state"], "not running")
+
     table(
         None,
         ["service", "state", "endpoint", "pid", "uptime"],
         [
-            [
-                "local AWS",
-                "running" if aws["running"] else "stopped",
-                aws["endpoint_url"] or "-",
-                aws["pid"] or "-",
-                uptime(aws["uptime_seconds"]),
-            ],
+            ["local AWS", state(aws), aws["endpoint_url"] or "-", aws["pid"] or "-", uptime(aws["uptime_seconds"])],
             [
                 "local forge",
-                "running" if forge["running"] else "stopped",
+                state(forge),
                 forge["api_url"] or "-",
                 forge["pid"] or "-",
                 uptime(forge["uptime_seconds"]),
@@ -115,6 +281,29 @@ def _print_status(data: dict[str, Any]) -> None:
     if aws["running"]:
         accounts = ", ".join(f"{env} {account}" for env, account in aws["accounts"].items())
         stdout.print(f"accounts: {accounts}; profiles in {aws['config_file']}", markup=False)
+    if not (aws["running"] and forge["running"]):
+        stdout.print("start them with `mlops local up`", markup=False)
+        return
+    if data["org"]:
+        repos = data["repositories"]
+        table(
+            f"Repositories of {data['org']} ({len(repos)})",
+            ["repository", "kind", "url"],
+            [[r["name"], _repo_kind(r), r["url"]] for r in repos],
+        )
+        projects = data["projects"]
+        table(
+            f"Projects ({len(projects)})",
+            ["project", "project id", "template kind", "repositories"],
+            [[p["name"], p["id"], p["template"], ", ".join(p["repositories"]) or "-"] for p in projects],
+        )
+    for problem in data["problems"]:
+        stdout.print(f"note: {problem}", markup=False)
+
+
+def _repo_kind(repo: dict[str, Any]) -> str:
+    kind = "template" if repo["template"] else "repository"
+    return f"{kind} (archived)" if repo["archived"] else kind
 
 
 @app.command()
@@ -125,7 +314,10 @@ def decisions(
     principal: Annotated[str | None, typer.Option(help="Only principals whose ARN contains this.")] = None,
     denied: Annotated[bool, typer.Option("--denied", help="Only denials.")] = False,
 ) -> None:
-    """List local AWS's latest IAM decisions (principal, action, resource, outcome)."""
+    """List local AWS's latest IAM decisions (principal, action, resource, outcome).
+
+    --output json: [{"principal", "action", "resource", "allowed", "enforced", "reason", "message"}].
+    """
     context = cli_context(ctx)
     from platform_cli.local.iam.log import read, select  # the `local` extra, as _platform
 

@@ -11,8 +11,10 @@ from platform_cli import __version__
 from platform_cli.cli import bootstrap_cmd, config_cmd, demo_cmd, doctor, github_cmd, local_cmd, org_cmd, project_cmd
 from platform_cli.cli.context import CliContext, OutputFormat
 from platform_cli.cli.errors import GuardedGroup
+from platform_cli.cli.help_format import show_flags_without_type
 from platform_cli.config import DEFAULT_CONFIG_PATH
 
+show_flags_without_type()
 app = typer.Typer(
     cls=GuardedGroup,
     name="mlops",

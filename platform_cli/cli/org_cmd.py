@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
+import platform_cli
 from platform_cli import __version__
 from platform_cli.bootstrap.runner import outputs_path, read_outputs
 from platform_cli.cli.context import cli_context
@@ -43,10 +44,29 @@ def base_settings(config: PlatformConfig, business_unit: str | None, directory: 
         raise PlatformError(str(error)) from None
 
 
+def _is_kit(path: Path) -> bool:
+    return (path / "base-infrastructure").is_dir() or (path / "template-repos").is_dir()
+
+
+def default_kit(cwd: Path | None = None) -> Path:
+    """The kit to publish without --kit: the current directory when it holds one, else the source checkout this
+    package runs from (``pip install -e``), else the current directory (which then fails, naming --kit)."""
+    here = cwd or Path.cwd()
+    checkout = Path(platform_cli.__file__).resolve().parent.parent
+    return here if _is_kit(here) or not _is_kit(checkout) else checkout
+
+
 @app.command("publish")
 def publish_cmd(
     ctx: typer.Context,
-    kit: Annotated[Path, typer.Option("--kit", help="Root of this kit (holds base-infrastructure/).")] = Path(),
+    kit: Annotated[
+        Path | None,
+        typer.Option(
+            "--kit",
+            help="Root of this kit (holds base-infrastructure/); default: this directory if it holds one, else the "
+            "checkout this mlops runs from.",
+        ),
+    ] = None,
     bootstrap_outputs: Annotated[
         Path,
         typer.Option(
@@ -61,10 +81,14 @@ def publish_cmd(
     """Create or update base-infrastructure and every template repository (marked as templates), the
     base-infrastructure environments (dev, preprod and prod; preprod and prod reviewed) with the variables its
     workflows read (from each account's bootstrap stack outputs), and the org variables. Idempotent: a second run
-    changes nothing."""
+    changes nothing.
+
+    --output json: {"changes": [str], "repos": {name: html_url}, "skipped": [str]}.
+    """
     context = cli_context(ctx)
     config = context.config()
     settings = base_settings(config, business_unit, bootstrap_outputs)
+    kit = kit if kit is not None else default_kit()
     items = kit_items(
         kit, config.github.base_infrastructure_repo, config.github.repo_visibility, context.config_path.resolve()
     )
@@ -76,7 +100,7 @@ def publish_cmd(
         # PAT: the token itself; App: the installation token PyGithub fetched for the client.
         auth = gh.requester.auth
         token = creds.token.reveal() if creds.token is not None else str(getattr(auth, "token", ""))
-    info(f"publishing {len(items)} repositories to {config.github.org}...")
+    info(f"publishing {len(items)} repositories from {kit.resolve()} to {config.github.org}...")
     with step(f"publishing to {config.github.org}"):
         result = publish(
             gh,

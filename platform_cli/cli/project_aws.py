@@ -12,7 +12,7 @@ from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 from platform_cli.cli.errors import describe
 from platform_cli.cli.project_backend import NewProject, ProjectError, ProjectSummary
 from platform_cli.config import PlatformConfig
-from platform_cli.project_templates.properties import template_properties
+from platform_cli.project_templates.properties import BYOC_PARAMETER, template_properties
 from platform_cli.provisioning.contract import load_contract
 
 AUTH_CODES = frozenset(
@@ -121,6 +121,7 @@ class AwsProjects:
                         id=p["ProjectId"],
                         status=p["ProjectStatus"],
                         template=_kind_of(p.get("ProjectDescription", "")),
+                        created=_iso(p.get("CreationTime")),
                     )
                     for p in page.get("ProjectSummaryList", [])
                 ]
@@ -144,8 +145,13 @@ class AwsProjects:
         project repo carries its kind as a topic), the rest by the templates' naming rules."""
         from github.GithubException import UnknownObjectException
 
-        project_id = str(self._describe(name)["ProjectId"])
+        project = self._describe(name)
+        project_id = str(project["ProjectId"])
         contract = load_contract()
+        launched_with = {
+            str(p.get("Key")): str(p.get("Value"))
+            for p in (project.get("ServiceCatalogProvisioningDetails") or {}).get("ProvisioningParameters") or []
+        }
         for kind, parts in contract.template_kinds.items():
             first = next(iter(parts))
             try:
@@ -155,11 +161,19 @@ class AwsProjects:
             if kind.value in topics:
                 unit = next(iter(self.config.business_units))
                 properties = template_properties(
-                    self.config, project_name=name, project_id=project_id, kind=kind, business_unit=unit
+                    self.config,
+                    project_name=name,
+                    project_id=project_id,
+                    kind=kind,
+                    business_unit=unit,
+                    bring_your_own_container=launched_with.get(BYOC_PARAMETER) == "true",
                 )
                 return {
                     "ProjectName": name,
                     "ProjectId": project_id,
+                    "ProjectStatus": project.get("ProjectStatus", "-"),
+                    "CreatedAt": _iso(project.get("CreationTime")),
+                    "BusinessUnit": unit,
                     "TemplateKind": kind.value,
                     "Properties": properties,
                 }
@@ -179,6 +193,13 @@ class AwsProjects:
                     raise ProjectError(f"no SageMaker project named {name}; see `mlops project list`") from None
                 raise
         return {"project": name, "deleted": True}
+
+
+def _iso(value: Any) -> str | None:
+    """SageMaker's CreationTime (a datetime from boto3) as ISO 8601."""
+    if value is None:
+        return None
+    return value.isoformat(timespec="seconds") if hasattr(value, "isoformat") else str(value)
 
 
 def _kind_of(description: str) -> str:

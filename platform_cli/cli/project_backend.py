@@ -16,6 +16,7 @@ from urllib.parse import urlparse
 from platform_cli.config import PlatformConfig, TemplateKind
 from platform_cli.errors import PlatformError
 from platform_cli.project_templates.options import RETRAINING_KINDS
+from platform_cli.project_templates.properties import BYOC_PARAMETER
 
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
@@ -35,6 +36,7 @@ class NewProject:
     user: str | None = None
     delete_policy: str = "archive"
     timeout_seconds: float = 300.0  # the whole create, its rollback included, counted from ``started``
+    bring_your_own_container: bool = False  # issue 17 item 1: the container-build repo and the ECR repositories
     started: float = field(default_factory=time.monotonic)
     retrain_on_new_data: bool = False  # issue 17 item 2: the template's RetrainOnNewData parameter
 
@@ -43,6 +45,8 @@ class NewProject:
         parameters: dict[str, str] = {}
         if self.retrain_on_new_data:  # issue 17 item 2
             parameters["RetrainOnNewData"] = "true"
+        if self.bring_your_own_container:  # issue 17 item 1
+            parameters[BYOC_PARAMETER] = "true"
         return parameters
 
 
@@ -64,9 +68,18 @@ class ProjectSummary:
     id: str
     status: str
     template: str
+    repositories: tuple[str, ...] = ()  # owner/name of each of its repositories, where the backend knows them
+    created: str | None = None  # ISO 8601, UTC
 
-    def to_json(self) -> dict[str, str]:
-        return {"name": self.name, "id": self.id, "status": self.status, "template": self.template}
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "id": self.id,
+            "status": self.status,
+            "template": self.template,
+            "repositories": list(self.repositories),
+            "created": self.created,
+        }
 
 
 class ProjectBackend(Protocol):

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlparse
 
 from platform_cli.cli.github_access import credentials, write_budget
-from platform_cli.cli.output import info
+from platform_cli.cli.output import info, progress, waiting
 from platform_cli.cli.project_backend import NewProject, ProjectError, ProjectSummary
 from platform_cli.config import PlatformConfig
 from platform_cli.github.deadline import Deadline
@@ -25,6 +27,42 @@ ROLLBACK_RESERVE_SHARE = 1 / 3
 ROLLBACK_RESERVE_SECONDS = 120.0
 
 
+def registry_bucket(config: PlatformConfig) -> str:
+    """The local AWS bucket (dev account) where the player answers CloudFormation and records projects."""
+    dev = next(iter(config.business_units.values())).dev
+    return f"{config.naming_prefix}-local-cloudformation-{dev}"
+
+
+def _no_handler(event: dict[str, Any], context: Any) -> None:
+    raise ProjectError("reading the local project registry sends no CloudFormation events")
+
+
+def recorded_projects(config: PlatformConfig, session: Any) -> list[ProjectSummary]:
+    """The projects recorded in local AWS (no GitHub token needed: ``mlops local status`` and ``project list``)."""
+    from platform_cli.local.cloudformation_player import LocalCloudFormation  # needs the `local` extra
+
+    registry = LocalCloudFormation(s3=session.client("s3"), bucket=registry_bucket(config), handler=_no_handler)
+    return [summary(record) for record in registry.list_projects()]
+
+
+def summary(record: dict[str, Any]) -> ProjectSummary:
+    """A recorded project as a row of ``project list``."""
+    return ProjectSummary(
+        name=record["ProjectName"],
+        id=record["ProjectId"],
+        status="CreateCompleted",  # recorded only once its create succeeded (SageMaker's status name)
+        template=record["TemplateKind"],
+        repositories=repositories(record),
+        created=record.get("CreatedAt"),
+    )
+
+
+def repositories(record: dict[str, Any]) -> tuple[str, ...]:
+    """``owner/name`` of each repository the create reported (its ``<Part>RepoUrl`` data), sorted."""
+    urls = [str(v) for k, v in (record.get("Data") or {}).items() if k.endswith("RepoUrl") and v]
+    return tuple(sorted("/".join(urlparse(url).path.strip("/").split("/")[-2:]) for url in urls))
+
+
 def local_cloudformation(config: PlatformConfig, session: Any) -> LocalCloudFormation:
     """The CloudFormation player against local AWS, wired to the real handler."""
     from platform_cli.local.cloudformation_player import LocalCloudFormation  # needs the `local` extra
@@ -35,6 +73,8 @@ def local_cloudformation(config: PlatformConfig, session: Any) -> LocalCloudForm
     def github(deadline: Deadline) -> Any:
         from platform_cli.github.client import ClientPolicy, build_client
 
+        deadline.on_wait = progress  # the handler's waits (generation polls, retry back-offs) shown as they start
+
         policy = ClientPolicy(seconds_between_writes=settings.write_pacing_seconds)
         return build_client(creds, settings.api_url, deadline, policy, auth=auth, budget=write_budget())
 
@@ -42,7 +82,7 @@ def local_cloudformation(config: PlatformConfig, session: Any) -> LocalCloudForm
     dev = next(iter(config.business_units.values())).dev
     return LocalCloudFormation(
         s3=session.client("s3"),
-        bucket=f"{config.naming_prefix}-local-cloudformation-{dev}",
+        bucket=registry_bucket(config),
         handler=resource,
         region=config.aws.region,
         account=dev,
@@ -67,6 +107,10 @@ class CreateBudget:
     def remaining(self, *, now: float | None = None) -> float:
         current = time.monotonic() if now is None else now
         return max(self.end - current, 0.0)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _fail_on(document: dict[str, Any]) -> None:
@@ -105,6 +149,7 @@ class LocalProjects:
             business_unit=request.business_unit,
             requesting_user=request.user,
             delete_policy=request.delete_policy,
+            bring_your_own_container=request.bring_your_own_container,
         )
 
     def create(self, request: NewProject) -> dict[str, Any]:
@@ -125,7 +170,7 @@ class LocalProjects:
             )
         info(
             f"no Service Catalog product for {request.kind.value} in local AWS (base-infrastructure not applied): "
-            "playing CloudFormation in-process"
+            "running the project's custom resource here, as its CloudFormation stack would"
         )
         properties = self._properties(request, pid)
         info(f"creating project {request.name} ({pid}) from {request.kind.value}...")
@@ -159,6 +204,7 @@ class LocalProjects:
             "PhysicalResourceId": document["PhysicalResourceId"],
             "Properties": properties,
             "Data": document.get("Data") or {},
+            "CreatedAt": _now(),
         }
         self.cfn.save_project(record)
         return record
@@ -169,16 +215,18 @@ class LocalProjects:
 
         prefix = self.config.naming_prefix
         info(f"launching {prefix}-{request.kind.value} for project {request.name} ({pid}) through Service Catalog...")
-        launched = launch_in_studio(
-            self.session,
-            naming_prefix=prefix,
-            template_kind=request.kind.value,
-            project_name=request.name,
-            user=request.user,
-            delete_policy=request.delete_policy,
-            project_id=pid,
-            template_parameters=request.template_parameters(),
-        )
+        awaited = f"waiting for Service Catalog to launch {request.name} (its stack and the provisioning Lambda)"
+        with waiting(awaited):
+            launched = launch_in_studio(
+                self.session,
+                naming_prefix=prefix,
+                template_kind=request.kind.value,
+                project_name=request.name,
+                user=request.user,
+                delete_policy=request.delete_policy,
+                project_id=pid,
+                template_parameters=request.template_parameters(),
+            )
         if launched is None:
             return None
         if not launched.succeeded:
@@ -207,17 +255,13 @@ class LocalProjects:
             "ProvisionedProductId": launched.provisioned_product_id,
             "StackArn": launched.stack_arn,
             "StackStatus": launched.stack_status,
+            "CreatedAt": _now(),
         }
         self.cfn.save_project(record)
         return record
 
     def list(self) -> list[ProjectSummary]:
-        return [
-            ProjectSummary(
-                name=r["ProjectName"], id=r["ProjectId"], status="CreateCompleted", template=r["TemplateKind"]
-            )
-            for r in self.cfn.list_projects()
-        ]
+        return recorded_projects(self.config, self.session)
 
     def record(self, name: str, github: Any) -> dict[str, Any]:
         return self._load(name)
@@ -232,7 +276,10 @@ class LocalProjects:
         if record.get("ProvisionedProductId"):  # launched through Service Catalog: terminate it as Studio does
             from platform_cli.local.project_chain import long_call_client, terminate_project
 
-            status = terminate_project(long_call_client(self.session, "servicecatalog"), record["ProvisionedProductId"])
+            with waiting(f"waiting for Service Catalog to terminate {name} (its stack and repositories)"):
+                status = terminate_project(
+                    long_call_client(self.session, "servicecatalog"), record["ProvisionedProductId"]
+                )
             if status != "SUCCEEDED":
                 raise ProjectError(f"terminating {name} failed ({status}); see its stack's events")
             self.cfn.delete_project(name)

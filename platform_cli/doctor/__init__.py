@@ -110,9 +110,9 @@ def check_aws_cli(probe: Probe) -> CheckResult:
     return CheckResult("aws-cli", Status.PASS, "aws CLI found")
 
 
-def check_config(path: Path) -> CheckResult:
+def check_config(path: Path, api_url: str | None = None) -> CheckResult:
     try:
-        problems = validation_problems(path)
+        problems = validation_problems(path, api_url)
     except PlatformError as error:
         return CheckResult("config", Status.FAIL, str(error), "create one with `mlops config init`")
     if problems:
@@ -177,6 +177,7 @@ def run_checks(
     config_path: Path,
     probe: Probe,
     extra: Mapping[str, Callable[[], CheckResult]] | None = None,
+    api_url: str | None = None,
 ) -> DoctorReport:
     """The always-on checks, then any optional ones (``--aws``, ``--github``) in the order given."""
     report = DoctorReport(
@@ -185,7 +186,7 @@ def run_checks(
             check_terraform(probe),
             check_git(probe),
             check_aws_cli(probe),
-            check_config(config_path),
+            check_config(config_path, api_url),
         ]
     )
     for check in (extra or {}).values():

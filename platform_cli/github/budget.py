@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from platform_cli.github.deadline import Deadline
+from platform_cli.github.deadline import Deadline, WaitListener
 from platform_cli.github.exceptions import DeadlineExceededError
 
 WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
@@ -159,12 +159,14 @@ class WriteBudget:
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], None] = time.sleep,
         wait_out: bool = False,
+        on_wait: WaitListener | None = None,
     ) -> None:
         self.store: BudgetStore = store or MemoryStore()
         # False: a wait that would pass the deadline raises at once (fail fast: the CLI, one invocation alone).
         # True: wait while the deadline allows, then raise (a Lambda whose request continues in a new invocation
         # uses its whole lifetime instead of handing over at once and spinning).
         self.wait_out = wait_out
+        self.on_wait = on_wait  # told once per wait (and again when it grows): what is awaited, for how long
         self.windows = windows
         self._clock = clock
         self._sleep = sleep
@@ -180,6 +182,7 @@ class WriteBudget:
     def acquire(self, deadline: Deadline | None = None, doing: str = "writing to GitHub") -> float:
         """Block until one write is admitted; the seconds waited. Raises when the wait would pass the deadline."""
         waited = 0.0
+        told_until = 0.0  # the end of the wait last reported to on_wait (clock time)
         stamped: list[float] = []
 
         def change(ledger: Ledger) -> tuple[Ledger | None, float]:
@@ -197,6 +200,9 @@ class WriteBudget:
                     f"ran out of time while {doing}: GitHub's write budget for this credential is in use by other "
                     f"projects (next write in {wait:.0f}s); retry later (the work done so far is kept)"
                 )
+            if self.on_wait is not None and self._clock() + wait > told_until + 1.0:
+                told_until = self._clock() + wait
+                self.on_wait(doing, wait)
             # Sleep in short steps: other writers may leave room sooner than the oldest stamp expires.
             step = min(wait, 1.0) if deadline is None else max(min(wait, 1.0, deadline.remaining() - 0.5), 0.01)
             self._sleep(step)

@@ -7,14 +7,23 @@ from collections.abc import Callable
 
 from platform_cli.github.exceptions import DeadlineExceededError
 
+# Told of every wait before it starts: what is awaited, and for how many seconds (the CLI prints a progress line).
+WaitListener = Callable[[str, float], None]
+
 
 class Deadline:
-    """A point in (monotonic) time after which no wait may start."""
+    """A point in (monotonic) time after which no wait may start.
 
-    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+    ``on_wait`` (settable after construction: the Lambda handler makes the deadline, the CLI that drives it
+    listens) hears of every ``sleep`` before it starts."""
+
+    def __init__(
+        self, seconds: float, clock: Callable[[], float] = time.monotonic, on_wait: WaitListener | None = None
+    ) -> None:
         self._clock = clock
         self._at = clock() + seconds
         self._cancelled: str | None = None
+        self.on_wait = on_wait
 
     def cancel(self, why: str) -> None:
         """Stop all further work now (e.g. CloudFormation was already answered): every later check fails."""
@@ -51,4 +60,6 @@ class Deadline:
             raise DeadlineExceededError(
                 f"ran out of time while {doing} (a {seconds:.0f}s wait would pass the deadline); retry later"
             )
+        if self.on_wait is not None:
+            self.on_wait(doing, seconds)
         time.sleep(max(seconds, 0.0))

@@ -232,7 +232,7 @@ def _settings(repo: Repository, item: PublishItem, result: PublishResult) -> Non
         changes["description"] = item.description
     if changes:
         repo.edit(**changes)  # type: ignore[arg-type]
-        result.changes.append(f"{repo.full_name}: settings {sorted(changes)}")
+        result.changes.append(f"{repo.full_name}: settings {', '.join(sorted(changes))}")
 
 
 def publish_org_variables(org: Organization, variables: Mapping[str, str], result: PublishResult) -> None:

@@ -63,7 +63,12 @@ class DeadlineRetry(GithubRetry):
         if self.budget is not None and self.method is not None and is_write(self.method):
             if not limited and self.deadline is not None:
                 self.deadline.sleep(wait, "waiting to retry a GitHub request")
-            self.budget.acquire(self.deadline, "waiting for GitHub's write budget to retry a write")
+            doing = (
+                f"GitHub rate-limited this credential ({response.status} with Retry-After): waiting to retry a write"
+                if limited
+                else "waiting for GitHub's write budget to retry a write"
+            )
+            self.budget.acquire(self.deadline, doing)
             return
         if self.deadline is not None:
             status = getattr(response, "status", None)

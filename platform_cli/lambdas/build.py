@@ -30,6 +30,7 @@ PLATFORM_FILES = (
     "platform_cli/__init__.py",
     "platform_cli/errors.py",
     "platform_cli/config.py",
+    "platform_cli/regions.py",
     "platform_cli/secret.py",
     "platform_cli/strict_model.py",
     "platform_cli/py.typed",

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from github import Github
 
     from platform_cli.lambdas.continuation import Ledger
+    from platform_cli.lambdas.project_registries import RegistryMaintainer
     from platform_cli.lambdas.project_trust import TrustMaintainer
     from platform_cli.provisioning.reconcile import Reconciler, ReconcileResult
     from platform_cli.provisioning.request import ProjectRequest
@@ -64,6 +65,9 @@ class Dependencies:
     # FAILED instead (unit tests, the CLI's in-process player).
     continuation: Continuation | None = None
     sleep: Callable[[float], None] = time.sleep
+    # Creates a bring-your-own-container project's ECR repository in preprod and prod (issue 17 item 1); None where
+    # no base infrastructure exists there.
+    registries: RegistryMaintainer | None = None
 
 
 @dataclass(frozen=True)
@@ -294,6 +298,14 @@ class ProjectReposResource:
             not_ready = self.deps.trust.admit(request.project_id, repos)
             result.skipped.extend(not_ready)
             log.info("project repositories admitted to the OIDC roles' trust", extra={"skipped": not_ready})
+        if self.deps.registries is not None and request.container_repository:
+            not_created = self.deps.registries.ensure(
+                request.container_repository,
+                {env: target.account_id for env, target in request.environments.items() if env != "dev"},
+                {"mlops:project-name": request.project_name, "mlops:project-id": request.project_id},
+            )
+            result.skipped.extend(not_created)
+            log.info("project ECR repositories ensured in preprod and prod", extra={"skipped": not_created})
         return Response("SUCCESS", "", request.physical_id, _data(result))
 
     def _delete(self, event: dict[str, Any], properties: Mapping[str, Any], deadline: Deadline) -> Response:
@@ -417,6 +429,16 @@ def default_dependencies() -> Dependencies:
                 DynamoDbLedger(boto3.client("dynamodb"), settings.write_budget_table),
                 SelfInvoker(boto3.client("lambda")),
             )
+        from platform_cli.lambdas import project_registries
+
+        registries = project_registries.RegistryMaintainer(
+            project_registries.assume_into_accounts(
+                boto3.client("sts"),
+                lambda keys: boto3.client("ecr", **keys),
+                settings.registry_role,
+                settings.partition,
+            )
+        )
         _dependencies = Dependencies(
             settings=settings,
             github=github,
@@ -424,6 +446,7 @@ def default_dependencies() -> Dependencies:
             credentials=secrets,
             trust=trust,
             continuation=continuation,
+            registries=registries,
         )
     return _dependencies
 

@@ -4,7 +4,8 @@ Properties (CloudFormation passes strings): ``ProjectName``, ``ProjectId``, ``Te
 ``ArtifactBucket``, ``ModelPackageGroupName``, ``PipelineExecutionRoleArn``, ``Accounts`` (``{dev, preprod,
 prod}`` account ids), optional ``RequestingUser`` (GitHub login), ``DeletePolicy`` (archive|delete|retain),
 ``Region``, ``ExtraVariables`` (map), ``ExtraSecrets`` (map of name → Secrets Manager secret id; values are
-read at run time, never passed through CloudFormation). Organisation-wide values come from ``LambdaSettings``.
+read at run time, never passed through CloudFormation), ``ContainerRepository`` (the project's ECR repository
+when the bring-your-own-container option is on, else ""). Organisation-wide values come from ``LambdaSettings``.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ KNOWN = {
     "Region",
     "ExtraVariables",
     "ExtraSecrets",
+    "ContainerRepository",  # bring your own container (issue 17 item 1): the ECR repository's name, or ""
 }
 
 
@@ -95,6 +97,7 @@ def request_from_properties(
         "delete_policy": properties.get("DeletePolicy") or "archive",
         "extra_variables": {str(k): str(v) for k, v in _mapping(properties, "ExtraVariables").items()},
         "extra_secrets": secrets,
+        "container_repository": properties.get("ContainerRepository") or None,
     }
     return parse_request({key: value for key, value in data.items() if value is not None})
 

@@ -30,6 +30,7 @@ class LambdaSettings:
     build_role_name: str | None = None
     sagemaker_execution_role_name: str | None = None
     trust_role_name: str | None = None
+    registry_role_name: str | None = None  # bring your own container (issue 17 item 1)
     dispatch_table: str | None = None
     write_pacing_seconds: float = 1.0
     # DynamoDB table holding GitHub's write budget, shared by every invocation using the credential (budget.py).
@@ -63,6 +64,12 @@ class LambdaSettings:
         """Role in every account through which the provisioning edits the OIDC roles' trust
         (base infrastructure: ``<prefix>-project-trust``)."""
         return self.trust_role_name or f"{self.naming_prefix}-project-trust"
+
+    @property
+    def registry_role(self) -> str:
+        """Role in preprod and prod through which the provisioning creates a bring-your-own-container project's ECR
+        repository (base infrastructure: ``<prefix>-project-registry``)."""
+        return self.registry_role_name or f"{self.naming_prefix}-project-registry"
 
     @property
     def partition(self) -> str:
@@ -114,6 +121,7 @@ class LambdaSettings:
             build_role_name=env.get("MLOPS_BUILD_ROLE_NAME") or None,
             sagemaker_execution_role_name=env.get("MLOPS_SAGEMAKER_EXECUTION_ROLE_NAME") or None,
             trust_role_name=env.get("MLOPS_TRUST_ROLE_NAME") or None,
+            registry_role_name=env.get("MLOPS_REGISTRY_ROLE_NAME") or None,
             dispatch_table=env.get("MLOPS_DISPATCH_TABLE") or None,
             write_pacing_seconds=number("MLOPS_WRITE_PACING_SECONDS", 1.0),
             write_budget_table=env.get("MLOPS_WRITE_BUDGET_TABLE", "").strip() or None,

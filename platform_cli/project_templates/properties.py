@@ -10,6 +10,7 @@ import uuid
 from typing import Any
 
 from platform_cli.config import PlatformConfig, TemplateKind
+from platform_cli.provisioning.contract import BRING_YOUR_OWN_CONTAINER, load_contract
 
 
 def template_properties(
@@ -22,6 +23,7 @@ def template_properties(
     requesting_user: str | None = None,
     delete_policy: str = "archive",
     extra_variables: dict[str, str] | None = None,
+    bring_your_own_container: bool = False,
 ) -> dict[str, Any]:
     """The ``ResourceProperties`` the rendered project template would pass (same names as the template)."""
     unit = config.business_unit(business_unit)
@@ -41,7 +43,26 @@ def template_properties(
     }
     if extra_variables:
         props["ExtraVariables"] = dict(extra_variables)
+    # bring your own container: kinds that offer it always pass the property ("" when off), as their template does
+    if bring_your_own_container or kind in load_contract().options[BRING_YOUR_OWN_CONTAINER].kinds:
+        props["ContainerRepository"] = (
+            container_repository_name(config.naming_prefix, project_id) if bring_your_own_container else ""
+        )
     return props
+
+
+# The project templates' Studio parameter of the bring-your-own-container option (src/project.yaml.j2).
+BYOC_PARAMETER = "BringYourOwnContainer"
+
+
+def container_repository_name(naming_prefix: str, project_id: str) -> str:
+    """The project's ECR repository (bring your own container), named as the project template's
+    ``ContainerRepository`` names it: ``<prefix>/<project id>`` (the same name in dev, preprod and prod)."""
+    return f"{naming_prefix}/{project_id}"
+
+
+def offers_bring_your_own_container(kind: TemplateKind) -> bool:
+    return kind in load_contract().options[BRING_YOUR_OWN_CONTAINER].kinds
 
 
 def new_project_id() -> str:

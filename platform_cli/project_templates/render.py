@@ -9,6 +9,7 @@ the provisioning contract, so templates and the Lambda cannot disagree about the
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 from pathlib import Path
@@ -19,7 +20,8 @@ import yaml
 
 from platform_cli.config import ENVIRONMENTS, TemplateKind
 from platform_cli.project_templates import launch_permissions
-from platform_cli.provisioning.contract import load_contract
+from platform_cli.provisioning.container import CONTAINER_LIFECYCLE_POLICY
+from platform_cli.provisioning.contract import BRING_YOUR_OWN_CONTAINER, load_contract
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "base-infrastructure" / "project-templates"
 LAUNCH_PERMISSIONS = "rendered/launch-permissions.json"
@@ -54,7 +56,13 @@ def kind_context(kind: TemplateKind, spec: dict[str, Any]) -> dict[str, Any]:
         own.insert(0, "BringYourOwnContainer")
     if spec.get("retrain_pipeline"):  # issue 17 item 2
         own.append("RetrainOnNewData")
+    # bring your own container (issue 17 item 1): the repositories the option adds, and the ECR lifecycle policy.
+    option_parts: dict[str, str] = {}
+    if spec.get("container_repository"):
+        option_parts = contract.options[BRING_YOUR_OWN_CONTAINER].parts
     return {
+        "container_lifecycle_policy": json.dumps(CONTAINER_LIFECYCLE_POLICY, separators=(",", ":")),
+        "option_parts": option_parts,
         "kind": kind.value,
         "spec": {**spec, "parameters": spec.get("parameters") or {}},
         "own_parameters": own,

@@ -37,6 +37,19 @@ class TemplateRepoContract(StrictModel):
     kind_variables: tuple[str, ...] = ()
 
 
+class OptionContract(StrictModel):
+    """A per-project option (issue 17): the kinds that offer it, the repositories and variables it adds."""
+
+    kinds: tuple[TemplateKind, ...]
+    parts: dict[str, str] = Field(default_factory=dict, description="part -> template repo the option adds")
+    repo_variables: dict[str, tuple[str, ...]] = Field(
+        default_factory=dict, description="template repo -> variables the option sets on it"
+    )
+
+
+BRING_YOUR_OWN_CONTAINER = "bring_your_own_container"
+
+
 class Contract(StrictModel):
     version: int
     org_variables: dict[str, str]
@@ -46,10 +59,28 @@ class Contract(StrictModel):
     template_repos: dict[str, TemplateRepoContract]
     kind_variables: dict[TemplateKind, tuple[str, ...]] = Field(default_factory=dict)
     template_kinds: dict[TemplateKind, dict[str, str]] = Field(description="kind -> {part: template repo}")
+    options: dict[str, OptionContract] = Field(default_factory=dict)
 
     def parts(self, kind: TemplateKind) -> dict[str, str]:
         """``{part: template repo}`` of a template kind, in the contract's order."""
         return dict(self.template_kinds[kind])
+
+    def option_parts(self, kind: TemplateKind, options: set[str]) -> dict[str, str]:
+        """The kind's parts followed by those of the chosen ``options`` that the kind offers."""
+        parts = self.parts(kind)
+        for name, option in self.options.items():
+            if name in options and kind in option.kinds:
+                parts.update(option.parts)
+        return parts
+
+    def option_variables(self, template_repo: str, options: set[str]) -> tuple[str, ...]:
+        """Variables the chosen ``options`` set on ``template_repo`` (besides its own)."""
+        return tuple(
+            variable
+            for name, option in self.options.items()
+            if name in options
+            for variable in option.repo_variables.get(template_repo, ())
+        )
 
     def repo(self, template_repo: str) -> TemplateRepoContract:
         return self.template_repos[template_repo]

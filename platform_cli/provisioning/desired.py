@@ -101,7 +101,33 @@ def environment_role(request: ProjectRequest, env: str, part: str) -> str:
 
 
 def _environment_values(request: ProjectRequest, env: str) -> dict[str, str]:
-    return {"AWS_ACCOUNT_ID": request.environments[env].account_id}  # type: ignore[index]
+    target = request.environments[env]  # type: ignore[index]
+    values = {"AWS_ACCOUNT_ID": target.account_id}
+    values["CONTAINER_REGISTRY"] = ecr_registry(target.account_id, request.region)  # bring your own container
+    return values
+
+
+# --- bring your own container (issue 17 item 1) ---------------------------------------------------------------
+
+
+def ecr_registry(account_id: str, region: str) -> str:
+    """The account's ECR registry host in ``region`` (the China regions' domain is amazonaws.com.cn)."""
+    domain = "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"
+    return f"{account_id}.dkr.ecr.{region}.{domain}"
+
+
+def _container_values(request: ProjectRequest) -> dict[str, str]:
+    """The option's repository-level values; empty when the project has no container repository."""
+    if not request.container_repository or "dev" not in request.environments:
+        return {}
+    registry = ecr_registry(request.environments["dev"].account_id, request.region)
+    return {
+        "CONTAINER_REPOSITORY_NAME": request.container_repository,
+        "CONTAINER_REPOSITORY_URI": f"{registry}/{request.container_repository}",
+    }
+
+
+# --- end bring your own container ---
 
 
 def desired_repos(request: ProjectRequest, contract: Contract | None = None) -> list[DesiredRepo]:
@@ -113,13 +139,17 @@ def desired_repos(request: ProjectRequest, contract: Contract | None = None) -> 
         "MODEL_PACKAGE_GROUP_NAME": request.model_package_group_name,
         "ARTIFACT_BUCKET": request.artifact_bucket,
         "PIPELINE_EXECUTION_ROLE_ARN": request.pipeline_execution_role_arn,
+        **_container_values(request),
     }
     extra_secrets = {name: Secret(value.get_secret_value()) for name, value in sorted(request.extra_secrets.items())}
     repos: list[DesiredRepo] = []
     kind_variables = set(contract.kind_variables.get(request.template_kind, ()))
-    for part, template_repo in contract.parts(request.template_kind).items():
+    for part, template_repo in contract.option_parts(request.template_kind, request.options).items():
         rules = contract.repo(template_repo)
         variables = {name: repo_values[name] for name in rules.repo_variables}
+        variables.update(
+            {name: repo_values[name] for name in contract.option_variables(template_repo, request.options)}
+        )
         # A kind variable goes only to the repos whose workflows read it; any other extra variable to every repo.
         variables.update(
             (name, value)

@@ -214,11 +214,12 @@ class Reconciler:
         return result
 
     def describe(self, repos: Sequence[DesiredRepo]) -> list[dict[str, Any]]:
-        """Read-only view of each repository (exists, archived, urls)."""
+        """Read-only view of each repository (exists, archived, url, the environments it has on GitHub)."""
         rows = []
         for desired in repos:
             with step(f"reading {desired.full_name}"):
                 repo = self._find(desired)
+                environments = sorted(env.name for env in repo.get_environments()) if repo is not None else []
             rows.append(
                 {
                     "part": desired.part,
@@ -226,6 +227,7 @@ class Reconciler:
                     "exists": repo is not None,
                     "archived": bool(repo.archived) if repo is not None else False,
                     "url": repo.html_url if repo is not None else "",
+                    "environments": environments,
                 }
             )
         return rows

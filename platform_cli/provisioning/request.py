@@ -9,7 +9,7 @@ from pydantic import AfterValidator, Field, SecretStr, ValidationError, model_va
 
 from platform_cli.config import AccountId, GitHubLogin, TeamSlug, TemplateKind
 from platform_cli.provisioning import names as name_rules
-from platform_cli.provisioning.contract import EnvironmentName, load_contract
+from platform_cli.provisioning.contract import BRING_YOUR_OWN_CONTAINER, EnvironmentName, load_contract
 from platform_cli.provisioning.exceptions import InvalidRequestError
 from platform_cli.strict_model import StrictModel
 
@@ -19,6 +19,8 @@ PROJECT_ID = name_rules.SAGEMAKER_PROJECT_ID
 _ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
 _BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _MODEL_PACKAGE_GROUP = name_rules.SAGEMAKER_ENTITY_NAME
+# ECR repository names (lower case, path segments separated by /).
+_ECR_REPOSITORY = re.compile(r"^(?=.{2,256}$)[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$")
 # GitHub Actions variable/secret names: letters, digits, underscore; not starting with a digit or GITHUB_.
 _ACTIONS_NAME = re.compile(r"^(?!GITHUB_)[A-Z_][A-Z0-9_]{0,99}$")
 
@@ -45,6 +47,9 @@ MAX_ACTIONS_VALUE_BYTES = 48 * 1024
 RoleArn = Annotated[str, _check(_ARN, "an IAM role ARN")]
 BucketName = Annotated[str, _check(_BUCKET, "a valid S3 bucket name")]
 ModelPackageGroup = Annotated[str, _check(_MODEL_PACKAGE_GROUP, "a valid model package group name")]
+EcrRepositoryName = Annotated[
+    str, _check(_ECR_REPOSITORY, "a valid ECR repository name (lower case, e.g. mlops/p-abc)")
+]
 
 
 class EnvironmentTarget(StrictModel):
@@ -80,6 +85,16 @@ class ProjectRequest(StrictModel):
     delete_policy: DeletePolicy = "archive"
     extra_variables: dict[str, str] = Field(default_factory=dict)
     extra_secrets: dict[str, SecretStr] = Field(default_factory=dict)
+    # --- bring your own container (issue 17 item 1) ---
+    container_repository: EcrRepositoryName | None = Field(
+        default=None,
+        description="The project's ECR repository (bring your own container): set, the option is on; None: off.",
+    )
+
+    @property
+    def options(self) -> set[str]:
+        """The per-project options (contract.yaml ``options``) this request turns on."""
+        return {BRING_YOUR_OWN_CONTAINER} if self.container_repository else set()
 
     @property
     def templates_owner(self) -> str:
@@ -107,8 +122,12 @@ class ProjectRequest(StrictModel):
                 raise ValueError(f"{name!r} is not a valid GitHub Actions variable or secret name (A-Z, 0-9, _)")
             if name in reserved:
                 raise ValueError(f"{name!r} is set by the platform; remove it from the extra variables/secrets")
+        for option in sorted(self.options):
+            if self.template_kind not in contract.options[option].kinds:
+                offered = ", ".join(kind.value for kind in contract.options[option].kinds)
+                raise ValueError(f"template {self.template_kind.value} does not offer {option} (only {offered})")
         needed: set[str] = set()
-        for template_repo in contract.parts(self.template_kind).values():
+        for template_repo in contract.option_parts(self.template_kind, self.options).values():
             needed |= set(contract.repo(template_repo).environments)
         missing = [env for env in contract.environment_order(needed) if env not in self.environments]
         if missing:

@@ -152,3 +152,34 @@ def test_no_aws_credentials_on_aws_is_one_line_naming_the_fix(
     assert str(caught.value) == (
         "listing SageMaker projects: no AWS credentials; set AWS_PROFILE (or run `aws sso login`) for the dev account"
     )
+
+
+# --- bring your own container (issue 17 item 1) ---
+
+
+class _Repo:
+    topics = ["build-deploy-realtime"]
+
+
+class _GitHub:
+    def get_repo(self, full_name: str) -> _Repo:
+        return _Repo()
+
+
+def _described(parameters: list[dict[str, str]]) -> dict[str, Any]:
+    return {
+        **summary("churn", "build-deploy-realtime project created with mlops"),
+        "ProjectId": "p-abc123def456",
+        "ServiceCatalogProvisioningDetails": {"ProductId": "prod-abc", "ProvisioningParameters": parameters},
+    }
+
+
+@pytest.mark.parametrize(("value", "repository"), [("true", "mlops/p-abc123def456"), ("false", "")])
+def test_sync_on_aws_rebuilds_the_container_option_from_the_projects_launch_parameters(
+    aws_env: None, value: str, repository: str
+) -> None:
+    session = StubSession()
+    session.stub.add_response("describe_project", _described([{"Key": "BringYourOwnContainer", "Value": value}]))
+    with session.stub:
+        record = AwsProjects(parse_config(CONFIG), session).record("churn", _GitHub())
+    assert record["Properties"]["ContainerRepository"] == repository

@@ -180,16 +180,11 @@ def test_a_client_with_a_budget_asks_it_before_each_write_and_never_before_a_rea
     assert len(store._ledger.stamps) == 2
 
 
-def test_a_secondary_limit_answer_stops_the_shared_budget_for_its_retry_after(
-    forge: ForgeEnv, forge_org: ForgeOrg
-) -> None:
-    store = MemoryStore()
+def write_twice_under_a_secondary_limit(forge: ForgeEnv, forge_org: ForgeOrg, budget: WriteBudget) -> None:
+    """Two writes through ``budget`` while the forge admits one write a minute (Retry-After: 1); the second gives
+    up when its 3 s deadline comes."""
     gh = build_client(
-        GitHubCredentials.pat(forge_org.token),
-        forge.api_url,
-        Deadline(3.0),
-        policy=FAST_POLICY,
-        budget=WriteBudget(store, (Window(60.0, 1000),)),
+        GitHubCredentials.pat(forge_org.token), forge.api_url, Deadline(3.0), policy=FAST_POLICY, budget=budget
     )
     repo = gh.get_repo(forge_org.template)
     forge.admin.reset_limits()
@@ -198,5 +193,12 @@ def test_a_secondary_limit_answer_stops_the_shared_budget_for_its_retry_after(
         with pytest.raises(DeadlineExceededError):
             # The forge keeps refusing for the rest of its minute: the retries wait on the budget, then give up.
             repo.replace_topics(["two"])
+
+
+def test_a_secondary_limit_answer_stops_the_shared_budget_for_its_retry_after(
+    forge: ForgeEnv, forge_org: ForgeOrg
+) -> None:
+    store = MemoryStore()
+    write_twice_under_a_secondary_limit(forge, forge_org, WriteBudget(store, (Window(60.0, 1000),)))
     assert store._ledger.blocked_until > 0
     assert len(store._ledger.stamps) >= 3  # the first write and at least two retries, each admitted

@@ -132,6 +132,16 @@ def test_publish_creates_templates_base_infrastructure_and_org_variables(publish
     }
 
 
+def test_publish_json_names_its_changes_repositories_and_skips(published: Published) -> None:
+    data = json.loads(published.first.stdout)
+    assert set(data) == {"changes", "repos", "skipped"}
+    login = published.org.login
+    assert data["repos"]["model-build"] == published.org.gh.get_repo(f"{login}/model-build").html_url
+    assert f"{login}/base-infrastructure: created" in data["changes"]
+    assert f"{login}/model-deploy-realtime: settings is_template" in data["changes"]  # words, not a Python list
+    assert data["skipped"] == []
+
+
 def test_a_second_publish_changes_nothing(published: Published) -> None:
     metering.install()
     meter = metering.Meter()

@@ -65,6 +65,7 @@ def test_the_zip_holds_the_handler_packages_and_their_runtime_dependencies_only(
     assert platform == {
         "__init__.py",
         "config.py",
+        "regions.py",
         "errors.py",
         "secret.py",
         "strict_model.py",

@@ -67,7 +67,7 @@ def test_create_list_describe_sync_delete(workspace: Path, porg: ProvisioningOrg
     assert [p["name"] for p in listed] == ["churn"]
 
     described = json.loads(mlops("project", "describe", "churn").stdout)
-    assert [(r["part"], r["exists"], r["archived"]) for r in described["Repositories"]] == [
+    assert [(r["part"], r["exists"], r["archived"]) for r in described["repositories"]] == [
         ("build", True, False),
         ("deploy", True, False),
     ]
@@ -153,3 +153,65 @@ def test_the_rollback_of_a_failed_create_runs_within_what_is_left_of_the_timeout
     # machine's), not the 300 s a rollback used to get.
     assert delete_budget > 0 and delete_sent + delete_budget <= create_sent + 60 + 1.0
     assert "rolling back within" in result.output
+
+
+def test_describe_shows_the_project_fully_in_a_stable_json_shape(workspace: Path, porg: ProvisioningOrg) -> None:
+    created = mlops("project", "create", "churn", "-t", "build-deploy-realtime", "--id", "p-abc123def456")
+    assert created.exit_code == 0, created.output
+
+    described = json.loads(mlops("project", "describe", "churn").stdout)
+
+    assert set(described) == {
+        "name", "id", "status", "template", "business_unit", "delete_policy", "created", "repositories", "skipped",
+    }  # fmt: skip
+    assert (described["name"], described["id"], described["status"]) == ("churn", "p-abc123def456", "CreateCompleted")
+    assert (described["template"], described["business_unit"], described["delete_policy"]) == (
+        "build-deploy-realtime",
+        "retail",
+        "archive",
+    )
+    assert described["created"].endswith("+00:00")
+    deploy = described["repositories"][1]
+    assert set(deploy) == {"part", "repo", "url", "template", "exists", "archived", "environments"}
+    assert deploy["repo"] == f"{porg.login}/churn-p-abc123def456-deploy"
+    assert deploy["template"] == f"{porg.login}/model-deploy-realtime"
+    assert deploy["url"] == porg.org.gh.get_repo(deploy["repo"]).html_url
+    assert deploy["environments"] == ["dev", "preprod", "prod"]
+
+
+def test_sync_json_names_the_project_and_lists_its_changes(workspace: Path, porg: ProvisioningOrg) -> None:
+    assert mlops("project", "create", "churn", "-t", "single-account-training").exit_code == 0
+    assert json.loads(mlops("project", "sync", "churn").stdout) == {"project": "churn", "changes": []}
+
+
+def test_describe_text_shows_status_template_environments_and_urls(workspace: Path, porg: ProvisioningOrg) -> None:
+    assert mlops("project", "create", "churn", "-t", "build-deploy-realtime", "--id", "p-abc123def456").exit_code == 0
+    text = runner.invoke(app, ["project", "describe", "churn"], env={"COLUMNS": "250"}).stdout
+    for line in ("project:        churn", "status:         CreateCompleted", "template kind:  build-deploy-realtime"):
+        assert line in text
+    assert "delete policy:  archive (its repositories are archived when it is deleted)" in text
+    assert "dev, preprod, prod" in text
+    assert f"{porg.login}/model-deploy-realtime" in text
+
+
+# --- bring your own container (issue 17 item 1) ---
+
+
+def test_bring_your_own_container_without_the_project_stack_says_how_to_get_it(workspace: Path) -> None:
+    """The option's dev ECR repository is a resource of the project stack: without base-infrastructure in local AWS
+    there is none, so the create stops with one line instead of half a project."""
+    result = runner.invoke(
+        app, ["project", "create", "vision", "-t", "build-deploy-batch", "--bring-your-own-container"]
+    )
+    assert result.exit_code == 1
+    assert "BringYourOwnContainer needs the project template's stack" in result.output
+    assert json.loads(mlops("project", "list").stdout) == []
+
+
+def test_bring_your_own_container_on_a_template_without_it_is_refused_before_any_call(workspace: Path) -> None:
+    result = runner.invoke(
+        app, ["project", "create", "solo", "-t", "single-account-training", "--bring-your-own-container"]
+    )
+    assert result.exit_code == 1
+    assert "template single-account-training does not offer --bring-your-own-container" in result.output
+    assert json.loads(mlops("project", "list").stdout) == []

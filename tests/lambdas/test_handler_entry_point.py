@@ -173,3 +173,24 @@ def test_with_the_budget_table_a_request_is_answered_once_through_the_ledger(
     assert project_repos.default_dependencies().continuation is not None
     again = project_repos.handler(event("Create", props, ResponseURL="https://unused.invalid/"), FakeContext(120_000))
     assert again == {"Continued": False, "Duplicate": True}
+
+
+def test_a_bring_your_own_container_create_adds_the_container_repository_with_its_variables(
+    deployed: ProvisioningOrg,
+) -> None:
+    """issue 17 item 1, through the entry point as deployed: the container repo from container-build, its ECR
+    repository name and registries; the build repo's image repository URI. Preprod and prod, whose base
+    infrastructure is not applied here, are skipped and named (their ECR repositories are not created)."""
+    props = properties(
+        TemplateKind.BUILD_DEPLOY_BATCH, RequestingUser=deployed.org.member, ContainerRepository="mlops/p-abc123def456"
+    )
+    created = invoke("Create", props, "byoc")
+    assert created["Status"] == "SUCCESS", created["Reason"]
+    container = deployed.org.gh.get_repo(f"{deployed.login}/churn-p-abc123def456-container")
+    assert container.get_variable("CONTAINER_REPOSITORY_NAME").value == "mlops/p-abc123def456"
+    registry = container.get_environment("prod").get_variable("CONTAINER_REGISTRY").value  # type: ignore[attr-defined]
+    assert registry == "333333333333.dkr.ecr.eu-west-1.amazonaws.com"
+    build = deployed.org.gh.get_repo(f"{deployed.login}/churn-p-abc123def456-build")
+    uri = build.get_variable("CONTAINER_REPOSITORY_URI").value
+    assert uri == "111111111111.dkr.ecr.eu-west-1.amazonaws.com/mlops/p-abc123def456"
+    assert "ECR repository mlops/p-abc123def456 in prod (333333333333) not created" in created["Data"]["Skipped"]

@@ -11,6 +11,8 @@ BRIEF_TEMPLATE_REPOS = {
     "single-account-training",
     "llm-fine-tuning",
 }
+# Template repos a per-project option adds (issue 17).
+OPTION_TEMPLATE_REPOS = {"container-build"}
 
 
 def test_the_contract_names_exactly_the_fixed_variables() -> None:
@@ -29,14 +31,21 @@ def test_the_contract_names_exactly_the_fixed_variables() -> None:
         "MODEL_PACKAGE_GROUP_NAME",
         "ARTIFACT_BUCKET",
         "PIPELINE_EXECUTION_ROLE_ARN",
+        # bring your own container (issue 17 item 1)
+        "CONTAINER_REPOSITORY_NAME",
+        "CONTAINER_REPOSITORY_URI",
     }
-    # The one value per environment; role ARNs are composed from it and the org's role names (issue 16).
-    assert set(contract.environment_variables) == {"AWS_ACCOUNT_ID"}
+    # Per environment only what differs per account; role ARNs are composed from the account id and the org's role
+    # names (issue 16).
+    assert set(contract.environment_variables) == {
+        "AWS_ACCOUNT_ID",
+        "CONTAINER_REGISTRY",  # bring your own container (issue 17 item 1)
+    }
 
 
 def test_every_template_repo_uses_only_contract_names() -> None:
     contract = load_contract()
-    assert set(contract.template_repos) == BRIEF_TEMPLATE_REPOS
+    assert set(contract.template_repos) == BRIEF_TEMPLATE_REPOS | OPTION_TEMPLATE_REPOS
     for rules in contract.template_repos.values():
         assert set(rules.repo_variables) <= set(contract.repo_variables)
         for names in rules.environments.values():
@@ -49,3 +58,21 @@ def test_every_template_kind_maps_to_known_template_repos() -> None:
     assert set(contract.template_kinds) == set(TemplateKind)
     for parts in contract.template_kinds.values():
         assert set(parts.values()) <= BRIEF_TEMPLATE_REPOS
+
+
+# --- bring your own container (issue 17 item 1) ---
+
+
+def test_every_option_adds_known_template_repos_and_contract_variables() -> None:
+    contract = load_contract()
+    for option in contract.options.values():
+        assert set(option.parts.values()) <= set(contract.template_repos)
+        for template_repo, variables in option.repo_variables.items():
+            assert template_repo in contract.template_repos
+            assert set(variables) <= set(contract.repo_variables)
+
+
+def test_bring_your_own_container_is_offered_by_the_build_deploy_kinds_only() -> None:
+    option = load_contract().options["bring_your_own_container"]
+    assert set(option.kinds) == {TemplateKind.BUILD_DEPLOY_REALTIME, TemplateKind.BUILD_DEPLOY_BATCH}
+    assert option.parts == {"container": "container-build"}

@@ -105,7 +105,9 @@ def test_per_project_resources_are_named_with_the_project_id(kind: TemplateKind)
 def test_one_code_repository_link_per_repository_part(kind: TemplateKind) -> None:
     resources = load(kind)["Resources"]
     links = {name: r for name, r in resources.items() if r["Type"] == "AWS::SageMaker::CodeRepository"}
-    parts = load_contract().parts(kind)
+    # every repository the kind or an option it offers may create (bring your own container: conditionally)
+    contract = load_contract()
+    parts = contract.option_parts(kind, set(contract.options))
     assert sorted(links) == sorted(f"{part.capitalize()}CodeRepository" for part in parts)
     for part in parts:
         url = links[f"{part.capitalize()}CodeRepository"]["Properties"]["GitConfig"]["RepositoryUrl"]

@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE_ROOT = ROOT / "template-repos"
 CONTRACT = ROOT / "platform_cli" / "provisioning" / "contract.yaml"
 
-# The six template repos (BRIEF: names fixed across the project). Classic ones share one virtual environment.
+# The six template repos (BRIEF: names fixed across the project), and the optional ones a template kind adds
+# (issue 17: container-build for bring-your-own-container). Classic ones share one virtual environment.
 TEMPLATES = (
     "model-build",
     "model-deploy-realtime",
@@ -20,8 +21,12 @@ TEMPLATES = (
     "pipeline-promotion",
     "single-account-training",
     "llm-fine-tuning",
+    # --- bring your own container (issue 17 item 1) ---
+    "container-build",
 )
-CLASSIC = tuple(name for name in TEMPLATES if name != "llm-fine-tuning")
+# container-build builds an image and never calls SageMaker: no SDK, its own (image) requirements.
+IMAGE_TEMPLATES = ("container-build",)
+CLASSIC = tuple(name for name in TEMPLATES if name not in ("llm-fine-tuning", *IMAGE_TEMPLATES))
 PRESENT = tuple(name for name in TEMPLATES if (TEMPLATE_ROOT / name).is_dir())
 
 

@@ -28,6 +28,12 @@ def test_every_template_is_declared_in_the_contract(name: str, contract: dict[st
     assert name in contract["template_repos"]
 
 
+def _option_variables(name: str, contract: dict[str, Any]) -> set[str]:
+    """The variables a per-project option (issue 17) sets on ``name``'s repos when it is on."""
+    options = (contract.get("options") or {}).values()
+    return set().union(*((option.get("repo_variables") or {}).get(name) or [] for option in options))
+
+
 def _kind_variables(name: str, contract: dict[str, Any]) -> set[str]:
     """The kind variables set on ``name``'s repos: those its contract entry lists (issue 16: only where read)."""
     return set(contract["template_repos"][name].get("kind_variables") or [])
@@ -37,6 +43,7 @@ def _kind_variables(name: str, contract: dict[str, Any]) -> set[str]:
 def test_jobs_read_only_variables_provisioned_for_their_environment(name: str, contract: dict[str, Any]) -> None:
     declared = contract["template_repos"][name]
     shared = set(contract["org_variables"]) | set(declared["repo_variables"]) | _kind_variables(name, contract)
+    shared |= _option_variables(name, contract)
     for job in _reads(name):
         allowed = shared | set(declared["environments"].get(job.environment, [])) if job.environment else shared
         unknown = job.variables - allowed
@@ -52,7 +59,7 @@ def test_jobs_use_only_environments_the_provisioning_creates(name: str, contract
 
 def _provisioned(name: str, contract: dict[str, Any]) -> set[str]:
     declared = contract["template_repos"][name]
-    return set(declared["repo_variables"]).union(*declared["environments"].values())
+    return set(declared["repo_variables"]).union(*declared["environments"].values()) | _option_variables(name, contract)
 
 
 @pytest.mark.parametrize("name", PRESENT)
@@ -89,3 +96,20 @@ def test_the_dispatched_workflow_and_input_exist(name: str, contract: dict[str, 
     workflow = workflows.load(TEMPLATE_ROOT / name / ".github" / "workflows" / dispatch["workflow"])
     triggers = workflow.get("on", workflow.get(True))  # PyYAML reads the bare key `on` as True
     assert dispatch["input"] in triggers["workflow_dispatch"]["inputs"]
+
+
+# --- per-project options (issue 17) ---
+
+
+def test_every_template_repo_an_option_adds_is_present(contract: dict[str, Any]) -> None:
+    added = {repo for option in contract["options"].values() for repo in option["parts"].values()}
+    assert added and added <= set(PRESENT)
+
+
+@pytest.mark.parametrize("option", ["bring_your_own_container"])
+def test_every_variable_an_option_sets_is_read_by_the_repo_it_is_set_on(option: str, contract: dict[str, Any]) -> None:
+    """An option's variable nobody reads is a switch that silently does nothing (and the reverse is checked by
+    test_the_names_read_are_exactly_the_names_provisioned)."""
+    for name, variables in contract["options"][option]["repo_variables"].items():
+        read = set().union(*(job.variables for job in _reads(name)))
+        assert set(variables) <= read, f"{option} sets {sorted(set(variables) - read)} on {name}; nothing reads them"

@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from tests.templates.conftest import PRESENT, TEMPLATE_ROOT, TEMPLATES
+from tests.templates.conftest import CLASSIC, IMAGE_TEMPLATES, PRESENT, TEMPLATE_ROOT, TEMPLATES
 
 
-def test_all_six_template_repos_exist() -> None:
+def test_every_template_repo_exists() -> None:
     assert PRESENT == TEMPLATES
 
 
@@ -25,7 +25,7 @@ def test_a_template_has_what_a_data_scientist_needs_on_day_one(name: str) -> Non
         assert re.search(rf"^{target}:", makefile, re.MULTILINE), f"{name}/Makefile lacks target {target}"
 
 
-@pytest.mark.parametrize("name", PRESENT)
+@pytest.mark.parametrize("name", [name for name in PRESENT if name not in IMAGE_TEMPLATES])
 def test_the_readme_justifies_the_sagemaker_sdk_choice(name: str) -> None:
     readme = (TEMPLATE_ROOT / name / "README.md").read_text()
     assert "Why SageMaker Python SDK v2" in readme
@@ -46,9 +46,14 @@ def test_no_template_imports_another_or_the_platform(name: str) -> None:
 
 
 def test_classic_templates_share_one_set_of_requirements() -> None:
-    classic = [n for n in PRESENT if n != "llm-fine-tuning"]
     contents = {
         (TEMPLATE_ROOT / n / "requirements-dev.txt").read_text() + (TEMPLATE_ROOT / n / "requirements.txt").read_text()
-        for n in classic
+        for n in CLASSIC
     }
     assert len(contents) == 1, "classic templates' requirements diverge: they would need one venv each"
+
+
+@pytest.mark.parametrize("name", IMAGE_TEMPLATES)
+def test_an_image_template_says_why_it_has_no_sagemaker_sdk(name: str) -> None:
+    assert "Why no SageMaker Python SDK here" in (TEMPLATE_ROOT / name / "README.md").read_text()
+    assert "sagemaker" not in (TEMPLATE_ROOT / name / "requirements.txt").read_text()

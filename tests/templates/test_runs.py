@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from platform_cli.local import template_venvs as venvs
-from tests.templates.conftest import PRESENT, TEMPLATE_ROOT
+from tests.templates.conftest import IMAGE_TEMPLATES, PRESENT, TEMPLATE_ROOT
 
 # Heavy: the module fixture creates the environments and runs everything (minutes on a fresh machine).
 pytestmark = [pytest.mark.templates, pytest.mark.timeout(1800)]
@@ -112,7 +112,7 @@ def test_the_templates_own_tests_pass(name: str, runs: dict[tuple[str, str], Run
     print(f"{name}: make test {run.seconds:.1f} s")
 
 
-@pytest.mark.parametrize("name", PRESENT)
+@pytest.mark.parametrize("name", [name for name in PRESENT if name not in IMAGE_TEMPLATES])
 def test_the_local_run_writes_a_report(name: str, runs: dict[tuple[str, str], Run]) -> None:
     run = runs[name, "run-local"]
     assert run.returncode == 0, run.tail()
@@ -121,3 +121,16 @@ def test_the_local_run_writes_a_report(name: str, runs: dict[tuple[str, str], Ru
     pngs = list(report.glob("*.png"))
     assert pngs and all(p.read_bytes().startswith(b"\x89PNG") for p in pngs)
     print(f"{name}: make run-local {run.seconds:.1f} s")  # the 60 s target is checked by `make bench`
+
+
+@pytest.mark.parametrize("name", IMAGE_TEMPLATES)
+def test_the_image_templates_local_run_finds_the_container_contract_holding(
+    name: str, runs: dict[tuple[str, str], Run]
+) -> None:
+    """container-build's `make run-local`: train and serve as processes against a temporary /opt/ml."""
+    run = runs[name, "run-local"]
+    assert run.returncode == 0, run.tail()
+    report = json.loads((run.template / "build" / "local" / "report" / "metrics.json").read_text())
+    assert report["contract_holds"] is True
+    assert report["failed_train_writes_the_failure_file"] is True
+    print(f"{name}: make run-local {run.seconds:.1f} s")

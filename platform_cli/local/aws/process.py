@@ -69,8 +69,9 @@ def spawn(
     return child
 
 
-def answers(host: str, port: int, timeout: float = 0.5) -> bool:
-    """Whether an HTTP server answers on ``host:port`` (any status counts)."""
+def answers(host: str, port: int, timeout: float = 2.0) -> bool:
+    """Whether an HTTP server answers on ``host:port`` (any status counts). A server that is not listening is
+    refused at once; the timeout only bounds a busy one (a loaded machine answers in over 0.5 s)."""
     connection = http.client.HTTPConnection(host, port, timeout=timeout)
     try:
         connection.request("GET", "/moto-api/config")  # cheap; data.json dumps every resource

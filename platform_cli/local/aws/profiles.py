@@ -19,7 +19,7 @@ from platform_cli.local.aws.state import LocalAwsInfo
 
 _SERVICES = "mlops-local-endpoints"
 # Credential sources that would otherwise win over AWS_PROFILE; blanking them keeps real credentials out.
-_BLANKED = (
+BLANKED = (
     "AWS_ACCESS_KEY_ID",
     "AWS_SECRET_ACCESS_KEY",
     "AWS_SESSION_TOKEN",
@@ -81,7 +81,7 @@ def env_for(info: LocalAwsInfo, account_or_env: str | None = None) -> dict[str, 
     empty strings, which the AWS SDKs treat as unset, so real credentials in the parent never leak through.
     """
     environment = acc.resolve(account_or_env, info.accounts)
-    env = dict.fromkeys(_BLANKED, "")
+    env = dict.fromkeys(BLANKED, "")
     env.update(
         {
             "AWS_ENDPOINT_URL": info.endpoint_url,

@@ -65,6 +65,9 @@ BUILD_PREFERENCE = tuple(TRAINING_PART)
 RECORDS_ITS_MODEL = ("build", "training")
 DEPLOYING = (TemplateKind.BUILD_DEPLOY_REALTIME, TemplateKind.BUILD_DEPLOY_BATCH, TemplateKind.LLM_FINE_TUNING)
 RETRAIN_DEMO_WINDOW = 10  # seconds: the rehearsal's debounce window (deployed: 300)
+# bring your own container (issue 17 item 1): the kinds that offer it, the template repo it adds.
+BYOC_KINDS = load_contract().options["bring_your_own_container"].kinds
+CONTAINER_TEMPLATE = "container-build"
 
 
 class DemoError(PlatformError):
@@ -94,6 +97,7 @@ class Rehearsal:
     model_package_arn: str = ""
     bootstrap_outputs: dict[str, dict[str, str]] = field(default_factory=dict)
     venv_prewarm: threading.Thread | None = None
+    container_prewarm: threading.Thread | None = None  # bring your own container (issue 17 item 1)
 
     def __post_init__(self) -> None:
         self.local = LocalPlatform(self.options.state_dir, iam_mode=self.options.iam_mode)
@@ -154,6 +158,7 @@ class Rehearsal:
     def start(self) -> str:
         self.options.state_dir.mkdir(parents=True, exist_ok=True)
         self.venv_prewarm = self.prewarm_training_venv()
+        self.container_prewarm = self.prewarm_container_venv()  # bring your own container (issue 17 item 1)
         bootstrap_config = self.options.state_dir / "platform.bootstrap.yaml"
         bootstrap_config.write_text(render_config(self._config_values("https://api.github.com")), encoding="utf-8")
         self.running = self.local.up(load_config(bootstrap_config))
@@ -572,6 +577,76 @@ class Rehearsal:
             f"started by {prefix}-{pid}-retrain-start (InputDataUrl s3://{bucket}/data/)"
         )
 
+    # --- bring your own container (issue 17 item 1) -------------------------------------------------------------
+
+    def byoc_kind(self) -> TemplateKind | None:
+        return next((kind for kind in BYOC_KINDS if kind in self.options.templates), None)
+
+    def prewarm_container_venv(self) -> threading.Thread | None:
+        """The container-build environment (its own requirements: the image's), built while Terraform runs."""
+        if self.byoc_kind() is None or not self.options.run_template_tests:
+            return None
+        template = KIT_ROOT / "template-repos" / CONTAINER_TEMPLATE
+
+        def build() -> None:
+            try:
+                template_venvs.venv_for(template)
+            except (OSError, RuntimeError, subprocess.SubprocessError) as error:
+                print(f"prewarming the {CONTAINER_TEMPLATE} environment failed: {error}", file=self.log, flush=True)
+
+        worker = threading.Thread(target=build, name="container-venv-prewarm", daemon=True)
+        worker.start()
+        return worker
+
+    def byoc(self) -> str:
+        """A project created with --bring-your-own-container: its container repo and variables on the forge, its ECR
+        repository in each account (scan on push, immutable tags; dev's lifecycle and pull policy), then the repo's
+        container contract check (train and serve as processes against a temporary /opt/ml)."""
+        kind = self.byoc_kind()
+        if kind is None:
+            return "no build-deploy template in this run (bring your own container not rehearsed)"
+        record = self.mlops(
+            "project", "create", "demo-byoc", "--template", kind.value, "--user", "ada", "--bring-your-own-container",
+            MLOPS_GITHUB_TOKEN=self.admin_token(),
+        )  # fmt: skip
+        pid, org = record["ProjectId"], self.config().github.org
+        repository = f"{self.config().naming_prefix}/{pid}"
+        github = self.github()
+        container = github.get_repo(f"{org}/demo-byoc-{pid}-container")
+        if container.get_variable("CONTAINER_REPOSITORY_NAME").value != repository:
+            raise DemoError(f"{container.full_name}: CONTAINER_REPOSITORY_NAME is not {repository}")
+        registries = {env.name: env.get_variable("CONTAINER_REGISTRY").value for env in container.get_environments()}
+        uri = github.get_repo(f"{org}/demo-byoc-{pid}-build").get_variable("CONTAINER_REPOSITORY_URI").value
+        if uri != f"{registries.get('dev')}/{repository}":
+            raise DemoError(f"the build repo's CONTAINER_REPOSITORY_URI {uri} is not the dev repository")
+        found = []
+        for environment in self.options.environments:
+            ecr = self.local.aws.session_for(environment).client("ecr")
+            (described,) = ecr.describe_repositories(repositoryNames=[repository])["repositories"]
+            if (
+                described["imageTagMutability"] != "IMMUTABLE"
+                or not described["imageScanningConfiguration"]["scanOnPush"]
+            ):
+                raise DemoError(f"ECR {repository} in {environment} is not immutable with scan on push")
+            ecr.get_lifecycle_policy(repositoryName=repository)  # raises when there is none
+            if environment == "dev":
+                ecr.get_repository_policy(repositoryName=repository)  # the deploy accounts' pull
+            found.append(environment)
+        detail = f"{container.full_name} ({len(registries)} environments); ECR {repository} in {', '.join(found)}"
+        if not self.options.run_template_tests:
+            return detail
+        if self.container_prewarm is not None:
+            self.container_prewarm.join()
+        template = KIT_ROOT / "template-repos" / CONTAINER_TEMPLATE
+        venv = template_venvs.venv_for(template)
+        output = self.options.state_dir / "byoc"
+        self.run([str(venv / "bin" / "python"), "-m", "tools.contract_check", "--output", str(output)], self.env(None),
+                 cwd=template)  # fmt: skip
+        report = json.loads((output / "report" / "metrics.json").read_text())
+        if not report.get("contract_holds"):
+            raise DemoError(f"the container contract check failed: {report}")
+        return f"{detail}; container contract holds (train, /ping, /invocations, failure file)"
+
     # --- the whole run ---------------------------------------------------------------------------------------
 
     def steps(self) -> list[Step]:
@@ -592,6 +667,8 @@ class Rehearsal:
             Step("clone the model-building repo, run its tests and local pipeline", self.clone_and_run),
             Step("register a model version and approve it", self.register_and_approve),
             Step("approval event → trigger Lambda → deploy workflow dispatched", self.trigger),
+            # bring your own container (issue 17 item 1)
+            Step("bring your own container: project, container repo, ECR repositories, contract check", self.byoc),
             Step("IAM: every call evaluated as AWS would (mlops local decisions)", self.iam_summary),
         ]
         return steps

@@ -160,7 +160,8 @@ def free_port() -> int:
 
 def _healthy(url: str) -> bool:
     try:
-        return requests.get(f"{url}/_forge/health", timeout=0.5).status_code == 200
+        # Not listening: refused at once; the timeout only bounds a busy forge (a loaded machine: over 0.5 s).
+        return requests.get(f"{url}/_forge/health", timeout=2.0).status_code == 200
     except requests.RequestException:
         return False
 

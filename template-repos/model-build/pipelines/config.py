@@ -12,6 +12,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = REPO_ROOT / "config.yaml"
 METRICS = ("auc", "accuracy", "f1")
 APPROVAL_STATUSES = ("PendingManualApproval", "Approved", "Rejected")
+CONTAINER_IMAGES = ("auto", "builtin", "byoc")
 
 
 class ConfigError(ValueError):
@@ -35,6 +36,8 @@ class Config:
     approval_status: str = "PendingManualApproval"
     inference_instance_types: list[str] = field(default_factory=list)
     transform_instance_types: list[str] = field(default_factory=list)
+    container_image: str = "auto"
+    container_tag: str = "newest"
     inference_pipeline: bool = False
 
 
@@ -72,8 +75,12 @@ def parse(data: dict[str, Any]) -> Config:
         approval_status=str(_get(data, "registration.approval_status")),
         inference_instance_types=list(_get(data, "registration.inference_instance_types")),
         transform_instance_types=list(_get(data, "registration.transform_instance_types")),
+        container_image=str(_get(data, "container.image")),
+        container_tag=str(_get(data, "container.tag")),
         inference_pipeline=_flag(data, "inference_pipeline.enabled"),
     )
+    if config.container_image not in CONTAINER_IMAGES:
+        raise ConfigError(f"config.yaml: container.image must be one of {', '.join(CONTAINER_IMAGES)}")
     if config.metric not in METRICS:
         raise ConfigError(f"config.yaml: evaluation.metric must be one of {', '.join(METRICS)} (got {config.metric!r})")
     if not 0.0 <= config.threshold <= 1.0:

@@ -10,13 +10,16 @@ SageMaker jobs get their code), so tests point the SDK at local AWS (moto) with 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import boto3
+from sagemaker.estimator import Estimator
 from sagemaker.inputs import TrainingInput
+from sagemaker.model import Model
 from sagemaker.model_metrics import MetricsSource, ModelMetrics
 from sagemaker.pipeline import PipelineModel
-from sagemaker.processing import ProcessingInput, ProcessingOutput
+from sagemaker.processing import ProcessingInput, ProcessingOutput, ScriptProcessor
 from sagemaker.sklearn.estimator import SKLearn
 from sagemaker.sklearn.model import SKLearnModel
 from sagemaker.sklearn.processing import SKLearnProcessor
@@ -31,7 +34,7 @@ from sagemaker.workflow.pipeline_context import PipelineSession
 from sagemaker.workflow.properties import PropertyFile
 from sagemaker.workflow.steps import CacheConfig, ProcessingStep, TrainingStep
 
-from pipelines import inference_pipeline
+from pipelines import container_image, inference_pipeline
 from pipelines.config import Config
 
 STEPS_DIR = Path(__file__).resolve().parent.parent / "steps"
@@ -79,6 +82,8 @@ def get_pipeline(
     """Build the pipeline. `role` is the SageMaker execution role the jobs run as (PIPELINE_EXECUTION_ROLE_ARN)."""
     bucket = session.default_bucket()
     prefix = f"s3://{bucket}/{base_job_prefix}"
+    # The project's own image (bring your own container) when config.yaml's container.image selects it.
+    own_image = container_image.own_image(config, os.environ, session.boto_session.client("ecr"))
     cache = CacheConfig(enable_caching=True, expire_after="P30D")
 
     input_data = ParameterString(name="InputDataUrl", default_value=config.input_data)
@@ -122,20 +127,27 @@ def get_pipeline(
         ),
     )  # not cached: new data lands under the same InputDataUrl (a retrain must read it, not reuse a past split)
 
-    estimator = SKLearn(
-        entry_point="train.py",
-        source_dir=str(STEPS_DIR),
-        framework_version=config.sklearn_framework_version,
-        py_version="py3",
-        role=role,
-        instance_type=training_instance_type,
-        instance_count=1,
-        hyperparameters={key: str(value) for key, value in config.hyperparameters.items()},
-        output_path=f"{prefix}/models",
-        code_location=f"{prefix}/code",
-        base_job_name=f"{base_job_prefix}-train",
-        metric_definitions=[{"Name": "validation:auc", "Regex": r"validation_auc=([0-9.]+)"}],
-        sagemaker_session=session,
+    training = {
+        "role": role,
+        "instance_type": training_instance_type,
+        "instance_count": 1,
+        "hyperparameters": {key: str(value) for key, value in config.hyperparameters.items()},
+        "output_path": f"{prefix}/models",
+        "base_job_name": f"{base_job_prefix}-train",
+        "metric_definitions": [{"Name": "validation:auc", "Regex": r"validation_auc=([0-9.]+)"}],
+        "sagemaker_session": session,
+    }
+    estimator = (
+        Estimator(image_uri=own_image, **training)
+        if own_image
+        else SKLearn(
+            entry_point="train.py",
+            source_dir=str(STEPS_DIR),
+            framework_version=config.sklearn_framework_version,
+            py_version="py3",
+            code_location=f"{prefix}/code",
+            **training,
+        )
     )
     outputs = step_preprocess.properties.ProcessingOutputConfig.Outputs
     step_featurize = None
@@ -163,13 +175,17 @@ def get_pipeline(
     )
 
     evaluation_report = PropertyFile(name="EvaluationReport", output_name="evaluation", path="evaluation.json")
-    evaluator = SKLearnProcessor(
-        framework_version=config.sklearn_framework_version,
-        role=role,
-        instance_type=processing_instance_type,
-        instance_count=1,
-        base_job_name=f"{base_job_prefix}-evaluate",
-        sagemaker_session=session,
+    evaluation = {
+        "role": role,
+        "instance_type": processing_instance_type,
+        "instance_count": 1,
+        "base_job_name": f"{base_job_prefix}-evaluate",
+        "sagemaker_session": session,
+    }
+    evaluator = (  # the model is evaluated in the image that trained it (same library versions)
+        ScriptProcessor(image_uri=own_image, command=["python3"], **evaluation)
+        if own_image
+        else SKLearnProcessor(framework_version=config.sklearn_framework_version, **evaluation)
     )
     step_evaluate = ProcessingStep(
         name="EvaluateModel",
@@ -194,19 +210,30 @@ def get_pipeline(
             "evaluation.json",
         ],
     )
-    model = SKLearnModel(
-        name=f"{base_job_prefix}-model",
-        code_location=f"{prefix}/code",  # a fixed key keeps the definition identical from build to build
-        model_data=step_train.properties.ModelArtifacts.S3ModelArtifacts,
-        image_uri=serving_image_uri(config, session.boto_region_name),
-        entry_point="train.py",
-        source_dir=str(STEPS_DIR),
-        framework_version=config.sklearn_framework_version,
-        py_version="py3",
-        role=role,
-        sagemaker_session=session,
+    model_data = step_train.properties.ModelArtifacts.S3ModelArtifacts
+    model = (
+        Model(
+            name=f"{base_job_prefix}-model",
+            image_uri=own_image,
+            model_data=model_data,
+            role=role,
+            sagemaker_session=session,
+        )
+        if own_image
+        else SKLearnModel(
+            name=f"{base_job_prefix}-model",
+            code_location=f"{prefix}/code",  # a fixed key keeps the definition identical from build to build
+            model_data=model_data,
+            image_uri=serving_image_uri(config, session.boto_region_name),
+            entry_point="train.py",
+            source_dir=str(STEPS_DIR),
+            framework_version=config.sklearn_framework_version,
+            py_version="py3",
+            role=role,
+            sagemaker_session=session,
+        )
     )
-    registered: SKLearnModel | PipelineModel = model
+    registered: Model | PipelineModel = model
     if step_featurize is not None:
         registered = inference_pipeline.pipeline_model(
             model=model,

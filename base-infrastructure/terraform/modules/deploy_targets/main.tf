@@ -76,6 +76,40 @@ locals {
     },
   ]
 
+  # --- bring your own container (issue 17 item 1): the projects' ECR repositories, <prefix>/p-<12> -------------
+  # The dev one is the project stack's (its repository policy admits the preprod/prod deploy roles to pull); the
+  # preprod/prod ones are made by the provisioning through <prefix>-project-registry below. Workflows push only
+  # to their own account's project repositories; preprod/prod pull from dev's to copy the same digest.
+  project_repositories     = "arn:${local.partition}:ecr:${local.region}:${local.account}:repository/${var.name_prefix}/p-????????????"
+  dev_project_repositories = "arn:${local.partition}:ecr:${local.region}:${local.dev_account}:repository/${var.name_prefix}/p-????????????"
+  push_project_images = [
+    {
+      Sid      = "EcrLogin"
+      Effect   = "Allow"
+      Action   = "ecr:GetAuthorizationToken"
+      Resource = "*"
+    },
+    {
+      Sid    = "PushProjectImages"
+      Effect = "Allow"
+      Action = [
+        "ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:InitiateLayerUpload",
+        "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage", "ecr:DescribeImages",
+        "ecr:DescribeImageScanFindings",
+      ]
+      Resource = local.project_repositories
+    },
+  ]
+  pull_dev_project_images = [
+    {
+      Sid      = "PullDevProjectImages"
+      Effect   = "Allow"
+      Action   = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
+      Resource = local.dev_project_repositories
+    },
+  ]
+  copy_project_images = [for s in concat(local.push_project_images, local.pull_dev_project_images) : s if !local.in_dev]
+
   # Preprod and prod read approved models from the dev registry and their artifacts from the dev bucket; the dev
   # side grants the same principals in its key and bucket policies.
   read_dev_registry = [
@@ -131,7 +165,8 @@ resource "aws_iam_policy" "deploy" {
   description = "Deploy approved models as endpoints or transform jobs in ${var.environment}"
   policy = jsonencode({
     Version = "2012-10-17"
-    Statement = concat(local.common, local.vpc_guard, [for s in local.read_dev_registry : s if !local.in_dev], [
+    # bring your own container (local.copy_project_images): copy the project image from dev into this account
+    Statement = concat(local.common, local.vpc_guard, local.copy_project_images, [for s in local.read_dev_registry : s if !local.in_dev], [
       {
         Sid    = "DeployModels"
         Effect = "Allow"
@@ -305,7 +340,8 @@ resource "aws_iam_policy" "build" {
   description = "Upsert and run the project's SageMaker pipeline in dev"
   policy = jsonencode({
     Version = "2012-10-17"
-    Statement = concat(local.common, [
+    # bring your own container: the container-build repo builds, pushes and scans the project's image in dev
+    Statement = concat(local.common, local.push_project_images, [
       {
         Sid    = "UpsertAndRunPipelines"
         Effect = "Allow"
@@ -502,3 +538,44 @@ resource "aws_iam_role_policy" "deploy_passes_consumer_stacks" {
   })
 }
 # --- end issue 17 item 4 ---
+
+# --- bring your own container (issue 17 item 1): the projects' ECR repositories in preprod and prod -------------
+
+resource "aws_iam_role" "project_registry" {
+  count       = local.in_dev ? 0 : 1
+  name        = "${var.name_prefix}-project-registry"
+  description = "Assumed by the dev provisioning Lambda only, to create a bring-your-own-container project's ECR repository here"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "OnlyTheProvisioningLambda"
+      Effect    = "Allow"
+      Principal = { AWS = "arn:${local.partition}:iam::${local.dev_account}:root" }
+      Action    = "sts:AssumeRole"
+      Condition = { ArnEquals = { "aws:PrincipalArn" = local.provisioning_role_arn } }
+    }]
+  })
+  max_session_duration = 3600
+  permissions_boundary = var.permissions_boundary_arn
+  tags                 = merge(var.tags, { Persona = "project-registry" })
+}
+
+resource "aws_iam_role_policy" "project_registry" {
+  count = local.in_dev ? 0 : 1
+  name  = "create-project-repositories"
+  role  = aws_iam_role.project_registry[0].name
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      # Create and converge (scan on push, immutable tags, lifecycle) only the projects' repositories; no image
+      # access, no repository policy, no delete.
+      Sid    = "CreateOnlyProjectRepositories"
+      Effect = "Allow"
+      Action = [
+        "ecr:CreateRepository", "ecr:DescribeRepositories", "ecr:PutImageScanningConfiguration",
+        "ecr:PutImageTagMutability", "ecr:PutLifecyclePolicy", "ecr:GetLifecyclePolicy", "ecr:TagResource",
+      ]
+      Resource = local.project_repositories
+    }]
+  })
+}

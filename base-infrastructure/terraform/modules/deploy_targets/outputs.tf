@@ -43,3 +43,8 @@ output "consumer_stacks_role_arn" {
   description = "CloudFormation role of the model-deploy-realtime example consumer stacks (/mlops/iam/consumer_stacks_role_arn)."
   value       = aws_iam_role.consumer_stacks.arn
 }
+
+output "project_registry_role_arn" {
+  description = "Role the dev provisioning Lambda assumes to create a bring-your-own-container project's ECR repository in this account (null in dev, where the project stack creates it)."
+  value       = try(aws_iam_role.project_registry[0].arn, null)
+}

@@ -219,6 +219,12 @@ resource "aws_iam_role_policy" "project_trust" {
       Effect   = "Allow"
       Action   = "sts:AssumeRole"
       Resource = "arn:${local.partition}:iam::*:role/${var.name_prefix}-project-trust"
+      }, {
+      # bring your own container: in preprod and prod, <prefix>-project-registry creates only project repositories.
+      Sid      = "AssumeTheProjectRegistryRoles"
+      Effect   = "Allow"
+      Action   = "sts:AssumeRole"
+      Resource = "arn:${local.partition}:iam::*:role/${var.name_prefix}-project-registry"
     }]
   })
 }

@@ -230,3 +230,56 @@ run "consumer_stacks_are_created_by_cloudformation_as_a_role_the_deploy_role_may
     error_message = "the deploy role passes the consumer stacks role to CloudFormation only"
   }
 }
+
+# --- bring your own container (issue 17 item 1) ---
+
+run "prod_has_a_project_registry_role_only_the_provisioning_lambda_assumes_and_it_creates_only_project_repositories" {
+  command = plan
+
+  assert {
+    condition     = jsondecode(aws_iam_role.project_registry[0].assume_role_policy).Statement[0].Condition.ArnEquals["aws:PrincipalArn"] == "arn:aws:iam::111111111111:role/mlops-project-repos"
+    error_message = "only the dev provisioning Lambda may assume the project registry role"
+  }
+  assert {
+    condition     = jsondecode(aws_iam_role_policy.project_registry[0].policy).Statement[0].Resource == "arn:aws:ecr:eu-west-1:333333333333:repository/mlops/p-????????????"
+    error_message = "the project registry role must reach only the projects' repositories of this account"
+  }
+  assert {
+    condition     = !contains(jsondecode(aws_iam_role_policy.project_registry[0].policy).Statement[0].Action, "ecr:SetRepositoryPolicy") && !contains(jsondecode(aws_iam_role_policy.project_registry[0].policy).Statement[0].Action, "ecr:DeleteRepository")
+    error_message = "the project registry role neither opens repositories to others nor deletes them"
+  }
+}
+
+run "prod_deploy_role_pushes_only_to_its_project_repositories_and_pulls_only_from_devs" {
+  command = plan
+
+  assert {
+    condition     = one([for s in jsondecode(aws_iam_policy.deploy.policy).Statement : s.Resource if s.Sid == "PushProjectImages"]) == "arn:aws:ecr:eu-west-1:333333333333:repository/mlops/p-????????????"
+    error_message = "the deploy role pushes only to this account's project repositories"
+  }
+  assert {
+    condition     = one([for s in jsondecode(aws_iam_policy.deploy.policy).Statement : s.Resource if s.Sid == "PullDevProjectImages"]) == "arn:aws:ecr:eu-west-1:111111111111:repository/mlops/p-????????????"
+    error_message = "the deploy role pulls only the dev project repositories"
+  }
+}
+
+run "dev_build_role_pushes_project_images_and_dev_has_no_project_registry_role" {
+  command = plan
+
+  variables {
+    environment = "dev"
+  }
+
+  assert {
+    condition     = one([for s in jsondecode(aws_iam_policy.build[0].policy).Statement : s.Resource if s.Sid == "PushProjectImages"]) == "arn:aws:ecr:eu-west-1:333333333333:repository/mlops/p-????????????"
+    error_message = "the dev build role pushes the project images of its account"
+  }
+  assert {
+    condition     = length(aws_iam_role.project_registry) == 0
+    error_message = "dev's project repository is the project stack's: no registry role there"
+  }
+  assert {
+    condition     = length([for s in jsondecode(aws_iam_policy.deploy.policy).Statement : s if s.Sid == "PushProjectImages"]) == 0
+    error_message = "the dev deploy role does not push images"
+  }
+}
