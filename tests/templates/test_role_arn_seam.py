@@ -47,10 +47,15 @@ def _role_to_assume(job: dict[str, Any]) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("kind", list(TemplateKind))
-def test_every_composed_role_is_the_role_the_provisioning_admits(kind: TemplateKind) -> None:
+CASES = [(kind, {}) for kind in TemplateKind] + [
+    (TemplateKind.BUILD_DEPLOY_BATCH, {"ContainerRepository": "acme/p-abc123def456"}),  # + container-build
+]
+
+
+@pytest.mark.parametrize(("kind", "extra"), CASES)
+def test_every_composed_role_is_the_role_the_provisioning_admits(kind: TemplateKind, extra: dict[str, str]) -> None:
     settings = LambdaSettings(github_org="acme", credentials_secret_id="s", naming_prefix=PREFIX, region=REGION)
-    request = request_from_properties(properties(kind, Region=REGION), settings)
+    request = request_from_properties(properties(kind, Region=REGION, **extra), settings)
     org = org_variables(REGION, PREFIX)
     checked = 0
     for repo in desired_repos(request):
