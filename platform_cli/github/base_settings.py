@@ -2,7 +2,8 @@
 
 ``mlops org publish`` sets them from each account's bootstrap stack outputs (bootstrap.yaml ``Outputs``):
 
-- org variables: :data:`ORG_VARIABLES` (region and naming prefix, from platform.yaml);
+- org variables: :data:`ORG_VARIABLES` (region and naming prefix, from platform.yaml), and for the project
+  repositories :data:`PROJECT_ORG_VARIABLES` (partition and role names);
 - repository variables for the pull-request plans: ``TF_PLAN_ROLE_ARN_<ENV>``, ``TF_STATE_BUCKET_<ENV>``,
   ``TF_LOCK_TABLE_<ENV>``;
 - environment variables on ``dev``/``preprod``/``prod`` for the applies: ``TF_APPLY_ROLE_ARN``, ``TF_STATE_BUCKET``,
@@ -21,8 +22,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from platform_cli.config import ENVIRONMENTS
+from platform_cli.github.platform_roles import partition_of, role_names
 
 ORG_VARIABLES: tuple[str, ...] = ("MLOPS_AWS_REGION", "MLOPS_NAMING_PREFIX")
+# -- issue 16: what every project repository's workflows share, set once here instead of per repo and environment
+# (contract.yaml org_variables): the partition and the names of the roles base infrastructure creates in every
+# account; the workflows compose arn:<partition>:iam::<AWS_ACCOUNT_ID>:role/<name>.
+PROJECT_ORG_VARIABLES: tuple[str, ...] = (
+    "MLOPS_AWS_PARTITION",
+    "MLOPS_BUILD_ROLE_NAME",
+    "MLOPS_DEPLOY_ROLE_NAME",
+    "MLOPS_SAGEMAKER_EXECUTION_ROLE_NAME",
+)
+
+
+# -- end issue 16
 # variable name -> bootstrap stack output it holds
 ENVIRONMENT_VARIABLES: Mapping[str, str] = {
     "TF_APPLY_ROLE_ARN": "ApplyRoleArn",
@@ -61,7 +75,10 @@ class BaseInfrastructureSettings:
 
 def org_variables(region: str, prefix: str) -> dict[str, str]:
     """The org-level Actions variables (the same for every repository)."""
-    return dict(zip(ORG_VARIABLES, (region, prefix), strict=True))
+    values = dict(zip(ORG_VARIABLES, (region, prefix), strict=True))
+    values["MLOPS_AWS_PARTITION"] = partition_of(region)
+    values.update(role_names(prefix))
+    return values
 
 
 def plan_variable(template: str, environment: str) -> str:

@@ -158,9 +158,14 @@ class WriteBudget:
         *,
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], None] = time.sleep,
+        wait_out: bool = False,
         on_wait: WaitListener | None = None,
     ) -> None:
         self.store: BudgetStore = store or MemoryStore()
+        # False: a wait that would pass the deadline raises at once (fail fast: the CLI, one invocation alone).
+        # True: wait while the deadline allows, then raise (a Lambda whose request continues in a new invocation
+        # uses its whole lifetime instead of handing over at once and spinning).
+        self.wait_out = wait_out
         self.on_wait = on_wait  # told once per wait (and again when it grows): what is awaited, for how long
         self.windows = windows
         self._clock = clock
@@ -190,7 +195,7 @@ class WriteBudget:
             if wait <= 0:
                 self._admitted().extend(stamped)
                 return waited
-            if deadline is not None and not deadline.allows(wait):
+            if deadline is not None and not deadline.allows(wait) and not (self.wait_out and deadline.allows(1.0)):
                 raise DeadlineExceededError(
                     f"ran out of time while {doing}: GitHub's write budget for this credential is in use by other "
                     f"projects (next write in {wait:.0f}s); retry later (the work done so far is kept)"
@@ -199,7 +204,7 @@ class WriteBudget:
                 told_until = self._clock() + wait
                 self.on_wait(doing, wait)
             # Sleep in short steps: other writers may leave room sooner than the oldest stamp expires.
-            step = min(wait, 1.0)
+            step = min(wait, 1.0) if deadline is None else max(min(wait, 1.0, deadline.remaining() - 0.5), 0.01)
             self._sleep(step)
             waited += step
 

@@ -12,15 +12,18 @@ State machine (``ProjectReposResource``):
 
 Every path answers: the event is parsed inside the try, a timer answers FAILED at the remaining time minus
 ``answer_margin`` if the work has not, and every GitHub wait stops at the remaining time minus
-``deadline_margin``. Reasons are one redacted line.
+``deadline_margin``. Reasons are one redacted line. With a ``Continuation`` (the deployed Lambda), running out of
+this invocation's time while CloudFormation still waits hands the request to a new invocation instead of answering
+FAILED (``continuation.py``); the invocation that finishes answers, once.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from platform_cli.errors import PlatformError
@@ -33,6 +36,7 @@ from platform_cli.lambdas.settings import LambdaSettings
 if TYPE_CHECKING:
     from github import Github
 
+    from platform_cli.lambdas.continuation import Ledger
     from platform_cli.lambdas.project_registries import RegistryMaintainer
     from platform_cli.lambdas.project_trust import TrustMaintainer
     from platform_cli.provisioning.reconcile import Reconciler, ReconcileResult
@@ -60,9 +64,21 @@ class Dependencies:
     # The Studio user profile that created the SageMaker project of this name, None when none did (studio_user.py);
     # None: no SageMaker to ask (the CLI's local player, unit tests).
     studio_user: Callable[[str], str | None] | None = None
+    # Continues a request in a new invocation when this one runs out of time (continuation.py); None: answer
+    # FAILED instead (unit tests, the CLI's in-process player).
+    continuation: Continuation | None = None
+    sleep: Callable[[float], None] = time.sleep
     # Creates a bring-your-own-container project's ECR repository in preprod and prod (issue 17 item 1); None where
     # no base infrastructure exists there.
     registries: RegistryMaintainer | None = None
+
+
+@dataclass(frozen=True)
+class Continuation:
+    """Where the requests' ledger lives and how to start the next invocation (``invoke(event, context)``)."""
+
+    ledger: Ledger
+    invoke: Callable[[dict[str, Any], Any], None]
 
 
 def _reconciler(github: Github, deadline: Deadline, settings: LambdaSettings) -> Reconciler:
@@ -103,18 +119,97 @@ def _refuse_template_kind_change(event: Mapping[str, Any], physical_id: str) -> 
         )
 
 
+def _resumable(error: PlatformError) -> bool:
+    """Errors a later invocation can get past: this one ran out of time (its own, or a wait for the shared write
+    budget that would outlast it). Not a slow template generation (its own bound) nor anything else."""
+    from platform_cli.github.exceptions import DeadlineExceededError as ClientDeadline
+    from platform_cli.provisioning.exceptions import DeadlineExceededError, GenerationTimeoutError
+
+    return isinstance(error, DeadlineExceededError | ClientDeadline) and not isinstance(error, GenerationTimeoutError)
+
+
+class _Run:
+    """One invocation's place in its request: claimed in the ledger, CloudFormation's remaining wait, hand-over."""
+
+    def __init__(self, event: dict[str, Any], context: Any, settings: LambdaSettings, relay: Continuation | None):
+        from platform_cli.lambdas.continuation import checkpoint_of, idempotency_key
+
+        self._clock = time.time
+        self.event, self.context, self.settings, self.relay = event, context, settings, relay
+        # CloudFormation's wait: the template's ServiceTimeout where it gives one, else the configured default.
+        self.service_timeout = _service_timeout(event) or settings.service_timeout_seconds
+        checkpoint = checkpoint_of(event, self._clock(), self.service_timeout)
+        self.checkpoint = checkpoint if relay is not None else replace(checkpoint, generation=0)
+        self.generation = self.checkpoint.generation
+        self.key = idempotency_key(event)
+        self.owner = str(getattr(context, "aws_request_id", "") or "")
+        self.handed_over = False
+
+    def claimed(self) -> bool:
+        """Whether to work on the request. A ledger that cannot be read does not stop the work (the reconcile is
+        idempotent): an unanswered request is worse than one worked on twice."""
+        if self.relay is None:
+            return True
+        try:
+            return self.relay.ledger.claim(self.key, self.generation, self.owner)
+        except Exception:
+            log.exception("the continuation ledger could not be read; working on the request")
+            return True
+
+    def cloudformation_left(self) -> float:
+        """Seconds until CloudFormation stops waiting (its ServiceTimeout from the first invocation), minus a margin
+        to answer in; unbounded without continuation (the invocation's own time is the bound then)."""
+        if self.relay is None:
+            return float("inf")
+        settings = self.settings
+        ends = self.checkpoint.started + self.service_timeout - settings.continuation_margin_seconds
+        return ends - self._clock()
+
+    def hand_over(self) -> bool:
+        """Start the next invocation if CloudFormation's wait leaves it enough time; whether it was started."""
+        from platform_cli.lambdas.continuation import next_event
+
+        if self.relay is None or self.cloudformation_left() < self.settings.continuation_min_seconds:
+            return False
+        try:
+            self.relay.invoke(next_event(self.event, self.checkpoint), self.context)
+        except Exception:
+            log.exception("could not start the continuation; answering instead")
+            return False
+        self.handed_over = True
+        log.info("handed the request to a continuation", extra={"generation": self.generation + 1})
+        return True
+
+    def may_answer(self) -> bool:
+        """Whether nobody answered yet; a ledger that cannot be written lets the answer through (CloudFormation keeps
+        the first answer it receives; no answer at all would leave the stack waiting)."""
+        if self.relay is None:
+            return True
+        try:
+            return self.relay.ledger.answer(self.key, self.generation, self.owner)
+        except Exception:
+            log.exception("the continuation ledger could not be written; answering anyway")
+            return True
+
+
+def _service_timeout(event: Mapping[str, Any] | None) -> float | None:
+    """The custom resource's ``ServiceTimeout`` (how long CloudFormation waits for the answer; ``mlops project
+    create --timeout`` sets it), or ``None`` when the template gives none."""
+    properties = (event or {}).get("ResourceProperties")
+    given = properties.get("ServiceTimeout") if isinstance(properties, Mapping) else None
+    try:
+        waited = float(given) if given not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+    return waited if waited and waited > 0 else None
+
+
 def _remaining_seconds(context: Any, event: Mapping[str, Any] | None = None) -> float:
-    """Time left to answer: the invocation's, and no more than the custom resource's ``ServiceTimeout`` (how long
-    CloudFormation waits for the answer; ``mlops project create --timeout`` sets it)."""
+    """Time left to answer: the invocation's, and no more than the custom resource's ``ServiceTimeout``."""
     get_remaining = getattr(context, "get_remaining_time_in_millis", None)
     remaining = get_remaining() / 1000.0 if callable(get_remaining) else 900.0
-    properties = (event or {}).get("ResourceProperties")
-    service_timeout = properties.get("ServiceTimeout") if isinstance(properties, Mapping) else None
-    try:
-        waited = float(service_timeout) if service_timeout not in (None, "") else None
-    except (TypeError, ValueError):
-        waited = None
-    return min(remaining, waited) if waited and waited > 0 else remaining
+    waited = _service_timeout(event)
+    return min(remaining, waited) if waited else remaining
 
 
 class ProjectReposResource:
@@ -129,23 +224,49 @@ class ProjectReposResource:
         settings = self.deps.settings
         remaining = _remaining_seconds(context, event)
         fallback_id = self._fallback_id(event)
-        deadline = Deadline(max(remaining - settings.deadline_margin_seconds, 1.0))
+        relay = self.deps.continuation
+        run = _Run(event, context, settings, relay)
+        if not run.claimed():
+            log.info("another invocation carries this request; stopping", extra={"generation": run.generation})
+            return {"Continued": False, "Duplicate": True}
+        deadline = Deadline(max(min(remaining, run.cloudformation_left()) - settings.deadline_margin_seconds, 1.0))
+        settled = threading.Lock()
+        state = {"settled": False}
+
+        def settle() -> bool:
+            with settled:
+                if state["settled"]:
+                    return False
+                state["settled"] = True
+                return True
+
+        def finish(response: Response) -> None:
+            if run.may_answer():
+                answer(response)
 
         def answer_timed_out() -> None:
-            # Answered: nothing more may be written (a rollback Delete must not race a still-running Create).
-            deadline.cancel("CloudFormation was already answered (timed out)")
-            answer(
-                Response("FAILED", "provisioning timed out before finishing; retry (work done is kept)", fallback_id)
-            )
+            if not settle():
+                return
+            # Settled: nothing more may be written (a rollback Delete must not race a still-running Create).
+            deadline.cancel("CloudFormation was already answered (timed out) or the request handed over")
+            if run.hand_over():
+                return
+            reason = "provisioning timed out before finishing; retry (work done is kept)"
+            finish(Response("FAILED", reason, fallback_id))
 
         timer = threading.Timer(max(remaining - settings.answer_margin_seconds, 0.1), answer_timed_out)
         timer.daemon = True
         timer.start()
+        resumable = False
         try:
             set_request_id(str(event.get("RequestId") or getattr(context, "aws_request_id", "") or ""))
             response = self._handle(event, deadline)
         except PlatformError as error:
-            log.warning("custom resource failed", extra={"reason": str(error)})
+            resumable = relay is not None and _resumable(error)
+            if resumable:
+                log.info("this invocation's time is used up; continuing if CloudFormation still waits")
+            else:
+                log.warning("custom resource failed", extra={"reason": str(error)})
             response = Response("FAILED", str(error), self._failed_id(event, fallback_id))
         except Exception as error:
             log.exception("unexpected error in custom resource")
@@ -157,8 +278,20 @@ class ProjectReposResource:
             )
         finally:
             timer.cancel()
+        if resumable:
+            # Nothing to gain from starting the next invocation sooner (it would meet the same wait at once, read
+            # GitHub again and hand over again: a spin that spends GitHub's request limit): use this one's time.
+            idle = deadline.remaining() - 1.0
+            if idle > 0:
+                log.info("waiting out this invocation before handing over", extra={"seconds": round(idle, 1)})
+                self.deps.sleep(idle)
+        if settle():
             deadline.cancel("CloudFormation was already answered")
-        answer(response)
+            if resumable and run.hand_over():
+                return {"Continued": True, "Generation": run.generation + 1}
+            finish(response)
+        if answer.sent is None and state["settled"] and run.handed_over:
+            return {"Continued": True, "Generation": run.generation + 1}
         sent = answer.sent or response
         return sent.body(event)
 
@@ -298,7 +431,8 @@ def default_dependencies() -> Dependencies:
             if settings.write_budget_table
             else MemoryStore()
         )
-        budget = WriteBudget(store)
+        # With the table, a request continues in a new invocation: wait for the budget as long as this one lives.
+        budget = WriteBudget(store, wait_out=settings.write_budget_table is not None)
 
         def github(deadline: Deadline) -> Github:
             credentials, auth = secrets.get()
@@ -329,6 +463,15 @@ def default_dependencies() -> Dependencies:
         def studio_user(project_name: str) -> str | None:
             return launching_user(boto3.client("sagemaker"), project_name)
 
+        continuation = None
+        if settings.write_budget_table:
+            from platform_cli.lambdas.continuation import DynamoDbLedger, SelfInvoker
+
+            # The requests' ledger shares the budget's table; the next invocation is this function, asynchronously.
+            continuation = Continuation(
+                DynamoDbLedger(boto3.client("dynamodb"), settings.write_budget_table),
+                SelfInvoker(boto3.client("lambda")),
+            )
         from platform_cli.lambdas import project_registries
 
         registries = project_registries.RegistryMaintainer(
@@ -346,6 +489,7 @@ def default_dependencies() -> Dependencies:
             credentials=secrets,
             trust=trust,
             studio_user=studio_user,
+            continuation=continuation,
             registries=registries,
         )
     return _dependencies

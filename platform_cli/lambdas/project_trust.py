@@ -36,11 +36,12 @@ def statement_id(project_id: str) -> str:
 
 
 def project_subjects(repos: Sequence[DesiredRepo]) -> dict[str, list[str]]:
-    """Role ARN → the exact OIDC subjects of the project's repositories that assume it (``AWS_ROLE_ARN``)."""
+    """Role ARN → the exact OIDC subjects of the project's repositories that assume it (each environment's
+    ``role_arn``, the ARN its workflows compose from ``AWS_ACCOUNT_ID`` and the org's role names)."""
     subjects: dict[str, list[str]] = {}
     for repo in repos:
         for environment in repo.environments:
-            role = environment.variables.get("AWS_ROLE_ARN")
+            role = environment.role_arn
             if role:
                 subjects.setdefault(role, []).append(f"repo:{repo.owner}/{repo.name}:environment:{environment.name}")
     return {role: sorted(set(values)) for role, values in subjects.items()}

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from platform_cli.github.platform_roles import partition_of, role_names
 from platform_cli.lambdas.exceptions import LambdaConfigError
 
 if TYPE_CHECKING:
@@ -37,19 +38,26 @@ class LambdaSettings:
     deadline_margin_seconds: float = 20.0
     answer_margin_seconds: float = 5.0
     generation_timeout_seconds: float = 120.0
+    # -- issue 16: continuation. CloudFormation waits for a custom resource's answer for its ServiceTimeout (1 to
+    # 3600 s; the project template leaves the default, 3600); a request is continued in new invocations until then,
+    # keeping continuation_margin_seconds to answer in; a continuation needs at least continuation_min_seconds.
+    service_timeout_seconds: float = 3600.0
+    continuation_margin_seconds: float = 120.0
+    continuation_min_seconds: float = 60.0
     credentials_ttl_seconds: float = 300.0
     dispatch_statuses: tuple[str, ...] = ("Approved",)
     dispatch_ref: str = "main"
 
     @property
     def deploy_role(self) -> str:
-        """OIDC role of deploy workflows, in every account (base infrastructure: ``<prefix>-github-deploy``)."""
-        return self.deploy_role_name or f"{self.naming_prefix}-github-deploy"
+        """OIDC role of deploy workflows, in every account (base infrastructure: ``<prefix>-github-deploy``); the
+        workflows compose the same ARN from the org variable ``mlops org publish`` sets (``role_names``)."""
+        return self.deploy_role_name or role_names(self.naming_prefix)["MLOPS_DEPLOY_ROLE_NAME"]
 
     @property
     def build_role(self) -> str:
         """OIDC role of build/training workflows, dev account only (``<prefix>-github-build``)."""
-        return self.build_role_name or f"{self.naming_prefix}-github-build"
+        return self.build_role_name or role_names(self.naming_prefix)["MLOPS_BUILD_ROLE_NAME"]
 
     @property
     def trust_role(self) -> str:
@@ -65,13 +73,12 @@ class LambdaSettings:
 
     @property
     def partition(self) -> str:
-        return (
-            "aws-cn" if self.region.startswith("cn-") else "aws-us-gov" if self.region.startswith("us-gov-") else "aws"
-        )
+        return partition_of(self.region)
 
     @property
     def sagemaker_execution_role(self) -> str:
-        return self.sagemaker_execution_role_name or f"{self.naming_prefix}-sagemaker-execution"
+        default = role_names(self.naming_prefix)["MLOPS_SAGEMAKER_EXECUTION_ROLE_NAME"]
+        return self.sagemaker_execution_role_name or default
 
     @property
     def write_budget_key(self) -> str:
@@ -121,6 +128,7 @@ class LambdaSettings:
             deadline_margin_seconds=number("MLOPS_DEADLINE_MARGIN_SECONDS", 20.0),
             answer_margin_seconds=number("MLOPS_ANSWER_MARGIN_SECONDS", 5.0),
             generation_timeout_seconds=number("MLOPS_GENERATION_TIMEOUT_SECONDS", 120.0),
+            service_timeout_seconds=number("MLOPS_SERVICE_TIMEOUT_SECONDS", 3600.0),
             credentials_ttl_seconds=number("MLOPS_CREDENTIALS_TTL_SECONDS", 300.0),
             dispatch_statuses=statuses or ("Approved",),
             dispatch_ref=env.get("MLOPS_DISPATCH_REF", "main"),

@@ -6,10 +6,14 @@ Figures printed:
 * per template kind, through the real custom-resource handler: API calls and writes of a Create, of a second
   Create (idempotent: zero writes), and the wall time from the Create event to the CloudFormation answer, with
   100 ms of latency on every call and the shared write budget (``platform_cli.github.budget``);
-* N projects created at once (default 20, then 100; two-repo build-deploy-realtime) by one identity with 100 ms
+* N projects created at once (default 20; two-repo build-deploy-realtime) by one identity with 100 ms
   of latency under GitHub's secondary rate limit (80 content-creating requests a minute, answered 403 with
   Retry-After 60 s), every invocation sharing one write budget: successes, repos, duplicates, secondary-limit
-  answers seen, the slowest answer, total writes and the wall time against total writes / budget.
+  answers seen, the slowest answer, total writes and the wall time against total writes / budget;
+* N projects launched at once through an emulated Lambda service (default 100; each invocation lives
+  ``--lambda-seconds``, 900): requests the shared budget cannot finish in one invocation continue in the next
+  (``platform_cli/lambdas/continuation.py``): successes, answers (each exactly once), invocations (max per project)
+  and the total time against total writes / budget.
 
 The forge runs in this process (a thread) on 127.0.0.1 with its state in a temporary directory.
 """
@@ -17,6 +21,7 @@ The forge runs in this process (a thread) on 127.0.0.1 with its state in a tempo
 from __future__ import annotations
 
 import argparse
+import contextvars
 import json
 import statistics
 import subprocess
@@ -83,7 +88,9 @@ def make_org(admin: Any, login: str) -> BenchOrg:
 class Runner:
     """The real custom-resource handler, wired to the forge, answering into a list."""
 
-    def __init__(self, api_url: str, org: BenchOrg, policy: ClientPolicy, budget: WriteBudget) -> None:
+    def __init__(
+        self, api_url: str, org: BenchOrg, policy: ClientPolicy, budget: WriteBudget, continuation: Any = None
+    ) -> None:
         from platform_cli.lambdas.project_repos import Dependencies, ProjectReposResource
         from platform_cli.lambdas.settings import LambdaSettings
 
@@ -104,7 +111,9 @@ class Runner:
             return build_client(credentials, api_url, deadline, policy, budget=budget)
 
         self.org = org
-        self.resource = ProjectReposResource(Dependencies(settings=settings, github=github, send=self._send))
+        self.resource = ProjectReposResource(
+            Dependencies(settings=settings, github=github, send=self._send, continuation=continuation)
+        )
 
     def _send(self, url: str, body: bytes) -> None:
         with self._lock:
@@ -118,6 +127,12 @@ class Runner:
             def get_remaining_time_in_millis() -> int:
                 return 900_000
 
+        event = self.event(kind, name, project_id)
+        started = time.monotonic()
+        body = self.resource(event, Context())
+        return body, time.monotonic() - started
+
+    def event(self, kind: TemplateKind, name: str, project_id: str) -> dict[str, Any]:
         props = {
             "ProjectName": name,
             "ProjectId": project_id,
@@ -127,6 +142,8 @@ class Runner:
             "PipelineExecutionRoleArn": f"arn:aws:iam::111111111111:role/mlops-{project_id}-pipeline",
             "RequestingUser": self.org.member,
             "Accounts": ACCOUNTS,
+            # The kind's Studio parameters, as the project template passes them (a real launch writes them too).
+            "ExtraVariables": {name: "bench-value" for name in load_contract().kind_variables.get(kind, ())},
         }
         event = {
             "RequestType": "Create",
@@ -136,9 +153,7 @@ class Runner:
             "LogicalResourceId": "ProjectRepos",
             "ResourceProperties": props,
         }
-        started = time.monotonic()
-        body = self.resource(event, Context())
-        return body, time.monotonic() - started
+        return event
 
 
 def bench_kinds(forge: Any, latency_ms: float) -> list[dict[str, Any]]:
@@ -218,6 +233,88 @@ def bench_concurrent(
     }
 
 
+class LambdaService:
+    """Lambda as it runs the provisioning function: every invocation (CloudFormation's, then each continuation, started
+    asynchronously) in its own thread with ``lifetime`` seconds; counts invocations per request."""
+
+    def __init__(self, lifetime: float) -> None:
+        self.lifetime = lifetime
+        self.invocations: dict[str, int] = {}
+        self._lock = threading.Lock()
+        self._threads: list[threading.Thread] = []
+        self.runner: Runner | None = None
+
+    def invoke(self, event: dict[str, Any], context: Any = None) -> None:
+        request = str(event.get("RequestId"))
+        with self._lock:
+            self.invocations[request] = self.invocations.get(request, 0) + 1
+            number = self.invocations[request]
+        lifetime = self.lifetime
+        ends = time.monotonic() + lifetime
+
+        class Context:
+            aws_request_id = f"{request}-{number}"
+            invoked_function_arn = "arn:aws:lambda:eu-west-1:111111111111:function:bench-project-repos"
+
+            @staticmethod
+            def get_remaining_time_in_millis() -> int:
+                return int(max(ends - time.monotonic(), 0.0) * 1000)
+
+        assert self.runner is not None
+        # In a copy of the caller's context: the bench's meter counts every invocation's requests.
+        thread = threading.Thread(
+            target=contextvars.copy_context().run, args=(self.runner.resource, event, Context()), daemon=True
+        )
+        with self._lock:
+            self._threads.append(thread)
+        thread.start()
+
+
+def bench_continued(
+    forge: Any, projects: int, kind: TemplateKind, per_minute: int, latency_ms: float, lifetime: float
+) -> dict[str, Any]:
+    """``projects`` launched at once, each Lambda invocation living ``lifetime`` seconds: requests the shared budget
+    cannot finish in one invocation continue in the next; every request must be answered exactly once."""
+    from platform_cli.lambdas.continuation import MemoryLedger
+    from platform_cli.lambdas.project_repos import Continuation
+    from platform_cli.local.forge import Faults
+
+    forge.set_faults(Faults(latency_ms=latency_ms, secondary_per_minute=per_minute, secondary_retry_after_s=60))
+    org = make_org(forge.admin, f"bench-continued{projects}")
+    forge.admin.reset_limits()
+    policy = ClientPolicy(secondary_rate_wait=60, max_wait=65)
+    budget = CountingBudget(windows=FORGE_WINDOWS, wait_out=True)  # as the Lambda with its table
+    service = LambdaService(lifetime)
+    runner = Runner(forge.api_url, org, policy, budget, Continuation(MemoryLedger(), service.invoke))
+    service.runner = runner
+    meter = metering.Meter()
+    started = time.monotonic()
+    with meter.active():
+        for i in range(projects):
+            service.invoke(runner.event(kind, f"proj{i}", f"p-{i:012d}"))
+    while len(runner.answers) < projects and time.monotonic() - started < 3600 + lifetime:
+        time.sleep(1.0)
+    wall = time.monotonic() - started
+    answers = list(runner.answers)
+    requests = [str(a.get("RequestId")) for a in answers]
+    writes = len(meter.writes)
+    sustained = min(window.limit * 60.0 / window.seconds for window in budget.windows)
+    return {
+        "projects": projects,
+        "lifetime_s": lifetime,
+        "succeeded": sum(1 for a in answers if a["Status"] == "SUCCESS"),
+        "answers": len(answers),
+        "answered_twice": len(requests) - len(set(requests)),
+        "reasons": sorted({a["Reason"] for a in answers if a["Status"] != "SUCCESS"}),
+        "max_invocations": max(service.invocations.values()),
+        "invocations": sum(service.invocations.values()),
+        "secondary_limit_answers": budget.stops,
+        "writes": writes,
+        "writes_over_budget_s": round(writes / sustained * 60.0, 1),
+        "wall_s": round(wall, 1),
+    }
+
+
 class CountingBudget(WriteBudget):
     """The shared budget, counting the secondary-limit answers that stopped it (the target is none)."""
 
@@ -234,11 +331,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Provisioning benchmarks against the local forge.")
     parser.add_argument("--latency-ms", type=float, default=100.0)
     parser.add_argument(
-        "--concurrent", default="20,100", help="Comma-separated numbers of projects launched at once (20,100)."
+        "--concurrent",
+        default="20",
+        help="Comma-separated numbers of projects launched at once, each answered by one invocation (20).",
     )
     parser.add_argument("--concurrent-kind", default=TemplateKind.BUILD_DEPLOY_REALTIME.value)
     parser.add_argument("--secondary-per-minute", type=int, default=80)
     parser.add_argument("--skip-concurrent", action="store_true")
+    parser.add_argument(
+        "--continued",
+        default="100",
+        help="Comma-separated numbers of projects launched at once through Lambda with continuation (100; '' skips).",
+    )
+    parser.add_argument("--lambda-seconds", type=float, default=900.0, help="Lifetime of one Lambda invocation.")
     parser.add_argument("--json", action="store_true", help="Print one JSON document.")
     args = parser.parse_args(argv)
 
@@ -295,11 +400,37 @@ def main(argv: list[str] | None = None) -> int:
                         )
                         for reason in row["reasons"]:
                             print(f"  failure: {reason}")
+            report["continued"] = []
+            for count in (int(n) for n in str(args.continued).split(",") if n.strip()):
+                if not args.json:
+                    print(
+                        f"{count} {args.concurrent_kind} projects at once through Lambda ({args.lambda_seconds:.0f} s "
+                        f"per invocation, continuation), secondary limit {args.secondary_per_minute} writes/min...",
+                        flush=True,
+                    )
+                kind = TemplateKind(args.concurrent_kind)
+                row = bench_continued(
+                    forge, count, kind, args.secondary_per_minute, args.latency_ms, args.lambda_seconds
+                )
+                report["continued"].append(row)
+                if not args.json:
+                    print(
+                        f"  succeeded {row['succeeded']}/{row['projects']} (answers {row['answers']}, answered twice "
+                        f"{row['answered_twice']}), total {row['wall_s']} s vs writes/budget "
+                        f"{row['writes_over_budget_s']} s, invocations {row['invocations']} (max "
+                        f"{row['max_invocations']} per project), secondary-limit answers "
+                        f"{row['secondary_limit_answers']}, writes {row['writes']}",
+                        flush=True,
+                    )
+                    for reason in row["reasons"]:
+                        print(f"  failure: {reason}")
     finally:
         metering.uninstall()
     if args.json:
         print(json.dumps(report, indent=2))
     ok = all(r["status"] == "SUCCESS" and r["second_writes"] == 0 for r in report["kinds"])
+    for c in report.get("continued", []):
+        ok = ok and c["succeeded"] == c["projects"] and c["answered_twice"] == 0
     for c in report.get("concurrent", []):
         ok = ok and c["succeeded"] == c["projects"] and c["duplicates"] == 0 and c["repos"] == c["expected_repos"]
     return 0 if ok else 1

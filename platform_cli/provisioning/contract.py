@@ -33,6 +33,8 @@ class TemplateRepoContract(StrictModel):
     environments: dict[EnvironmentName, tuple[str, ...]]
     secrets: tuple[str, ...] = ()
     dispatch: Dispatch | None = None
+    # The kind variables (``Contract.kind_variables``) this template's workflows read: set on its repos only.
+    kind_variables: tuple[str, ...] = ()
 
 
 class OptionContract(StrictModel):

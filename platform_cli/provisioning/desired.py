@@ -30,9 +30,14 @@ class DesiredEnvironment:
     secrets: dict[str, Secret]
     reviewer_team: str | None
     prevent_self_review: bool
-    deployment_branches: tuple[str, ...] = (DEPLOYMENT_BRANCH,)
+    # () = "protected branches only": main, the one branch the provisioning protects (one write per environment
+    # fewer than a custom branch policy); a name here makes it a custom policy for exactly those branches.
+    deployment_branches: tuple[str, ...] = ()
     # Reviewed environments (preprod, prod) bind admins too: no repository admin deploys past the review.
     admins_bypass: bool = True
+    # The OIDC role this environment's jobs assume. Not written to GitHub: the workflows compose it from
+    # AWS_ACCOUNT_ID and the org variables (contract.yaml); the trust maintainer admits the repo to it.
+    role_arn: str = ""
 
 
 @dataclass(frozen=True)
@@ -88,13 +93,16 @@ def topic(value: str) -> str:
     return _TOPIC_CHARS.sub("-", value.lower()).strip("-")[:50]
 
 
-def _environment_values(request: ProjectRequest, env: str, part: str) -> dict[str, str]:
-    """Deploy repos assume the deploy role everywhere; other repos the build role where there is one (dev)."""
+def environment_role(request: ProjectRequest, env: str, part: str) -> str:
+    """Deploy repos assume the deploy role everywhere; other repos the build role where there is one (dev).
+    The workflows compose the same ARN from the org variables (``MLOPS_BUILD_ROLE_NAME``/``MLOPS_DEPLOY_ROLE_NAME``)."""
     target = request.environments[env]  # type: ignore[index]
-    role = target.role_arn if part == "deploy" or target.build_role_arn is None else target.build_role_arn
-    values = {"AWS_ACCOUNT_ID": target.account_id, "AWS_ROLE_ARN": role}
-    if target.sagemaker_execution_role_arn:
-        values["SAGEMAKER_EXECUTION_ROLE_ARN"] = target.sagemaker_execution_role_arn
+    return target.role_arn if part == "deploy" or target.build_role_arn is None else target.build_role_arn
+
+
+def _environment_values(request: ProjectRequest, env: str) -> dict[str, str]:
+    target = request.environments[env]  # type: ignore[index]
+    values = {"AWS_ACCOUNT_ID": target.account_id}
     values["CONTAINER_REGISTRY"] = ecr_registry(target.account_id, request.region)  # bring your own container
     return values
 
@@ -135,16 +143,22 @@ def desired_repos(request: ProjectRequest, contract: Contract | None = None) -> 
     }
     extra_secrets = {name: Secret(value.get_secret_value()) for name, value in sorted(request.extra_secrets.items())}
     repos: list[DesiredRepo] = []
+    kind_variables = set(contract.kind_variables.get(request.template_kind, ()))
     for part, template_repo in contract.option_parts(request.template_kind, request.options).items():
         rules = contract.repo(template_repo)
         variables = {name: repo_values[name] for name in rules.repo_variables}
         variables.update(
             {name: repo_values[name] for name in contract.option_variables(template_repo, request.options)}
         )
-        variables.update(sorted(request.extra_variables.items()))
+        # A kind variable goes only to the repos whose workflows read it; any other extra variable to every repo.
+        variables.update(
+            (name, value)
+            for name, value in sorted(request.extra_variables.items())
+            if name not in kind_variables or name in rules.kind_variables
+        )
         environments = []
         for env in contract.environment_order(set(rules.environments)):
-            values = _environment_values(request, env, part)
+            values = _environment_values(request, env)
             needs_review = contract.environments[env].reviewers  # type: ignore[index]
             environments.append(
                 DesiredEnvironment(
@@ -154,6 +168,7 @@ def desired_repos(request: ProjectRequest, contract: Contract | None = None) -> 
                     reviewer_team=request.reviewers_team if needs_review else None,
                     prevent_self_review=needs_review,
                     admins_bypass=not needs_review,
+                    role_arn=environment_role(request, env, part),
                 )
             )
         repos.append(

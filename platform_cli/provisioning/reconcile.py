@@ -174,9 +174,11 @@ class Reconciler:
         self._topics(repo, desired)
         self._variables(repo, desired, fresh)
         self._secrets(repo, desired, rotate_secrets, fresh)
+        # Protection first: environments deploy from protected branches only, and GitHub lets every branch deploy
+        # while a repository has no protected branch at all.
+        self._protection(repo, desired, fresh)
         self._environments(repo, desired, context.reviewers, rotate_secrets, fresh)
         self._access(repo, desired, context, fresh)
-        self._protection(repo, desired, fresh)
         return RepoOutcome(
             part=desired.part,
             full_name=desired.full_name,
@@ -451,12 +453,13 @@ class Reconciler:
                             "reviewers": [{"type": "Team", "id": reviewers.id}] if wanted.reviewer_team else [],
                             "prevent_self_review": wanted.prevent_self_review,
                             "can_admins_bypass": wanted.admins_bypass,
-                            "deployment_branch_policy": {"protected_branches": False, "custom_branch_policies": True},
+                            "deployment_branch_policy": _branch_policy(wanted),
                         },
                     )
                     env = repo.get_environment(wanted.name)
                 self._changed(f"{desired.full_name}: environment {wanted.name}")
-            self._branch_policies(repo, desired, wanted, fresh)
+            if wanted.deployment_branches:
+                self._branch_policies(repo, desired, wanted, fresh)
             self._environment_variables(env, desired, wanted, fresh)
             self._environment_secrets(env, desired, wanted.secrets, rotate, fresh)
 
@@ -464,7 +467,8 @@ class Reconciler:
     def _environment_matches(env: Environment, wanted: DesiredEnvironment, reviewers: Team) -> bool:
         raw = env.raw_data if isinstance(env.raw_data, dict) else {}
         policy = raw.get("deployment_branch_policy") or {}
-        if policy.get("protected_branches") is not False or policy.get("custom_branch_policies") is not True:
+        wanted_policy = _branch_policy(wanted)
+        if any(policy.get(key) is not value for key, value in wanted_policy.items()):
             return False
         if bool(raw.get("can_admins_bypass", True)) != wanted.admins_bypass:
             return False
@@ -619,6 +623,12 @@ class Reconciler:
                 allow_deletions=False,
             )
         self._changed(f"{desired.full_name}: protected {branch_name}")
+
+
+def _branch_policy(wanted: DesiredEnvironment) -> dict[str, bool]:
+    """Protected branches only (no branch list to write), or a custom policy for ``deployment_branches``."""
+    custom = bool(wanted.deployment_branches)
+    return {"protected_branches": not custom, "custom_branch_policies": custom}
 
 
 def _set_variable(

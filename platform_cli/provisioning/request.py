@@ -129,11 +129,6 @@ class ProjectRequest(StrictModel):
         needed: set[str] = set()
         for template_repo in contract.option_parts(self.template_kind, self.options).values():
             needed |= set(contract.repo(template_repo).environments)
-            for env, names in contract.repo(template_repo).environments.items():
-                target = self.environments.get(env)
-                needs_role = target is not None and "SAGEMAKER_EXECUTION_ROLE_ARN" in names
-                if needs_role and target is not None and target.sagemaker_execution_role_arn is None:
-                    raise ValueError(f"environment {env} needs sagemaker_execution_role_arn")
         missing = [env for env in contract.environment_order(needed) if env not in self.environments]
         if missing:
             raise ValueError(f"template {self.template_kind.value} needs environments {', '.join(missing)}")

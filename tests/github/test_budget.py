@@ -86,6 +86,19 @@ def test_a_wait_past_the_deadline_raises_at_once_naming_the_shared_budget() -> N
     assert clock.now == 1000.0
 
 
+def test_a_budget_that_waits_out_uses_the_invocations_time_before_it_raises() -> None:
+    """A Lambda whose request continues in a new invocation waits while its deadline allows (a hand-over at once
+    would start invocation after invocation, each reading GitHub again), then raises for the hand-over."""
+    clock = FakeClock()
+    budget = WriteBudget(MemoryStore(), PER_MINUTE, clock=clock, sleep=clock.sleep, wait_out=True)
+    for _ in range(3):
+        budget.acquire()
+    with pytest.raises(DeadlineExceededError, match="write budget for this credential is in use"):
+        budget.acquire(Deadline(30.0, clock=clock))
+    assert 1029.0 <= clock.now < 1030.0
+    assert budget.acquire(Deadline(40.0, clock=clock)) > 0  # room came within this deadline: admitted
+
+
 def test_a_write_counts_from_its_answer_so_a_slow_one_still_fills_the_window() -> None:
     clock = FakeClock()
     budget = WriteBudget(MemoryStore(), PER_MINUTE, clock=clock, sleep=clock.sleep)

@@ -124,6 +124,11 @@ def test_publish_creates_templates_base_infrastructure_and_org_variables(publish
     assert {v.name: v.value for v in org.get_variables()} == {
         "MLOPS_AWS_REGION": "eu-west-2",
         "MLOPS_NAMING_PREFIX": "acme",
+        # issue 16: what every project's workflows share, set once for the organisation
+        "MLOPS_AWS_PARTITION": "aws",
+        "MLOPS_BUILD_ROLE_NAME": "acme-github-build",
+        "MLOPS_DEPLOY_ROLE_NAME": "acme-github-deploy",
+        "MLOPS_SAGEMAKER_EXECUTION_ROLE_NAME": "acme-sagemaker-execution",
     }
 
 

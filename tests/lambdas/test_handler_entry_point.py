@@ -147,6 +147,34 @@ def test_any_exception_while_setting_up_still_answers_failed(
     )
 
 
+def test_with_the_budget_table_a_request_is_answered_once_through_the_ledger(
+    deployed: ProvisioningOrg, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As deployed (MLOPS_WRITE_BUDGET_TABLE set): the budget and the continuation ledger share the table; the same
+    request delivered again (Lambda's at-least-once delivery) is not worked on, nor answered, twice."""
+    from platform_cli.lambdas.continuation import idempotency_key
+
+    dynamodb = boto3.client("dynamodb")
+    dynamodb.create_table(
+        TableName="mlops-github-write-budget",
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    monkeypatch.setenv("MLOPS_WRITE_BUDGET_TABLE", "mlops-github-write-budget")
+    project_repos.reset_dependencies()
+    props = properties(TemplateKind.SINGLE_ACCOUNT_TRAINING, RequestingUser=deployed.org.member)
+    created = invoke("Create", props, "create")
+    assert created["Status"] == "SUCCESS", created["Reason"]
+    item = dynamodb.get_item(
+        TableName="mlops-github-write-budget", Key={"pk": {"S": idempotency_key(event("Create", props))}}
+    )["Item"]
+    assert item["answered"] == {"BOOL": True}
+    assert project_repos.default_dependencies().continuation is not None
+    again = project_repos.handler(event("Create", props, ResponseURL="https://unused.invalid/"), FakeContext(120_000))
+    assert again == {"Continued": False, "Duplicate": True}
+
+
 def test_a_bring_your_own_container_create_adds_the_container_repository_with_its_variables(
     deployed: ProvisioningOrg,
 ) -> None:

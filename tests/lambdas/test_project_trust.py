@@ -133,7 +133,7 @@ def test_admitting_twice_changes_nothing(accounts: dict[str, FakeIam]) -> None:
 
 def test_every_role_a_project_repo_is_given_is_admitted_by_exact_subject() -> None:
     repos = _repos(*CHURN, kind=TemplateKind.PIPELINE_PROMOTION)
-    given = {e.variables["AWS_ROLE_ARN"] for r in repos for e in r.environments if "AWS_ROLE_ARN" in e.variables}
+    given = {e.role_arn for r in repos for e in r.environments}
     roles = project_subjects(repos)
     assert set(roles) == given and "arn:aws:iam::333333333333:role/mlops-github-deploy" in roles
     assert all(s.startswith("repo:acme/churn-p-abc123def456-") and "*" not in s for v in roles.values() for s in v)
@@ -249,10 +249,7 @@ def test_the_lambda_reaches_each_account_through_its_project_trust_role() -> Non
         DesiredRepo(
             **{
                 **repo.__dict__,
-                "environments": tuple(
-                    type(e)(**{**e.__dict__, "variables": {**e.variables, "AWS_ROLE_ARN": role}})
-                    for e in repo.environments
-                ),
+                "environments": tuple(type(e)(**{**e.__dict__, "role_arn": role}) for e in repo.environments),
             }
         )
     ]

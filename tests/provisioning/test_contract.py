@@ -17,7 +17,14 @@ OPTION_TEMPLATE_REPOS = {"container-build"}
 
 def test_the_contract_names_exactly_the_fixed_variables() -> None:
     contract = load_contract()
-    assert set(contract.org_variables) == {"MLOPS_AWS_REGION", "MLOPS_NAMING_PREFIX"}
+    assert set(contract.org_variables) == {
+        "MLOPS_AWS_REGION",
+        "MLOPS_NAMING_PREFIX",
+        "MLOPS_AWS_PARTITION",
+        "MLOPS_BUILD_ROLE_NAME",
+        "MLOPS_DEPLOY_ROLE_NAME",
+        "MLOPS_SAGEMAKER_EXECUTION_ROLE_NAME",
+    }
     assert set(contract.repo_variables) == {
         "SAGEMAKER_PROJECT_NAME",
         "SAGEMAKER_PROJECT_ID",
@@ -28,10 +35,10 @@ def test_the_contract_names_exactly_the_fixed_variables() -> None:
         "CONTAINER_REPOSITORY_NAME",
         "CONTAINER_REPOSITORY_URI",
     }
+    # Per environment only what differs per account; role ARNs are composed from the account id and the org's role
+    # names (issue 16).
     assert set(contract.environment_variables) == {
         "AWS_ACCOUNT_ID",
-        "AWS_ROLE_ARN",
-        "SAGEMAKER_EXECUTION_ROLE_ARN",
         "CONTAINER_REGISTRY",  # bring your own container (issue 17 item 1)
     }
 

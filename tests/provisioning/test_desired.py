@@ -57,17 +57,23 @@ def test_preprod_and_prod_need_the_reviewers_team_without_self_review_and_dev_do
     for name in ("preprod", "prod"):
         assert environments[name].reviewer_team == "ml-reviewers"
         assert environments[name].prevent_self_review is True
-    assert all(env.deployment_branches == ("main",) for env in environments.values())
+    # () = protected branches only: main, the one branch the provisioning protects.
+    assert all(env.deployment_branches == () for env in environments.values())
 
 
-def test_environment_variables_carry_that_accounts_values() -> None:
+def test_an_environment_carries_only_its_account_and_knows_the_role_its_jobs_assume() -> None:
     _, deploy = desired_repos(parse_request(request_data()))
     prod = next(env for env in deploy.environments if env.name == "prod")
-    assert prod.variables == {
-        "AWS_ACCOUNT_ID": "333333333333",
-        "AWS_ROLE_ARN": "arn:aws:iam::333333333333:role/mlops-github-deploy",
-        "SAGEMAKER_EXECUTION_ROLE_ARN": "arn:aws:iam::333333333333:role/mlops-sagemaker-execution",
-    }
+    assert prod.variables == {"AWS_ACCOUNT_ID": "333333333333"}
+    assert prod.role_arn == "arn:aws:iam::333333333333:role/mlops-github-deploy"
+
+
+def test_a_kind_variable_goes_only_to_the_repos_whose_workflows_read_it() -> None:
+    data = request_data(extra_variables={"ENDPOINT_INSTANCE_TYPE": "ml.m5.large", "TEAM_TAG": "x"})
+    build, deploy = desired_repos(parse_request(data))
+    assert "ENDPOINT_INSTANCE_TYPE" not in build.variables
+    assert deploy.variables["ENDPOINT_INSTANCE_TYPE"] == "ml.m5.large"
+    assert build.variables["TEAM_TAG"] == deploy.variables["TEAM_TAG"] == "x"  # not a kind variable: every repo
 
 
 def test_topics_carry_the_project_name_and_id() -> None:
@@ -93,12 +99,12 @@ def test_extra_secrets_are_hidden_in_the_desired_state() -> None:
 def test_build_repos_assume_the_build_role_in_dev_and_deploy_repos_the_deploy_role() -> None:
     build, deploy = desired_repos(parse_request(request_data()))
     (build_dev,) = build.environments
-    assert build_dev.variables["AWS_ROLE_ARN"] == "arn:aws:iam::111111111111:role/mlops-github-build"
+    assert build_dev.role_arn == "arn:aws:iam::111111111111:role/mlops-github-build"
     deploy_dev = next(env for env in deploy.environments if env.name == "dev")
-    assert deploy_dev.variables["AWS_ROLE_ARN"] == "arn:aws:iam::111111111111:role/mlops-github-deploy"
+    assert deploy_dev.role_arn == "arn:aws:iam::111111111111:role/mlops-github-deploy"
 
 
 def test_the_pipeline_repo_uses_the_build_role_in_dev_and_the_deploy_role_beyond() -> None:
     (pipeline,) = desired_repos(parse_request(request_data(TemplateKind.PIPELINE_PROMOTION)))
-    roles = {env.name: env.variables["AWS_ROLE_ARN"].rsplit("/", 1)[1] for env in pipeline.environments}
+    roles = {env.name: env.role_arn.rsplit("/", 1)[1] for env in pipeline.environments}
     assert roles == {"dev": "mlops-github-build", "preprod": "mlops-github-deploy", "prod": "mlops-github-deploy"}

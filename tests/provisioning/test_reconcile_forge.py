@@ -61,11 +61,10 @@ def test_preprod_and_prod_require_the_reviewers_team_without_self_review_from_ma
         assert len(rules) == 1
         assert rules[0]["prevent_self_review"] is True
         assert [(r["type"], r["reviewer"]["id"]) for r in rules[0]["reviewers"]] == [("Team", team_id)]
-        assert env.raw_data["deployment_branch_policy"] == {"protected_branches": False, "custom_branch_policies": True}
-        _, data = repo.requester.requestJsonAndCheck(
-            "GET", f"{repo.url}/environments/{name}/deployment-branch-policies"
-        )
-        assert [(p["name"], p.get("type", "branch")) for p in data["branch_policies"]] == [("main", "branch")]
+        # Protected branches only (issue 16: no branch policy to write per environment) ...
+        assert env.raw_data["deployment_branch_policy"] == {"protected_branches": True, "custom_branch_policies": False}
+    # ... and main is the one protected branch.
+    assert [branch.name for branch in repo.get_branches() if branch.protected] == ["main"]
     dev = repo.get_environment("dev")
     assert not [r for r in dev.raw_data["protection_rules"] if r["type"] == "required_reviewers"]
 

@@ -35,9 +35,8 @@ def _option_variables(name: str, contract: dict[str, Any]) -> set[str]:
 
 
 def _kind_variables(name: str, contract: dict[str, Any]) -> set[str]:
-    """The kind variables set on ``name``'s repos: those of every template kind that instantiates it."""
-    kinds = [kind for kind, parts in contract["template_kinds"].items() if name in parts.values()]
-    return set().union(*(contract["kind_variables"].get(kind) or [] for kind in kinds))
+    """The kind variables set on ``name``'s repos: those its contract entry lists (issue 16: only where read)."""
+    return set(contract["template_repos"][name].get("kind_variables") or [])
 
 
 @pytest.mark.parametrize("name", PRESENT)
@@ -81,6 +80,8 @@ def test_every_value_a_template_kind_provisions_is_read_by_one_of_its_repos(
     read = set().union(*(job.variables for name in repos for job in _reads(name)))
     unread = set(contract["kind_variables"].get(kind) or []) - read
     assert not unread, f"{kind} provisions {sorted(unread)} but none of its repos' workflows read them"
+    declared = set().union(*(_kind_variables(name, contract) for name in repos))
+    assert set(contract["kind_variables"].get(kind) or []) <= declared, f"{kind}: a kind variable no repo receives"
 
 
 @pytest.mark.parametrize("name", PRESENT)

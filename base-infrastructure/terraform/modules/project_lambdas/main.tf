@@ -41,6 +41,8 @@ locals {
     MLOPS_SSM_PREFIX        = "/mlops"
     POWERTOOLS_SERVICE_NAME = var.name_prefix
     MLOPS_DISPATCH_TABLE    = "${var.name_prefix}-dispatches"
+    # GitHub's write budget is the credential's: every function writing with it (provisioning and dispatch) shares it.
+    MLOPS_WRITE_BUDGET_TABLE = aws_dynamodb_table.write_budget.name
   }
 
   code_hash = filebase64sha256(var.lambda_zip_path)
@@ -254,8 +256,9 @@ resource "aws_dynamodb_table" "write_budget" {
 }
 
 resource "aws_iam_role_policy" "write_budget" {
-  name = "share-github-write-budget"
-  role = aws_iam_role.this["project_repos"].id
+  for_each = local.functions
+  name     = "share-github-write-budget"
+  role     = aws_iam_role.this[each.key].id
   policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
@@ -263,6 +266,22 @@ resource "aws_iam_role_policy" "write_budget" {
       Effect   = "Allow"
       Action   = ["dynamodb:GetItem", "dynamodb:PutItem"]
       Resource = aws_dynamodb_table.write_budget.arn
+    }]
+  })
+}
+
+# A request the shared write budget cannot finish in one invocation continues in a new asynchronous invocation of
+# the same function (platform_cli/lambdas/continuation.py); its ledger is an item of the write-budget table.
+resource "aws_iam_role_policy" "continuation" {
+  name = "continue-own-requests"
+  role = aws_iam_role.this["project_repos"].id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid      = "ContinueARequestInANewInvocationOfItself"
+      Effect   = "Allow"
+      Action   = "lambda:InvokeFunction"
+      Resource = "arn:${local.partition}:lambda:${local.region}:${local.account}:function:${local.functions.project_repos.name}"
     }]
   })
 }
@@ -334,10 +353,7 @@ resource "aws_lambda_function" "this" {
   kms_key_arn                    = var.logs_kms_key_arn
 
   environment {
-    variables = merge(
-      local.environment_variables,
-      each.key == "project_repos" ? { MLOPS_WRITE_BUDGET_TABLE = aws_dynamodb_table.write_budget.name } : {},
-    )
+    variables = local.environment_variables
   }
 
   dead_letter_config {

@@ -34,6 +34,6 @@ output "approval_event_pattern" {
 }
 
 output "write_budget_table_name" {
-  description = "DynamoDB table holding GitHub's write budget, shared by every provisioning invocation."
+  description = "DynamoDB table holding GitHub's write budget, shared by every invocation of both Lambdas (one credential)."
   value       = aws_dynamodb_table.write_budget.name
 }

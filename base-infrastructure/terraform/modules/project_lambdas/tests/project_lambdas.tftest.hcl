@@ -91,17 +91,29 @@ run "both_lambdas_come_from_the_hashed_artifact_dead_letter_alarm_and_trigger_on
   }
 
   assert {
-    condition     = one(aws_lambda_function.this["project_repos"].environment).variables["MLOPS_WRITE_BUDGET_TABLE"] == aws_dynamodb_table.write_budget.name
-    error_message = "the provisioning Lambda is told the shared write budget's table (platform_cli LambdaSettings reads MLOPS_WRITE_BUDGET_TABLE)"
+    condition = alltrue([
+      for f in values(aws_lambda_function.this) : one(f.environment).variables["MLOPS_WRITE_BUDGET_TABLE"] == aws_dynamodb_table.write_budget.name
+    ])
+    error_message = "both Lambdas (provisioning and dispatch write with one credential) are told the shared write budget's table (LambdaSettings reads MLOPS_WRITE_BUDGET_TABLE)"
+  }
+
+  assert {
+    condition = alltrue([
+      for key, p in aws_iam_role_policy.write_budget :
+      jsondecode(p.policy).Statement[0].Resource == aws_dynamodb_table.write_budget.arn &&
+      toset(jsondecode(p.policy).Statement[0].Action) == toset(["dynamodb:GetItem", "dynamodb:PutItem"]) &&
+      p.role == aws_iam_role.this[key].id
+    ]) && toset(keys(aws_iam_role_policy.write_budget)) == toset(["project_repos", "trigger_workflow"])
+    error_message = "each Lambda's own role may read and replace the budget item, on that table only"
   }
 
   assert {
     condition = (
-      jsondecode(aws_iam_role_policy.write_budget.policy).Statement[0].Resource == aws_dynamodb_table.write_budget.arn &&
-      toset(jsondecode(aws_iam_role_policy.write_budget.policy).Statement[0].Action) == toset(["dynamodb:GetItem", "dynamodb:PutItem"]) &&
-      aws_iam_role_policy.write_budget.role == aws_iam_role.this["project_repos"].id
+      jsondecode(aws_iam_role_policy.continuation.policy).Statement[0].Action == "lambda:InvokeFunction" &&
+      jsondecode(aws_iam_role_policy.continuation.policy).Statement[0].Resource == "arn:aws:lambda:eu-west-1:111111111111:function:${aws_lambda_function.this["project_repos"].function_name}" &&
+      aws_iam_role_policy.continuation.role == aws_iam_role.this["project_repos"].id
     )
-    error_message = "only the provisioning role may read and replace the budget item, on that table only"
+    error_message = "the provisioning function may invoke itself (a continuation) and nothing else"
   }
 }
 
