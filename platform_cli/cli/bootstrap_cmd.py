@@ -22,6 +22,25 @@ DEFAULT_LOG_DIR = Path(".mlops-local/bootstrap")
 # `mlops local env` sets it to the local accounts' profiles (mlops-local-{environment}).
 PROFILE_PATTERN_ENV = "MLOPS_PROFILE_PATTERN"
 
+# How a command reaches each account: the options `bootstrap` and `doctor --aws` share.
+BusinessUnitOption = Annotated[
+    str | None, typer.Option("--business-unit", "-b", help="Business unit of platform.yaml (default: the only one).")
+]
+ProfileOption = Annotated[
+    list[str] | None, typer.Option("--profile", "-p", help="AWS profile of one account as ENV=PROFILE (repeatable).")
+]
+ProfilePatternOption = Annotated[
+    str | None,
+    typer.Option(
+        help="AWS profile name for every account, e.g. 'acme-{environment}' or 'ml-{account}'.",
+        envvar=PROFILE_PATTERN_ENV,
+    ),
+]
+RoleNameOption = Annotated[
+    str | None,
+    typer.Option(help="Role assumed in each account from current credentials [OrganizationAccountAccessRole]."),
+]
+
 
 def default_script() -> Path:
     """bootstrap.sh in the current directory, else next to the installed package (a source checkout)."""
@@ -62,28 +81,13 @@ def _render(results: list[AccountResult]) -> None:
 
 def bootstrap(
     ctx: typer.Context,
-    business_unit: Annotated[
-        str | None,
-        typer.Option("--business-unit", "-b", help="Business unit of platform.yaml (default: the only one)."),
-    ] = None,
+    business_unit: BusinessUnitOption = None,
     env: Annotated[
         list[str] | None, typer.Option("--env", "-e", help="Only this environment (repeatable; default: all three).")
     ] = None,
-    profile: Annotated[
-        list[str] | None,
-        typer.Option("--profile", "-p", help="AWS profile of one account as ENV=PROFILE (repeatable)."),
-    ] = None,
-    profile_pattern: Annotated[
-        str | None,
-        typer.Option(
-            help="AWS profile name for every account, e.g. 'acme-{environment}' or 'ml-{account}'.",
-            envvar=PROFILE_PATTERN_ENV,
-        ),
-    ] = None,
-    role_name: Annotated[
-        str | None,
-        typer.Option(help="Role assumed in each account from current credentials [OrganizationAccountAccessRole]."),
-    ] = None,
+    profile: ProfileOption = None,
+    profile_pattern: ProfilePatternOption = None,
+    role_name: RoleNameOption = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show each account's change set; change nothing.")] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
     keep_going: Annotated[

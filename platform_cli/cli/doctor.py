@@ -13,7 +13,12 @@ from rich.markup import escape
 
 from platform_cli.bootstrap.targets import parse_profiles, plan_targets
 from platform_cli.cli import network
-from platform_cli.cli.bootstrap_cmd import PROFILE_PATTERN_ENV
+from platform_cli.cli.bootstrap_cmd import (
+    BusinessUnitOption,
+    ProfileOption,
+    ProfilePatternOption,
+    RoleNameOption,
+)
 from platform_cli.cli.context import API_URL_ENV, cli_context
 from platform_cli.cli.errors import describe
 from platform_cli.cli.github_access import APP_KEY_ENV, NO_TOKEN, TOKEN_ENV, environment_token, github_client
@@ -129,25 +134,10 @@ def doctor(
             "environments and variables.",
         ),
     ] = False,
-    business_unit: Annotated[
-        str | None,
-        typer.Option("--business-unit", "-b", help="Business unit of platform.yaml (default: the only one)."),
-    ] = None,
-    profile: Annotated[
-        list[str] | None,
-        typer.Option("--profile", "-p", help="AWS profile of one account as ENV=PROFILE (repeatable)."),
-    ] = None,
-    profile_pattern: Annotated[
-        str | None,
-        typer.Option(
-            help="AWS profile name for every account, e.g. 'acme-{environment}' or 'ml-{account}'.",
-            envvar=PROFILE_PATTERN_ENV,
-        ),
-    ] = None,
-    role_name: Annotated[
-        str | None,
-        typer.Option(help="Role assumed in each account from current credentials [OrganizationAccountAccessRole]."),
-    ] = None,
+    business_unit: BusinessUnitOption = None,
+    profile: ProfileOption = None,
+    profile_pattern: ProfilePatternOption = None,
+    role_name: RoleNameOption = None,
 ) -> None:
     """Check this machine and platform.yaml (placeholders left by `config init` included), and with --aws and
     --github every stage of the setup; one line per check with the command that fixes it. Exit 1 if a check

@@ -19,13 +19,13 @@ from typing import Any
 from platform_cli.local.iam import actions, errors, log, mode, web_identity
 from platform_cli.local.iam.evaluator import Decision, Policies, evaluate
 from platform_cli.local.iam.exceptions import InvalidWebIdentityTokenError
+from platform_cli.local.iam.passed_roles import passed_role_arns
 from platform_cli.local.iam.policy import Request
 from platform_cli.local.iam.principals import Caller, caller
 from platform_cli.local.iam.resource_policies import resource_policy
 from platform_cli.local.iam.resources import resource_of
 
 # Request parameters that pass a role to the service called (-> iam:PassRole, iam:PassedToService).
-_PASSED_ROLE_PARAMETERS = ("RoleArn", "Role", "ExecutionRoleArn", "RoleARN", "ExecutionRole", "ServiceRoleArn")
 _installed = False
 
 
@@ -143,24 +143,6 @@ def _context(caller_: Caller, params: Mapping[str, Any], region: str) -> dict[st
     return context
 
 
-def _passed_roles(params: Mapping[str, Any]) -> list[str]:
-    found: list[str] = []
-
-    def walk(value: Any) -> None:
-        if isinstance(value, Mapping):
-            for key, inner in value.items():
-                if key in _PASSED_ROLE_PARAMETERS and isinstance(inner, str) and ":role/" in inner:
-                    found.append(inner)
-                else:
-                    walk(inner)
-        elif isinstance(value, list):
-            for inner in value:
-                walk(inner)
-
-    walk(params)
-    return found
-
-
 def decide(
     caller_: Caller, action: str, resource: str, context: Mapping[str, str | list[str]], *, partition: str, region: str
 ) -> Decision:
@@ -202,7 +184,7 @@ def authorise(response: Any, action: str, resource: str | None) -> Decision | No
     decision = decide(caller_, action, resource, context, partition=partition, region=region)
     if decision.allowed and not action.startswith("sts:"):
         service = action.split(":", 1)[0]
-        for role in _passed_roles(params):
+        for role in passed_role_arns(params):
             passed = {**context, "iam:PassedToService": f"{service}.amazonaws.com"}
             decision = decide(caller_, "iam:PassRole", role, passed, partition=partition, region=region)
             if not decision.allowed:

@@ -28,6 +28,7 @@ from typing import Any
 from platform_cli.local.iam import log, mode
 from platform_cli.local.iam.evaluator import Decision
 from platform_cli.local.iam.exceptions import UnknownResourceTypeError
+from platform_cli.local.iam.passed_roles import passed_role_arns
 from platform_cli.local.iam.policy import Principal
 from platform_cli.local.iam.principals import Caller, role_policies
 
@@ -95,27 +96,9 @@ def permissions(resource: Resource, operation: str) -> list[str]:
     return needed
 
 
-# Properties naming a role a resource's handler passes to its service (at any depth: a rule's Targets[].RoleArn).
-_PASSED_ROLE_PROPERTIES = ("Role", "RoleArn", "RoleARN", "ExecutionRoleArn", "ServiceRoleArn", "ExecutionRole")
-
-
 def passed_roles(resource: Resource) -> list[str]:
     """The role ARNs the resource's properties pass (``iam:PassRole`` is asked on each)."""
-    found: list[str] = []
-
-    def walk(value: Any) -> None:
-        if isinstance(value, Mapping):
-            for key, inner in value.items():
-                if key in _PASSED_ROLE_PROPERTIES and isinstance(inner, str) and ":role/" in inner:
-                    found.append(inner)
-                else:
-                    walk(inner)
-        elif isinstance(value, list):
-            for inner in value:
-                walk(inner)
-
-    walk(resource.properties)
-    return found
+    return passed_role_arns(resource.properties)
 
 
 def _name(resource: Resource, key: str) -> str:

@@ -13,8 +13,9 @@ import json
 from typing import Any
 
 from platform_cli.local.moto_ext._after_import import after_import
+from platform_cli.local.moto_ext._cloudformation import complete_create
 
-_ORIGINAL_ATTRIBUTE = "_mlops_original_create_from_cloudformation_json"
+_MARK = "_mlops_ecr_repository_settings_registered"
 
 
 def api_scan_configuration(cloudformation: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -29,38 +30,28 @@ def register() -> None:
     after_import("moto.ecr.models", _patch)
 
 
+def _api_spelling(properties: dict[str, Any]) -> dict[str, Any]:
+    if properties.get("ImageScanningConfiguration"):
+        scan = api_scan_configuration(properties["ImageScanningConfiguration"])
+        return {**properties, "ImageScanningConfiguration": scan}
+    return properties
+
+
+def _apply_policies(repository: Any, properties: dict[str, Any], account_id: str, region_name: str) -> None:
+    from moto.ecr.models import ecr_backends
+
+    backend = ecr_backends[account_id][region_name]
+    lifecycle = (properties.get("LifecyclePolicy") or {}).get("LifecyclePolicyText")
+    if lifecycle:
+        text = lifecycle if isinstance(lifecycle, str) else json.dumps(lifecycle)
+        backend.put_lifecycle_policy(repository.registry_id, repository.name, text)
+    policy = properties.get("RepositoryPolicyText")
+    if policy:
+        text = policy if isinstance(policy, str) else json.dumps(policy)
+        backend.set_repository_policy(repository.registry_id, repository.name, text)
+
+
 def _patch() -> None:
-    from moto.ecr.models import Repository, ecr_backends
+    from moto.ecr.models import Repository
 
-    if hasattr(Repository, _ORIGINAL_ATTRIBUTE):
-        return
-    original = Repository.create_from_cloudformation_json  # a bound classmethod
-
-    def create_from_cloudformation_json(
-        cls: Any,
-        /,
-        resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
-    ) -> Any:
-        properties = dict(cloudformation_json.get("Properties", {}))
-        if properties.get("ImageScanningConfiguration"):
-            properties["ImageScanningConfiguration"] = api_scan_configuration(properties["ImageScanningConfiguration"])
-        repository = original(
-            resource_name, {**cloudformation_json, "Properties": properties}, account_id, region_name, **kwargs
-        )
-        backend = ecr_backends[account_id][region_name]
-        lifecycle = (properties.get("LifecyclePolicy") or {}).get("LifecyclePolicyText")
-        if lifecycle:
-            text = lifecycle if isinstance(lifecycle, str) else json.dumps(lifecycle)
-            backend.put_lifecycle_policy(repository.registry_id, repository.name, text)
-        policy = properties.get("RepositoryPolicyText")
-        if policy:
-            text = policy if isinstance(policy, str) else json.dumps(policy)
-            backend.set_repository_policy(repository.registry_id, repository.name, text)
-        return repository
-
-    setattr(Repository, _ORIGINAL_ATTRIBUTE, original)
-    Repository.create_from_cloudformation_json = classmethod(create_from_cloudformation_json)  # type: ignore[assignment,method-assign]
+    complete_create(Repository, _MARK, _apply_policies, before=_api_spelling)
