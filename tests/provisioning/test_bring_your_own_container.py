@@ -38,7 +38,7 @@ def test_the_container_repository_gets_the_ecr_repository_name_and_each_accounts
 
 
 def test_the_container_repository_pushes_with_the_build_role_in_dev_and_the_deploy_role_after() -> None:
-    roles = {env.name: env.variables["AWS_ROLE_ARN"] for env in _byoc()[-1].environments}
+    roles = {env.name: env.role_arn for env in _byoc()[-1].environments}
     assert roles["dev"].endswith(":role/mlops-github-build")
     assert roles["preprod"].endswith(":role/mlops-github-deploy") and roles["prod"].endswith(
         ":role/mlops-github-deploy"

@@ -91,7 +91,7 @@ def test_the_repository_policy_lets_only_the_deploy_accounts_roles_pull(kind: Te
 
 def test_the_build_and_deploy_role_names_in_the_repository_policy_are_the_ones_the_lambda_gives_the_repos() -> None:
     """The repository policy admits <prefix>-github-deploy: the role the container-build repo's preprod and prod
-    environments assume (AWS_ROLE_ARN), as the provisioning Lambda sets it."""
+    environments assume (the role the provisioning admits them to; the workflows build its ARN from org variables)."""
     from platform_cli.lambdas.properties import request_from_properties
     from platform_cli.lambdas.settings import settings_from_config
     from platform_cli.provisioning.desired import desired_repos
@@ -102,7 +102,7 @@ def test_the_build_and_deploy_role_names_in_the_repository_policy_are_the_ones_t
     )  # fmt: skip
     request = request_from_properties(properties, settings_from_config(CONFIG, "mlops/github/credentials"))
     container = next(repo for repo in desired_repos(request) if repo.part == "container")
-    roles = {env.name: env.variables["AWS_ROLE_ARN"].rsplit("/", 1)[1] for env in container.environments}
+    roles = {env.name: env.role_arn.rsplit("/", 1)[1] for env in container.environments}
     assert roles["preprod"] == roles["prod"] == "mlops-github-deploy"
 
 
