@@ -36,6 +36,10 @@ def default_parameters(template: dict[str, Any], **overrides: str) -> dict[str, 
     return values
 
 
+# What ``Ref: AWS::NoValue`` renders to: CloudFormation drops the property or list item that holds it.
+_NO_VALUE = object()
+
+
 class Renderer:
     """Resolves Ref, Fn::Sub, Fn::GetAtt, Fn::If and Fn::Equals with fixed parameters and fake physical ids."""
 
@@ -102,7 +106,9 @@ class Renderer:
             return f"arn:aws:events:{REGION}:{ACCOUNT}:rule/{self.physical(logical_id)}"
         raise KeyError(f"{logical_id}.{name}")
 
-    def ref(self, name: str) -> str:
+    def ref(self, name: str) -> Any:
+        if name == "AWS::NoValue":
+            return _NO_VALUE
         if name in self.pseudo:
             return self.pseudo[name]
         if name in self.parameters:
@@ -133,9 +139,10 @@ class Renderer:
                     return self.render(value[1] if self.conditions[value[0]] else value[2])
                 if key == "Fn::Equals":
                     return self.render(value[0]) == self.render(value[1])
-            return {str(key): self.render(value) for key, value in node.items()}
+            rendered = {str(key): self.render(value) for key, value in node.items()}
+            return {key: value for key, value in rendered.items() if value is not _NO_VALUE}
         if isinstance(node, list):
-            return [self.render(item) for item in node]
+            return [item for item in (self.render(item) for item in node) if item is not _NO_VALUE]
         return node
 
     def properties(self, logical_id: str) -> dict[str, Any]:
