@@ -41,7 +41,10 @@ def init(
     naming_prefix: Annotated[str, typer.Option(help="Name prefix.")] = EXAMPLE_VALUES["naming_prefix"],
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
-    """Write a documented platform.yaml (to --config's path) from these values."""
+    """Write a documented platform.yaml (to --config's path) from these values.
+
+    --output json: {"written": path, "placeholders": [field]} (the fields still holding placeholder values).
+    """
     context = cli_context(ctx)
     path = context.config_path
     if path.exists() and not force:
@@ -65,7 +68,10 @@ def init(
 
 @app.command()
 def validate(ctx: typer.Context) -> None:
-    """Check platform.yaml and list every problem, one line each."""
+    """Check platform.yaml and list every problem, one line each.
+
+    --output json: {"file": path, "valid": bool, "problems": [str]}; exit 1 when not valid.
+    """
     context = cli_context(ctx)
     problems = validation_problems(context.config_path, os.environ.get(API_URL_ENV))
     emit(
@@ -82,7 +88,10 @@ def validate(ctx: typer.Context) -> None:
 
 @app.command()
 def show(ctx: typer.Context) -> None:
-    """Print the validated configuration with every default filled in."""
+    """Print the validated configuration with every default filled in.
+
+    --output json: the configuration as an object, with the keys of platform.yaml (defaults filled in).
+    """
     context = cli_context(ctx)
     config = parse_config(read_yaml(context.config_path), source=str(context.config_path))
     data = config.model_dump(mode="json")

@@ -141,7 +141,10 @@ def doctor(
 ) -> None:
     """Check this machine and platform.yaml (placeholders left by `config init` included), and with --aws and
     --github every stage of the setup; one line per check with the command that fixes it. Exit 1 if a check
-    fails. Accounts are reached as `mlops bootstrap` reaches them (--profile, --profile-pattern, --role-name)."""
+    fails. Accounts are reached as `mlops bootstrap` reaches them (--profile, --profile-pattern, --role-name).
+
+    --output json: [{"name", "status": "pass"|"warn"|"fail", "detail", "fix"}], one object per check, in order.
+    """
     context = cli_context(ctx)
     extra: dict[str, Callable[[], CheckResult]] = {}
     config: PlatformConfig | None = None
