@@ -276,6 +276,11 @@ def _authenticate_and_authorize_action(self: Any, iam_request_cls: type, resourc
         raise _denial(self, found, s3)
 
 
+def installed() -> bool:
+    """Whether this process authorises what moto serves (the local AWS server does; in-process moto does not)."""
+    return _installed
+
+
 def install() -> None:
     """Put the evaluator in front of every action moto serves (once)."""
     global _installed
