@@ -1,5 +1,5 @@
-"""Entry point of the local AWS server: moto's own server with the platform's extensions and its IAM evaluator
-registered first.
+"""Entry point of the local AWS server: moto's own server with the platform's extensions, its IAM evaluator and
+the SDK attempt ledger (platform_cli/local/sdk_retries.py) registered first.
 
 Run as ``python -m platform_cli.local.moto_main -H 127.0.0.1 -p PORT``; every argument goes to moto.
 """
@@ -15,6 +15,7 @@ from moto import server
 from platform_cli.local.iam.hook import install as install_iam
 from platform_cli.local.lambda_runtime import ENDPOINT_VARIABLE
 from platform_cli.local.moto_ext import register_all
+from platform_cli.local.sdk_retries import install as install_attempt_ledger
 
 
 def _own_endpoint(argv: list[str]) -> str:
@@ -33,6 +34,7 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault(ENDPOINT_VARIABLE, _own_endpoint(args))
     register_all()
     install_iam()  # every request authorised as IAM would (strict) or logged (permissive): MLOPS_LOCAL_IAM
+    install_attempt_ledger()  # an SDK retry of a call already served is answered, not executed again
     server.main(args)
 
 
