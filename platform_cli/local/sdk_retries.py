@@ -105,12 +105,12 @@ def install() -> None:
     ledgers: dict[int, AttemptLedger] = {}
     lock = threading.Lock()
 
-    def __call__(self: Any, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    def through_ledger(self: Any, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         with lock:
             ledger = ledgers.get(id(self))
             if ledger is None:
                 ledger = ledgers[id(self)] = AttemptLedger(lambda env, respond: dispatch(self, env, respond))
         return ledger(environ, start_response)
 
-    DomainDispatcherApplication.__call__ = __call__  # type: ignore[method-assign]
+    DomainDispatcherApplication.__call__ = through_ledger  # type: ignore[method-assign]
     DomainDispatcherApplication._mlops_attempt_ledger = True  # type: ignore[attr-defined]
