@@ -182,6 +182,13 @@ def authorise(response: Any, action: str, resource: str | None) -> Decision | No
         if boundary:
             context["iam:PermissionsBoundary"] = boundary
     decision = decide(caller_, action, resource, context, partition=partition, region=region)
+    source_identity = params.get("SourceIdentity")
+    if decision.allowed and action == "sts:AssumeRole" and isinstance(source_identity, str):
+        # AWS: a source identity is set only where the caller's policy and the role's trust policy allow
+        # sts:SetSourceIdentity (Studio's in a domain with ExecutionRoleIdentityConfig = USER_PROFILE_NAME)
+        setter = caller(_access_key(response), account, partition, "sts:SetSourceIdentity")
+        named = {**context, "sts:SourceIdentity": source_identity}
+        decision = decide(setter, "sts:SetSourceIdentity", resource, named, partition=partition, region=region)
     if decision.allowed and not action.startswith("sts:"):
         service = action.split(":", 1)[0]
         for role in passed_role_arns(params):

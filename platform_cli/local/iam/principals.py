@@ -26,8 +26,9 @@ ROOT_ACCESS_KEYS = frozenset({"testing"})
 SAGEMAKER_SERVICE = "sagemaker.amazonaws.com"
 CLOUDFORMATION_SERVICE = "cloudformation.amazonaws.com"
 SERVICE_KEY_PREFIXES: dict[str, str] = {"ASIALOCALSAGEMAKER": SAGEMAKER_SERVICE}
-# What such a key may ask for: a service assumes the roles that trust it, nothing else.
-SERVICE_KEY_ACTIONS = frozenset({"sts:AssumeRole"})
+# What such a key may ask for: a service assumes the roles that trust it (Studio naming the user profile as the
+# session's source identity on the way), nothing else.
+SERVICE_KEY_ACTIONS = frozenset({"sts:AssumeRole", "sts:SetSourceIdentity"})
 _service_sessions: dict[str, tuple[str, str]] = {}
 
 
