@@ -298,7 +298,7 @@ def test_studio_launch_of_a_template_kind_uses_the_platform_product_and_naming_p
         local_aws.session_for("dev"),
         naming_prefix=prefix,
         template_kind="build-deploy-realtime",
-        project_name="churn",
+        project_name=f"churn-{uuid.uuid4().hex[:6]}",  # SageMaker project names are unique in an account
         user="ada",
         delete_policy="retain",
     )
@@ -426,7 +426,7 @@ def test_studio_launch_passes_the_timeout_as_the_custom_resources_service_timeou
         local_aws.session_for("dev"),
         naming_prefix=prefix,
         template_kind="build-deploy-realtime",
-        project_name="churn",
+        project_name=f"churn-{uuid.uuid4().hex[:6]}",  # SageMaker project names are unique in an account
         user="ada",
         delete_policy="retain",
         timeout_seconds=60,
