@@ -59,9 +59,11 @@ class Project:
     creation_time: datetime = field(default_factory=utcnow)
 
     def describe(self) -> dict[str, Any]:
-        details: dict[str, Any] = {"ProvisionedProductId": self.provisioned_product_id}
-        if self.status_message:
-            details["ProvisionedProductStatusMessage"] = self.status_message
+        details: dict[str, Any] | None = None
+        if self.provisioned_product_id:  # none yet while the product launches
+            details = {"ProvisionedProductId": self.provisioned_product_id}
+            if self.status_message:
+                details["ProvisionedProductStatusMessage"] = self.status_message
         described = {
             "ProjectArn": self.arn,
             "ProjectName": self.name,
@@ -105,7 +107,8 @@ def _live(backend: Any) -> dict[str, Project]:
     projects = _projects(backend)
     catalog = _catalog_backend(backend)
     for key, project in list(projects.items()):
-        if find_provisioned(catalog, project.provisioned_product_id) is None:
+        launching = project.status == "CreateInProgress"  # its product is being launched: not in the catalog yet
+        if not launching and find_provisioned(catalog, project.provisioned_product_id) is None:
             del projects[key]
     return projects
 
@@ -195,6 +198,21 @@ def _create_project(self: Any) -> ActionResult:
         raise ValidationError(message=f"Tag {CUSTOM_ID_TAG} {chosen} is not a project id (p- and 12 of a-z0-9).")
     project_id = chosen or random_id("p-")
     catalog = _catalog_backend(backend)
+    # The project exists while its product launches (CreateInProgress), as on AWS: the stack's custom resource
+    # (the provisioning Lambda) reads it with DescribeProject to learn who created it.
+    project = Project(
+        name=name,
+        project_id=project_id,
+        arn=arn_formatter("project", name.lower(), backend.account_id, backend.region_name),
+        description=self._get_param("ProjectDescription"),
+        provisioning={"ProductId": details["ProductId"]},
+        provisioned_product_id="",
+        status="CreateInProgress",
+        status_message="",
+        created_by=created_by(self, backend),
+        tags=tags,
+    )
+    _projects(backend)[name.lower()] = project
     try:
         artifact_id = details.get("ProvisioningArtifactId") or _latest_artifact(catalog, details["ProductId"])
         # SageMaker passes the project's name and id to the template; the caller cannot choose them
@@ -225,25 +243,20 @@ def _create_project(self: Any) -> ActionResult:
             },
         )
     except ServiceException as error:  # Service Catalog refused the launch: SageMaker answers it as its own
+        del _projects(backend)[name.lower()]
         raise ValidationError(message=str(getattr(error, "message", "") or error)) from None
-    project = Project(
-        name=name,
-        project_id=project_id,
-        arn=arn_formatter("project", name.lower(), backend.account_id, backend.region_name),
-        description=self._get_param("ProjectDescription"),
-        provisioning={
-            "ProductId": details["ProductId"],
-            "ProvisioningArtifactId": artifact_id,
-            **({"PathId": record.path_id} if record.path_id else {}),
-            "ProvisioningParameters": list(details.get("ProvisioningParameters") or []),
-        },
-        provisioned_product_id=record.provisioned_product_id,
-        status="CreateCompleted" if record.status == "SUCCEEDED" else "CreateFailed",
-        status_message="; ".join(e.get("Description", "") for e in record.errors),
-        created_by=created_by(self, backend),
-        tags=tags,
-    )
-    _projects(backend)[name.lower()] = project
+    except Exception:
+        del _projects(backend)[name.lower()]
+        raise
+    project.provisioning = {
+        "ProductId": details["ProductId"],
+        "ProvisioningArtifactId": artifact_id,
+        **({"PathId": record.path_id} if record.path_id else {}),
+        "ProvisioningParameters": list(details.get("ProvisioningParameters") or []),
+    }
+    project.provisioned_product_id = record.provisioned_product_id
+    project.status = "CreateCompleted" if record.status == "SUCCEEDED" else "CreateFailed"
+    project.status_message = "; ".join(e.get("Description", "") for e in record.errors)
     return ActionResult({"ProjectArn": project.arn, "ProjectId": project.project_id})
 
 
