@@ -265,3 +265,22 @@ def test_a_session_cannot_change_the_source_identity_it_was_given(
     assert error.value.response["Error"]["Code"] == "ValidationError"
     kept = sts.assume_role(RoleArn=arn, RoleSessionName="again")
     assert kept["SourceIdentity"] == studio_user["user"]
+
+
+def test_create_project_is_authorised_as_the_caller_on_the_projects_arn(
+    local_aws: LocalAws, studio_user: dict[str, Any]
+) -> None:
+    """Local IAM evaluates sagemaker:CreateProject like any call: a Studio role without it is refused, naming it."""
+    iam = local_aws.session_for("dev").client("iam")
+    only_describe = {"Effect": "Allow", "Action": ["sagemaker:DescribeProject", "servicecatalog:*"], "Resource": "*"}
+    iam.put_role_policy(
+        RoleName=studio_user["role"].rsplit("/", 1)[-1],
+        PolicyName="studio",
+        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [only_describe]}),
+    )
+    name = unique("churn")
+    with pytest.raises(ClientError) as error:
+        _create(_as(local_aws, studio_user["role"], studio_user["user"]), studio_user["product"], name)
+    assert error.value.response["Error"]["Code"] == "AccessDeniedException"
+    message = error.value.response["Error"]["Message"]
+    assert f"sagemaker:CreateProject on resource: arn:aws:sagemaker:eu-west-1:{ACCOUNT}:project/{name}" in message
