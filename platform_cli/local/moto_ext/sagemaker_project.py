@@ -37,7 +37,7 @@ from moto.sagemaker.responses import SageMakerResponse
 from moto.sagemaker.utils import arn_formatter
 
 from platform_cli.local.moto_ext._support import add_action, random_id, state
-from platform_cli.local.moto_ext.sts_source_identity import session_of, source_identity_of
+from platform_cli.local.moto_ext.sts_source_identity import caller_key, session_of, source_identity_of
 
 _NAME = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}")
 _ID = re.compile(r"p-[a-z0-9]{12}")
@@ -120,13 +120,6 @@ def _find(backend: Any, name: str) -> Project:
     return project
 
 
-def _caller_key(response: Any) -> str:
-    authorization = response.headers.get("Authorization", "")
-    if "Credential=" in authorization:
-        return str(authorization.split("Credential=", 1)[1].split("/", 1)[0])
-    return ""
-
-
 def _studio_user(backend: Any, source_identity: str) -> Any:
     """The user profile Studio names as the session's source identity (``None`` when no domain does so)."""
     from platform_cli.local.moto_ext.sagemaker_user_profile import profiles_of
@@ -143,7 +136,7 @@ def _studio_user(backend: Any, source_identity: str) -> Any:
 
 def created_by(response: Any, backend: Any) -> dict[str, Any]:
     """``CreatedBy`` of a request: the caller's IAM identity, and its Studio user profile where Studio set one."""
-    session = session_of(response.current_account, response.partition, _caller_key(response))
+    session = session_of(response.current_account, response.partition, caller_key(response))
     if session is None:
         return {}
     source = source_identity_of(session)

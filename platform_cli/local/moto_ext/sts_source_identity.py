@@ -41,7 +41,8 @@ def source_identity_of(session: Any) -> str | None:
     return str(value) if value else None
 
 
-def _caller_key(response: Any) -> str:
+def caller_key(response: Any) -> str:
+    """The access key id a request is signed with (its Authorization header's credential scope)."""
     authorization = response.headers.get("Authorization", "")
     if "Credential=" in authorization:
         return str(authorization.split("Credential=", 1)[1].split("/", 1)[0])
@@ -55,7 +56,7 @@ def _assume_role(self: Any) -> ActionResult:
             f"1 validation error detected: Value '{asked}' at 'sourceIdentity' failed to satisfy constraint: "
             "Member must satisfy regular expression pattern: [\\w+=,.@-]*"
         )
-    caller = session_of(self.current_account, self.partition, _caller_key(self))
+    caller = session_of(self.current_account, self.partition, caller_key(self))
     inherited = source_identity_of(caller)
     if inherited and asked and asked != inherited:
         # AWS: the source identity set at the start of a role chain cannot be changed further down
