@@ -210,7 +210,7 @@ resource "aws_iam_policy" "deploy" {
 # A batch deploy repo's workflow keeps one EventBridge Scheduler schedule per stage (<project>-<stage>-batch, group
 # default; template-repos/model-deploy-batch/deploy/schedule.py). Its target is Scheduler's universal target for
 # SageMaker CreateTransformJob, run as <prefix>-batch-schedule: that role may create (and tag) transform jobs named
-# *-sched-* and nothing else. Every failed transform job of the account notifies <prefix>-batch-transform-failures.
+# *-sched-* and nothing else. Every failed scheduled run (and only those) notifies <prefix>-batch-transform-failures.
 
 locals {
   batch_schedule_role_name = "${var.name_prefix}-batch-schedule"
@@ -285,11 +285,16 @@ resource "aws_sns_topic" "batch_failures" {
 resource "aws_cloudwatch_event_rule" "batch_transform_failed" {
   count       = local.in_dev ? 0 : 1
   name        = "${var.name_prefix}-batch-transform-failed"
-  description = "A SageMaker transform job of ${var.environment} (a scheduled run or a deploy's smoke test) failed"
+  description = "A scheduled batch transform run of ${var.environment} (<project>-${var.environment}-sched-<run>) failed"
+  # Only the runs the schedules start (model-deploy-batch deploy/schedule.py job_name_template): the account's
+  # other transform jobs are not the platform's to announce, and a deploy's smoke test fails its own workflow.
   event_pattern = jsonencode({
     source        = ["aws.sagemaker"]
     "detail-type" = ["SageMaker Transform Job State Change"]
-    detail        = { TransformJobStatus = ["Failed"] }
+    detail = {
+      TransformJobStatus = ["Failed"]
+      TransformJobName   = [{ wildcard = "*-${var.environment}-sched-*" }]
+    }
   })
   tags = var.tags
 }
