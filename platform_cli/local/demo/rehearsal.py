@@ -31,6 +31,7 @@ from rich.console import Console
 from platform_cli.config import ENVIRONMENTS, PlatformConfig, TemplateKind, load_config
 from platform_cli.config_template import EXAMPLE_VALUES, render_config
 from platform_cli.errors import PlatformError
+from platform_cli.lambdas.project_trust import session_name as project_session_name
 from platform_cli.local import base_infra, lambda_runtime, template_venvs
 from platform_cli.local.aws import subprocess_env
 from platform_cli.local.demo.runner import RunReport, Step, run_steps
@@ -530,8 +531,9 @@ class Rehearsal:
     def retrain_option(self, kind: TemplateKind) -> list[str]:
         return ["--retrain-on-new-data"] if kind == self.retrain_kind() else []
 
-    def _oidc_session(self, repository: str, role_name: str) -> boto3.Session:
-        """What a workflow job of ``repository`` in the dev environment gets: the forge's OIDC token for STS."""
+    def _oidc_session(self, repository: str, role_name: str, project_id: str) -> boto3.Session:
+        """What a workflow job of ``repository`` in the dev environment gets: the forge's OIDC token for STS, in a
+        session named after the project (``role-session-name``: the only name the project's trust admits)."""
         config = self.config()
         token = self.info.forge.admin().id_token(f"{config.github.org}/{repository}", environment="dev")
         sts = boto3.client(
@@ -540,7 +542,7 @@ class Rehearsal:
         )  # fmt: skip
         answer = sts.assume_role_with_web_identity(
             RoleArn=f"arn:aws:iam::{self.info.aws.accounts['dev']}:role/{role_name}",
-            RoleSessionName=f"github-actions-{repository}"[:64],
+            RoleSessionName=project_session_name(project_id),
             WebIdentityToken=token,
         )["Credentials"]
         return boto3.Session(
@@ -561,7 +563,7 @@ class Rehearsal:
         pipeline = f"{name}-{suffix}"
         account = self.info.aws.accounts["dev"]
         # The build workflow on main upserts the pipeline as the dev build role (OIDC); the retrain starts it.
-        build = self._oidc_session(f"{name}-{pid}-{part}", f"{prefix}-github-build")
+        build = self._oidc_session(f"{name}-{pid}-{part}", f"{prefix}-github-build", pid)
         sagemaker = build.client("sagemaker", endpoint_url=self.info.aws.endpoint_url)
         sagemaker.create_pipeline(
             PipelineName=pipeline,

@@ -18,17 +18,13 @@ locals {
   # No repository pattern is trusted: a member can create a repository of any name. The provisioning adds one
   # statement per project with the exact subjects of that project's repositories (repo:<org>/<repo>:environment:
   # <env>, StringEquals) when it creates the project and removes it when it deletes it, through the
-  # <prefix>-project-trust role below (platform_cli/lambdas/project_trust.py). Terraform writes only the base
-  # statement and ignores later changes to the trust, so an apply never drops a project's statement.
+  # <prefix>-project-trust role below (platform_cli/lambdas/project_trust.py), with the role session name = the
+  # project id (so a session names its project). Terraform writes only the base statement and ignores later
+  # changes to the trust, so an apply never drops a project's statement.
   oidc_roles            = local.in_dev ? ["deploy", "build"] : ["deploy"]
   provisioning_role_arn = "arn:${local.partition}:iam::${local.dev_account}:role/${var.name_prefix}-project-repos"
 
   dev_artifact_bucket = "${var.name_prefix}-artifacts-${local.dev_account}-${local.region}"
-
-  # Each project's own bucket (<prefix>-<SageMaker project id>-<account>, the project stack's ArtifactBucket and
-  # its repos' ARTIFACT_BUCKET). The roles are shared by every project of the account, so the scope is the name
-  # pattern the project stack produces; S3 has no resource tags on objects to scope by.
-  project_buckets = "arn:${local.partition}:s3:::${var.name_prefix}-p-????????????-${local.account}"
 
   github_trust = {
     for role in local.oidc_roles : role => jsonencode({
@@ -363,20 +359,10 @@ resource "aws_iam_policy" "build" {
       },
       # Building the pipeline definition (sagemaker SDK PipelineSession with default_bucket = ARTIFACT_BUCKET,
       # template-repos/*/pipelines/pipeline.py) checks the bucket (HeadBucket = s3:ListBucket) and uploads the
-      # step scripts and large definitions (PutObject, multipart included); the objects take the bucket's default
-      # SSE-KMS key, the artifacts key of UseTheArtifactsKey. Nothing in the workflows reads or deletes there.
-      {
-        Sid      = "CheckTheProjectBuckets"
-        Effect   = "Allow"
-        Action   = "s3:ListBucket"
-        Resource = local.project_buckets
-      },
-      {
-        Sid      = "UploadPipelineCodeToTheProjectBuckets"
-        Effect   = "Allow"
-        Action   = "s3:PutObject"
-        Resource = "${local.project_buckets}/*"
-      },
+      # step scripts (PutObject). That is granted per project, not here: the role is shared by every project, so
+      # the provisioning keeps one inline policy a project (Project<id>, platform_cli/lambdas/project_trust.py)
+      # naming that project's bucket for that project's sessions only (aws:userid <role id>:<project id>; the
+      # trust admits a project's repositories only with the session name = the project id).
       {
         Sid    = "PassOnlyThePlatformSageMakerRoles"
         Effect = "Allow"
@@ -425,12 +411,18 @@ resource "aws_iam_role_policy" "project_trust" {
   role = aws_iam_role.project_trust.name
   policy = jsonencode({
     Version = "2012-10-17"
-    Statement = [{
+    Statement = concat([{
       Sid      = "ReadAndRetrustOnlyTheOidcRoles"
       Effect   = "Allow"
       Action   = ["iam:GetRole", "iam:UpdateAssumeRolePolicy"]
       Resource = concat([aws_iam_role.deploy.arn], aws_iam_role.build[*].arn)
-    }]
+      }], [for arn in aws_iam_role.build[*].arn : {
+      # Each project's own bucket, for that project's sessions only (project_trust.py bucket_grant).
+      Sid      = "KeepTheBuildRolesProjectPolicies"
+      Effect   = "Allow"
+      Action   = ["iam:GetRolePolicy", "iam:PutRolePolicy", "iam:DeleteRolePolicy"]
+      Resource = arn
+    }])
   })
 }
 
