@@ -584,16 +584,38 @@ resource "aws_iam_role_policy" "project_registry" {
   role  = aws_iam_role.project_registry[0].name
   policy = jsonencode({
     Version = "2012-10-17"
-    Statement = [{
-      # Create and converge (scan on push, immutable tags, lifecycle) only the projects' repositories; no image
-      # access, no repository policy, no delete.
-      Sid    = "CreateOnlyProjectRepositories"
-      Effect = "Allow"
-      Action = [
-        "ecr:CreateRepository", "ecr:DescribeRepositories", "ecr:PutImageScanningConfiguration",
-        "ecr:PutImageTagMutability", "ecr:PutLifecyclePolicy", "ecr:GetLifecyclePolicy", "ecr:TagResource",
-      ]
-      Resource = local.project_repositories
-    }]
+    Statement = [
+      {
+        # Create and converge (scan on push, immutable tags, lifecycle) only the projects' repositories, and delete
+        # them when a project's delete policy says so; no image access, no repository policy.
+        Sid    = "KeepOnlyProjectRepositories"
+        Effect = "Allow"
+        Action = [
+          "ecr:CreateRepository", "ecr:DescribeRepositories", "ecr:PutImageScanningConfiguration",
+          "ecr:PutImageTagMutability", "ecr:PutLifecyclePolicy", "ecr:GetLifecyclePolicy", "ecr:TagResource",
+          "ecr:DeleteRepository",
+        ]
+        Resource = local.project_repositories
+      },
+      # The repositories are encrypted with this account's artifacts key (alias/<prefix>/artifacts, named by
+      # project_registries.py): creating one makes ECR describe the key and take its grants, on the caller's behalf.
+      {
+        Sid       = "EcrDescribesTheArtifactsKey"
+        Effect    = "Allow"
+        Action    = "kms:DescribeKey"
+        Resource  = var.artifacts_kms_key_arn
+        Condition = { StringEquals = { "kms:ViaService" = "ecr.${local.region}.amazonaws.com" } }
+      },
+      {
+        Sid      = "EcrTakesGrantsOnTheArtifactsKey"
+        Effect   = "Allow"
+        Action   = "kms:CreateGrant"
+        Resource = var.artifacts_kms_key_arn
+        Condition = {
+          StringEquals = { "kms:ViaService" = "ecr.${local.region}.amazonaws.com" }
+          Bool         = { "kms:GrantIsForAWSResource" = "true" }
+        }
+      },
+    ]
   })
 }
