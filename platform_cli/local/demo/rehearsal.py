@@ -34,6 +34,7 @@ from platform_cli.errors import PlatformError
 from platform_cli.local import base_infra, lambda_runtime, template_venvs
 from platform_cli.local.aws import subprocess_env
 from platform_cli.local.demo.runner import RunReport, Step, run_steps
+from platform_cli.local.demo.stack_resources import stack_resources
 from platform_cli.local.iam.log import read as read_decisions
 from platform_cli.local.platform import LocalPlatform, LocalPlatformInfo
 from platform_cli.local.project_chain import approve_model_package, persona_session
@@ -302,6 +303,13 @@ class Rehearsal:
             )  # fmt: skip
             self.projects[kind.value] = record
             stack = f", stack {record['StackStatus']}" if record.get("StackStatus") else ""  # issue 13 (chain)
+            if record.get("StackArn"):
+                found = stack_resources(self.local.aws.session_for("dev"), str(record["StackArn"]))
+                if found.missing:
+                    raise DemoError(
+                        f"{name}'s stack lists resources local AWS does not have: {'; '.join(found.missing)}"
+                    )
+                stack += f": {found.summary()}"
             created.append(f"{name} ({record['ProjectId']}{stack})")
             if kind == training_kind and self.training_run is None:
                 self.training_run = self._background.submit(self._clone_and_run)
