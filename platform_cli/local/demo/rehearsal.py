@@ -17,7 +17,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -738,7 +738,8 @@ class Rehearsal:
 
     def stop(self) -> None:
         # A training run still going (a later step failed) uses local AWS and the forge: let it end first.
-        self._background.shutdown(wait=True, cancel_futures=True)
+        if self.training_run is not None:
+            wait([self.training_run])
         self.local.down()
 
 
