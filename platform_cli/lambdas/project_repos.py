@@ -166,9 +166,15 @@ class _Run:
         to answer in; unbounded without continuation (the invocation's own time is the bound then)."""
         if self.relay is None:
             return float("inf")
-        settings = self.settings
-        ends = self.checkpoint.started + self.service_timeout - settings.continuation_margin_seconds
+        ends = self.checkpoint.started + self.service_timeout - self.answer_reserve()
         return ends - self._clock()
+
+    def answer_reserve(self) -> float:
+        """The end of CloudFormation's wait kept for the last invocation to answer in: the configured margin, but
+        never more than a tenth of the wait. A short ``ServiceTimeout`` (``mlops project create --timeout 300``
+        gives 150 s) would otherwise leave the work almost nothing: a 120 s margin there left a 10 s deadline,
+        and the first wait for the shared write budget failed the project."""
+        return min(self.settings.continuation_margin_seconds, self.service_timeout / 10.0)
 
     def hand_over(self) -> bool:
         """Start the next invocation if CloudFormation's wait leaves it enough time; whether it was started."""
