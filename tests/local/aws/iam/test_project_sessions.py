@@ -31,12 +31,14 @@ def build_role(strict_aws: LocalAws, forge: ForgeEnv) -> Iterator[str]:
     account = strict_aws.info().accounts["dev"]
     iam = strict_aws.session_for("dev").client("iam")
     provider = f"arn:aws:iam::{account}:oidc-provider/{GITHUB_ISSUER.removeprefix('https://')}"
+    created_provider = True
     try:
         iam.create_open_id_connect_provider(
             Url=GITHUB_ISSUER, ClientIDList=["sts.amazonaws.com"], ThumbprintList=["0" * 40]
         )
-    except ClientError as error:  # another module of the package registered it
+    except ClientError as error:  # another module of the package registered it (and will remove it)
         assert error.response["Error"]["Code"] == "EntityAlreadyExists"
+        created_provider = False
     base = {
         "Version": "2012-10-17",
         "Statement": [
@@ -62,6 +64,16 @@ def build_role(strict_aws: LocalAws, forge: ForgeEnv) -> Iterator[str]:
             PolicyDocument=json.dumps(bucket_grant(project, [f"mlops-{project}-{account}"])),
         )
     yield role
+    # Leave local AWS as found: the package's other modules register the provider themselves.
+    for project in (CHURN, FRAUD):
+        iam.delete_role_policy(RoleName=ROLE, PolicyName=statement_id(project))
+        bucket = f"mlops-{project}-{account}"
+        for item in s3.list_objects_v2(Bucket=bucket).get("Contents", []):
+            s3.delete_object(Bucket=bucket, Key=item["Key"])
+        s3.delete_bucket(Bucket=bucket)
+    iam.delete_role(RoleName=ROLE)
+    if created_provider:
+        iam.delete_open_id_connect_provider(OpenIDConnectProviderArn=provider)
 
 
 def _assume(local: LocalAws, role_arn: str, token: str, session: str) -> Any:
