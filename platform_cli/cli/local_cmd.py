@@ -173,7 +173,7 @@ def apply(
     `mlops project create` launches the project templates through Service Catalog. Needs `mlops local up` and
     `mlops bootstrap` first; Terraform's output goes to <state dir>/apply.log.
 
-    --output json: {"environments": {ENV: seconds}, "templates": [template kind offered in dev], "log": path}.
+    --output json: {"environments": {ENV: seconds}, "templates": ["<template kind offered in dev>"], "log": path}.
     """
     context = cli_context(ctx)
     environments = apply_environments(environment)

@@ -147,3 +147,18 @@ def test_bring_your_own_container_on_a_template_without_it_is_refused_before_any
     )
     assert result.exit_code == 1
     assert "template single-account-training does not offer --bring-your-own-container" in result.output
+
+
+def test_the_command_the_no_template_line_names_exists_and_applies_base_infrastructure() -> None:
+    """Producer (the create's one line) and consumer (the `mlops local` group) held together."""
+    import re
+
+    from platform_cli.cli.project_local import no_templates
+    from platform_cli.config import TemplateKind
+
+    named = re.findall(r"`mlops ([a-z ]+)`", no_templates(TemplateKind.BUILD_DEPLOY_REALTIME))
+    assert named == ["local apply", "local up", "bootstrap"]
+    for command in named:
+        result = runner.invoke(app, [*command.split(), "--help"])
+        assert result.exit_code == 0, command
+    assert "base-infrastructure" in runner.invoke(app, ["local", "apply", "--help"]).stdout
