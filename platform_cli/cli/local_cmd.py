@@ -217,7 +217,7 @@ def _apply_setup(ctx: typer.Context, state_dir: Path) -> LocalApply:
     work = platform.state_dir
     return base_infra_apply.LocalApply(
         config=load_config(config_path),
-        config_path=config_path,
+        config_path=base_infra_apply.platform_yaml_for_forge(config_path, forge.api_url, work / "terraform"),
         aws=aws.info,
         issuer=forge.admin(),
         work_dir=work / "terraform",

@@ -57,6 +57,24 @@ def studio_people(data_scientist: str, lead: str) -> dict[str, list[str]]:
     return {"lead_data_scientists": [lead], "data_scientists": [data_scientist]}
 
 
+def platform_yaml_for_forge(config_path: Path, api_url: str, directory: Path) -> Path:
+    """platform.yaml as Terraform reads it for local AWS: ``github.api_url`` is the local forge (the Lambdas call
+    GitHub there), everything else as written — what ``MLOPS_GITHUB_API_URL`` from ``mlops local env`` does for the
+    CLI, so one platform.yaml serves github.com and the rehearsal. The file itself when it already names the forge.
+    """
+    import yaml
+
+    data = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+    github = data.setdefault("github", {})
+    if str(github.get("api_url", "")).rstrip("/") == api_url.rstrip("/"):
+        return config_path
+    github["api_url"] = api_url
+    directory.mkdir(parents=True, exist_ok=True)
+    written = directory / "platform.yaml"
+    written.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return written
+
+
 def bootstrap_outputs(setup: LocalApply, environment: str) -> dict[str, str]:
     """The outputs of the account's bootstrap stack, read from local AWS; one line naming the fix without it."""
     account = setup.account(environment)

@@ -50,3 +50,24 @@ def test_the_studio_people_are_the_keys_of_base_infrastructures_studio_user_prof
     block = variables[variables.index('variable "studio_user_profiles"') :].split("description", 1)[0]
     keys = set(re.findall(r"^\s+(\w+)\s+= list\(string\)", block, re.MULTILINE))
     assert set(base_infra_apply.studio_people("ada", "grace")) == keys == {"lead_data_scientists", "data_scientists"}
+
+
+def test_terraform_reads_the_forge_as_github_when_platform_yaml_names_github_com(tmp_path: Path) -> None:
+    """The Lambdas Terraform configures call GitHub at platform.yaml's api_url: locally that is the forge (a
+    launch failed reaching api.github.com when the file still named it)."""
+    written = tmp_path / "platform.yaml"
+    written.write_text(render_config({**EXAMPLE_VALUES, "api_url": "https://api.github.com"}), encoding="utf-8")
+
+    used = base_infra_apply.platform_yaml_for_forge(written, "http://127.0.0.1:4567/api/v3", tmp_path / "terraform")
+
+    data = yaml.safe_load(used.read_text(encoding="utf-8"))
+    assert data["github"]["api_url"] == "http://127.0.0.1:4567/api/v3"
+    original = yaml.safe_load(written.read_text(encoding="utf-8"))
+    assert {**data, "github": original["github"]} == original  # nothing else changed
+
+
+def test_a_platform_yaml_that_names_the_forge_is_given_to_terraform_as_it_is(tmp_path: Path) -> None:
+    written = tmp_path / "platform.yaml"
+    written.write_text(render_config({**EXAMPLE_VALUES, "api_url": "http://127.0.0.1:4567/api/v3"}), encoding="utf-8")
+
+    assert base_infra_apply.platform_yaml_for_forge(written, "http://127.0.0.1:4567/api/v3", tmp_path) == written
