@@ -344,13 +344,11 @@ class Rehearsal:
         # A project that deploys, so the approval has a workflow to dispatch; else the one that was run.
         _, record = self._project(DEPLOYING) or self.build_project()
         group = f"{record['ProjectName']}-{record['ProjectId']}"
-        properties = record.get("Properties") or {}
+        outputs = record.get("Outputs") or {}  # the project stack's own outputs, as the launch reported them
         run_output = self.options.state_dir / "work" / self.build_repo().split("/")[1] / "build" / "local"
-        bucket = str(properties.get("ArtifactBucket") or "")
+        bucket = str(outputs.get("ArtifactBucketName") or "")
         # Registered as the pipeline's RegisterModel step registers it: as the project's pipeline execution role
-        sagemaker, s3 = pipeline_clients(
-            self.local.aws.session_for("dev"), str(properties.get("PipelineExecutionRoleArn") or "")
-        )
+        sagemaker, s3 = pipeline_clients(self.local.aws.session_for("dev"), str(outputs.get("PipelineRoleArn") or ""))
         self.model_package_arn = register_trained_model(
             sagemaker, s3, run_output=run_output, group=group, bucket=bucket
         )
@@ -464,7 +462,7 @@ class Rehearsal:
         repos = [repo for repo in org.get_repos() if repo.name.startswith(f"{name}-{pid}-")]
         if not repos or not all(repo.archived for repo in repos):
             raise DemoError(f"{name}: repos not archived by the custom resource's Delete: {[r.name for r in repos]}")
-        bucket = str((record.get("Properties") or {}).get("ArtifactBucket") or "")
+        bucket = str((record.get("Outputs") or {}).get("ArtifactBucketName") or "")
         admin.client("s3").head_bucket(Bucket=bucket)  # DeletionPolicy: the artifacts outlive the project
         return (
             f"{name} ({pid}): provisioned product terminated, stack DELETE_COMPLETE, "

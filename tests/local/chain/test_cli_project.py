@@ -109,6 +109,20 @@ def test_create_launches_the_product_and_delete_terminates_it(published: Catalog
     assert json.loads(mlops("project", "list").stdout) == []
 
 
+def test_the_record_holds_the_stack_outputs_the_demo_reads(published: Catalog) -> None:
+    """Producer (the create's record) and consumer (the demo's register and delete steps read the artifact bucket
+    and the pipeline role from the project stack's outputs)."""
+    created = mlops("project", "create", "outputs", "-t", "build-deploy-realtime")
+    assert created.exit_code == 0, created.output
+    record = json.loads(created.stdout)
+    prefix, pid = published.contract["/mlops/naming_prefix"], record["ProjectId"]
+    assert record["Outputs"]["ArtifactBucketName"] == f"{prefix}-{pid}-{ACCOUNT}"
+    assert record["Outputs"]["PipelineRoleArn"] == f"arn:aws:iam::{ACCOUNT}:role/{prefix}-{pid}-pipeline"
+    rehearsal = (Path(__file__).parents[3] / "platform_cli/local/demo/rehearsal.py").read_text(encoding="utf-8")
+    assert 'outputs.get("ArtifactBucketName")' in rehearsal and 'outputs.get("PipelineRoleArn")' in rehearsal
+    assert mlops("project", "delete", "outputs", "--yes").exit_code == 0
+
+
 def test_the_same_project_cannot_be_created_twice(published: Catalog) -> None:
     assert mlops("project", "create", "dup", "-t", "build-deploy-realtime").exit_code == 0
     again = runner.invoke(app, ["project", "create", "dup", "-t", "build-deploy-realtime"])
