@@ -17,6 +17,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -30,9 +31,11 @@ from rich.console import Console
 from platform_cli.config import ENVIRONMENTS, PlatformConfig, TemplateKind, load_config
 from platform_cli.config_template import EXAMPLE_VALUES, render_config
 from platform_cli.errors import PlatformError
+from platform_cli.lambdas.project_trust import session_name as project_session_name
 from platform_cli.local import base_infra_apply, lambda_runtime, template_venvs
 from platform_cli.local.aws import subprocess_env
 from platform_cli.local.demo.runner import RunReport, Step, run_steps
+from platform_cli.local.demo.stack_resources import stack_resources
 from platform_cli.local.iam.log import read as read_decisions
 from platform_cli.local.platform import LocalPlatform, LocalPlatformInfo
 from platform_cli.local.project_chain import approve_model_package, persona_session
@@ -97,6 +100,11 @@ class Rehearsal:
     bootstrap_outputs: dict[str, dict[str, str]] = field(default_factory=dict)
     venv_prewarm: threading.Thread | None = None
     container_prewarm: threading.Thread | None = None  # bring your own container (issue 17 item 1)
+    # The training repo's tests and local run, started as soon as its project exists: the other projects' creation
+    # waits mostly on GitHub's write budget, the run on the CPU, so they overlap instead of adding up.
+    training_run: Future[str] | None = None
+    _background: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(1, "training-run"))
+    _log_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         self.local = LocalPlatform(self.options.state_dir, iam_mode=self.options.iam_mode)
@@ -132,14 +140,15 @@ class Rehearsal:
         self, argv: Sequence[str], env: Mapping[str, str], *, cwd: Path | None = None, stdin: str | None = None,
         timeout: float = 900,
     ) -> subprocess.CompletedProcess[str]:  # fmt: skip
-        self.log.write(f"$ {' '.join(argv)}\n")
-        self.log.flush()
         result = subprocess.run(
             list(argv), env=dict(env), cwd=cwd, input=stdin, capture_output=True, text=True, timeout=timeout,
             check=False,
         )  # fmt: skip
-        self.log.write(result.stdout + ("\n--- stderr ---\n" + result.stderr if result.stderr else "") + "\n")
-        self.log.flush()
+        # One block per command: the training run writes from its own thread while projects are created.
+        with self._log_lock:
+            self.log.write(f"$ {' '.join(argv)}\n")
+            self.log.write(result.stdout + ("\n--- stderr ---\n" + result.stderr if result.stderr else "") + "\n")
+            self.log.flush()
         if result.returncode != 0:
             last = (result.stderr or result.stdout).strip().splitlines()
             raise DemoError(f"{Path(argv[0]).name} {' '.join(argv[1:3])} failed: {last[-1] if last else 'no output'}")
@@ -233,7 +242,10 @@ class Rehearsal:
 
     def create_projects(self) -> str:
         created = []
-        for kind in self.options.templates:
+        training_kind = next((kind for kind in BUILD_PREFERENCE if kind in self.options.templates), None)
+        # The training project first, so its repo's tests and run start while the others are created.
+        ordered = sorted(self.options.templates, key=lambda kind: kind != training_kind)
+        for kind in ordered:
             name = f"demo-{PROJECT_SUFFIX[kind]}"
             # The admin's own token, as on AWS: the credential secret is readable only by the provisioning Lambdas
             # (strict local AWS refuses the admin role's GetSecretValue, as AWS would).
@@ -243,7 +255,16 @@ class Rehearsal:
             )  # fmt: skip
             self.projects[kind.value] = record
             stack = f", stack {record['StackStatus']}" if record.get("StackStatus") else ""  # issue 13 (chain)
+            if record.get("StackArn"):
+                found = stack_resources(self.local.aws.session_for("dev"), str(record["StackArn"]))
+                if found.missing:
+                    raise DemoError(
+                        f"{name}'s stack lists resources local AWS does not have: {'; '.join(found.missing)}"
+                    )
+                stack += f": {found.summary()}"
             created.append(f"{name} ({record['ProjectId']}{stack})")
+            if kind == training_kind and self.training_run is None:
+                self.training_run = self._background.submit(self._clone_and_run)
         return "; ".join(created)
 
     def show_repos(self) -> str:
@@ -312,6 +333,11 @@ class Rehearsal:
         return worker
 
     def clone_and_run(self) -> str:
+        if self.training_run is not None:
+            return f"{self.training_run.result()} (ran alongside the project creation)"
+        return self._clone_and_run()
+
+    def _clone_and_run(self) -> str:
         repo = self.build_repo()
         target = self.options.state_dir / "work" / repo.split("/")[1]
         if target.exists():
@@ -478,8 +504,9 @@ class Rehearsal:
     def retrain_option(self, kind: TemplateKind) -> list[str]:
         return ["--retrain-on-new-data"] if kind == self.retrain_kind() else []
 
-    def _oidc_session(self, repository: str, role_name: str) -> boto3.Session:
-        """What a workflow job of ``repository`` in the dev environment gets: the forge's OIDC token for STS."""
+    def _oidc_session(self, repository: str, role_name: str, project_id: str) -> boto3.Session:
+        """What a workflow job of ``repository`` in the dev environment gets: the forge's OIDC token for STS, in a
+        session named after the project (``role-session-name``: the only name the project's trust admits)."""
         config = self.config()
         token = self.info.forge.admin().id_token(f"{config.github.org}/{repository}", environment="dev")
         sts = boto3.client(
@@ -488,7 +515,7 @@ class Rehearsal:
         )  # fmt: skip
         answer = sts.assume_role_with_web_identity(
             RoleArn=f"arn:aws:iam::{self.info.aws.accounts['dev']}:role/{role_name}",
-            RoleSessionName=f"github-actions-{repository}"[:64],
+            RoleSessionName=project_session_name(project_id),
             WebIdentityToken=token,
         )["Credentials"]
         return boto3.Session(
@@ -509,7 +536,7 @@ class Rehearsal:
         pipeline = f"{name}-{suffix}"
         account = self.info.aws.accounts["dev"]
         # The build workflow on main upserts the pipeline as the dev build role (OIDC); the retrain starts it.
-        build = self._oidc_session(f"{name}-{pid}-{part}", f"{prefix}-github-build")
+        build = self._oidc_session(f"{name}-{pid}-{part}", f"{prefix}-github-build", pid)
         sagemaker = build.client("sagemaker", endpoint_url=self.info.aws.endpoint_url)
         sagemaker.create_pipeline(
             PipelineName=pipeline,
@@ -661,6 +688,9 @@ class Rehearsal:
         return steps
 
     def stop(self) -> None:
+        # A training run still going (a later step failed) uses local AWS and the forge: let it end first.
+        if self.training_run is not None:
+            wait([self.training_run])
         self.local.down()
 
 

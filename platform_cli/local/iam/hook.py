@@ -130,6 +130,8 @@ def _context(caller_: Caller, params: Mapping[str, Any], region: str) -> dict[st
         "aws:PrincipalAccount": principal.account,
         "aws:RequestedRegion": region,
     }
+    if caller_.userid:
+        context["aws:userid"] = caller_.userid
     if principal.kind == "Service":  # a service acting for a resource of this account (principals.py)
         context["aws:SourceAccount"] = principal.account
         del context["aws:PrincipalArn"], context["aws:PrincipalAccount"]
@@ -225,11 +227,13 @@ def authorise_web_identity(response: Any) -> Decision:
     from platform_cli.local.iam.principals import Caller
 
     federated = Caller(identity.principal, (), None)
+    # sts:RoleSessionName: a trust may require the session to be named (project_trust.py: the project id).
+    context = {**identity.context, "sts:RoleSessionName": str(params.get("RoleSessionName", ""))}
     return decide(
         federated,
         "sts:AssumeRoleWithWebIdentity",
         role_arn,
-        identity.context,
+        context,
         partition=partition,
         region=response.region,
     )
