@@ -248,7 +248,7 @@ def test_apply_before_bootstrap_is_one_line_naming_mlops_bootstrap_and_runs_no_t
         "error: the dev account (111111111111) is not bootstrapped (no stack mlops-dev-bootstrap in local AWS): run "
         "`mlops bootstrap --env dev --profile-pattern 'mlops-local-{environment}'` first"
     )
-    assert not (state / "terraform").exists()
+    assert not (state / "terraform" / "dev").exists()  # no working copy: Terraform never ran
     assert not (state / "build" / "lambda.zip").exists()
 
 
