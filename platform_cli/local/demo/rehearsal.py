@@ -32,7 +32,7 @@ from platform_cli.config import ENVIRONMENTS, PlatformConfig, TemplateKind, load
 from platform_cli.config_template import EXAMPLE_VALUES, render_config
 from platform_cli.errors import PlatformError
 from platform_cli.lambdas.project_trust import session_name as project_session_name
-from platform_cli.local import base_infra, lambda_runtime, template_venvs
+from platform_cli.local import base_infra_apply, lambda_runtime, template_venvs
 from platform_cli.local.aws import subprocess_env
 from platform_cli.local.demo.runner import RunReport, Step, run_steps
 from platform_cli.local.demo.stack_resources import stack_resources
@@ -206,54 +206,6 @@ class Rehearsal:
         )
         return result.stdout.strip().splitlines()[-1] if result.stdout.strip() else str(self.lambda_zip)
 
-    def prepare(self, environment: str) -> base_infra.Environment:
-        """The environment's working copy, initialised against its account's state bucket and lock table."""
-        config = self.config()
-        unit = next(iter(config.business_units))
-        work = self.options.state_dir / "terraform"
-        mirror = os.environ.get("TF_PLUGIN_MIRROR", "/opt/tf-plugins")
-        inputs = base_infra.Inputs(
-            platform_yaml=self.config_path,
-            lambda_zip=self.lambda_zip,
-            cli_config=base_infra.cli_config(work, Path(mirror)),
-            business_unit=unit,
-            region=config.aws.region,
-            studio_user_profiles=(
-                {"lead_data_scientists": ["grace"], "data_scientists": ["ada"]} if environment == "dev" else None
-            ),
-        )
-        outputs = base_infra.BootstrapOutputs.from_stack_outputs(self.bootstrap_outputs[environment])
-        account = config.business_unit(unit).account(environment)
-        return base_infra.prepare_environment(
-            environment,
-            account,
-            work,
-            self.info.aws,
-            outputs,
-            inputs,
-            log_path=self.log_path,
-            credentials=self.apply_role_credentials(environment),
-        )
-
-    def apply_role_credentials(self, environment: str) -> dict[str, str]:
-        """What the apply workflow's job gets: the forge mints the OIDC token of a base-infrastructure job bound to
-        ``environment``; STS exchanges it for the apply role (bootstrap output ``ApplyRoleArn``)."""
-        config = self.config()
-        repository = f"{config.github.org}/{config.github.base_infrastructure_repo}"
-        token = self.info.forge.admin().id_token(repository, environment=environment)
-        sts = boto3.client(
-            "sts",
-            endpoint_url=self.info.aws.endpoint_url,
-            region_name=config.aws.region,
-            config=BotoConfig(signature_version=UNSIGNED),  # AssumeRoleWithWebIdentity is not signed
-        )
-        answer = sts.assume_role_with_web_identity(
-            RoleArn=self.bootstrap_outputs[environment]["ApplyRoleArn"],
-            RoleSessionName=f"github-actions-apply-{environment}",
-            WebIdentityToken=token,
-        )["Credentials"]
-        return {key: str(answer[key]) for key in ("AccessKeyId", "SecretAccessKey", "SessionToken")}
-
     def iam_summary(self) -> str:
         """How many calls local AWS evaluated, how many it denied (or would have, permissive), and the distinct
         principal/action pairs; the denials are listed by `mlops local decisions --denied`."""
@@ -267,23 +219,22 @@ class Rehearsal:
         return summary
 
     def apply_all(self) -> str:
-        """Each account has its own state and lock, so the applies run side by side, as separate workflow jobs
-        could. `terraform init` runs one at a time first: Terraform's plugin cache is not safe for concurrent
-        installs. The first failure is reported; the other applies still finish, so no lock is left held."""
-        environments = [self.prepare(env) for env in self.options.environments]
-
-        def apply(tf: base_infra.Environment) -> str:
-            started = time.monotonic()
-            tf.apply()
-            return f"{tf.name} {time.monotonic() - started:.0f}s"
-
-        with ThreadPoolExecutor(max_workers=len(environments)) as pool:
-            futures = [pool.submit(apply, tf) for tf in environments]
-        failures = [(tf.name, future.exception()) for tf, future in zip(environments, futures, strict=True)]
-        for name, error in failures:
-            if error is not None:
-                raise DemoError(f"{name}: {error}")
-        return "applied: " + ", ".join(future.result() for future in futures)
+        """base-infrastructure in each account as its deploy workflow applies it (base_infra_apply.py)."""
+        setup = base_infra_apply.LocalApply(
+            config=self.config(),
+            config_path=self.config_path,
+            aws=self.info.aws,
+            issuer=self.info.forge.admin(),
+            work_dir=self.options.state_dir / "terraform",
+            lambda_zip=self.lambda_zip,
+            plugin_mirror=Path(os.environ.get("TF_PLUGIN_MIRROR", "/opt/tf-plugins")),
+            studio_user_profiles=base_infra_apply.studio_people(
+                self.local.people.data_scientist, self.local.people.reviewer
+            ),
+            log_path=self.log_path,
+        )
+        seconds = base_infra_apply.apply(setup, base_infra_apply.bootstrapped(setup, self.options.environments))
+        return "applied: " + ", ".join(f"{name} {took:.0f}s" for name, took in seconds.items())
 
     def set_credentials(self) -> str:
         self.mlops("github", "set-credentials", "--token-stdin", stdin=self.admin_token())
@@ -419,13 +370,11 @@ class Rehearsal:
         # A project that deploys, so the approval has a workflow to dispatch; else the one that was run.
         _, record = self._project(DEPLOYING) or self.build_project()
         group = f"{record['ProjectName']}-{record['ProjectId']}"
-        properties = record.get("Properties") or {}
+        outputs = record.get("Outputs") or {}  # the project stack's own outputs, as the launch reported them
         run_output = self.options.state_dir / "work" / self.build_repo().split("/")[1] / "build" / "local"
-        bucket = str(properties.get("ArtifactBucket") or "")
+        bucket = str(outputs.get("ArtifactBucketName") or "")
         # Registered as the pipeline's RegisterModel step registers it: as the project's pipeline execution role
-        sagemaker, s3 = pipeline_clients(
-            self.local.aws.session_for("dev"), str(properties.get("PipelineExecutionRoleArn") or "")
-        )
+        sagemaker, s3 = pipeline_clients(self.local.aws.session_for("dev"), str(outputs.get("PipelineRoleArn") or ""))
         self.model_package_arn = register_trained_model(
             sagemaker, s3, run_output=run_output, group=group, bucket=bucket
         )
@@ -539,7 +488,7 @@ class Rehearsal:
         repos = [repo for repo in org.get_repos() if repo.name.startswith(f"{name}-{pid}-")]
         if not repos or not all(repo.archived for repo in repos):
             raise DemoError(f"{name}: repos not archived by the custom resource's Delete: {[r.name for r in repos]}")
-        bucket = str((record.get("Properties") or {}).get("ArtifactBucket") or "")
+        bucket = str((record.get("Outputs") or {}).get("ArtifactBucketName") or "")
         admin.client("s3").head_bucket(Bucket=bucket)  # DeletionPolicy: the artifacts outlive the project
         return (
             f"{name} ({pid}): provisioned product terminated, stack DELETE_COMPLETE, "
