@@ -89,7 +89,7 @@ class LocalProjects:
         return record
 
     def create(self, request: NewProject) -> dict[str, Any]:
-        from platform_cli.local.project_chain import launch_in_studio, long_call_client, repo_urls, terminate_project
+        from platform_cli.local.project_chain import delete_in_studio, launch_in_studio, repo_urls
 
         if self.projects.load(request.name) is not None:
             raise ProjectError(
@@ -117,12 +117,12 @@ class LocalProjects:
         if not launched.succeeded:
             reason = "; ".join(launched.errors) or f"stack {launched.stack_status}"
             # A refused create leaves nothing behind: the stack rolled back (its bucket is RetainExceptOnCreate);
-            # the failed provisioned product goes too, so the name can be launched again.
-            cleaned = terminate_project(
-                long_call_client(self.session, "servicecatalog"), launched.provisioned_product_id
-            )
+            # the failed project is deleted as in Studio (its provisioned product goes), so the name can be reused.
+            cleaned = delete_in_studio(self.session, naming_prefix=prefix, project_name=request.name)
             left = (
-                "" if cleaned == "SUCCEEDED" else f"; its provisioned product {launched.provisioned_product_id} remains"
+                ""
+                if cleaned == "DeleteCompleted"
+                else f"; its project remains ({cleaned}): delete it with `mlops project delete {request.name}`"
             )
             raise ProjectError(f"project {request.name} failed to launch ({launched.stack_status}): {reason}{left}")
         # What was asked and what the launch answered; the custom resource's properties stay CloudFormation's.
@@ -166,14 +166,14 @@ class LocalProjects:
         return f"Delete project {name} ({policy} its repositories)?"
 
     def delete(self, name: str) -> dict[str, Any]:
-        """Terminate the provisioned product as Studio does: the stack is deleted and its custom resource's Delete
-        archives, deletes or keeps the repositories per the project's delete policy."""
-        from platform_cli.local.project_chain import long_call_client, terminate_project
+        """Delete the SageMaker project as Studio does: its provisioned product is terminated, the stack deleted and
+        its custom resource's Delete archives, deletes or keeps the repositories per the project's delete policy."""
+        from platform_cli.local.project_chain import delete_in_studio
 
         record = self._load(name)
-        with waiting(f"waiting for Service Catalog to terminate {name} (its stack and repositories)"):
-            status = terminate_project(long_call_client(self.session, "servicecatalog"), record["ProvisionedProductId"])
-        if status != "SUCCEEDED":
-            raise ProjectError(f"terminating {name} failed ({status}); see its stack's events")
+        with waiting(f"waiting for SageMaker to delete {name} (its stack and repositories)"):
+            status = delete_in_studio(self.session, naming_prefix=self.config.naming_prefix, project_name=name)
+        if status != "DeleteCompleted":
+            raise ProjectError(f"deleting {name} failed ({status}); see its stack's events")
         self.projects.delete(name)
         return {"project": name, "deleted": True, "policy": record.get("DeletePolicy", "archive")}
