@@ -59,13 +59,13 @@ class Dependencies:
     reconciler: Callable[[Github, Deadline, LambdaSettings], Reconciler] | None = None
     credentials: Any = None  # the CredentialCache (read once, reused across warm invocations)
     # Admits the project's repositories to the OIDC roles' trust (and removes them on Delete); None where no
-    # base infrastructure exists to trust (the CLI's local player without an applied platform, unit tests).
+    # base infrastructure exists to trust (unit tests).
     trust: TrustMaintainer | None = None
     # The Studio user profile that created the SageMaker project of this name, None when none did (studio_user.py);
-    # None: no SageMaker to ask (the CLI's local player, unit tests).
+    # None: no SageMaker to ask (unit tests).
     studio_user: Callable[[str], str | None] | None = None
     # Continues a request in a new invocation when this one runs out of time (continuation.py); None: answer
-    # FAILED instead (unit tests, the CLI's in-process player).
+    # FAILED instead (unit tests).
     continuation: Continuation | None = None
     sleep: Callable[[float], None] = time.sleep
     # Creates a bring-your-own-container project's ECR repository in preprod and prod (issue 17 item 1); None where
