@@ -12,20 +12,39 @@ it, somewhere in between, so a write held up on the way (a slow network, a busy 
 windows are a log of admitted writes, so a single project bursts at full speed while a crowd is held to the
 sustained rate. The log lives in a ``BudgetStore``: ``MemoryStore`` (threads of one process: the CLI, the bench)
 or ``DynamoDbStore`` (every Lambda invocation of the credential: one item, updated with a conditional write).
+
+When a crowd waits, the budget is handed out oldest request first, not to whoever polls first: each waiting write
+holds a ``Ticket`` in the ledger, ordered by when its request was first asked for (``queued_since``; a request
+continued in a new invocation keeps its place), and a write is admitted only when the windows have room for it and
+every older waiting write. So the first projects launched finish first instead of every project advancing a little
+and none finishing before CloudFormation stops waiting. ``await_turn`` waits for that turn without writing: a
+request whose turn is far off does not read GitHub (and spend its hourly request limit) only to wait again.
 """
 
 from __future__ import annotations
 
+import json
+import logging
+import math
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from platform_cli.github.deadline import Deadline, WaitListener
 from platform_cli.github.exceptions import DeadlineExceededError
 
+log = logging.getLogger("platform_cli.github.budget")
+
 WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
+# A waiting writer polls at least once a second and refreshes its ticket this often; a ticket not refreshed for
+# TICKET_TTL seconds belongs to a writer that is gone (its invocation ended) and holds nobody back.
+TICKET_REFRESH = 5.0
+TICKET_TTL = 15.0
 
 
 @dataclass(frozen=True)
@@ -44,11 +63,36 @@ FORGE_WINDOWS: tuple[Window, ...] = (Window(62.0, 75),)
 
 
 @dataclass(frozen=True)
+class Ticket:
+    """A write waiting its turn. ``since``: when its request was first asked for (epoch seconds; the oldest goes
+    first), ``ident``: this wait (ties, its own ticket), ``seen``: its last poll (a stale ticket is ignored)."""
+
+    since: float
+    ident: str
+    seen: float
+
+    def before(self, other: Ticket) -> bool:
+        return (self.since, self.ident) < (other.since, other.ident)
+
+
+@dataclass(frozen=True)
 class Ledger:
-    """The shared state: times of recent admitted writes (epoch seconds) and a stop set by ``Retry-After``."""
+    """The shared state: times of recent admitted writes (epoch seconds), a stop set by ``Retry-After``, and the
+    writes waiting their turn."""
 
     stamps: tuple[float, ...] = ()
     blocked_until: float = 0.0
+    queue: tuple[Ticket, ...] = ()
+
+
+@dataclass(frozen=True)
+class Admission:
+    """The outcome of asking for a write: the ledger to store (``None``: unchanged), the seconds to wait (0: go),
+    and how many older writes wait ahead of this one."""
+
+    ledger: Ledger | None
+    wait: float
+    ahead: int = 0
 
 
 def settled(ledger: Ledger, admitted: tuple[float, ...], now: float) -> Ledger:
@@ -58,30 +102,83 @@ def settled(ledger: Ledger, admitted: tuple[float, ...], now: float) -> Ledger:
     for _ in admitted:
         stamp = round(max(now, stamps[-1] + 1e-6), 6) if stamps else now
         stamps.append(stamp)
-    return Ledger(stamps=tuple(sorted(stamps)), blocked_until=ledger.blocked_until)
+    return replace(ledger, stamps=tuple(sorted(stamps)))
 
 
-def admit(ledger: Ledger, now: float, windows: tuple[Window, ...]) -> tuple[Ledger | None, float]:
-    """``(new ledger, 0)`` when a write may go now; ``(None, seconds to wait)`` otherwise."""
-    if now < ledger.blocked_until:
-        return None, ledger.blocked_until - now
-    longest = max(window.seconds for window in windows)
-    stamps = tuple(stamp for stamp in ledger.stamps if now - stamp < longest)
+def _turn_wait(stamps: tuple[float, ...], now: float, windows: tuple[Window, ...], ahead: int) -> float:
+    """Seconds until every window has room for the ``ahead`` older waiting writes and one more."""
     wait = 0.0
     for window in windows:
         recent = [stamp for stamp in stamps if now - stamp < window.seconds]
-        if len(recent) >= window.limit:
-            # The oldest write that must leave the window before one more fits.
-            wait = max(wait, recent[len(recent) - window.limit] + window.seconds - now)
-    if wait > 0:
-        return None, wait
-    # Stamps stay sorted and distinct (a DynamoDB number set), at microsecond resolution.
-    stamp = round(max(now, stamps[-1] + 1e-6), 6) if stamps else now
-    return Ledger(stamps=(*stamps, stamp), blocked_until=ledger.blocked_until), 0.0
+        leave = len(recent) + ahead + 1 - window.limit  # writes that must leave the window first
+        if leave <= 0:
+            continue
+        if leave <= len(recent):
+            wait = max(wait, recent[leave - 1] + window.seconds - now)
+        else:  # more waiting than one window holds: an estimate, whole windows after the last stamp leaves
+            last = recent[-1] + window.seconds - now if recent else 0.0
+            wait = max(wait, last + math.ceil((leave - len(recent)) / window.limit) * window.seconds)
+    return wait
+
+
+def admission(
+    ledger: Ledger, now: float, windows: tuple[Window, ...], ticket: Ticket | None = None, stamp: bool = True
+) -> Admission:
+    """Whether the write holding ``ticket`` may go now (``stamp``: and count it), or how long it waits for its turn.
+
+    A write without a ticket queues behind every waiting one. A waiting write's ticket is (re)written only when it
+    is new or due for a refresh, so a crowd polling the ledger rarely writes to it."""
+    longest = max(window.seconds for window in windows)
+    stamps = tuple(s for s in ledger.stamps if now - s < longest)
+    own = ticket.ident if ticket is not None else None
+    others = tuple(t for t in ledger.queue if now - t.seen < TICKET_TTL and t.ident != own)
+    ahead = sum(1 for t in others if ticket is None or t.before(ticket))
+    wait = max(_turn_wait(stamps, now, windows, ahead), ledger.blocked_until - now, 0.0)
+    if wait <= 0:
+        if not stamp:
+            mine = len(others) != len(ledger.queue) or len(stamps) != len(ledger.stamps)
+            return Admission(replace(ledger, stamps=stamps, queue=others) if mine else None, 0.0, ahead)
+        # Stamps stay sorted and distinct (a DynamoDB number set), at microsecond resolution.
+        new = round(max(now, stamps[-1] + 1e-6), 6) if stamps else now
+        return Admission(replace(ledger, stamps=(*stamps, new), queue=others), 0.0, ahead)
+    if ticket is None:
+        return Admission(None, wait, ahead)
+    held = next((t for t in ledger.queue if t.ident == ticket.ident), None)
+    if held is not None and now - held.seen < TICKET_REFRESH:
+        return Admission(None, wait, ahead)
+    return Admission(replace(ledger, stamps=stamps, queue=(*others, replace(ticket, seen=now))), wait, ahead)
+
+
+def admit(ledger: Ledger, now: float, windows: tuple[Window, ...]) -> tuple[Ledger | None, float]:
+    """``(new ledger, 0)`` when a write (without a ticket: behind every waiting one) may go now; ``(None, seconds
+    to wait)`` otherwise."""
+    outcome = admission(ledger, now, windows)
+    return outcome.ledger, outcome.wait
+
+
+def without(ledger: Ledger, ident: str) -> tuple[Ledger | None, float]:
+    """The ledger without the ticket ``ident`` (its writer stopped waiting); ``None`` when it holds none."""
+    queue = tuple(t for t in ledger.queue if t.ident != ident)
+    return (replace(ledger, queue=queue) if len(queue) != len(ledger.queue) else None), 0.0
+
+
+_since: ContextVar[float | None] = ContextVar("write_budget_since", default=None)
+
+
+@contextmanager
+def queued_since(epoch: float) -> Iterator[None]:
+    """Writes made inside (in this thread, and threads started with a copy of its context) wait their turn as
+    those of a request first asked for at ``epoch``: a request continued in a new invocation keeps its place."""
+    token = _since.set(epoch)
+    try:
+        yield
+    finally:
+        _since.reset(token)
 
 
 class BudgetStore(Protocol):
-    """Where the ledger lives. ``update`` applies ``change`` atomically and returns its result."""
+    """Where the ledger lives. ``update`` applies ``change`` atomically, storing the ledger it returns (unless
+    ``None``), and returns its wait."""
 
     def update(self, change: Callable[[Ledger], tuple[Ledger | None, float]]) -> float: ...
 
@@ -119,7 +216,10 @@ class DynamoDbStore:
             return Ledger(), 0
         stamps = tuple(float(n) for n in item.get("stamps", {}).get("NS", []))
         blocked = float(item.get("blocked_until", {}).get("N", "0"))
-        return Ledger(stamps=tuple(sorted(stamps)), blocked_until=blocked), int(item["version"]["N"])
+        queue = tuple(
+            Ticket(float(a), str(b), float(c)) for a, b, c in json.loads(item.get("queue", {}).get("S", "[]"))
+        )
+        return Ledger(stamps=tuple(sorted(stamps)), blocked_until=blocked, queue=queue), int(item["version"]["N"])
 
     def update(self, change: Callable[[Ledger], tuple[Ledger | None, float]]) -> float:
         for _ in range(self._attempts):
@@ -135,14 +235,16 @@ class DynamoDbStore:
                 "expires_at": {"N": str(int(time.time()) + 86400)},
             }
             if new.stamps:
-                item["stamps"] = {"NS": [repr(s) for s in new.stamps]}  # distinct (``admit`` keeps them so)
+                item["stamps"] = {"NS": [repr(s) for s in new.stamps]}  # distinct (``admission`` keeps them so)
+            if new.queue:
+                item["queue"] = {"S": json.dumps([[t.since, t.ident, t.seen] for t in new.queue])}
             condition = "attribute_not_exists(pk)" if version == 0 else "version = :v"
             kwargs: dict[str, Any] = {"TableName": self._table, "Item": item, "ConditionExpression": condition}
             if version:
                 kwargs["ExpressionAttributeValues"] = {":v": {"N": str(version)}}
             try:
                 self._client.put_item(**kwargs)
-                return 0.0
+                return wait
             except self._client.exceptions.ConditionalCheckFailedException:
                 continue  # another writer got there first: read again
         return 0.05  # heavy contention: back off briefly and try again
@@ -180,33 +282,62 @@ class WriteBudget:
         return pending
 
     def acquire(self, deadline: Deadline | None = None, doing: str = "writing to GitHub") -> float:
-        """Block until one write is admitted; the seconds waited. Raises when the wait would pass the deadline."""
+        """Block until one write is admitted (its turn came, see the module doc); the seconds waited. Raises when
+        the wait would pass the deadline."""
+        return self._wait_turn(deadline, doing, stamp=True)
+
+    def await_turn(self, deadline: Deadline | None = None, doing: str = "waiting for a turn to write") -> float:
+        """Block until a write of this request would be admitted, without writing; the seconds waited. Raises
+        when the wait would pass the deadline (as ``acquire``)."""
+        return self._wait_turn(deadline, doing, stamp=False)
+
+    def _wait_turn(self, deadline: Deadline | None, doing: str, stamp: bool) -> float:
         waited = 0.0
-        told_until = 0.0  # the end of the wait last reported to on_wait (clock time)
-        stamped: list[float] = []
+        told_until = 0.0  # the end of the wait last reported (clock time)
+        ticket = Ticket(_since.get() or self._clock(), uuid.uuid4().hex[:16], 0.0)
+        seen: list[Admission] = []
 
         def change(ledger: Ledger) -> tuple[Ledger | None, float]:
-            new, wait = admit(ledger, self._clock(), self.windows)
-            stamped[:] = [new.stamps[-1]] if new is not None else []
-            return new, wait
+            outcome = admission(ledger, self._clock(), self.windows, ticket, stamp)
+            seen[:] = [outcome]
+            return outcome.ledger, outcome.wait
 
-        while True:
-            wait = self.store.update(change)
-            if wait <= 0:
-                self._admitted().extend(stamped)
-                return waited
-            if deadline is not None and not deadline.allows(wait) and not (self.wait_out and deadline.allows(1.0)):
-                raise DeadlineExceededError(
-                    f"ran out of time while {doing}: GitHub's write budget for this credential is in use by other "
-                    f"projects (next write in {wait:.0f}s); retry later (the work done so far is kept)"
-                )
-            if self.on_wait is not None and self._clock() + wait > told_until + 1.0:
-                told_until = self._clock() + wait
-                self.on_wait(doing, wait)
-            # Sleep in short steps: other writers may leave room sooner than the oldest stamp expires.
-            step = min(wait, 1.0) if deadline is None else max(min(wait, 1.0, deadline.remaining() - 0.5), 0.01)
-            self._sleep(step)
-            waited += step
+        try:
+            while True:
+                wait = self.store.update(change)
+                if wait <= 0 and seen and seen[0].wait <= 0:
+                    if stamp and seen[0].ledger is not None:
+                        self._admitted().append(seen[0].ledger.stamps[-1])
+                    if waited:
+                        log.info("GitHub's write budget admitted a wait", extra={"awaited": doing, "seconds": waited})
+                    return waited
+                ahead = seen[0].ahead if seen else 0
+                if deadline is not None and not deadline.allows(wait) and not (self.wait_out and deadline.allows(1.0)):
+                    raise DeadlineExceededError(
+                        f"ran out of time while {doing}: GitHub's write budget for this credential is in use by "
+                        f"other projects (next write in {wait:.0f}s, {ahead} older writes waiting); retry later (the "
+                        "work done so far is kept)"
+                    )
+                if self._clock() + wait > told_until + 1.0:
+                    told_until = self._clock() + wait
+                    # Visible where the writer runs: the Lambda's log (JSON, with these fields), the CLI's progress.
+                    log.info(
+                        "waiting for GitHub's write budget",
+                        extra={"awaited": doing, "seconds": round(wait, 1), "older_writes_waiting": ahead},
+                    )
+                    if self.on_wait is not None:
+                        self.on_wait(doing, wait)
+                # Sleep in short steps: other writers may leave room sooner than the oldest stamp expires.
+                step = min(wait, 1.0) if deadline is None else max(min(wait, 1.0, deadline.remaining() - 0.5), 0.01)
+                self._sleep(step)
+                waited += step
+        except BaseException:
+            # Gave up waiting (or was stopped): hold nobody back for the ticket's remaining life.
+            try:
+                self.store.update(lambda ledger: without(ledger, ticket.ident))
+            except Exception:
+                log.warning("could not withdraw a write budget ticket; it expires in %.0f s", TICKET_TTL)
+            raise
 
     def settle(self) -> None:
         """The answers of this thread's admitted writes arrived: count them from now (see the module doc)."""
@@ -223,7 +354,7 @@ class WriteBudget:
         def change(ledger: Ledger) -> tuple[Ledger | None, float]:
             if ledger.blocked_until >= epoch:
                 return None, 0.0
-            return Ledger(stamps=ledger.stamps, blocked_until=epoch), 0.0
+            return replace(ledger, blocked_until=epoch), 0.0
 
         self.store.update(change)
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from platform_cli.errors import PlatformError
+from platform_cli.github.budget import WriteBudget, queued_since
 from platform_cli.github.deadline import Deadline
 from platform_cli.lambdas.cfn import Answer, Response, Sender, put_response
 from platform_cli.lambdas.exceptions import EventError
@@ -71,6 +72,9 @@ class Dependencies:
     # Creates a bring-your-own-container project's ECR repository in preprod and prod (issue 17 item 1); None where
     # no base infrastructure exists there.
     registries: RegistryMaintainer | None = None
+    # GitHub's write budget the clients of ``github`` share: a continued request waits its turn in it before
+    # reading GitHub again (budget.py); None: no waiting for a turn (unit tests).
+    budget: WriteBudget | None = None
 
 
 @dataclass(frozen=True)
@@ -260,7 +264,9 @@ class ProjectReposResource:
         resumable = False
         try:
             set_request_id(str(event.get("RequestId") or getattr(context, "aws_request_id", "") or ""))
-            response = self._handle(event, deadline)
+            # The budget serves the oldest request first: this one's age is its first invocation's start.
+            with queued_since(run.checkpoint.started):
+                response = self._handle(event, deadline, continued=run.generation > 0)
         except PlatformError as error:
             resumable = relay is not None and _resumable(error)
             if resumable:
@@ -297,7 +303,7 @@ class ProjectReposResource:
 
     # -- the state machine --------------------------------------------------------------------------------------
 
-    def _handle(self, event: dict[str, Any], deadline: Deadline) -> Response:
+    def _handle(self, event: dict[str, Any], deadline: Deadline, continued: bool = False) -> Response:
         request_type = event.get("RequestType")
         if request_type not in ("Create", "Update", "Delete"):
             raise EventError(f"unknown RequestType {str(request_type)[:20]!r}; expected Create, Update or Delete")
@@ -318,6 +324,12 @@ class ProjectReposResource:
             old, new = secret_fingerprints(event.get("OldResourceProperties") or {}), secret_fingerprints(properties)
             rotate = {name for name, value in new.items() if old.get(name) != value}
         repos = desired_repos(request)
+        if continued and self.deps.budget is not None:
+            # Handed over because the budget was in use: reading GitHub again before this request's turn would
+            # only spend the credential's hourly request limit (5000) to wait again.
+            self.deps.budget.await_turn(
+                deadline, f"waiting for a turn at GitHub's write budget ({request.physical_id})"
+            )
         result = self._reconciler(deadline).apply(repos, rotate_secrets=rotate)
         log.info("reconciled", extra={"physical_resource_id": request.physical_id, "changes": len(result.changes)})
         if self.deps.trust is not None:
@@ -491,6 +503,7 @@ def default_dependencies() -> Dependencies:
             studio_user=studio_user,
             continuation=continuation,
             registries=registries,
+            budget=budget,
         )
     return _dependencies
 

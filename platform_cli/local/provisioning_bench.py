@@ -112,7 +112,7 @@ class Runner:
 
         self.org = org
         self.resource = ProjectReposResource(
-            Dependencies(settings=settings, github=github, send=self._send, continuation=continuation)
+            Dependencies(settings=settings, github=github, send=self._send, continuation=continuation, budget=budget)
         )
 
     def _send(self, url: str, body: bytes) -> None:
