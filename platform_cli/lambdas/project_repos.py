@@ -247,6 +247,8 @@ class ProjectReposResource:
         def finish(response: Response) -> None:
             if run.may_answer():
                 answer(response)
+            if self.deps.budget is not None:
+                self.deps.budget.release(run.key)  # answered: the next oldest request may write
 
         def answer_timed_out() -> None:
             if not settle():
@@ -265,7 +267,7 @@ class ProjectReposResource:
         try:
             set_request_id(str(event.get("RequestId") or getattr(context, "aws_request_id", "") or ""))
             # The budget serves the oldest request first: this one's age is its first invocation's start.
-            with queued_since(run.checkpoint.started):
+            with queued_since(run.checkpoint.started, run.key):
                 response = self._handle(event, deadline, continued=run.generation > 0)
         except PlatformError as error:
             resumable = relay is not None and _resumable(error)

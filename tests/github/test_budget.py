@@ -23,6 +23,7 @@ from platform_cli.github.budget import (
     admission,
     admit,
     queued_since,
+    released,
 )
 from platform_cli.github.client import FAST_POLICY, build_client
 from platform_cli.github.credentials import GitHubCredentials
@@ -283,7 +284,7 @@ def test_a_wait_is_logged_with_what_is_awaited_for_how_long_and_how_many_wait_ah
         budget.acquire(doing="waiting for GitHub's write budget (PUT /repos/acme/churn/topics)")
     (told, *_) = [r for r in caplog.records if r.getMessage() == "waiting for GitHub's write budget"]
     assert told.awaited == "waiting for GitHub's write budget (PUT /repos/acme/churn/topics)"  # type: ignore[attr-defined]
-    assert told.older_writes_waiting == 1 and told.seconds == 60.0  # type: ignore[attr-defined]
+    assert told.ahead == "1 older writes waiting" and told.seconds == 60.0  # type: ignore[attr-defined]
 
 
 def _ledger_and_wait(outcome: Admission) -> tuple[Ledger | None, float]:
@@ -300,3 +301,24 @@ def test_the_waiting_writes_are_shared_through_the_dynamodb_item(dynamodb: Any) 
     other.update(lambda ledger: _ledger_and_wait(admission(ledger, clock.now, PER_MINUTE, waiting)))
     seen = admission(other._read()[0], clock.now + 1.0, PER_MINUTE, Ticket(since=2.0, ident="newer", seen=0.0))
     assert seen.ahead == 1 and seen.wait > 0  # the other process's older ticket is read back from the item
+
+
+def test_a_request_writes_only_while_it_holds_one_of_the_turns_which_go_to_the_oldest_request_first() -> None:
+    """Room that opens all at once goes to the few oldest projects, which finish, not one write to each of a crowd."""
+    plenty = (Window(60.0, 100),)  # the window has room: only the turns hold writes back
+    ledger = Ledger()
+
+    def write(request: str, since: float, now: float) -> Admission:
+        return admission(ledger, now, plenty, Ticket(since, f"{request}-write", 0.0, request), turns=2)
+
+    for request, since in (("first", 1.0), ("second", 2.0)):
+        taken = write(request, since, 10.0)
+        assert taken.wait == 0.0 and taken.ledger is not None
+        ledger = taken.ledger
+    third = write("third", 3.0, 10.0)
+    assert third.wait > 0 and third.for_turn and third.ahead == 2 and third.ledger is not None
+    ledger = third.ledger  # the third request waits for a turn
+    assert write("second", 2.0, 10.5).wait == 0.0  # a request holding a turn writes on
+    ledger = released(ledger, "first")[0] or ledger  # the first request finished
+    assert write("fourth", 4.0, 11.0).wait > 0  # the free turn is owed to the older third request
+    assert write("third", 3.0, 11.0).wait == 0.0
