@@ -322,3 +322,20 @@ def test_a_request_writes_only_while_it_holds_one_of_the_turns_which_go_to_the_o
     ledger = released(ledger, "first")[0] or ledger  # the first request finished
     assert write("fourth", 4.0, 11.0).wait > 0  # the free turn is owed to the older third request
     assert write("third", 3.0, 11.0).wait == 0.0
+
+
+def test_a_request_waiting_for_room_keeps_its_turn() -> None:
+    one_a_minute = (Window(60.0, 1),)
+    ledger = Ledger()
+
+    def write(request: str, now: float) -> Admission:
+        return admission(
+            ledger, now, one_a_minute, Ticket(1.0 if request == "older" else 2.0, request, 0.0, request), turns=1
+        )
+
+    ledger = write("older", 0.0).ledger or ledger  # writes at 0, and holds the only turn
+    waiting = write("older", 30.0)
+    assert waiting.wait == 30.0 and waiting.ledger is not None
+    ledger = waiting.ledger  # its next write waits for room (at 60), polling
+    newer = write("newer", 70.0)  # the turn was last used at 0, but its request is still waiting: not free
+    assert newer.wait > 0 and newer.for_turn
