@@ -266,8 +266,10 @@ class ProjectReposResource:
         resumable = False
         try:
             set_request_id(str(event.get("RequestId") or getattr(context, "aws_request_id", "") or ""))
-            # The budget serves the oldest request first: this one's age is its first invocation's start.
-            with queued_since(run.checkpoint.started, run.key):
+            # The budget serves the oldest request first: this one's age is its first invocation's start. It writes
+            # in turns only where the turn is given back on answering (the budget is known here; see finish).
+            turns = run.key if self.deps.budget is not None else ""
+            with queued_since(run.checkpoint.started, turns):
                 response = self._handle(event, deadline, continued=run.generation > 0)
         except PlatformError as error:
             resumable = relay is not None and _resumable(error)

@@ -136,6 +136,28 @@ def test_a_first_invocation_reads_github_without_waiting_for_a_turn() -> None:
     assert reconciler.calls == 1 and function.sent[0]["Status"] == "SUCCESS"
 
 
+class _WritesThenOutOfTime(_OutOfTimeUntil):
+    """Makes one write through the shared budget, then runs out of time in the first ``short`` invocations."""
+
+    def __init__(self, short: int, budget: WriteBudget) -> None:
+        super().__init__(short)
+        self.budget = budget
+
+    def apply(self, repos: list[DesiredRepo], rotate_secrets: Any = frozenset()) -> ReconcileResult:
+        self.budget.acquire()
+        return super().apply(repos, rotate_secrets)
+
+
+def test_a_request_keeps_its_turn_at_the_budget_across_a_hand_over_and_gives_it_back_when_answered() -> None:
+    store = MemoryStore()
+    budget = WriteBudget(store, (Window(60.0, 100),))
+    function = _Lambda(_WritesThenOutOfTime(short=1, budget=budget), budget=budget)
+    function.run(event("Create"))
+    assert [turn.ident for turn in store._ledger.turns] == [idempotency_key(event("Create"))]
+    function.drain()
+    assert function.sent[0]["Status"] == "SUCCESS" and store._ledger.turns == ()
+
+
 def test_a_duplicate_delivery_of_a_generation_does_nothing() -> None:
     reconciler = _OutOfTimeUntil(short=1)
     function = _Lambda(reconciler)
