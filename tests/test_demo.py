@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -128,3 +129,12 @@ def test_the_rehearsal_creates_a_bring_your_own_container_project_and_its_contra
     assert "-container (3 environments); ECR mlops/p-" in step["detail"] and step["detail"].count(" in dev;") == 1
     assert step["detail"].endswith("container contract holds (train, /ping, /invocations, failure file)")
     assert json.loads((state / "byoc" / "report" / "metrics.json").read_text())["contract_holds"] is True
+
+
+def test_each_project_stack_is_complete_with_its_bucket_model_package_group_and_roles_in_local_aws(
+    demo_run: tuple[int, dict[str, object], Path],
+) -> None:
+    _, summary, _ = demo_run
+    step = next(s for s in summary["steps"] if s["step"].startswith("create one project"))  # type: ignore[attr-defined]
+    assert step["ok"], step["detail"]
+    assert re.search(r"stack CREATE_COMPLETE: 1 bucket, 1 model package group, [1-9]\d* roles?\)", step["detail"])

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -9,11 +12,13 @@ import typer
 
 from platform_cli.cli.context import CliContext, cli_context
 from platform_cli.cli.local_env import LocalEnvironment, Shell, local_environment, render
-from platform_cli.cli.output import emit, info, stdout, table
+from platform_cli.cli.output import emit, info, stdout, table, waiting
+from platform_cli.config import ENVIRONMENTS
 from platform_cli.errors import PlatformError
 from platform_cli.local.paths import DEFAULT_STATE_DIR
 
 if TYPE_CHECKING:
+    from platform_cli.local.base_infra_apply import LocalApply
     from platform_cli.local.forge.server import ForgeHandle
     from platform_cli.local.platform import LocalPlatform
 
@@ -138,6 +143,100 @@ def env(
     context = cli_context(ctx)
     environment = _environment(ctx, _servers(_platform(state_dir)), state_dir, account)
     emit(context, environment.to_json(), lambda _: print(render(environment, shell), end=""))
+
+
+class ApplyEnvironment(StrEnum):
+    DEV = "dev"
+    PREPROD = "preprod"
+    PROD = "prod"
+    ALL = "all"
+
+
+def apply_environments(chosen: list[ApplyEnvironment] | None) -> tuple[str, ...]:
+    """The accounts to apply, in the deploy workflow's order (dev, preprod, prod); ``all`` (the default) is each."""
+    names = {item.value for item in chosen or [ApplyEnvironment.ALL]}
+    return ENVIRONMENTS if ApplyEnvironment.ALL.value in names else tuple(e for e in ENVIRONMENTS if e in names)
+
+
+@app.command("apply")
+def apply(
+    ctx: typer.Context,
+    state_dir: StateDir = DEFAULT_STATE_DIR,
+    environment: Annotated[
+        list[ApplyEnvironment] | None,
+        typer.Option("--env", help="Apply this account: dev, preprod, prod or all (repeatable; default: all)."),
+    ] = None,
+) -> None:
+    """Apply base-infrastructure's Terraform into local AWS as its deploy workflow does on GitHub: as each account's
+    bootstrap apply role (an OIDC token the local forge mints for base-infrastructure's job in that environment),
+    state in the bootstrap's bucket and lock table, with the Lambda artifact built from this checkout. Afterwards
+    `mlops project create` launches the project templates through Service Catalog. Needs `mlops local up` and
+    `mlops bootstrap` first; Terraform's output goes to <state dir>/apply.log.
+
+    --output json: {"environments": {ENV: seconds}, "templates": ["<template kind offered in dev>"], "log": path}.
+    """
+    context = cli_context(ctx)
+    environments = apply_environments(environment)
+    from platform_cli.lambdas.build import build
+    from platform_cli.local import base_infra_apply
+    from platform_cli.local.aws import session_for
+
+    setup = _apply_setup(ctx, state_dir)
+    outputs = base_infra_apply.bootstrapped(setup, environments)  # every account ready before anything is built
+    info("building the Lambda artifact …")
+    build(setup.lambda_zip)
+    if setup.log_path is not None:
+        setup.log_path.write_text("", encoding="utf-8")  # this run's output only
+    with waiting(f"terraform apply base-infrastructure in {', '.join(environments)} (log: {setup.log_path})"):
+        seconds = base_infra_apply.apply(setup, outputs)
+    config = setup.config
+    offered = base_infra_apply.applied_templates(
+        session_for(setup.aws, setup.account("dev")),
+        config.naming_prefix,
+        [kind.value for kind in config.templates.enabled],
+    )
+    emit(context, {"environments": seconds, "templates": offered, "log": str(setup.log_path)}, _print_applied)
+
+
+def _apply_setup(ctx: typer.Context, state_dir: Path) -> LocalApply:
+    """What ``apply`` needs from the running servers; one line naming the fix when something is missing."""
+    platform = _platform(state_dir)  # first: without the `local` extra this is the one-line error
+    from platform_cli.config import load_config
+    from platform_cli.local import base_infra_apply
+    from platform_cli.local.forge import status as forge_status
+
+    aws = platform.aws.status()
+    forge = forge_status(platform.forge_dir)
+    if not aws.alive or aws.info is None or forge is None:
+        raise PlatformError(f"local AWS and the forge are not running (state dir {state_dir}); run `mlops local up`")
+    if shutil.which("terraform") is None:
+        raise PlatformError(
+            "terraform is not on PATH; install Terraform >= 1.9 (https://developer.hashicorp.com/terraform/install)"
+        )
+    config_path = _config_path(ctx, state_dir)
+    work = platform.state_dir
+    return base_infra_apply.LocalApply(
+        config=load_config(config_path),
+        config_path=base_infra_apply.platform_yaml_for_forge(config_path, forge.api_url, work / "terraform"),
+        aws=aws.info,
+        issuer=forge.admin(),
+        work_dir=work / "terraform",
+        lambda_zip=work / "build" / "lambda.zip",
+        plugin_mirror=Path(os.environ.get("TF_PLUGIN_MIRROR", DEFAULT_PLUGIN_MIRROR)),
+        studio_user_profiles=base_infra_apply.studio_people(platform.people.data_scientist, platform.people.reviewer),
+        log_path=work / "apply.log",
+    )
+
+
+DEFAULT_PLUGIN_MIRROR = "/opt/tf-plugins"  # where `make tf-config` looks for providers (TF_PLUGIN_MIRROR)
+
+
+def _print_applied(data: dict[str, Any]) -> None:
+    applied = ", ".join(f"{name} ({seconds:.0f}s)" for name, seconds in data["environments"].items())
+    stdout.print(f"base-infrastructure applied in local AWS: {applied}", markup=False)
+    templates = ", ".join(data["templates"]) or "none (enable them in platform.yaml's templates.enabled)"
+    stdout.print(f"project templates offered in dev: {templates}", markup=False)
+    stdout.print("create a project: `mlops project create NAME --template KIND`", markup=False)
 
 
 @app.command()

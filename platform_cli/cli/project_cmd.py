@@ -1,7 +1,7 @@
 """``mlops project``: create, list, describe, sync and delete SageMaker projects and their repositories.
 
 Each command talks to one ``ProjectBackend`` (project_backend.py), chosen once from where the configured AWS
-session points: local AWS (the embedded defaults; the local CloudFormation player calls the real handler) or AWS
+session points: local AWS (the embedded defaults; Service Catalog launches the template kind's product) or AWS
 (SageMaker CreateProject/DeleteProject through the template kind's Service Catalog product). describe and sync
 read the project from the backend and reconcile its repositories on GitHub, the same way on both.
 """
@@ -95,9 +95,9 @@ def create(
 ) -> None:
     """Create a project: its repositories appear, wired and protected, or the command fails with the reason.
 
-    --output json: the project's record: {"ProjectName", "ProjectId", "TemplateKind", ...}; on local AWS also
-    "BusinessUnit", "CreatedAt", "Properties" (what the template sends its custom resource) and "Data" (each
-    repository's "<Part>RepoUrl"); on AWS "ProjectArn".
+    --output json: the project's record: {"ProjectName", "ProjectId", ...}; on local AWS also "TemplateKind",
+    "BusinessUnit", "DeletePolicy", "TemplateParameters", "CreatedAt", "Data" (each repository's "<Part>RepoUrl"),
+    "Outputs" (the project stack's), "ProvisionedProductId", "StackArn" and "StackStatus"; on AWS "ProjectArn".
     """
     names.project_name(name)  # before any call: SageMaker would refuse it after repos were made
     context = cli_context(ctx)

@@ -60,13 +60,13 @@ class Dependencies:
     reconciler: Callable[[Github, Deadline, LambdaSettings], Reconciler] | None = None
     credentials: Any = None  # the CredentialCache (read once, reused across warm invocations)
     # Admits the project's repositories to the OIDC roles' trust (and removes them on Delete); None where no
-    # base infrastructure exists to trust (the CLI's local player without an applied platform, unit tests).
+    # base infrastructure exists to trust (unit tests).
     trust: TrustMaintainer | None = None
     # The Studio user profile that created the SageMaker project of this name, None when none did (studio_user.py);
-    # None: no SageMaker to ask (the CLI's local player, unit tests).
+    # None: no SageMaker to ask (unit tests).
     studio_user: Callable[[str], str | None] | None = None
     # Continues a request in a new invocation when this one runs out of time (continuation.py); None: answer
-    # FAILED instead (unit tests, the CLI's in-process player).
+    # FAILED instead (unit tests).
     continuation: Continuation | None = None
     sleep: Callable[[float], None] = time.sleep
     # Creates a bring-your-own-container project's ECR repository in preprod and prod (issue 17 item 1); None where
@@ -109,6 +109,11 @@ def _data(result: ReconcileResult, project_name: str) -> dict[str, str]:
     if result.skipped:  # what the org's GitHub plan does not allow (CloudFormation's response stays < 4 KB)
         data["Skipped"] = "; ".join(result.skipped)[:1500]
     return data
+
+
+def _deploy_accounts(request: Any) -> dict[str, str]:
+    """{environment: account} of the project's preprod and prod (the ECR repositories the provisioning keeps)."""
+    return {env: target.account_id for env, target in request.environments.items() if env != "dev"}
 
 
 def _refuse_template_kind_change(event: Mapping[str, Any], physical_id: str) -> None:
@@ -165,9 +170,15 @@ class _Run:
         to answer in; unbounded without continuation (the invocation's own time is the bound then)."""
         if self.relay is None:
             return float("inf")
-        settings = self.settings
-        ends = self.checkpoint.started + self.service_timeout - settings.continuation_margin_seconds
+        ends = self.checkpoint.started + self.service_timeout - self.answer_reserve()
         return ends - self._clock()
+
+    def answer_reserve(self) -> float:
+        """The end of CloudFormation's wait kept for the last invocation to answer in: the configured margin, but
+        never more than a tenth of the wait. A short ``ServiceTimeout`` (``mlops project create --timeout 300``
+        gives 150 s) would otherwise leave the work almost nothing: a 120 s margin there left a 10 s deadline,
+        and the first wait for the shared write budget failed the project."""
+        return min(self.settings.continuation_margin_seconds, self.service_timeout / 10.0)
 
     def hand_over(self) -> bool:
         """Start the next invocation if CloudFormation's wait leaves it enough time; whether it was started."""
@@ -344,11 +355,19 @@ class ProjectReposResource:
         if self.deps.registries is not None and request.container_repository:
             not_created = self.deps.registries.ensure(
                 request.container_repository,
-                {env: target.account_id for env, target in request.environments.items() if env != "dev"},
+                _deploy_accounts(request),
                 {"mlops:project-name": request.project_name, "mlops:project-id": request.project_id},
             )
             result.skipped.extend(not_created)
             log.info("project ECR repositories ensured in preprod and prod", extra={"skipped": not_created})
+        if self.deps.registries is not None and request_type == "Update":
+            from platform_cli.lambdas.project_registries import dropped_repository
+
+            dropped = dropped_repository(event.get("OldResourceProperties") or {}, properties)
+            if dropped:  # the option turned off: its repositories follow the delete policy, as GitHub repos do
+                result.skipped.extend(
+                    self.deps.registries.remove(dropped, _deploy_accounts(request), request.delete_policy)
+                )
         return Response("SUCCESS", "", request.physical_id, _data(result, request.project_name))
 
     def _delete(self, event: dict[str, Any], properties: Mapping[str, Any], deadline: Deadline) -> Response:
@@ -372,6 +391,11 @@ class ProjectReposResource:
                 self.deps.trust.before_write = deadline.check
                 self.deps.trust.revoke(request.project_id, repos)
             result = self._reconciler(deadline).remove(repos)
+            if self.deps.registries is not None and request.container_repository:
+                not_removed = self.deps.registries.remove(
+                    request.container_repository, _deploy_accounts(request), request.delete_policy
+                )
+                log.info("project ECR repositories: delete policy applied", extra={"skipped": not_removed})
         except PlatformError as error:
             if not failed_create:
                 raise
@@ -496,7 +520,8 @@ def default_dependencies() -> Dependencies:
                 lambda keys: boto3.client("ecr", **keys),
                 settings.registry_role,
                 settings.partition,
-            )
+            ),
+            kms_key=project_registries.artifacts_key_alias(settings.naming_prefix),
         )
         _dependencies = Dependencies(
             settings=settings,

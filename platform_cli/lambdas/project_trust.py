@@ -6,9 +6,18 @@ each role the project's repositories use — ``Sid`` ``Project<id>``, ``StringEq
 ``repo:<org>/<repo>:environment:<env>`` — and removes it when the project is deleted. A repository the platform
 did not create matches no statement; one project's statement names only its own repositories.
 
+The roles are shared by every project of an account, so the statement also requires the role session name to be
+the project id (``sts:RoleSessionName``; every project workflow passes ``role-session-name:
+${{ vars.SAGEMAKER_PROJECT_ID }}``). A session therefore carries the project it acts for — IAM's ``aws:userid`` of
+it is ``<role id>:<project id>`` — and what belongs to one project is granted to that project's sessions only: the
+roles the project's dev environments assume get an inline policy of the same name (``Project<id>``) that lets them
+list and upload to the project's own bucket (``ARTIFACT_BUCKET``) when ``aws:userid`` ends in ``:<project id>``.
+Session names cannot contain ``:``, so the wildcard covers the role id and nothing a workflow chooses.
+
 The roles are updated through ``<prefix>-project-trust`` in each account, which only the provisioning Lambda's
-role may assume and which may only read and re-trust those roles. Each update is read, changed, written and read
-back until the project's statement is as wanted (concurrent projects each re-apply their own statement).
+role may assume and which may only read and re-trust those roles (and keep the build role's ``Project<id>``
+policies). Each update is read, changed, written and read back until the project's statement is as wanted
+(concurrent projects each re-apply their own statement).
 """
 
 from __future__ import annotations
@@ -25,6 +34,8 @@ from platform_cli.lambdas.exceptions import AccountNotReadyError, TrustUpdateErr
 from platform_cli.provisioning.desired import DesiredRepo
 
 OIDC_HOST = "token.actions.githubusercontent.com"
+SESSION_NAME_KEY = "sts:RoleSessionName"
+BUCKET_VARIABLE = "ARTIFACT_BUCKET"  # provisioning/desired.py: the project stack's ArtifactBucket
 Document = dict[str, Any]
 IamForAccount = Callable[[str], Any]
 
@@ -33,6 +44,50 @@ def statement_id(project_id: str) -> str:
     """IAM statement ids are alphanumeric: ``p-abc123def456`` → ``ProjectPabc123def456``."""
     cleaned = re.sub(r"[^A-Za-z0-9]", "", project_id)
     return f"Project{cleaned[:1].upper()}{cleaned[1:]}"
+
+
+def session_name(project_id: str) -> str:
+    """The role session name the project's workflows must use (``role-session-name: ${{ vars.SAGEMAKER_PROJECT_ID
+    }}``), and the only one the project's trust statement admits."""
+    return project_id
+
+
+def project_buckets(repos: Sequence[DesiredRepo]) -> dict[str, list[str]]:
+    """Role ARN → the project buckets its sessions of this project may write: the ``ARTIFACT_BUCKET`` of each repo
+    whose dev environment assumes it (the bucket is the project stack's, in dev)."""
+    buckets: dict[str, set[str]] = {}
+    for repo in repos:
+        bucket = repo.variables.get(BUCKET_VARIABLE)
+        for environment in repo.environments:
+            if bucket and environment.name == "dev" and environment.role_arn:
+                buckets.setdefault(environment.role_arn, set()).add(bucket)
+    return {role: sorted(values) for role, values in buckets.items()}
+
+
+def bucket_grant(project_id: str, buckets: Sequence[str], partition: str = "aws") -> Document:
+    """The ``Project<id>`` inline policy: the project's sessions (and no other project's) list and upload to its
+    buckets — what building the pipeline definition does (HeadBucket, PutObject); nothing reads or deletes there."""
+    own_session = {"StringLike": {"aws:userid": f"*:{session_name(project_id)}"}}
+    arns = [f"arn:{partition}:s3:::{bucket}" for bucket in buckets]
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "CheckTheProjectBucket",
+                "Effect": "Allow",
+                "Action": "s3:ListBucket",
+                "Resource": arns,
+                "Condition": own_session,
+            },
+            {
+                "Sid": "UploadPipelineCodeToTheProjectBucket",
+                "Effect": "Allow",
+                "Action": "s3:PutObject",
+                "Resource": [f"{arn}/*" for arn in arns],
+                "Condition": own_session,
+            },
+        ],
+    }
 
 
 def project_subjects(repos: Sequence[DesiredRepo]) -> dict[str, list[str]]:
@@ -68,7 +123,13 @@ def with_project(document: Document, project_id: str, subjects: Sequence[str]) -
         "Effect": "Allow",
         "Principal": {"Federated": _provider(document)},
         "Action": "sts:AssumeRoleWithWebIdentity",
-        "Condition": {"StringEquals": {f"{OIDC_HOST}:aud": "sts.amazonaws.com", f"{OIDC_HOST}:sub": sorted(subjects)}},
+        "Condition": {
+            "StringEquals": {
+                f"{OIDC_HOST}:aud": "sts.amazonaws.com",
+                f"{OIDC_HOST}:sub": sorted(subjects),
+                SESSION_NAME_KEY: session_name(project_id),
+            }
+        },
     }
     kept = [s for s in _statements(document) if s.get("Sid") != sid]
     return {**document, "Statement": [*kept, statement]}
@@ -104,14 +165,20 @@ class TrustMaintainer:
         launched while preprod/prod still await their approved apply; updating the project later admits it there.
         """
         skipped: list[str] = []
+        buckets = project_buckets(repos)
         for role, subjects in project_subjects(repos).items():
             try:
                 self._converge(role, lambda document, s=subjects: with_project(document, project_id, s))  # type: ignore[misc]
             except AccountNotReadyError as error:
                 skipped.append(str(error))
+                continue
+            if role in buckets:
+                partition = role.split(":")[1]
+                self._keep_grant(role, statement_id(project_id), bucket_grant(project_id, buckets[role], partition))
         return skipped
 
     def revoke(self, project_id: str, repos: Sequence[DesiredRepo]) -> None:
+        buckets = project_buckets(repos)
         for role in project_subjects(repos):
             try:
                 self._converge(role, lambda document: without_project(document, project_id))
@@ -120,6 +187,36 @@ class TrustMaintainer:
                     # The role may be there and still trust the project: a delete must not pass over it silently.
                     raise TrustUpdateError(str(error)) from None
                 continue  # no role there (or no way into the account), so nothing there trusts the project
+            if role in buckets:
+                self._keep_grant(role, statement_id(project_id), None)
+
+    def _keep_grant(self, role_arn: str, policy_name: str, wanted: Document | None) -> None:
+        """Put (or, with ``None``, delete) the role's inline policy ``policy_name``; no write when already so."""
+        account, name = role_arn.split(":")[4], role_arn.rsplit("/", 1)[-1]
+        try:
+            iam = self.iam_for_account(account)
+            try:
+                current: Document | None = _decode(
+                    iam.get_role_policy(RoleName=name, PolicyName=policy_name)["PolicyDocument"]
+                )
+            except Exception as error:
+                if _code(error) != "NoSuchEntity":
+                    raise
+                current = None
+            if current == wanted:
+                return
+            self.before_write(f"updating the project policy of {name} in account {account}")
+            if wanted is None:
+                iam.delete_role_policy(RoleName=name, PolicyName=policy_name)
+            else:
+                iam.put_role_policy(RoleName=name, PolicyName=policy_name, PolicyDocument=json.dumps(wanted))
+        except TrustUpdateError:
+            raise
+        except Exception as error:
+            raise TrustUpdateError(
+                f"cannot update the project policy {policy_name} of role {name} in account {account} "
+                f"({_code(error)}); check the base infrastructure is applied there (role <prefix>-project-trust)"
+            ) from None
 
     def _converge(self, role_arn: str, change: Callable[[Document], Document]) -> None:
         account, name = role_arn.split(":")[4], role_arn.rsplit("/", 1)[-1]

@@ -40,7 +40,8 @@ class LambdaSettings:
     generation_timeout_seconds: float = 120.0
     # -- issue 16: continuation. CloudFormation waits for a custom resource's answer for its ServiceTimeout (1 to
     # 3600 s; the project template leaves the default, 3600); a request is continued in new invocations until then,
-    # keeping continuation_margin_seconds to answer in; a continuation needs at least continuation_min_seconds.
+    # keeping continuation_margin_seconds (at most a tenth of the wait) to answer in; a continuation needs at least
+    # continuation_min_seconds.
     service_timeout_seconds: float = 3600.0
     continuation_margin_seconds: float = 120.0
     continuation_min_seconds: float = 60.0

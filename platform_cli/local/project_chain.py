@@ -1,17 +1,18 @@
-"""The data scientist's path against local AWS, through the same services as in Studio: launch a project template
-(Service Catalog ProvisionProduct → CloudFormation stack → custom resource → provisioning Lambda → repos),
-update and terminate it, and approve a model package (UpdateModelPackage → EventBridge → trigger Lambda).
+"""The data scientist's path against local AWS, through the same services as in Studio: create a project (SageMaker
+CreateProject → Service Catalog launch → CloudFormation stack → custom resource → provisioning Lambda → repos),
+update and delete it, and approve a model package (UpdateModelPackage → EventBridge → trigger Lambda).
 
 Nothing here plays a service: each function makes the call Studio (or the data scientist) makes, with the
 clients it is given (build them from the data scientist's session), and reads the outcome back. Service Catalog
-in local AWS runs the stack synchronously, so a launch's record is final when ProvisionProduct returns.
+in local AWS runs the stack synchronously, so a launch's record is final when CreateProject (or ProvisionProduct)
+returns.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from platform_cli.errors import PlatformError
@@ -35,6 +36,7 @@ class ProjectStack:
     stack_status: str | None
     outputs: dict[str, str] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    project_status: str | None = None  # SageMaker's ProjectStatus when created through CreateProject
 
     @property
     def succeeded(self) -> bool:
@@ -51,13 +53,20 @@ class ProjectStack:
             "StackStatus": self.stack_status,
             "Outputs": dict(self.outputs),
             "Errors": list(self.errors),
+            "ProjectStatus": self.project_status,
         }
 
 
-# What Studio asks for, as the persona, to launch a project and show its outcome (launch_in_studio, launch_project,
-# _outcome, terminate_project): held against the persona policy by tests/base_infrastructure/test_persona_studio.py.
+# What Studio asks for, as the persona, to create a project and show its outcome (launch_in_studio, create_project,
+# delete_in_studio, launch_project, _outcome, terminate_project): held against the persona policy by
+# tests/base_infrastructure/test_persona_studio.py.
 STUDIO_ACTIONS = (
+    "sagemaker:CreateProject",
+    "sagemaker:DescribeProject",
+    "sagemaker:ListProjects",
+    "sagemaker:DeleteProject",
     "servicecatalog:DescribeProduct",
+    "servicecatalog:DescribeProvisionedProduct",
     "servicecatalog:ProvisionProduct",
     "servicecatalog:DescribeRecord",
     "servicecatalog:TerminateProvisionedProduct",
@@ -144,6 +153,50 @@ def launch_project(
     return _outcome(catalog, cloudformation, project_name, pid, record)
 
 
+def create_project(
+    sagemaker: Any,
+    catalog: Any,
+    cloudformation: Any | None,
+    *,
+    product: str,
+    project_name: str,
+    parameters: Mapping[str, str] | None = None,
+    project_id: str | None = None,
+) -> ProjectStack:
+    """Create a SageMaker project from ``product`` as Studio does: CreateProject with the product, its latest
+    artifact and ``parameters`` (SageMaker adds ``SageMakerProjectName``/``SageMakerProjectId``, launches the product
+    and tags it), then read the outcome back: DescribeProject, and the launch's record through Service Catalog.
+    ``project_id``: ask local AWS for this id (moto's ``_custom_id_`` tag; SageMaker itself always chooses)."""
+    product_id, artifact_id = _latest_artifact(catalog, product)
+    sagemaker.create_project(
+        ProjectName=project_name,
+        ServiceCatalogProvisioningDetails={
+            "ProductId": product_id,
+            "ProvisioningArtifactId": artifact_id,
+            "ProvisioningParameters": [{"Key": key, "Value": value} for key, value in (parameters or {}).items()],
+        },
+        **({"Tags": [{"Key": "_custom_id_", "Value": project_id}]} if project_id else {}),
+    )
+    described = sagemaker.describe_project(ProjectName=project_name)
+    provisioned_id = described["ServiceCatalogProvisionedProductDetails"]["ProvisionedProductId"]
+    record_id = catalog.describe_provisioned_product(Id=provisioned_id)["ProvisionedProductDetail"]["LastRecordId"]
+    outcome = _outcome(catalog, cloudformation, project_name, described["ProjectId"], {"RecordId": record_id})
+    return replace(outcome, project_status=described["ProjectStatus"])
+
+
+def delete_project(sagemaker: Any, project_name: str) -> str:
+    """Delete a SageMaker project as Studio does (its provisioned product is terminated, the stack deleted, the repos
+    follow their delete policy); return ``DeleteCompleted`` or the project's status when it stays (``DeleteFailed``)."""
+    sagemaker.delete_project(ProjectName=project_name)
+    try:
+        status: str = sagemaker.describe_project(ProjectName=project_name)["ProjectStatus"]
+    except sagemaker.exceptions.ClientError as error:
+        if error.response.get("Error", {}).get("Code") == "ValidationException":  # gone: "does not exist"
+            return "DeleteCompleted"
+        raise
+    return status
+
+
 def update_project(
     catalog: Any, cloudformation: Any | None, launched: ProjectStack, parameters: Mapping[str, str]
 ) -> ProjectStack:
@@ -172,9 +225,9 @@ def approve_model_package(sagemaker: Any, model_package_arn: str, status: str = 
     sagemaker.update_model_package(ModelPackageArn=model_package_arn, ModelApprovalStatus=status)
 
 
-# Local AWS runs a launch's stack, custom resource included, inside the ProvisionProduct call (and a termination's
-# inside TerminateProvisionedProduct): wait as long as the provisioning Lambda may run (its timeout is at most 15
-# minutes) and never resend the call, which would launch a second time.
+# Local AWS runs a launch's stack, custom resource included, inside the CreateProject/ProvisionProduct call (and a
+# termination's inside DeleteProject/TerminateProvisionedProduct): wait as long as the provisioning Lambda may run
+# (its timeout is at most 15 minutes) and never resend the call, which would launch a second time.
 LONG_CALL = {"read_timeout": 960, "connect_timeout": 10, "retries": {"total_max_attempts": 1}}
 
 
@@ -191,10 +244,15 @@ def long_call_client(session: Any, service: str, endpoint_url: str | None = None
 # service principal, with ``aws:SourceAccount``.
 
 
-def persona_session(session: Any, role_arn: str, endpoint_url: str | None = None) -> Any:
+def persona_session(
+    session: Any, role_arn: str, endpoint_url: str | None = None, user_profile: str | None = None
+) -> Any:
     """A session of the Studio persona ``role_arn`` as Studio gets one (AssumeRole by the SageMaker service), or
     ``None`` when it does not exist (base-infrastructure created no personas; ``session`` looks it up, as the
-    operator). ``endpoint_url``: local AWS's endpoint when the session's clients are given one."""
+    operator). ``endpoint_url``: local AWS's endpoint when the session's clients are given one. ``user_profile``:
+    the Studio user whose session it is; Studio names it as the session's source identity (the domain's
+    ExecutionRoleIdentityConfig is USER_PROFILE_NAME), and SageMaker records it as the creator of the projects the
+    session creates."""
     import boto3
 
     iam = session.client("iam", endpoint_url=endpoint_url)
@@ -209,7 +267,8 @@ def persona_session(session: Any, role_arn: str, endpoint_url: str | None = None
         aws_secret_access_key="local-sagemaker-service",  # noqa: S106 - not a secret: local AWS reads only the key id
         region_name=session.region_name,
     ).client("sts", endpoint_url=endpoint_url)
-    credentials = service.assume_role(RoleArn=role_arn, RoleSessionName="studio")["Credentials"]
+    identity = {"SourceIdentity": user_profile} if user_profile else {}
+    credentials = service.assume_role(RoleArn=role_arn, RoleSessionName="studio", **identity)["Credentials"]
     return boto3.Session(
         aws_access_key_id=credentials["AccessKeyId"],
         aws_secret_access_key=credentials["SecretAccessKey"],
@@ -230,23 +289,25 @@ def launch_in_studio(
     persona: str = "data-scientist",
     timeout_seconds: float | None = None,
     template_parameters: Mapping[str, str] | None = None,
+    user_profile: str | None = None,
 ) -> ProjectStack | None:
-    """Launch ``template_kind``'s product as the ``persona`` role would in Studio (the given session when there is
-    no such role). ``None`` when local AWS has no such product (base-infrastructure not applied there). The given
-    session (the operator's) only finds the persona and reads the project stack's status for the summary."""
+    """Create a project of ``template_kind`` as the ``persona`` role would in Studio (the given session when there
+    is no such role): SageMaker CreateProject of the kind's product. ``None`` when local AWS has no such product
+    (base-infrastructure not applied there). ``user_profile``: the Studio user launching it (SageMaker records it as
+    the project's creator; the provisioning Lambda binds the requester to it). The given session (the operator's)
+    only finds the persona and reads the project stack's status for the summary."""
     product = product_name(naming_prefix, template_kind)
     operator_cloudformation = session.client("cloudformation")
     # the persona's clients talk to the same endpoints as the given session's (local AWS's, set per client)
     endpoint = operator_cloudformation.meta.endpoint_url
-    account = session.client("sts", endpoint_url=endpoint).get_caller_identity()["Account"]
-    role_arn = f"arn:aws:iam::{account}:role/{naming_prefix}-{persona}"
-    studio = persona_session(session, role_arn, endpoint) or session
+    studio = _studio_session(session, naming_prefix, persona, endpoint, user_profile)
     catalog = long_call_client(studio, "servicecatalog", endpoint)
     try:
         catalog.describe_product(Name=product)
     except catalog.exceptions.ResourceNotFoundException:
         return None
-    return launch_project(
+    return create_project(
+        long_call_client(studio, "sagemaker", endpoint),
         catalog,
         operator_cloudformation,
         product=product,
@@ -260,6 +321,29 @@ def launch_in_studio(
         },
         project_id=project_id,
     )
+
+
+def delete_in_studio(
+    session: Any,
+    *,
+    naming_prefix: str,
+    project_name: str,
+    persona: str = "data-scientist",
+    user_profile: str | None = None,
+) -> str:
+    """Delete SageMaker project ``project_name`` as the ``persona`` would in Studio; ``DeleteCompleted`` or the
+    status it keeps (``DeleteFailed``: its stack could not be deleted)."""
+    endpoint = session.client("cloudformation").meta.endpoint_url
+    studio = _studio_session(session, naming_prefix, persona, endpoint, user_profile)
+    return delete_project(long_call_client(studio, "sagemaker", endpoint), project_name)
+
+
+def _studio_session(
+    session: Any, naming_prefix: str, persona: str, endpoint: str | None, user_profile: str | None
+) -> Any:
+    account = session.client("sts", endpoint_url=endpoint).get_caller_identity()["Account"]
+    role_arn = f"arn:aws:iam::{account}:role/{naming_prefix}-{persona}"
+    return persona_session(session, role_arn, endpoint, user_profile) or session
 
 
 def repo_urls(outputs: Mapping[str, str]) -> dict[str, str]:

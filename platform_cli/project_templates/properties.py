@@ -1,7 +1,8 @@
 """What a rendered project template passes its ``Custom::ProjectRepos`` resource, computed from platform.yaml.
 
-Used where the template's own stack is not at hand: the CLI rebuilding a project on AWS from its SageMaker id
-(``mlops project describe|sync``) and the local CloudFormation player sending the event CloudFormation would send.
+Used where the template's own stack is not at hand: the CLI rebuilding a project's desired repositories for
+``mlops project describe|sync`` (on AWS from its SageMaker id, locally from the recorded launch). A create never
+uses it: CloudFormation resolves the template's own properties.
 """
 
 from __future__ import annotations

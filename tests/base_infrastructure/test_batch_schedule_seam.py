@@ -7,7 +7,9 @@ CreateTransformJob on exactly those jobs. Evaluated within the bootstrap's permi
 
 from __future__ import annotations
 
+import ast
 import importlib
+import json
 import sys
 from collections.abc import Iterator
 from types import ModuleType
@@ -16,7 +18,7 @@ from typing import Any
 import pytest
 
 from tests.base_infrastructure.harness import REPO
-from tests.base_infrastructure.terraform_policy import policy_statements
+from tests.base_infrastructure.terraform_policy import policy_statements, resource
 from tests.bootstrap import template as bootstrap
 from tests.bootstrap.policy_eval import is_allowed
 
@@ -94,3 +96,38 @@ def test_the_schedule_targets_the_universal_create_transform_job_the_role_is_for
     service, action = schedule.TARGET_ACTION.removeprefix("aws-sdk:").split(":")
     granted = policy_statements(DEPLOY_TARGETS, "aws_iam_role_policy", "batch_schedule", VALUES)[0]["Action"]
     assert f"{service}:{action[0].upper()}{action[1:]}" in granted
+
+
+def _failure_rule_pattern(environment: str = "prod") -> Any:
+    """The event pattern of <prefix>-batch-transform-failed in ``environment``, as moto's EventBridge loads it."""
+    from moto.events.models import EventPattern
+
+    text = resource(DEPLOY_TARGETS, "aws_cloudwatch_event_rule", "batch_transform_failed")["event_pattern"]
+    text = (text[0] if isinstance(text, list) else text).replace("${var.environment}", environment)
+    pattern = ast.literal_eval(text.removeprefix("${jsonencode(").removesuffix(")}"))
+    return EventPattern.load(json.dumps(pattern))
+
+
+def _transform_failed(job: str) -> dict[str, Any]:
+    return {
+        "source": "aws.sagemaker",
+        "detail-type": "SageMaker Transform Job State Change",
+        "detail": {"TransformJobName": job, "TransformJobStatus": "Failed"},
+    }
+
+
+def test_the_failure_rule_matches_a_failed_scheduled_run_the_batch_repo_names(schedule: ModuleType) -> None:
+    job = schedule.job_name_template("churn", "prod").replace(schedule.EXECUTION_ID, "0123456789abcdef")
+    assert _failure_rule_pattern().matches_event(_transform_failed(job))
+
+
+@pytest.mark.parametrize(
+    "job",
+    [
+        "churn-prod-batch-v3-20260101000000-smoke",  # a deploy's smoke test: its workflow reports it
+        "someone-elses-transform",  # any other transform job of the account
+        "churn-preprod-sched-0123456789abcdef",  # another stage's run (its own account's rule announces it)
+    ],
+)
+def test_the_failure_rule_ignores_failed_jobs_that_are_not_scheduled_runs(job: str) -> None:
+    assert not _failure_rule_pattern().matches_event(_transform_failed(job))

@@ -16,11 +16,16 @@ import pytest
 import yaml
 from cfnlint.decode import decode_str
 
+from platform_cli.config import TemplateKind
+from platform_cli.lambdas.project_trust import bucket_grant, project_buckets, session_name
+from platform_cli.provisioning.desired import desired_repos
+from platform_cli.provisioning.request import parse_request
 from tests.base_infrastructure import tf_policies
 from tests.base_infrastructure.harness import REPO
 from tests.base_infrastructure.terraform_policy import policy_statements
 from tests.bootstrap import template as bootstrap
 from tests.bootstrap.policy_eval import is_allowed
+from tests.provisioning.factories import request_data
 
 ACCOUNT, REGION = bootstrap.ACCOUNT, bootstrap.REGION
 DEPLOY_TARGETS = REPO / "base-infrastructure" / "terraform" / "modules" / "deploy_targets" / "main.tf"
@@ -85,14 +90,33 @@ STACK_OF = {
 }
 
 
-def _build_role() -> list[dict[str, Any]]:
-    """The build role's whole identity policy: local.common, then its own statements, as Terraform writes them."""
+BUILD_ROLE = f"arn:aws:iam::{ACCOUNT}:role/mlops-github-build"
+
+
+def _project_repos(project_id: str, bucket: str, kind: TemplateKind = TemplateKind.BUILD_DEPLOY_REALTIME) -> Any:
+    data = request_data(kind, project_name="churn", project_id=project_id, artifact_bucket=bucket)
+    return desired_repos(parse_request(data))
+
+
+def _build_role(project_id: str = PROJECT_ID, bucket: str | None = None) -> list[dict[str, Any]]:
+    """The build role's identity policies: local.common and its own statements as Terraform writes them, and the
+    Project<id> policy the provisioning keeps for the project whose repos are given ``bucket`` (ARTIFACT_BUCKET)."""
     deploy_targets = tf_policies.module_locals("deploy_targets")
-    buckets = tf_policies.render(deploy_targets["project_buckets"], VALUES)
-    values = {**VALUES, "local.project_buckets": buckets[0] if isinstance(buckets, list) else buckets}
+    # Every local the policy may name is rendered, so a statement by bucket-name pattern would be judged too.
+    strings = {k: v[0] if isinstance(v, list) and len(v) == 1 else v for k, v in deploy_targets.items()}
+    values = {
+        **{f"local.{k}": tf_policies.render(v, VALUES) for k, v in strings.items() if isinstance(v, str)},
+        **VALUES,
+    }
     common = tf_policies.statements(deploy_targets["common"], values)
     own = policy_statements(DEPLOY_TARGETS, "aws_iam_policy", "build", values)
-    return [{"Statement": common + own}]
+    buckets = project_buckets(_project_repos(project_id, bucket or f"mlops-{project_id}-{ACCOUNT}"))
+    return [{"Statement": common + own}, bucket_grant(project_id, buckets[BUILD_ROLE])]
+
+
+def _session_of(project_id: str) -> dict[str, str]:
+    """A workflow session of the project's repos: aws:userid is <role id>:<session name = project id>."""
+    return {"aws:userid": f"AROABUILDROLEID000000:{session_name(project_id)}"}
 
 
 def _boundary() -> dict[str, Any]:
@@ -149,7 +173,8 @@ def test_the_project_bucket_is_the_one_the_repos_are_given() -> None:
 
 @pytest.mark.parametrize(("repo", "step", "action", "resource"), CALLS, ids=[f"{c[0]}:{c[2]}" for c in CALLS])
 def test_the_build_role_allows_what_each_dev_step_does(repo: str, step: str, action: str, resource: str) -> None:
-    assert is_allowed(_build_role(), _boundary(), action, resource), f"{repo} / {step}: {action} on {resource}"
+    allowed = is_allowed(_build_role(), _boundary(), action, resource, _session_of(PROJECT_ID))
+    assert allowed, f"{repo} / {step}: {action} on {resource}"
 
 
 @pytest.mark.parametrize(
@@ -164,7 +189,7 @@ def test_the_build_role_allows_what_each_dev_step_does(repo: str, step: str, act
     ],
 )
 def test_the_build_role_does_nothing_else_with_buckets(action: str, resource: str) -> None:
-    assert not is_allowed(_build_role(), _boundary(), action, resource)
+    assert not is_allowed(_build_role(), _boundary(), action, resource, _session_of(PROJECT_ID))
 
 
 def test_every_template_workflow_given_the_artifact_bucket_is_listed() -> None:
@@ -172,3 +197,76 @@ def test_every_template_workflow_given_the_artifact_bucket_is_listed() -> None:
         path.parts[-4] for path in TEMPLATES.glob("*/.github/workflows/*.yml") if "ARTIFACT_BUCKET" in path.read_text()
     }
     assert given == set(WORKFLOWS)
+
+
+# --- one project's build sessions and another project's bucket (issue 15 leftover) -----------------------------
+# The build role is shared by every project of dev; its sessions are named after their project (the trust admits a
+# project's repos only with role-session-name = the project id) and each project's bucket is granted to its own
+# sessions only. Evaluated with local AWS's IAM evaluation (platform_cli/local/iam), boundary included.
+
+OTHER_PROJECT_ID = "p-fff000fff000"
+
+
+def _decide(project_id: str, action: str, bucket: str, key: str = "Churn/code/preprocess.py") -> bool:
+    from platform_cli.local.iam.evaluator import Policies, evaluate
+    from platform_cli.local.iam.policy import Policy, Principal, Request
+
+    identity = tuple(
+        Policy.of(f"build policy {n}", document)
+        for project in (PROJECT_ID, OTHER_PROJECT_ID)
+        for n, document in enumerate(_build_role(project))
+    )
+    session = Principal(
+        f"arn:aws:sts::{ACCOUNT}:assumed-role/mlops-github-build/{session_name(project_id)}", ACCOUNT, (BUILD_ROLE,)
+    )
+    resource = f"arn:aws:s3:::{bucket}/{key}" if action == "s3:PutObject" else f"arn:aws:s3:::{bucket}"
+    request = Request(session, action, resource, _session_of(project_id))
+    return evaluate(request, Policies(identity=identity, boundary=Policy.of("boundary", _boundary()))).allowed
+
+
+@pytest.mark.parametrize("action", ["s3:PutObject", "s3:ListBucket"])
+def test_a_projects_build_session_may_use_its_own_bucket(action: str) -> None:
+    assert _decide(PROJECT_ID, action, f"mlops-{PROJECT_ID}-{ACCOUNT}")
+
+
+@pytest.mark.parametrize("action", ["s3:PutObject", "s3:ListBucket"])
+def test_a_projects_build_session_may_not_use_another_projects_bucket(action: str) -> None:
+    assert not _decide(PROJECT_ID, action, f"mlops-{OTHER_PROJECT_ID}-{ACCOUNT}")
+    assert not _decide(OTHER_PROJECT_ID, action, f"mlops-{PROJECT_ID}-{ACCOUNT}")
+
+
+def test_a_build_session_not_named_after_a_project_may_use_no_project_bucket() -> None:
+    from platform_cli.local.iam.evaluator import Policies, evaluate
+    from platform_cli.local.iam.policy import Policy, Principal, Request
+
+    session = Principal(f"arn:aws:sts::{ACCOUNT}:assumed-role/mlops-github-build/model-build-1", ACCOUNT, (BUILD_ROLE,))
+    identity = tuple(Policy.of(f"build {n}", d) for n, d in enumerate(_build_role(PROJECT_ID)))
+    request = Request(
+        session,
+        "s3:PutObject",
+        f"arn:aws:s3:::mlops-{PROJECT_ID}-{ACCOUNT}/x",
+        {"aws:userid": "AROABUILDROLEID000000:model-build-1"},
+    )
+    assert not evaluate(request, Policies(identity=identity, boundary=Policy.of("boundary", _boundary()))).allowed
+
+
+def test_every_workflow_names_its_session_as_the_project_trust_requires() -> None:
+    """Producer/consumer: role-session-name in every template workflow is the SAGEMAKER_PROJECT_ID variable, which
+    every repository is given, and which is what project_trust.session_name admits."""
+    workflows = sorted(TEMPLATES.glob("*/.github/workflows/*.yml"))
+    names = [
+        (path, step["with"].get("role-session-name"))
+        for path in workflows
+        for job in (yaml.safe_load(path.read_text(encoding="utf-8")).get("jobs") or {}).values()
+        for step in job.get("steps", [])
+        if "configure-aws-credentials" in str(step.get("uses", ""))
+    ]
+    assert names, "no workflow assumes a role"
+    assert {name for _, name in names} == {"${{ vars.SAGEMAKER_PROJECT_ID }}"}, names
+    assert session_name(PROJECT_ID) == PROJECT_ID
+    requests = [request_data(kind, project_id=PROJECT_ID) for kind in TemplateKind]
+    requests.append(request_data(project_id=PROJECT_ID, container_repository=f"mlops/{PROJECT_ID}"))
+    for data in requests:
+        for repo in desired_repos(parse_request(data)):
+            if any(environment.role_arn for environment in repo.environments):
+                assert repo.variables.get("SAGEMAKER_PROJECT_ID") == PROJECT_ID, repo.name

@@ -46,6 +46,7 @@ def test_the_command_tree_holds_every_group_and_its_subcommands() -> None:
         "project list",
         "project describe",
         "local up",
+        "local apply",
         "org publish",
         "doctor",
         "demo",

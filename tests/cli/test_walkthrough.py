@@ -2,7 +2,8 @@
 
 One shell in a pseudo-terminal (tests/fixtures/terminal.py), one `mlops local up` for the whole journey:
 config init → local up → eval "$(mlops local env)" → config validate, doctor → bootstrap (dev) → org publish →
-project create → list → describe → sync → local status → project delete (answering its question) → local down.
+local apply (dev) → github set-credentials → project create (through Service Catalog) → list → describe → sync →
+local status → project delete (answering its question) → local down.
 Only 127.0.0.1; the servers `local up` starts are stopped by their recorded PIDs whatever happens.
 """
 
@@ -18,7 +19,7 @@ import pytest
 
 from tests.fixtures.terminal import Screen, Terminal
 
-# Eleven commands, two servers: about 40 s on an idle machine, twice that on a loaded one; the bound is generous.
+# Fifteen commands, two servers, one Terraform apply (dev): a few minutes; the bound is generous.
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1200)]
 
 KIT = Path(__file__).resolve().parents[2]
@@ -80,6 +81,16 @@ def test_a_new_admin_goes_from_config_init_to_local_down_in_a_terminal(terminal:
     assert "acme-ml/model-build: created" in text
     assert "acme-ml/base-infrastructure: dev variable TF_APPLY_ROLE_ARN" in text  # from dev's bootstrap outputs
     assert "acme-ml/model-deploy-realtime: content pushed" in text
+
+    # Without base-infrastructure in local AWS there is no project template to launch: one line names the fix.
+    refused = shell.run("mlops project create churn --template build-deploy-realtime --user ada", timeout=120)
+    assert refused.status == 1 and "apply base-infrastructure first with `mlops local apply`" in refused.text
+
+    text = ok(shell.run("mlops local apply --env dev", timeout=900), shell)
+    assert "base-infrastructure applied in local AWS: dev" in text
+    assert "build-deploy-realtime" in text  # a project template offered in dev
+    token_file = tmp_path / ".mlops-local" / "tokens" / "platform-admin.token"
+    ok(shell.run(f"mlops github set-credentials --token-stdin < {token_file}"), shell)
 
     create = f"mlops project create churn --template build-deploy-realtime --user ada --id {PROJECT_ID}"
     text = ok(shell.run(create, timeout=300), shell)

@@ -1,11 +1,11 @@
 """docs/first-hour.md, run: every command of the guide, extracted from the guide itself, against local AWS and
 the local forge — the same commands, with the session variables of its step 0 pointing at the local servers.
 
-Only the first base-infrastructure run is not the guide's command: on GitHub it is the deploy workflow, which
-has no runner here. In its place the rehearsal applies the same Terraform the workflow applies, as the apply
-role (a forge-minted OIDC token for ``<org>/base-infrastructure:environment:dev``), in dev only to keep the test
-short (all three accounts: tests/base_infrastructure, `make demo`). After each step the guide's own check (a
-`mlops doctor` command whose comment lists the checks that must pass) is run and held to that comment.
+Only the first base-infrastructure run is not the guide's GitHub command: on GitHub it is the deploy workflow,
+which has no runner here. In its place the test runs the guide's own local block for that step (`mlops local
+apply`, the same Terraform as the apply role), in dev only to keep the test short (all three accounts:
+tests/base_infrastructure, `make demo`). After each step the guide's own check (a `mlops doctor` command whose
+comment lists the checks that must pass) is run and held to that comment.
 """
 
 from __future__ import annotations
@@ -21,10 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from platform_cli.config import TemplateKind, load_config
+from platform_cli.config import load_config
 from platform_cli.config_template import EXAMPLE_VALUES, render_config
 from platform_cli.local.aws import subprocess_env
-from platform_cli.local.demo.rehearsal import DemoOptions, Rehearsal
 from platform_cli.local.platform import LocalPlatform, LocalPlatformInfo
 
 pytestmark = pytest.mark.slow
@@ -41,18 +40,21 @@ class Guide:
     session: str
     steps: dict[str, str]
     checks: dict[str, str]
+    local: dict[str, str]  # a step's command on this machine, where it differs from GitHub's
 
 
 def read_guide() -> Guide:
-    session, steps, checks = "", {}, {}
+    session, steps, checks, local = "", {}, {}, {}
     for tag, body in BLOCK.findall(GUIDE.read_text(encoding="utf-8")):
         if tag == "first-hour-session":
             session = body
+        elif tag.startswith("first-hour-local:"):
+            local[tag.split(":", 1)[1]] = body
         elif tag.startswith("first-hour-check:"):
             checks[tag.split(":", 1)[1]] = body
         elif tag.startswith("first-hour:"):
             steps[tag.split(":", 1)[1]] = body
-    return Guide(session, steps, checks)
+    return Guide(session, steps, checks, local)
 
 
 def exported(session: str) -> set[str]:
@@ -67,6 +69,8 @@ def test_the_guide_has_a_block_for_each_step_in_order_and_the_readme_links_it() 
     guide = read_guide()
     assert list(guide.steps) == STEPS
     assert set(guide.checks) <= set(STEPS)
+    assert list(guide.local) == ["base-infrastructure"]  # the one step no GitHub runner does here
+    assert "mlops local apply" in guide.local["base-infrastructure"]
     assert "docs/first-hour.md" in (REPO_ROOT / "README.md").read_text(encoding="utf-8")
 
 
@@ -97,6 +101,10 @@ def session_env(platform: LocalPlatform, info: LocalPlatformInfo, state: Path) -
             "COLUMNS": "200",
             "MLOPS_KIT": str(REPO_ROOT),
             "MLOPS_CONFIG": str(state / "platform.yaml"),
+            "MLOPS_LOCAL_STATE": str(
+                platform.state_dir
+            ),  # what `mlops local env` sets: `mlops local` finds the servers
+            "TF_PLUGIN_MIRROR": os.environ.get("TF_PLUGIN_MIRROR", "/opt/tf-plugins"),
             "GITHUB_ORG": str(EXAMPLE_VALUES["org"]),
             "GITHUB_API_URL": info.forge.api_url,
             "DEV_ACCOUNT": info.aws.accounts["dev"],
@@ -129,26 +137,6 @@ def expected_passes(check: str) -> list[str]:
     return found.group(1).split()
 
 
-def apply_dev(platform: LocalPlatform, info: LocalPlatformInfo, state: Path, env: dict[str, str]) -> None:
-    """What the deploy workflow's dev job does, here: Terraform as the apply role, state in the bootstrap bucket."""
-    import json
-
-    os.environ.setdefault("TF_PLUGIN_MIRROR", "/opt/tf-plugins")
-    options = DemoOptions(state_dir=state, templates=(TemplateKind.BUILD_DEPLOY_REALTIME,), environments=("dev",))
-    log_path = state / "apply.log"
-    with log_path.open("w", encoding="utf-8") as log:
-        rehearsal = Rehearsal(options, log, log_path)
-        rehearsal.local = platform
-        rehearsal.running = info
-        rehearsal.config_path = Path(env["MLOPS_CONFIG"])
-        outputs = next((state / ".mlops-local" / "bootstrap").glob("retail-dev-*.outputs.json"))
-        rehearsal.bootstrap_outputs = {
-            "dev": {item["OutputKey"]: item["OutputValue"] for item in json.loads(outputs.read_text())}
-        }
-        rehearsal.build_lambda()
-        rehearsal.apply_all()
-
-
 def test_every_command_of_the_guide_works_against_the_local_servers(
     local: tuple[LocalPlatform, LocalPlatformInfo, Path],
 ) -> None:
@@ -158,10 +146,7 @@ def test_every_command_of_the_guide_works_against_the_local_servers(
     # Every variable step 0 sets is given here too (a variable added to the guide is added to this test).
     assert exported(guide.session) <= set(env), exported(guide.session) - set(env)
     for step in STEPS:
-        if step == "base-infrastructure":
-            apply_dev(platform, info, state, env)
-        else:
-            run_block(guide.steps[step], env, state)
+        run_block(guide.local.get(step, guide.steps[step]), env, state)
         if step in guide.checks:
             check = guide.checks[step]
             output = run_block(check, env, state, check=False)

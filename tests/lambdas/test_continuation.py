@@ -26,7 +26,7 @@ from platform_cli.lambdas.continuation import (
 from platform_cli.lambdas.project_repos import Continuation, Dependencies, ProjectReposResource
 from platform_cli.provisioning.desired import DesiredRepo
 from platform_cli.provisioning.reconcile import ReconcileResult
-from tests.lambdas.conftest import SETTINGS, FakeContext, event
+from tests.lambdas.conftest import SETTINGS, FakeContext, event, properties
 from tests.lambdas.test_project_repos_state_machine import FakeReconciler
 
 
@@ -300,4 +300,28 @@ def test_a_ledger_that_fails_never_keeps_cloudformation_waiting() -> None:
     function = _Lambda(FakeReconciler())
     function.resource.deps.continuation = Continuation(_BrokenLedger(), function._invoke)
     function.run(event("Create"))
+    assert [a["Status"] for a in function.sent] == ["SUCCESS"]
+
+
+class _RecordsItsDeadline(FakeReconciler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.deadlines: list[float] = []
+
+
+def test_a_short_service_timeout_leaves_the_work_most_of_cloudformations_wait() -> None:
+    """`mlops project create` (default --timeout 300) gives ServiceTimeout 150: keeping the full 120 s answer margin
+    left a 10 s deadline, and the first wait for the shared write budget (41 s in `make demo`) failed the project."""
+    reconciler = _RecordsItsDeadline()
+    function = _Lambda(reconciler, continuation_margin_seconds=120.0, deadline_margin_seconds=20.0)
+
+    def factory(github: Any, deadline: Any, settings: Any) -> FakeReconciler:
+        reconciler.deadlines.append(deadline.remaining())
+        return reconciler
+
+    function.resource.deps.reconciler = factory  # type: ignore[assignment]
+    context = FakeContext(600_000)
+    function.resource(event("Create", properties(ServiceTimeout="150")), context)
+    (remaining,) = reconciler.deadlines
+    assert 110.0 < remaining <= 115.0  # 150 s, less 15 s kept to answer in, less the 20 s deadline margin
     assert [a["Status"] for a in function.sent] == ["SUCCESS"]

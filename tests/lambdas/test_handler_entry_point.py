@@ -71,7 +71,8 @@ def _oidc_roles_as_base_infrastructure_creates_them(iam: Any) -> None:
         ],
     }
     iam.create_role(RoleName="mlops-project-trust", AssumeRolePolicyDocument=json.dumps(lambda_role))
-    # What deploy_targets grants it: read and rewrite the OIDC roles' trust, nothing else (local AWS is IAM-strict).
+    # What deploy_targets grants it: read and rewrite the OIDC roles' trust, keep the build role's project
+    # policies, nothing else (local AWS is IAM-strict).
     edit_trust = {
         "Version": "2012-10-17",
         "Statement": [
@@ -82,7 +83,12 @@ def _oidc_roles_as_base_infrastructure_creates_them(iam: Any) -> None:
                     f"arn:aws:iam::{account}:role/mlops-github-deploy",
                     f"arn:aws:iam::{account}:role/mlops-github-build",
                 ],
-            }
+            },
+            {  # and keep the build role's per-project bucket policies (KeepTheBuildRolesProjectPolicies)
+                "Effect": "Allow",
+                "Action": ["iam:GetRolePolicy", "iam:PutRolePolicy", "iam:DeleteRolePolicy"],
+                "Resource": f"arn:aws:iam::{account}:role/mlops-github-build",
+            },
         ],
     }
     iam.put_role_policy(

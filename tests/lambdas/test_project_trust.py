@@ -4,6 +4,7 @@ item 1). The trust documents the provisioning writes are evaluated with ``tests.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -46,12 +47,28 @@ class FakeIam:
 
     def __init__(self, account: str) -> None:
         self.roles = {name: _base_trust(account) for name in ("mlops-github-deploy", "mlops-github-build")}
+        self.policies: dict[tuple[str, str], dict[str, Any]] = {}  # (role, inline policy name) -> document
 
     def get_role(self, RoleName: str) -> dict[str, Any]:  # noqa: N803 (boto3's names)
         return {"Role": {"AssumeRolePolicyDocument": quote(json.dumps(self.roles[RoleName]))}}
 
     def update_assume_role_policy(self, RoleName: str, PolicyDocument: str) -> None:  # noqa: N803
         self.roles[RoleName] = json.loads(PolicyDocument)
+
+    def get_role_policy(self, RoleName: str, PolicyName: str) -> dict[str, Any]:  # noqa: N803
+        if (RoleName, PolicyName) not in self.policies:
+            raise _NoSuchEntityError()
+        return {"PolicyDocument": quote(json.dumps(self.policies[RoleName, PolicyName]))}
+
+    def put_role_policy(self, RoleName: str, PolicyName: str, PolicyDocument: str) -> None:  # noqa: N803
+        self.policies[RoleName, PolicyName] = json.loads(PolicyDocument)
+
+    def delete_role_policy(self, RoleName: str, PolicyName: str) -> None:  # noqa: N803
+        self.policies.pop((RoleName, PolicyName))
+
+
+class _NoSuchEntityError(Exception):
+    response = {"Error": {"Code": "NoSuchEntity"}}
 
 
 @pytest.fixture
@@ -67,9 +84,18 @@ def _repos(name: str, project_id: str, kind: TemplateKind = TemplateKind.BUILD_D
     return desired_repos(parse_request(request_data(kind, project_name=name, project_id=project_id)))
 
 
-def _may_assume(accounts: dict[str, FakeIam], env: str, role: str, repo: str) -> bool:
+def _may_assume(accounts: dict[str, FakeIam], env: str, role: str, repo: str, session: str | None = None) -> bool:
+    """Whether a workflow of ``repo`` in ``env`` may assume ``role``, naming its session as the workflows do
+    (role-session-name: the SAGEMAKER_PROJECT_ID in the repo's name) unless ``session`` is given."""
     trust = accounts[ACCOUNTS[env]].roles[role]
-    context = {f"{OIDC}:aud": "sts.amazonaws.com", f"{OIDC}:sub": f"repo:acme/{repo}:environment:{env}"}
+    if session is None:
+        found = re.search(r"p-[a-z0-9]{12}", repo)
+        session = found.group(0) if found else "github-actions"
+    context = {
+        f"{OIDC}:aud": "sts.amazonaws.com",
+        f"{OIDC}:sub": f"repo:acme/{repo}:environment:{env}",
+        "sts:RoleSessionName": session,
+    }
     return policy_eval.is_allowed([trust], None, ASSUME, "*", context)
 
 
@@ -112,6 +138,35 @@ def test_a_project_repository_cannot_use_another_environment_or_another_projects
     assert churn_subjects == ["repo:acme/churn-p-abc123def456-deploy:environment:prod"]
     assert all("fraud" not in subject for subject in churn_subjects)
     assert "StringLike" not in json.dumps(statements)
+
+
+def test_a_project_repository_may_assume_a_role_only_in_a_session_named_after_its_project(
+    accounts: dict[str, FakeIam],
+) -> None:
+    """The session name is what the per-project grants key on (aws:userid): another project's must be refused."""
+    maintainer = _maintainer(accounts)
+    maintainer.admit(CHURN[1], _repos(*CHURN))
+    maintainer.admit(FRAUD[1], _repos(*FRAUD))
+    build = "churn-p-abc123def456-build"
+    assert _may_assume(accounts, "dev", "mlops-github-build", build, session=CHURN[1])
+    assert not _may_assume(accounts, "dev", "mlops-github-build", build, session=FRAUD[1])
+    assert not _may_assume(accounts, "dev", "mlops-github-build", build, session="model-build-123")
+
+
+def test_the_build_role_gets_each_projects_bucket_grant_and_loses_it_on_delete(accounts: dict[str, FakeIam]) -> None:
+    dev = accounts[ACCOUNTS["dev"]]
+    maintainer = _maintainer(accounts)
+    maintainer.admit(CHURN[1], _repos(*CHURN))
+    maintainer.admit(FRAUD[1], _repos(*FRAUD))
+    churn = dev.policies["mlops-github-build", "ProjectPabc123def456"]
+    assert {s["Condition"]["StringLike"]["aws:userid"] for s in churn["Statement"]} == {"*:p-abc123def456"}
+    assert sorted(dev.policies) == [
+        ("mlops-github-build", "ProjectPabc123def456"),
+        ("mlops-github-build", "ProjectPfff000fff000"),
+    ]
+    assert not any(key[0] == "mlops-github-deploy" for a in accounts.values() for key in a.policies)
+    maintainer.revoke(CHURN[1], _repos(*CHURN))
+    assert sorted(dev.policies) == [("mlops-github-build", "ProjectPfff000fff000")]
 
 
 def test_deleting_a_project_revokes_its_repositories_and_keeps_the_others(accounts: dict[str, FakeIam]) -> None:

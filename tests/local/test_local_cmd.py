@@ -238,6 +238,20 @@ def test_status_tells_a_server_that_lives_but_does_not_answer_from_a_stopped_one
     assert "NOT ANSWERING" in text
 
 
+def test_apply_before_bootstrap_is_one_line_naming_mlops_bootstrap_and_runs_no_terraform(
+    mlops: Invoke, started: tuple[Path, Path], up_output: dict[str, Any]
+) -> None:
+    state, config = started
+    result = mlops("-c", str(config), "local", "apply", "--state-dir", str(state), "--env", "dev")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "error: the dev account (111111111111) is not bootstrapped (no stack mlops-dev-bootstrap in local AWS): run "
+        "`mlops bootstrap --env dev --profile-pattern 'mlops-local-{environment}'` first"
+    )
+    assert not (state / "terraform" / "dev").exists()  # no working copy: Terraform never ran
+    assert not (state / "build" / "lambda.zip").exists()
+
+
 def test_down_stops_exactly_the_recorded_processes(
     mlops: Invoke, started: tuple[Path, Path], up_output: dict[str, object]
 ) -> None:
@@ -337,6 +351,22 @@ def test_env_with_nothing_running_says_to_run_local_up(mlops: Invoke, tmp_path: 
     assert result.stderr.strip() == (
         f"error: the local servers are not running (state dir {tmp_path}); run `mlops local up`"
     )
+
+
+def test_apply_with_nothing_running_says_to_run_local_up(mlops: Invoke, tmp_path: Path) -> None:
+    result = mlops("local", "apply", "--state-dir", str(tmp_path))
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        f"error: local AWS and the forge are not running (state dir {tmp_path}); run `mlops local up`"
+    )
+
+
+def test_apply_takes_the_accounts_in_the_deploy_workflows_order_and_all_by_default() -> None:
+    from platform_cli.cli.local_cmd import ApplyEnvironment, apply_environments
+
+    assert apply_environments(None) == ("dev", "preprod", "prod")
+    assert apply_environments([ApplyEnvironment.PROD, ApplyEnvironment.DEV]) == ("dev", "prod")
+    assert apply_environments([ApplyEnvironment.DEV, ApplyEnvironment.ALL]) == ("dev", "preprod", "prod")
 
 
 def test_status_with_nothing_running_says_how_to_start(mlops: Invoke, tmp_path: Path) -> None:

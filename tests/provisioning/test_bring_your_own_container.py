@@ -32,7 +32,8 @@ def test_the_option_adds_the_container_repository_from_the_container_build_templ
 
 def test_the_container_repository_gets_the_ecr_repository_name_and_each_accounts_registry() -> None:
     container = _byoc()[-1]
-    assert container.variables == {"CONTAINER_REPOSITORY_NAME": REPOSITORY}
+    # SAGEMAKER_PROJECT_ID: the role session name its workflow must give (lambdas/project_trust.py)
+    assert container.variables == {"SAGEMAKER_PROJECT_ID": "p-abc123def456", "CONTAINER_REPOSITORY_NAME": REPOSITORY}
     registries = {env.name: env.variables["CONTAINER_REGISTRY"] for env in container.environments}
     assert registries == {env: f"{account}.dkr.ecr.eu-west-1.amazonaws.com" for env, account in ACCOUNTS.items()}
 

@@ -17,7 +17,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -31,9 +31,11 @@ from rich.console import Console
 from platform_cli.config import ENVIRONMENTS, PlatformConfig, TemplateKind, load_config
 from platform_cli.config_template import EXAMPLE_VALUES, render_config
 from platform_cli.errors import PlatformError
-from platform_cli.local import base_infra, lambda_runtime, template_venvs
+from platform_cli.lambdas.project_trust import session_name as project_session_name
+from platform_cli.local import base_infra_apply, lambda_runtime, template_venvs
 from platform_cli.local.aws import subprocess_env
 from platform_cli.local.demo.runner import RunReport, Step, run_steps
+from platform_cli.local.demo.stack_resources import stack_resources
 from platform_cli.local.iam.log import read as read_decisions
 from platform_cli.local.platform import LocalPlatform, LocalPlatformInfo
 from platform_cli.local.project_chain import approve_model_package, persona_session
@@ -98,6 +100,11 @@ class Rehearsal:
     bootstrap_outputs: dict[str, dict[str, str]] = field(default_factory=dict)
     venv_prewarm: threading.Thread | None = None
     container_prewarm: threading.Thread | None = None  # bring your own container (issue 17 item 1)
+    # The training repo's tests and local run, started as soon as its project exists: the other projects' creation
+    # waits mostly on GitHub's write budget, the run on the CPU, so they overlap instead of adding up.
+    training_run: Future[str] | None = None
+    _background: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(1, "training-run"))
+    _log_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         self.local = LocalPlatform(self.options.state_dir, iam_mode=self.options.iam_mode)
@@ -133,14 +140,15 @@ class Rehearsal:
         self, argv: Sequence[str], env: Mapping[str, str], *, cwd: Path | None = None, stdin: str | None = None,
         timeout: float = 900,
     ) -> subprocess.CompletedProcess[str]:  # fmt: skip
-        self.log.write(f"$ {' '.join(argv)}\n")
-        self.log.flush()
         result = subprocess.run(
             list(argv), env=dict(env), cwd=cwd, input=stdin, capture_output=True, text=True, timeout=timeout,
             check=False,
         )  # fmt: skip
-        self.log.write(result.stdout + ("\n--- stderr ---\n" + result.stderr if result.stderr else "") + "\n")
-        self.log.flush()
+        # One block per command: the training run writes from its own thread while projects are created.
+        with self._log_lock:
+            self.log.write(f"$ {' '.join(argv)}\n")
+            self.log.write(result.stdout + ("\n--- stderr ---\n" + result.stderr if result.stderr else "") + "\n")
+            self.log.flush()
         if result.returncode != 0:
             last = (result.stderr or result.stdout).strip().splitlines()
             raise DemoError(f"{Path(argv[0]).name} {' '.join(argv[1:3])} failed: {last[-1] if last else 'no output'}")
@@ -198,54 +206,6 @@ class Rehearsal:
         )
         return result.stdout.strip().splitlines()[-1] if result.stdout.strip() else str(self.lambda_zip)
 
-    def prepare(self, environment: str) -> base_infra.Environment:
-        """The environment's working copy, initialised against its account's state bucket and lock table."""
-        config = self.config()
-        unit = next(iter(config.business_units))
-        work = self.options.state_dir / "terraform"
-        mirror = os.environ.get("TF_PLUGIN_MIRROR", "/opt/tf-plugins")
-        inputs = base_infra.Inputs(
-            platform_yaml=self.config_path,
-            lambda_zip=self.lambda_zip,
-            cli_config=base_infra.cli_config(work, Path(mirror)),
-            business_unit=unit,
-            region=config.aws.region,
-            studio_user_profiles=(
-                {"lead_data_scientists": ["grace"], "data_scientists": ["ada"]} if environment == "dev" else None
-            ),
-        )
-        outputs = base_infra.BootstrapOutputs.from_stack_outputs(self.bootstrap_outputs[environment])
-        account = config.business_unit(unit).account(environment)
-        return base_infra.prepare_environment(
-            environment,
-            account,
-            work,
-            self.info.aws,
-            outputs,
-            inputs,
-            log_path=self.log_path,
-            credentials=self.apply_role_credentials(environment),
-        )
-
-    def apply_role_credentials(self, environment: str) -> dict[str, str]:
-        """What the apply workflow's job gets: the forge mints the OIDC token of a base-infrastructure job bound to
-        ``environment``; STS exchanges it for the apply role (bootstrap output ``ApplyRoleArn``)."""
-        config = self.config()
-        repository = f"{config.github.org}/{config.github.base_infrastructure_repo}"
-        token = self.info.forge.admin().id_token(repository, environment=environment)
-        sts = boto3.client(
-            "sts",
-            endpoint_url=self.info.aws.endpoint_url,
-            region_name=config.aws.region,
-            config=BotoConfig(signature_version=UNSIGNED),  # AssumeRoleWithWebIdentity is not signed
-        )
-        answer = sts.assume_role_with_web_identity(
-            RoleArn=self.bootstrap_outputs[environment]["ApplyRoleArn"],
-            RoleSessionName=f"github-actions-apply-{environment}",
-            WebIdentityToken=token,
-        )["Credentials"]
-        return {key: str(answer[key]) for key in ("AccessKeyId", "SecretAccessKey", "SessionToken")}
-
     def iam_summary(self) -> str:
         """How many calls local AWS evaluated, how many it denied (or would have, permissive), and the distinct
         principal/action pairs; the denials are listed by `mlops local decisions --denied`."""
@@ -259,23 +219,22 @@ class Rehearsal:
         return summary
 
     def apply_all(self) -> str:
-        """Each account has its own state and lock, so the applies run side by side, as separate workflow jobs
-        could. `terraform init` runs one at a time first: Terraform's plugin cache is not safe for concurrent
-        installs. The first failure is reported; the other applies still finish, so no lock is left held."""
-        environments = [self.prepare(env) for env in self.options.environments]
-
-        def apply(tf: base_infra.Environment) -> str:
-            started = time.monotonic()
-            tf.apply()
-            return f"{tf.name} {time.monotonic() - started:.0f}s"
-
-        with ThreadPoolExecutor(max_workers=len(environments)) as pool:
-            futures = [pool.submit(apply, tf) for tf in environments]
-        failures = [(tf.name, future.exception()) for tf, future in zip(environments, futures, strict=True)]
-        for name, error in failures:
-            if error is not None:
-                raise DemoError(f"{name}: {error}")
-        return "applied: " + ", ".join(future.result() for future in futures)
+        """base-infrastructure in each account as its deploy workflow applies it (base_infra_apply.py)."""
+        setup = base_infra_apply.LocalApply(
+            config=self.config(),
+            config_path=self.config_path,
+            aws=self.info.aws,
+            issuer=self.info.forge.admin(),
+            work_dir=self.options.state_dir / "terraform",
+            lambda_zip=self.lambda_zip,
+            plugin_mirror=Path(os.environ.get("TF_PLUGIN_MIRROR", "/opt/tf-plugins")),
+            studio_user_profiles=base_infra_apply.studio_people(
+                self.local.people.data_scientist, self.local.people.reviewer
+            ),
+            log_path=self.log_path,
+        )
+        seconds = base_infra_apply.apply(setup, base_infra_apply.bootstrapped(setup, self.options.environments))
+        return "applied: " + ", ".join(f"{name} {took:.0f}s" for name, took in seconds.items())
 
     def set_credentials(self) -> str:
         self.mlops("github", "set-credentials", "--token-stdin", stdin=self.admin_token())
@@ -283,7 +242,10 @@ class Rehearsal:
 
     def create_projects(self) -> str:
         created = []
-        for kind in self.options.templates:
+        training_kind = next((kind for kind in BUILD_PREFERENCE if kind in self.options.templates), None)
+        # The training project first, so its repo's tests and run start while the others are created.
+        ordered = sorted(self.options.templates, key=lambda kind: kind != training_kind)
+        for kind in ordered:
             name = f"demo-{PROJECT_SUFFIX[kind]}"
             # The admin's own token, as on AWS: the credential secret is readable only by the provisioning Lambdas
             # (strict local AWS refuses the admin role's GetSecretValue, as AWS would).
@@ -293,7 +255,16 @@ class Rehearsal:
             )  # fmt: skip
             self.projects[kind.value] = record
             stack = f", stack {record['StackStatus']}" if record.get("StackStatus") else ""  # issue 13 (chain)
+            if record.get("StackArn"):
+                found = stack_resources(self.local.aws.session_for("dev"), str(record["StackArn"]))
+                if found.missing:
+                    raise DemoError(
+                        f"{name}'s stack lists resources local AWS does not have: {'; '.join(found.missing)}"
+                    )
+                stack += f": {found.summary()}"
             created.append(f"{name} ({record['ProjectId']}{stack})")
+            if kind == training_kind and self.training_run is None:
+                self.training_run = self._background.submit(self._clone_and_run)
         return "; ".join(created)
 
     def show_repos(self) -> str:
@@ -362,6 +333,11 @@ class Rehearsal:
         return worker
 
     def clone_and_run(self) -> str:
+        if self.training_run is not None:
+            return f"{self.training_run.result()} (ran alongside the project creation)"
+        return self._clone_and_run()
+
+    def _clone_and_run(self) -> str:
         repo = self.build_repo()
         target = self.options.state_dir / "work" / repo.split("/")[1]
         if target.exists():
@@ -394,13 +370,11 @@ class Rehearsal:
         # A project that deploys, so the approval has a workflow to dispatch; else the one that was run.
         _, record = self._project(DEPLOYING) or self.build_project()
         group = f"{record['ProjectName']}-{record['ProjectId']}"
-        properties = record.get("Properties") or {}
+        outputs = record.get("Outputs") or {}  # the project stack's own outputs, as the launch reported them
         run_output = self.options.state_dir / "work" / self.build_repo().split("/")[1] / "build" / "local"
-        bucket = str(properties.get("ArtifactBucket") or "")
+        bucket = str(outputs.get("ArtifactBucketName") or "")
         # Registered as the pipeline's RegisterModel step registers it: as the project's pipeline execution role
-        sagemaker, s3 = pipeline_clients(
-            self.local.aws.session_for("dev"), str(properties.get("PipelineExecutionRoleArn") or "")
-        )
+        sagemaker, s3 = pipeline_clients(self.local.aws.session_for("dev"), str(outputs.get("PipelineRoleArn") or ""))
         self.model_package_arn = register_trained_model(
             sagemaker, s3, run_output=run_output, group=group, bucket=bucket
         )
@@ -514,7 +488,7 @@ class Rehearsal:
         repos = [repo for repo in org.get_repos() if repo.name.startswith(f"{name}-{pid}-")]
         if not repos or not all(repo.archived for repo in repos):
             raise DemoError(f"{name}: repos not archived by the custom resource's Delete: {[r.name for r in repos]}")
-        bucket = str((record.get("Properties") or {}).get("ArtifactBucket") or "")
+        bucket = str((record.get("Outputs") or {}).get("ArtifactBucketName") or "")
         admin.client("s3").head_bucket(Bucket=bucket)  # DeletionPolicy: the artifacts outlive the project
         return (
             f"{name} ({pid}): provisioned product terminated, stack DELETE_COMPLETE, "
@@ -530,8 +504,9 @@ class Rehearsal:
     def retrain_option(self, kind: TemplateKind) -> list[str]:
         return ["--retrain-on-new-data"] if kind == self.retrain_kind() else []
 
-    def _oidc_session(self, repository: str, role_name: str) -> boto3.Session:
-        """What a workflow job of ``repository`` in the dev environment gets: the forge's OIDC token for STS."""
+    def _oidc_session(self, repository: str, role_name: str, project_id: str) -> boto3.Session:
+        """What a workflow job of ``repository`` in the dev environment gets: the forge's OIDC token for STS, in a
+        session named after the project (``role-session-name``: the only name the project's trust admits)."""
         config = self.config()
         token = self.info.forge.admin().id_token(f"{config.github.org}/{repository}", environment="dev")
         sts = boto3.client(
@@ -540,7 +515,7 @@ class Rehearsal:
         )  # fmt: skip
         answer = sts.assume_role_with_web_identity(
             RoleArn=f"arn:aws:iam::{self.info.aws.accounts['dev']}:role/{role_name}",
-            RoleSessionName=f"github-actions-{repository}"[:64],
+            RoleSessionName=project_session_name(project_id),
             WebIdentityToken=token,
         )["Credentials"]
         return boto3.Session(
@@ -561,7 +536,7 @@ class Rehearsal:
         pipeline = f"{name}-{suffix}"
         account = self.info.aws.accounts["dev"]
         # The build workflow on main upserts the pipeline as the dev build role (OIDC); the retrain starts it.
-        build = self._oidc_session(f"{name}-{pid}-{part}", f"{prefix}-github-build")
+        build = self._oidc_session(f"{name}-{pid}-{part}", f"{prefix}-github-build", pid)
         sagemaker = build.client("sagemaker", endpoint_url=self.info.aws.endpoint_url)
         sagemaker.create_pipeline(
             PipelineName=pipeline,
@@ -713,6 +688,9 @@ class Rehearsal:
         return steps
 
     def stop(self) -> None:
+        # A training run still going (a later step failed) uses local AWS and the forge: let it end first.
+        if self.training_run is not None:
+            wait([self.training_run])
         self.local.down()
 
 

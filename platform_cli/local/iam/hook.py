@@ -130,6 +130,8 @@ def _context(caller_: Caller, params: Mapping[str, Any], region: str) -> dict[st
         "aws:PrincipalAccount": principal.account,
         "aws:RequestedRegion": region,
     }
+    if caller_.userid:
+        context["aws:userid"] = caller_.userid
     if principal.kind == "Service":  # a service acting for a resource of this account (principals.py)
         context["aws:SourceAccount"] = principal.account
         del context["aws:PrincipalArn"], context["aws:PrincipalAccount"]
@@ -182,6 +184,13 @@ def authorise(response: Any, action: str, resource: str | None) -> Decision | No
         if boundary:
             context["iam:PermissionsBoundary"] = boundary
     decision = decide(caller_, action, resource, context, partition=partition, region=region)
+    source_identity = params.get("SourceIdentity")
+    if decision.allowed and action == "sts:AssumeRole" and isinstance(source_identity, str):
+        # AWS: a source identity is set only where the caller's policy and the role's trust policy allow
+        # sts:SetSourceIdentity (Studio's in a domain with ExecutionRoleIdentityConfig = USER_PROFILE_NAME)
+        setter = caller(_access_key(response), account, partition, "sts:SetSourceIdentity")
+        named = {**context, "sts:SourceIdentity": source_identity}
+        decision = decide(setter, "sts:SetSourceIdentity", resource, named, partition=partition, region=region)
     if decision.allowed and not action.startswith("sts:"):
         service = action.split(":", 1)[0]
         for role in passed_role_arns(params):
@@ -225,11 +234,13 @@ def authorise_web_identity(response: Any) -> Decision:
     from platform_cli.local.iam.principals import Caller
 
     federated = Caller(identity.principal, (), None)
+    # sts:RoleSessionName: a trust may require the session to be named (project_trust.py: the project id).
+    context = {**identity.context, "sts:RoleSessionName": str(params.get("RoleSessionName", ""))}
     return decide(
         federated,
         "sts:AssumeRoleWithWebIdentity",
         role_arn,
-        identity.context,
+        context,
         partition=partition,
         region=response.region,
     )

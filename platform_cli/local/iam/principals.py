@@ -26,8 +26,9 @@ ROOT_ACCESS_KEYS = frozenset({"testing"})
 SAGEMAKER_SERVICE = "sagemaker.amazonaws.com"
 CLOUDFORMATION_SERVICE = "cloudformation.amazonaws.com"
 SERVICE_KEY_PREFIXES: dict[str, str] = {"ASIALOCALSAGEMAKER": SAGEMAKER_SERVICE}
-# What such a key may ask for: a service assumes the roles that trust it, nothing else.
-SERVICE_KEY_ACTIONS = frozenset({"sts:AssumeRole"})
+# What such a key may ask for: a service assumes the roles that trust it (Studio naming the user profile as the
+# session's source identity on the way), nothing else.
+SERVICE_KEY_ACTIONS = frozenset({"sts:AssumeRole", "sts:SetSourceIdentity"})
 _service_sessions: dict[str, tuple[str, str]] = {}
 
 
@@ -58,6 +59,9 @@ class Caller:
     principal: Principal
     identity: tuple[Policy, ...]
     boundary: Policy | None
+    # aws:userid as AWS sets it: <role id>:<session name> for a role session (policies scope a shared role's
+    # sessions by it, e.g. the build role's per-project bucket grants), the user id for an IAM user.
+    userid: str | None = None
 
 
 @lru_cache(maxsize=1)
@@ -138,12 +142,12 @@ def caller(access_key_id: str, account: str, partition: str, action: str = "") -
             except Exception:  # the role was deleted: its sessions keep no permissions
                 return Caller(principal, (), None)
             identity, boundary = role_policies(account, partition, role)
-            return Caller(principal, identity, boundary)
+            return Caller(principal, identity, boundary, f"{role.id}:{session.session_name}")
     backend = _iam(account, partition)
     for user in backend.users.values():
         if any(key.access_key_id == access_key_id for key in user.access_keys):
             identity, boundary = _user_policies(account, partition, user)
-            return Caller(Principal(user.arn, account), identity, boundary)
+            return Caller(Principal(user.arn, account), identity, boundary, str(user.id))
     if access_key_id in ROOT_ACCESS_KEYS:
         return Caller(Principal(f"arn:{partition}:iam::{account}:root", account), (), None)
     return Caller(Principal("anonymous", account), (), None)  # a key nobody issued: no permissions at all

@@ -110,6 +110,12 @@ _READERS: tuple[tuple[str, str, Callable[[str, str, str, str], tuple[Policy | No
     ("ecr", ":repository/", _repository),
 )
 MUST_GRANT = frozenset({"kms", "iam"})  # a key policy / a trust policy must grant
+# What a role's trust policy decides besides sts:AssumeRole*: setting the session's source identity on the way in.
+_TRUST_ACTIONS = frozenset({"sts:SetSourceIdentity"})
+
+
+def _trust_action(action: str) -> bool:
+    return action.startswith("sts:AssumeRole") or action in _TRUST_ACTIONS
 
 
 def resource_policy(
@@ -117,11 +123,12 @@ def resource_policy(
 ) -> tuple[Policy | None, str | None, bool]:
     """``(policy, owning account, whether that policy must grant)`` for ``action`` on the resource ``arn``.
 
-    A role's trust policy is the resource policy of ``sts:AssumeRole*`` only; IAM actions on a role have none."""
+    A role's trust policy is the resource policy of ``sts:AssumeRole*`` (and ``sts:SetSourceIdentity``) only; IAM
+    actions on a role have none."""
     if not arn.startswith("arn:"):
         return None, None, False
     service = _arn_parts(arn)[2]
-    if service == "iam" and not action.startswith("sts:AssumeRole"):
+    if service == "iam" and not _trust_action(action):
         return None, _arn_parts(arn)[4] or None, False
     for reader_service, marker, reader in _READERS:
         if reader_service == service and marker in arn:
@@ -129,7 +136,7 @@ def resource_policy(
                 policy, owner = reader(arn, partition, account, region)
             except Exception:  # the resource does not exist (yet): the service answers that itself
                 return None, None, False
-            if policy is None and action.startswith("sts:AssumeRole"):
+            if policy is None and _trust_action(action):
                 # a role that does not exist has no trust policy to grant it: AWS answers AccessDenied
                 return None, _arn_parts(arn)[4] or None, True
             return policy, owner, service in MUST_GRANT and policy is not None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import random
 import string
+import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -27,11 +28,21 @@ def add_action(response_class: type, name: str, handler: Callable[..., Any]) -> 
     setattr(response_class, name, handler)
 
 
+# The server answers requests on many threads: Terraform associates two principals with a portfolio at once, and
+# each must find the same state, not a fresh one the other then overwrites (the association lost, the provider
+# polling ListPrincipalsForPortfolio for minutes).
+_STATE_LOCK = threading.Lock()
+
+
 def state(backend: Any, key: str, factory: Callable[[], T]) -> T:
-    """Per-backend extension state, created on first use and dropped by moto's reset with the backend's own."""
-    store: dict[str, Any] = backend.__dict__.setdefault(_EXTENSION_STATE, {})
-    if key not in store:
-        store[key] = factory()
+    """Per-backend extension state, created once on first use (by whichever thread comes first) and dropped by
+    moto's reset with the backend's own."""
+    store: dict[str, Any] | None = backend.__dict__.get(_EXTENSION_STATE)
+    if store is None or key not in store:
+        with _STATE_LOCK:
+            store = backend.__dict__.setdefault(_EXTENSION_STATE, {})
+            if key not in store:
+                store[key] = factory()
     value: T = store[key]
     return value
 

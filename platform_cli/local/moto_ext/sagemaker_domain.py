@@ -8,7 +8,8 @@ moto 5.2.5 gaps fixed here:
 - Describe/Delete of an unknown domain raise ``ValidationException``; AWS (and Terraform's waiter on destroy)
   use ``ResourceNotFound``.
 - A domain with user profiles is deleted; AWS refuses with ``ResourceInUse``.
-- UpdateDomain is missing.
+- UpdateDomain is missing (here: its settings, ``DomainSettingsForUpdate``'s ``ExecutionRoleIdentityConfig`` and
+  security groups included).
 """
 
 from __future__ import annotations
@@ -89,6 +90,12 @@ def _update_domain(self: Any) -> Any:
         domain.tag_propagation = propagation
     if (management := self._get_param("AppSecurityGroupManagement")) is not None:
         domain.app_security_group_management = management
+    if (settings := self._get_param("DomainSettingsForUpdate")) is not None:
+        # ExecutionRoleIdentityConfig (USER_PROFILE_NAME: Studio's sessions carry the user as source identity)
+        kept = {
+            key: value for key, value in settings.items() if key in ("ExecutionRoleIdentityConfig", "SecurityGroupIds")
+        }
+        domain.domain_settings = {**(domain.domain_settings or {}), **kept}
     return ActionResult({"DomainArn": domain.arn})
 
 

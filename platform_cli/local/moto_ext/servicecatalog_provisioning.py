@@ -116,14 +116,14 @@ def _stack_result(stack: Any, record: Record) -> str:
     return "ERROR" if stack.status.startswith("ROLLBACK") or stack.status == "CREATE_FAILED" else "TAINTED"
 
 
-def _provision_product(self: Any) -> ActionResult:
-    body = params(self)
-    backend = self.servicecatalog_backend
+def provision(backend: Any, body: dict[str, Any]) -> Record:
+    """ProvisionProduct with ``body`` (its request, by botocore's names); the launch's record, final on return.
+    Also how SageMaker's CreateProject launches a project's product (``sagemaker_project``)."""
     state = catalog(backend)
     token = body.get("ProvisionToken") or ""
     for provisioned in state.provisioned.values():
         if token and provisioned.idempotency_token == token:
-            return ActionResult({"RecordDetail": state.records[provisioned.last_record_id].detail()})
+            return state.records[provisioned.last_record_id]
     product = find_product(backend, body.get("ProductId"), body.get("ProductName"))
     artifact = find_artifact(
         backend, product.id, body.get("ProvisioningArtifactId"), body.get("ProvisioningArtifactName")
@@ -177,7 +177,16 @@ def _provision_product(self: Any) -> ActionResult:
     state.records[record.id] = record
     provisioned.stack_id = stack.stack_id
     provisioned.status = _stack_result(stack, record)
-    return ActionResult({"RecordDetail": record.detail()})
+    return record
+
+
+def find_provisioned(backend: Any, provisioned_id: str) -> ProvisionedProduct | None:
+    """The provisioned product ``provisioned_id`` (``None`` once terminated)."""
+    return catalog(backend).provisioned.get(provisioned_id)
+
+
+def _provision_product(self: Any) -> ActionResult:
+    return ActionResult({"RecordDetail": provision(self.servicecatalog_backend, params(self)).detail()})
 
 
 def _update_provisioned_product(self: Any) -> ActionResult:
@@ -242,9 +251,9 @@ def _scan_provisioned_products(self: Any) -> ActionResult:
     return ActionResult({"ProvisionedProducts": details})
 
 
-def _terminate_provisioned_product(self: Any) -> ActionResult:
-    body = params(self)
-    backend = self.servicecatalog_backend
+def terminate(backend: Any, body: dict[str, Any]) -> Record:
+    """TerminateProvisionedProduct with ``body``; its record (``FAILED`` when the stack could not be deleted).
+    Also how SageMaker's DeleteProject terminates a project's product (``sagemaker_project``)."""
     state = catalog(backend)
     provisioned = _find_provisioned(backend, body.get("ProvisionedProductId"), body.get("ProvisionedProductName"))
     record = Record(
@@ -266,9 +275,13 @@ def _terminate_provisioned_product(self: Any) -> ActionResult:
             record.errors = [{"Code": "DELETE_FAILED", "Description": stack.events[-1].resource_status_reason or ""}]
             provisioned.status = "TAINTED"
             provisioned.last_record_id = record.id
-            return ActionResult({"RecordDetail": record.detail()})
+            return record
     del state.provisioned[provisioned.id]
-    return ActionResult({"RecordDetail": record.detail()})
+    return record
+
+
+def _terminate_provisioned_product(self: Any) -> ActionResult:
+    return ActionResult({"RecordDetail": terminate(self.servicecatalog_backend, params(self)).detail()})
 
 
 def register() -> None:

@@ -4,8 +4,9 @@ On each deploy the workflow upserts one schedule per stage (`<project>-<stage>-b
 config.yaml). Its target is EventBridge Scheduler's universal target for SageMaker CreateTransformJob: the job
 runs the stage's active model over `scheduled_transform.input_prefix`, named `<project>-<stage>-sched-<execution
 id>` (a context attribute, unique per run), as the account's `<prefix>-batch-schedule` role, which base
-infrastructure allows nothing but CreateTransformJob (and tagging it) on `*-sched-*` jobs. A failed job is caught
-by the account's "transform job Failed" rule, which notifies its SNS topic. Teardown deletes the schedule.
+infrastructure allows nothing but CreateTransformJob (and tagging it) on `*-sched-*` jobs. A failed run is caught
+by the account's failed-transform rule, which matches only `*-<stage>-sched-*` jobs and notifies its SNS topic.
+Teardown deletes the schedule.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ import io
 import json
 import uuid
 import zipfile
+from pathlib import Path
 from typing import Any
 
 ACCOUNT = "111111111111"
@@ -30,6 +31,34 @@ def project_repos(event, context):
         time.sleep(float(os.environ.get("SLOW_SECONDS", "20")))
     url = f"http://forge.local/org/{props['ProjectName']}-{props['ProjectId']}"
     body = json.dumps({"Status": "FAILED" if failed else "SUCCESS", "Reason": "forge refused" if failed else "",
+                       "PhysicalResourceId": event.get("PhysicalResourceId") or props["ProjectId"],
+                       "StackId": event["StackId"], "RequestId": event["RequestId"],
+                       "LogicalResourceId": event["LogicalResourceId"],
+                       "Data": {"BuildRepoUrl": url + "-build", "DeployRepoUrl": url + "-deploy",
+                                "BuildCloneUrl": url + "-build.git", "DeployCloneUrl": url + "-deploy.git",
+                                "ProjectNameLower": props["ProjectName"].lower()}}).encode()
+    request = urllib.request.Request(event["ResponseURL"], data=body, method="PUT", headers={"Content-Type": ""})
+    urllib.request.urlopen(request, timeout=10).read()
+
+def bound_project_repos(event, context):
+    """As project_repos, with the provisioning Lambda's own binding of the requester to the Studio user who launched
+    the project (platform_cli/lambdas/studio_user.py, zipped beside this module): DescribeProject as this function's
+    role, then a refusal in one line or the bound requester, recorded with the request."""
+    from platform_cli.lambdas.exceptions import EventError
+    from platform_cli.lambdas.studio_user import bind_requester, launching_user
+
+    props = event["ResourceProperties"]
+    reason = ""
+    if event["RequestType"] == "Create":
+        try:
+            studio_user = launching_user(boto3.client("sagemaker"), props["ProjectName"])
+            props["RequestingUser"] = bind_requester(props.get("RequestingUser") or None, studio_user) or ""
+        except EventError as error:
+            reason = str(error)
+    key = f"requests/{props['ProjectId']}/{time.time_ns()}-{event['RequestType']}.json"
+    boto3.client("s3").put_object(Bucket=os.environ["LOG_BUCKET"], Key=key, Body=json.dumps(event).encode())
+    url = f"http://forge.local/org/{props['ProjectName']}-{props['ProjectId']}"
+    body = json.dumps({"Status": "FAILED" if reason else "SUCCESS", "Reason": reason,
                        "PhysicalResourceId": event.get("PhysicalResourceId") or props["ProjectId"],
                        "StackId": event["StackId"], "RequestId": event["RequestId"],
                        "LogicalResourceId": event["LogicalResourceId"],
@@ -69,10 +98,23 @@ def custom_resource(event, context):
 '''
 
 
+# The platform's modules the bound_project_repos handler runs (the provisioning Lambda's Studio-user binding).
+_SOURCE = Path(__file__).resolve().parents[3]
+PLATFORM_MODULES = (
+    "platform_cli/__init__.py",
+    "platform_cli/errors.py",
+    "platform_cli/lambdas/__init__.py",
+    "platform_cli/lambdas/exceptions.py",
+    "platform_cli/lambdas/studio_user.py",
+)
+
+
 def code_zip() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("handlers.py", HANDLERS)
+        for module in PLATFORM_MODULES:
+            archive.write(_SOURCE / module, module)
     return buffer.getvalue()
 
 

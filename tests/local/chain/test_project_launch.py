@@ -39,6 +39,7 @@ class Catalog:
         product: str | None = None,
         naming_prefix: str = "mlops",
         launch_role_lacks: str | None = None,
+        handler: str = "project_repos",
     ) -> None:
         dev = local_aws.session_for("dev")
         suffix = uuid.uuid4().hex[:8]
@@ -52,10 +53,11 @@ class Catalog:
         repos = create_function(
             lambda_client,
             iam,
-            "project_repos",
+            handler,
             timeout=30,
             Environment={"Variables": {"LOG_BUCKET": self.log_bucket, "SLOW_SECONDS": "20"}},
         )
+        self.repos_role = str(repos["Role"])
         trigger = create_function(lambda_client, iam, "whoami")
         key = dev.client("kms").create_key()["KeyMetadata"]["Arn"]
         self.contract = {
@@ -127,7 +129,8 @@ class Catalog:
                 {
                     "Effect": "Allow",
                     "Principal": {"Service": "sagemaker.amazonaws.com"},
-                    "Action": "sts:AssumeRole",
+                    # as base-infrastructure's: Studio names the user profile as the session's source identity
+                    "Action": ["sts:AssumeRole", "sts:SetSourceIdentity"],
                     "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}},
                 }
             ],
@@ -298,7 +301,7 @@ def test_studio_launch_of_a_template_kind_uses_the_platform_product_and_naming_p
         local_aws.session_for("dev"),
         naming_prefix=prefix,
         template_kind="build-deploy-realtime",
-        project_name="churn",
+        project_name=f"churn-{uuid.uuid4().hex[:6]}",  # SageMaker project names are unique in an account
         user="ada",
         delete_policy="retain",
     )
@@ -426,7 +429,7 @@ def test_studio_launch_passes_the_timeout_as_the_custom_resources_service_timeou
         local_aws.session_for("dev"),
         naming_prefix=prefix,
         template_kind="build-deploy-realtime",
-        project_name="churn",
+        project_name=f"churn-{uuid.uuid4().hex[:6]}",  # SageMaker project names are unique in an account
         user="ada",
         delete_policy="retain",
         timeout_seconds=60,

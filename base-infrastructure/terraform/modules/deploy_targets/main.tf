@@ -18,17 +18,13 @@ locals {
   # No repository pattern is trusted: a member can create a repository of any name. The provisioning adds one
   # statement per project with the exact subjects of that project's repositories (repo:<org>/<repo>:environment:
   # <env>, StringEquals) when it creates the project and removes it when it deletes it, through the
-  # <prefix>-project-trust role below (platform_cli/lambdas/project_trust.py). Terraform writes only the base
-  # statement and ignores later changes to the trust, so an apply never drops a project's statement.
+  # <prefix>-project-trust role below (platform_cli/lambdas/project_trust.py), with the role session name = the
+  # project id (so a session names its project). Terraform writes only the base statement and ignores later
+  # changes to the trust, so an apply never drops a project's statement.
   oidc_roles            = local.in_dev ? ["deploy", "build"] : ["deploy"]
   provisioning_role_arn = "arn:${local.partition}:iam::${local.dev_account}:role/${var.name_prefix}-project-repos"
 
   dev_artifact_bucket = "${var.name_prefix}-artifacts-${local.dev_account}-${local.region}"
-
-  # Each project's own bucket (<prefix>-<SageMaker project id>-<account>, the project stack's ArtifactBucket and
-  # its repos' ARTIFACT_BUCKET). The roles are shared by every project of the account, so the scope is the name
-  # pattern the project stack produces; S3 has no resource tags on objects to scope by.
-  project_buckets = "arn:${local.partition}:s3:::${var.name_prefix}-p-????????????-${local.account}"
 
   github_trust = {
     for role in local.oidc_roles : role => jsonencode({
@@ -210,7 +206,7 @@ resource "aws_iam_policy" "deploy" {
 # A batch deploy repo's workflow keeps one EventBridge Scheduler schedule per stage (<project>-<stage>-batch, group
 # default; template-repos/model-deploy-batch/deploy/schedule.py). Its target is Scheduler's universal target for
 # SageMaker CreateTransformJob, run as <prefix>-batch-schedule: that role may create (and tag) transform jobs named
-# *-sched-* and nothing else. Every failed transform job of the account notifies <prefix>-batch-transform-failures.
+# *-sched-* and nothing else. Every failed scheduled run (and only those) notifies <prefix>-batch-transform-failures.
 
 locals {
   batch_schedule_role_name = "${var.name_prefix}-batch-schedule"
@@ -285,11 +281,16 @@ resource "aws_sns_topic" "batch_failures" {
 resource "aws_cloudwatch_event_rule" "batch_transform_failed" {
   count       = local.in_dev ? 0 : 1
   name        = "${var.name_prefix}-batch-transform-failed"
-  description = "A SageMaker transform job of ${var.environment} (a scheduled run or a deploy's smoke test) failed"
+  description = "A scheduled batch transform run of ${var.environment} (<project>-${var.environment}-sched-<run>) failed"
+  # Only the runs the schedules start (model-deploy-batch deploy/schedule.py job_name_template): the account's
+  # other transform jobs are not the platform's to announce, and a deploy's smoke test fails its own workflow.
   event_pattern = jsonencode({
     source        = ["aws.sagemaker"]
     "detail-type" = ["SageMaker Transform Job State Change"]
-    detail        = { TransformJobStatus = ["Failed"] }
+    detail = {
+      TransformJobStatus = ["Failed"]
+      TransformJobName   = [{ wildcard = "*-${var.environment}-sched-*" }]
+    }
   })
   tags = var.tags
 }
@@ -358,20 +359,10 @@ resource "aws_iam_policy" "build" {
       },
       # Building the pipeline definition (sagemaker SDK PipelineSession with default_bucket = ARTIFACT_BUCKET,
       # template-repos/*/pipelines/pipeline.py) checks the bucket (HeadBucket = s3:ListBucket) and uploads the
-      # step scripts and large definitions (PutObject, multipart included); the objects take the bucket's default
-      # SSE-KMS key, the artifacts key of UseTheArtifactsKey. Nothing in the workflows reads or deletes there.
-      {
-        Sid      = "CheckTheProjectBuckets"
-        Effect   = "Allow"
-        Action   = "s3:ListBucket"
-        Resource = local.project_buckets
-      },
-      {
-        Sid      = "UploadPipelineCodeToTheProjectBuckets"
-        Effect   = "Allow"
-        Action   = "s3:PutObject"
-        Resource = "${local.project_buckets}/*"
-      },
+      # step scripts (PutObject). That is granted per project, not here: the role is shared by every project, so
+      # the provisioning keeps one inline policy a project (Project<id>, platform_cli/lambdas/project_trust.py)
+      # naming that project's bucket for that project's sessions only (aws:userid <role id>:<project id>; the
+      # trust admits a project's repositories only with the session name = the project id).
       {
         Sid    = "PassOnlyThePlatformSageMakerRoles"
         Effect = "Allow"
@@ -420,12 +411,18 @@ resource "aws_iam_role_policy" "project_trust" {
   role = aws_iam_role.project_trust.name
   policy = jsonencode({
     Version = "2012-10-17"
-    Statement = [{
+    Statement = concat([{
       Sid      = "ReadAndRetrustOnlyTheOidcRoles"
       Effect   = "Allow"
       Action   = ["iam:GetRole", "iam:UpdateAssumeRolePolicy"]
       Resource = concat([aws_iam_role.deploy.arn], aws_iam_role.build[*].arn)
-    }]
+      }], [for arn in aws_iam_role.build[*].arn : {
+      # Each project's own bucket, for that project's sessions only (project_trust.py bucket_grant).
+      Sid      = "KeepTheBuildRolesProjectPolicies"
+      Effect   = "Allow"
+      Action   = ["iam:GetRolePolicy", "iam:PutRolePolicy", "iam:DeleteRolePolicy"]
+      Resource = arn
+    }])
   })
 }
 
@@ -587,16 +584,38 @@ resource "aws_iam_role_policy" "project_registry" {
   role  = aws_iam_role.project_registry[0].name
   policy = jsonencode({
     Version = "2012-10-17"
-    Statement = [{
-      # Create and converge (scan on push, immutable tags, lifecycle) only the projects' repositories; no image
-      # access, no repository policy, no delete.
-      Sid    = "CreateOnlyProjectRepositories"
-      Effect = "Allow"
-      Action = [
-        "ecr:CreateRepository", "ecr:DescribeRepositories", "ecr:PutImageScanningConfiguration",
-        "ecr:PutImageTagMutability", "ecr:PutLifecyclePolicy", "ecr:GetLifecyclePolicy", "ecr:TagResource",
-      ]
-      Resource = local.project_repositories
-    }]
+    Statement = [
+      {
+        # Create and converge (scan on push, immutable tags, lifecycle) only the projects' repositories, and delete
+        # them when a project's delete policy says so; no image access, no repository policy.
+        Sid    = "KeepOnlyProjectRepositories"
+        Effect = "Allow"
+        Action = [
+          "ecr:CreateRepository", "ecr:DescribeRepositories", "ecr:PutImageScanningConfiguration",
+          "ecr:PutImageTagMutability", "ecr:PutLifecyclePolicy", "ecr:GetLifecyclePolicy", "ecr:TagResource",
+          "ecr:DeleteRepository",
+        ]
+        Resource = local.project_repositories
+      },
+      # The repositories are encrypted with this account's artifacts key (alias/<prefix>/artifacts, named by
+      # project_registries.py): creating one makes ECR describe the key and take its grants, on the caller's behalf.
+      {
+        Sid       = "EcrDescribesTheArtifactsKey"
+        Effect    = "Allow"
+        Action    = "kms:DescribeKey"
+        Resource  = var.artifacts_kms_key_arn
+        Condition = { StringEquals = { "kms:ViaService" = "ecr.${local.region}.amazonaws.com" } }
+      },
+      {
+        Sid      = "EcrTakesGrantsOnTheArtifactsKey"
+        Effect   = "Allow"
+        Action   = "kms:CreateGrant"
+        Resource = var.artifacts_kms_key_arn
+        Condition = {
+          StringEquals = { "kms:ViaService" = "ecr.${local.region}.amazonaws.com" }
+          Bool         = { "kms:GrantIsForAWSResource" = "true" }
+        }
+      },
+    ]
   })
 }

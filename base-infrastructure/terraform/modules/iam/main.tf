@@ -28,7 +28,9 @@ locals {
     Statement = [{
       Effect    = "Allow"
       Principal = { Service = "sagemaker.amazonaws.com" }
-      Action    = "sts:AssumeRole"
+      # SetSourceIdentity: the domain names the Studio user as the session's source identity
+      # (sagemaker_studio: execution_role_identity_config = USER_PROFILE_NAME); AWS refuses the role without it.
+      Action    = ["sts:AssumeRole", "sts:SetSourceIdentity"]
       Condition = { StringEquals = { "aws:SourceAccount" = local.account } }
     }]
   })

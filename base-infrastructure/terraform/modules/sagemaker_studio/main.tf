@@ -24,6 +24,9 @@ resource "aws_sagemaker_domain" "this" {
 
   domain_settings {
     security_group_ids = [var.security_group_id]
+    # Studio names the user profile as the source identity of its sessions: SageMaker records it as the creator of
+    # a project (DescribeProject CreatedBy), which the provisioning Lambda binds the requester to (issue 15 item 5).
+    execution_role_identity_config = "USER_PROFILE_NAME"
   }
 
   retention_policy {

@@ -44,6 +44,9 @@ TEMPLATE = """AWSTemplateFormatVersion: '2010-09-09'
 Parameters:
   SageMakerProjectName:
     Type: String
+  SageMakerProjectId:
+    Type: String
+    Default: p-000000000000
 Resources:
   Bucket:
     Type: AWS::S3::Bucket

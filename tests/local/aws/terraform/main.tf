@@ -90,6 +90,8 @@ resource "aws_sagemaker_domain" "studio" {
 
   domain_settings {
     security_group_ids = [aws_security_group.studio.id]
+    # as base-infrastructure's domain: Studio names the user profile as its sessions' source identity
+    execution_role_identity_config = "USER_PROFILE_NAME"
   }
 
   retention_policy {

@@ -148,6 +148,11 @@ run "prod_trust_requires_prod_environment_project_repos_and_the_role_reads_the_d
   }
 
   assert {
+    condition     = jsondecode(aws_cloudwatch_event_rule.batch_transform_failed[0].event_pattern).detail.TransformJobName == [{ wildcard = "*-prod-sched-*" }]
+    error_message = "only the stage's scheduled runs notify the batch-failures topic, not every transform job of the account"
+  }
+
+  assert {
     condition     = aws_cloudwatch_event_target.batch_transform_failed[0].arn == aws_sns_topic.batch_failures[0].arn
     error_message = "the failure rule targets the batch-failures topic"
   }
@@ -173,6 +178,16 @@ run "dev_adds_a_build_role_for_build_repositories_in_the_dev_environment" {
   assert {
     condition     = length(jsondecode(aws_iam_role_policy.project_trust.policy).Statement[0].Resource) == 2
     error_message = "in dev the provisioning edits the trust of the deploy and build roles, nothing else"
+  }
+
+  assert {
+    condition     = jsondecode(aws_iam_role_policy.project_trust.policy).Statement[1].Resource == aws_iam_role.build[0].arn && length(jsondecode(aws_iam_role_policy.project_trust.policy).Statement) == 2
+    error_message = "in dev the provisioning keeps the build role's per-project bucket policies, on no other role"
+  }
+
+  assert {
+    condition     = length([for s in jsondecode(aws_iam_policy.build[0].policy).Statement : s if can(regex("s3:::", jsonencode(s.Resource))) && !can(regex("mlops-artifacts-", jsonencode(s.Resource)))]) == 0
+    error_message = "the shared build role has no grant on project buckets of its own (each project's is its Project<id> policy)"
   }
 
   assert {
@@ -245,8 +260,12 @@ run "prod_has_a_project_registry_role_only_the_provisioning_lambda_assumes_and_i
     error_message = "the project registry role must reach only the projects' repositories of this account"
   }
   assert {
-    condition     = !contains(jsondecode(aws_iam_role_policy.project_registry[0].policy).Statement[0].Action, "ecr:SetRepositoryPolicy") && !contains(jsondecode(aws_iam_role_policy.project_registry[0].policy).Statement[0].Action, "ecr:DeleteRepository")
-    error_message = "the project registry role neither opens repositories to others nor deletes them"
+    condition     = !contains(jsondecode(aws_iam_role_policy.project_registry[0].policy).Statement[0].Action, "ecr:SetRepositoryPolicy") && contains(jsondecode(aws_iam_role_policy.project_registry[0].policy).Statement[0].Action, "ecr:DeleteRepository")
+    error_message = "the project registry role never opens repositories to others; it deletes them only for a project's delete policy"
+  }
+  assert {
+    condition     = alltrue([for s in slice(jsondecode(aws_iam_role_policy.project_registry[0].policy).Statement, 1, 3) : s.Resource == var.artifacts_kms_key_arn && s.Condition.StringEquals["kms:ViaService"] == "ecr.eu-west-1.amazonaws.com"])
+    error_message = "the project registry role uses the artifacts key only through ECR"
   }
 }
 
