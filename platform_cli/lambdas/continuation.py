@@ -7,7 +7,8 @@ than one invocation's 15 minutes. CloudFormation waits for the answer for the cu
 its own time while CloudFormation's wait still has room hands the request to a continuation: it invokes its own
 function asynchronously with the same event plus a checkpoint (``PlatformContinuation``: the generation and when
 the first invocation started) and stops without answering. The reconcile is idempotent (read, compare, write), so
-the continuation simply starts again and skips what is already done.
+the continuation starts again and skips what is already done — after waiting, without reading GitHub, for the
+request's turn at the write budget (``WriteBudget.await_turn``; the request keeps its age, so its place).
 
 Exactly one invocation works on, and answers, a request at a time: a ``Ledger`` keyed by the request's idempotency
 key (a hash of ``StackId``, ``RequestId`` and ``LogicalResourceId``) admits generation *n* once (or again to the same

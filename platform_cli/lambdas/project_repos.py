@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from platform_cli.errors import PlatformError
+from platform_cli.github.budget import WriteBudget, queued_since
 from platform_cli.github.deadline import Deadline
 from platform_cli.lambdas.cfn import Answer, Response, Sender, put_response
 from platform_cli.lambdas.exceptions import EventError
@@ -71,6 +72,9 @@ class Dependencies:
     # Creates a bring-your-own-container project's ECR repository in preprod and prod (issue 17 item 1); None where
     # no base infrastructure exists there.
     registries: RegistryMaintainer | None = None
+    # GitHub's write budget the clients of ``github`` share: a continued request waits its turn in it before
+    # reading GitHub again (budget.py); None: no waiting for a turn (unit tests).
+    budget: WriteBudget | None = None
 
 
 @dataclass(frozen=True)
@@ -254,6 +258,8 @@ class ProjectReposResource:
         def finish(response: Response) -> None:
             if run.may_answer():
                 answer(response)
+            if self.deps.budget is not None:
+                self.deps.budget.release(run.key)  # answered: the next oldest request may write
 
         def answer_timed_out() -> None:
             if not settle():
@@ -271,7 +277,11 @@ class ProjectReposResource:
         resumable = False
         try:
             set_request_id(str(event.get("RequestId") or getattr(context, "aws_request_id", "") or ""))
-            response = self._handle(event, deadline)
+            # The budget serves the oldest request first: this one's age is its first invocation's start. It writes
+            # in turns only where the turn is given back on answering (the budget is known here; see finish).
+            turns = run.key if self.deps.budget is not None else ""
+            with queued_since(run.checkpoint.started, turns):
+                response = self._handle(event, deadline, continued=run.generation > 0)
         except PlatformError as error:
             resumable = relay is not None and _resumable(error)
             if resumable:
@@ -308,7 +318,7 @@ class ProjectReposResource:
 
     # -- the state machine --------------------------------------------------------------------------------------
 
-    def _handle(self, event: dict[str, Any], deadline: Deadline) -> Response:
+    def _handle(self, event: dict[str, Any], deadline: Deadline, continued: bool = False) -> Response:
         request_type = event.get("RequestType")
         if request_type not in ("Create", "Update", "Delete"):
             raise EventError(f"unknown RequestType {str(request_type)[:20]!r}; expected Create, Update or Delete")
@@ -329,6 +339,12 @@ class ProjectReposResource:
             old, new = secret_fingerprints(event.get("OldResourceProperties") or {}), secret_fingerprints(properties)
             rotate = {name for name, value in new.items() if old.get(name) != value}
         repos = desired_repos(request)
+        if continued and self.deps.budget is not None:
+            # Handed over because the budget was in use: reading GitHub again before this request's turn would
+            # only spend the credential's hourly request limit (5000) to wait again.
+            self.deps.budget.await_turn(
+                deadline, f"waiting for a turn at GitHub's write budget ({request.physical_id})"
+            )
         result = self._reconciler(deadline).apply(repos, rotate_secrets=rotate)
         log.info("reconciled", extra={"physical_resource_id": request.physical_id, "changes": len(result.changes)})
         if self.deps.trust is not None:
@@ -516,6 +532,7 @@ def default_dependencies() -> Dependencies:
             studio_user=studio_user,
             continuation=continuation,
             registries=registries,
+            budget=budget,
         )
     return _dependencies
 

@@ -4,6 +4,7 @@ secondary-limit answer, never waiting past a deadline."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import Any
 
 import boto3
@@ -11,12 +12,18 @@ import pytest
 from moto import mock_aws
 
 from platform_cli.github.budget import (
+    TICKET_TTL,
+    Admission,
     DynamoDbStore,
     Ledger,
     MemoryStore,
+    Ticket,
     Window,
     WriteBudget,
+    admission,
     admit,
+    queued_since,
+    released,
 )
 from platform_cli.github.client import FAST_POLICY, build_client
 from platform_cli.github.credentials import GitHubCredentials
@@ -202,3 +209,133 @@ def test_a_secondary_limit_answer_stops_the_shared_budget_for_its_retry_after(
     write_twice_under_a_secondary_limit(forge, forge_org, WriteBudget(store, (Window(60.0, 1000),)))
     assert store._ledger.blocked_until > 0
     assert len(store._ledger.stamps) >= 3  # the first write and at least two retries, each admitted
+
+
+# -- a crowd is served oldest request first (issue 16: no request starves past CloudFormation's wait) ---------------
+
+
+def test_a_newer_request_does_not_take_the_room_an_older_waiting_request_is_owed() -> None:
+    clock, store = FakeClock(), MemoryStore()
+
+    def everyone_polls(seconds: float) -> None:  # the older writer keeps polling while the newer one waits
+        clock.sleep(seconds)
+        store.update(lambda ledger: (replace(ledger, queue=tuple(replace(t, seen=clock.now) for t in ledger.queue)), 0))
+
+    one_a_minute = (Window(60.0, 1),)
+    older = WriteBudget(store, one_a_minute, clock=clock)
+    newer = WriteBudget(store, one_a_minute, clock=clock, sleep=everyone_polls, wait_out=True)
+    older.acquire()  # the minute is full until 1060
+    gave_up: list[float] = []
+
+    def meanwhile(seconds: float) -> None:
+        if not gave_up:  # while the older request waits, a newer one waits past the moment room comes
+            with queued_since(2000.0), pytest.raises(DeadlineExceededError, match="1 older writes waiting"):
+                newer.acquire(Deadline(90.0, clock=clock))
+            gave_up.append(clock.now)
+        clock.sleep(seconds)
+
+    older._sleep = meanwhile
+    with queued_since(1000.0):
+        older.acquire()
+    assert 1060.0 < gave_up[0] < 1090.0  # from 1060 on the room was there, and it was the older request's
+    assert store._ledger.stamps == (clock.now,) and store._ledger.queue == ()  # then the older one wrote
+
+
+def test_a_writer_that_gives_up_holds_nobody_back() -> None:
+    clock, store = FakeClock(), MemoryStore()
+    budget = WriteBudget(store, PER_MINUTE, clock=clock, sleep=clock.sleep, wait_out=True)
+    for _ in range(3):
+        budget.acquire()
+    queued: list[int] = []
+    budget._sleep = lambda seconds: (queued.append(len(store._ledger.queue)), clock.sleep(seconds))  # type: ignore[method-assign]
+    with queued_since(1.0), pytest.raises(DeadlineExceededError):
+        budget.acquire(Deadline(30.0, clock=clock), doing="writing")  # queued, then stopped by its deadline
+    assert queued[0] == 1 and store._ledger.queue == ()
+
+
+def test_a_ticket_no_longer_refreshed_belongs_to_a_writer_that_is_gone() -> None:
+    gone = Ticket(since=1.0, ident="vanished", seen=1000.0)
+    ledger = Ledger(queue=(gone,))
+    late = admission(ledger, 1000.0 + TICKET_TTL + 1.0, PER_MINUTE, Ticket(since=5.0, ident="mine", seen=0.0))
+    assert late.wait == 0.0 and late.ahead == 0
+    assert admission(ledger, 1001.0, PER_MINUTE, Ticket(since=5.0, ident="mine", seen=0.0)).ahead == 1
+
+
+def test_waiting_for_a_turn_writes_nothing() -> None:
+    clock, store = FakeClock(), MemoryStore()
+    budget = WriteBudget(store, PER_MINUTE, clock=clock, sleep=clock.sleep)
+    budget.await_turn()
+    assert store._ledger.stamps == ()
+    for _ in range(3):
+        budget.acquire()
+    budget.await_turn()
+    assert clock.now >= 1060.0 and len(store._ledger.stamps) == 2  # the oldest left the window; none added
+
+
+def test_a_wait_is_logged_with_what_is_awaited_for_how_long_and_how_many_wait_ahead(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    clock, store = FakeClock(), MemoryStore()
+    budget = WriteBudget(store, PER_MINUTE, clock=clock, sleep=clock.sleep)
+    for _ in range(3):
+        budget.acquire()
+    store.update(lambda ledger: (Ledger(ledger.stamps, queue=(Ticket(0.5, "older", 1000.0),)), 0.0))
+    with caplog.at_level("INFO", logger="platform_cli.github.budget"), queued_since(1.0):
+        budget.acquire(doing="waiting for GitHub's write budget (PUT /repos/acme/churn/topics)")
+    (told, *_) = [r for r in caplog.records if r.getMessage() == "waiting for GitHub's write budget"]
+    assert told.awaited == "waiting for GitHub's write budget (PUT /repos/acme/churn/topics)"  # type: ignore[attr-defined]
+    assert told.ahead == "1 older writes waiting" and told.seconds == 60.0  # type: ignore[attr-defined]
+
+
+def _ledger_and_wait(outcome: Admission) -> tuple[Ledger | None, float]:
+    return outcome.ledger, outcome.wait
+
+
+def test_the_waiting_writes_are_shared_through_the_dynamodb_item(dynamodb: Any) -> None:
+    clock = FakeClock()
+    one = WriteBudget(DynamoDbStore(dynamodb, "budget", "github|cred"), PER_MINUTE, clock=clock, sleep=clock.sleep)
+    other = DynamoDbStore(dynamodb, "budget", "github|cred")
+    for _ in range(3):
+        one.acquire()
+    waiting = Ticket(since=1.0, ident="older", seen=clock.now)
+    other.update(lambda ledger: _ledger_and_wait(admission(ledger, clock.now, PER_MINUTE, waiting)))
+    seen = admission(other._read()[0], clock.now + 1.0, PER_MINUTE, Ticket(since=2.0, ident="newer", seen=0.0))
+    assert seen.ahead == 1 and seen.wait > 0  # the other process's older ticket is read back from the item
+
+
+def test_a_request_writes_only_while_it_holds_one_of_the_turns_which_go_to_the_oldest_request_first() -> None:
+    """Room that opens all at once goes to the few oldest projects, which finish, not one write to each of a crowd."""
+    plenty = (Window(60.0, 100),)  # the window has room: only the turns hold writes back
+    ledger = Ledger()
+
+    def write(request: str, since: float, now: float) -> Admission:
+        return admission(ledger, now, plenty, Ticket(since, f"{request}-write", 0.0, request), turns=2)
+
+    for request, since in (("first", 1.0), ("second", 2.0)):
+        taken = write(request, since, 10.0)
+        assert taken.wait == 0.0 and taken.ledger is not None
+        ledger = taken.ledger
+    third = write("third", 3.0, 10.0)
+    assert third.wait > 0 and third.for_turn and third.ahead == 2 and third.ledger is not None
+    ledger = third.ledger  # the third request waits for a turn
+    assert write("second", 2.0, 10.5).wait == 0.0  # a request holding a turn writes on
+    ledger = released(ledger, "first")[0] or ledger  # the first request finished
+    assert write("fourth", 4.0, 11.0).wait > 0  # the free turn is owed to the older third request
+    assert write("third", 3.0, 11.0).wait == 0.0
+
+
+def test_a_request_waiting_for_room_keeps_its_turn() -> None:
+    one_a_minute = (Window(60.0, 1),)
+    ledger = Ledger()
+
+    def write(request: str, now: float) -> Admission:
+        return admission(
+            ledger, now, one_a_minute, Ticket(1.0 if request == "older" else 2.0, request, 0.0, request), turns=1
+        )
+
+    ledger = write("older", 0.0).ledger or ledger  # writes at 0, and holds the only turn
+    waiting = write("older", 30.0)
+    assert waiting.wait == 30.0 and waiting.ledger is not None
+    ledger = waiting.ledger  # its next write waits for room (at 60), polling
+    newer = write("newer", 70.0)  # the turn was last used at 0, but its request is still waiting: not free
+    assert newer.wait > 0 and newer.for_turn

@@ -14,6 +14,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from platform_cli.github.budget import MemoryStore, Window, WriteBudget
 from platform_cli.github.exceptions import DeadlineExceededError
 from platform_cli.lambdas.continuation import (
     CONTINUATION_KEY,
@@ -47,7 +48,9 @@ class _OutOfTimeUntil(FakeReconciler):
 class _Lambda:
     """The function as Lambda runs it: each continuation is a new invocation with its own request id."""
 
-    def __init__(self, reconciler: FakeReconciler, fail_invoke: bool = False, **settings: Any) -> None:
+    def __init__(
+        self, reconciler: FakeReconciler, fail_invoke: bool = False, budget: WriteBudget | None = None, **settings: Any
+    ) -> None:
         self.sent: list[dict[str, Any]] = []
         self.invocations: list[dict[str, Any]] = []
         self.ledger = MemoryLedger()
@@ -60,6 +63,7 @@ class _Lambda:
                 send=self._send,
                 reconciler=lambda github, deadline, settings: reconciler,  # type: ignore[arg-type,return-value]
                 continuation=Continuation(self.ledger, self._invoke),
+                budget=budget,
             )
         )
         self.queue: list[dict[str, Any]] = []
@@ -107,6 +111,51 @@ def test_an_invocation_uses_its_own_time_before_handing_over_so_a_request_never_
     (idle,) = function.idle
     assert 58.0 < idle < 60.0  # FakeContext: 60 s left, the deadline margin 0.5 s, one second kept to hand over
     assert len(function.queue) == 1
+
+
+def test_a_continued_request_waits_its_turn_for_the_budget_before_reading_github_again() -> None:
+    """The stall of a 30-project run: every continuation read all of GitHub again, only to wait for the budget
+    again; at 60 s invocations thirty requests spent the credential's 5000 requests an hour doing so, and from
+    then on every call was refused."""
+    budget = WriteBudget(MemoryStore(), (Window(3600.0, 1),))
+    budget.acquire()  # the budget is taken for the next hour
+    reconciler = _OutOfTimeUntil(short=0)
+    function = _Lambda(reconciler, budget=budget)
+    continued = {**event("Create"), CONTINUATION_KEY: {"generation": 1, "started": time.time()}}
+    assert function.run(continued, "inv-1") == {"Continued": True, "Generation": 2}
+    assert reconciler.calls == 0  # GitHub not read: nothing to do before this request's turn
+
+
+def test_a_first_invocation_reads_github_without_waiting_for_a_turn() -> None:
+    """A request's first invocation learns what it has to write (perhaps nothing: an update, a second run)."""
+    budget = WriteBudget(MemoryStore(), (Window(3600.0, 1),))
+    budget.acquire()
+    reconciler = _OutOfTimeUntil(short=0)
+    function = _Lambda(reconciler, budget=budget)
+    function.run(event("Create"))
+    assert reconciler.calls == 1 and function.sent[0]["Status"] == "SUCCESS"
+
+
+class _WritesThenOutOfTime(_OutOfTimeUntil):
+    """Makes one write through the shared budget, then runs out of time in the first ``short`` invocations."""
+
+    def __init__(self, short: int, budget: WriteBudget) -> None:
+        super().__init__(short)
+        self.budget = budget
+
+    def apply(self, repos: list[DesiredRepo], rotate_secrets: Any = frozenset()) -> ReconcileResult:
+        self.budget.acquire()
+        return super().apply(repos, rotate_secrets)
+
+
+def test_a_request_keeps_its_turn_at_the_budget_across_a_hand_over_and_gives_it_back_when_answered() -> None:
+    store = MemoryStore()
+    budget = WriteBudget(store, (Window(60.0, 100),))
+    function = _Lambda(_WritesThenOutOfTime(short=1, budget=budget), budget=budget)
+    function.run(event("Create"))
+    assert [turn.ident for turn in store._ledger.turns] == [idempotency_key(event("Create"))]
+    function.drain()
+    assert function.sent[0]["Status"] == "SUCCESS" and store._ledger.turns == ()
 
 
 def test_a_duplicate_delivery_of_a_generation_does_nothing() -> None:
