@@ -8,7 +8,7 @@ its own time while CloudFormation's wait still has room hands the request to a c
 function asynchronously with the same event plus a checkpoint (``PlatformContinuation``: the generation and when
 the first invocation started) and stops without answering. The reconcile is idempotent (read, compare, write), so
 the continuation starts again and skips what is already done — after waiting, without reading GitHub, for the
-request's turn at the write budget (``WriteBudget.await_turn``; the request keeps its age, so its place).
+request's turn at the write budget (``WriteBudget.await_turn``, as a first invocation does; the request keeps its age).
 
 Exactly one invocation works on, and answers, a request at a time: a ``Ledger`` keyed by the request's idempotency
 key (a hash of ``StackId``, ``RequestId`` and ``LogicalResourceId``) admits generation *n* once (or again to the same

@@ -72,8 +72,8 @@ class Dependencies:
     # Creates a bring-your-own-container project's ECR repository in preprod and prod (issue 17 item 1); None where
     # no base infrastructure exists there.
     registries: RegistryMaintainer | None = None
-    # GitHub's write budget the clients of ``github`` share: a continued request waits its turn in it before
-    # reading GitHub again (budget.py); None: no waiting for a turn (unit tests).
+    # GitHub's write budget the clients of ``github`` share: a request waits its turn in it before reading GitHub
+    # (budget.py); None: no waiting for a turn (unit tests).
     budget: WriteBudget | None = None
 
 
@@ -281,7 +281,7 @@ class ProjectReposResource:
             # in turns only where the turn is given back on answering (the budget is known here; see finish).
             turns = run.key if self.deps.budget is not None else ""
             with queued_since(run.checkpoint.started, turns):
-                response = self._handle(event, deadline, continued=run.generation > 0)
+                response = self._handle(event, deadline)
         except PlatformError as error:
             resumable = relay is not None and _resumable(error)
             if resumable:
@@ -318,7 +318,7 @@ class ProjectReposResource:
 
     # -- the state machine --------------------------------------------------------------------------------------
 
-    def _handle(self, event: dict[str, Any], deadline: Deadline, continued: bool = False) -> Response:
+    def _handle(self, event: dict[str, Any], deadline: Deadline) -> Response:
         request_type = event.get("RequestType")
         if request_type not in ("Create", "Update", "Delete"):
             raise EventError(f"unknown RequestType {str(request_type)[:20]!r}; expected Create, Update or Delete")
@@ -339,9 +339,10 @@ class ProjectReposResource:
             old, new = secret_fingerprints(event.get("OldResourceProperties") or {}), secret_fingerprints(properties)
             rotate = {name for name, value in new.items() if old.get(name) != value}
         repos = desired_repos(request)
-        if continued and self.deps.budget is not None:
-            # Handed over because the budget was in use: reading GitHub again before this request's turn would
-            # only spend the credential's hourly request limit (5000) to wait again.
+        if self.deps.budget is not None:
+            # Read GitHub only with a turn at the write budget (at once when one is free): in a crowd, reading
+            # first and then waiting (and reading again after a hand-over) spends the credential's hourly request
+            # limit (5000) on requests that cannot write yet: 100 projects at once would need ~5900 calls.
             self.deps.budget.await_turn(
                 deadline, f"waiting for a turn at GitHub's write budget ({request.physical_id})"
             )
