@@ -21,6 +21,12 @@ older waiting write. Room that opens all at once (the window's oldest writes lea
 few oldest projects, which finish, instead of one write to every project of the crowd, none of which finish before
 CloudFormation stops waiting. ``await_turn`` takes a turn without writing: a request whose turn is far off does not
 read GitHub (and spend its hourly request limit) only to wait again.
+
+GitHub's primary limit (5000 requests an hour for a token; 5000 to 15000 for an App installation) counts reads too.
+Once it is used up GitHub answers 403/429 with ``X-RateLimit-Remaining: 0`` until ``X-RateLimit-Reset`` and asks
+that nothing be sent before then: ``halt_until`` stops every request (reads too) of every client sharing the
+budget until the reset. Each client checks that stop before every request, reading the store at most every
+``HALT_REFRESH`` seconds (and whenever it writes), so a crowd of readers costs the store little.
 """
 
 from __future__ import annotations
@@ -53,6 +59,8 @@ TURN_TTL = 60.0
 # Requests writing at once. A build + deploy project makes about 30 writes in a few seconds: three fill GitHub's
 # per-minute window, and a fourth keeps it busy while one waits for a repository to be generated.
 TURNS = 4
+# A client re-reads the shared stop of every request (the hourly request limit used up) at most this often.
+HALT_REFRESH = 30.0
 
 
 @dataclass(frozen=True)
@@ -93,6 +101,7 @@ class Ledger:
     blocked_until: float = 0.0
     queue: tuple[Ticket, ...] = ()
     turns: tuple[Ticket, ...] = ()
+    halted_until: float = 0.0  # every request, reads too, until GitHub's hourly request limit resets
 
 
 @dataclass(frozen=True)
@@ -163,7 +172,8 @@ def admission(
     may_write = not waiting_requests and (not request or request in holders or len(holders) < turns)
     competing = [t for t in others if not t.request or t.request in holders]
     ahead = sum(1 for t in competing if ticket is None or t.before(ticket))
-    wait = max(_turn_wait(stamps, now, windows, ahead), ledger.blocked_until - now, 0.0)
+    stopped = max(ledger.blocked_until, ledger.halted_until)
+    wait = max(_turn_wait(stamps, now, windows, ahead), stopped - now, 0.0)
     if not may_write:
         ahead = len(waiting_requests) + len(holders)
         wait = max(wait, _turn_wait(stamps, now, windows, len(competing)), 1.0)
@@ -266,9 +276,12 @@ class DynamoDbStore:
             return Ledger(), 0
         stamps = tuple(float(n) for n in item.get("stamps", {}).get("NS", []))
         blocked = float(item.get("blocked_until", {}).get("N", "0"))
+        halted = float(item.get("halted_until", {}).get("N", "0"))
         queue = tuple(Ticket(float(a), str(b), float(c), str(d)) for a, b, c, d in _json(item, "queue"))
         turns = tuple(Ticket(float(a), str(b), float(c)) for a, b, c in _json(item, "turns"))
-        ledger = Ledger(stamps=tuple(sorted(stamps)), blocked_until=blocked, queue=queue, turns=turns)
+        ledger = Ledger(
+            stamps=tuple(sorted(stamps)), blocked_until=blocked, queue=queue, turns=turns, halted_until=halted
+        )
         return ledger, int(item["version"]["N"])
 
     def update(self, change: Callable[[Ledger], tuple[Ledger | None, float]]) -> float:
@@ -281,6 +294,7 @@ class DynamoDbStore:
                 "pk": {"S": self._key},
                 "version": {"N": str(version + 1)},
                 "blocked_until": {"N": repr(new.blocked_until)},
+                "halted_until": {"N": repr(new.halted_until)},
                 # Expire the item a day after its last write (TTL attribute of the table).
                 "expires_at": {"N": str(int(time.time()) + 86400)},
             }
@@ -327,6 +341,8 @@ class WriteBudget:
         self._clock = clock
         self._sleep = sleep
         self._pending = threading.local()  # stamps of this thread's writes whose answers have not arrived
+        self._halted_until = 0.0  # the ledger's stop of every request, as last seen
+        self._halt_read_at: float | None = None  # when the store was last read for it
 
     def _admitted(self) -> list[float]:
         pending: list[float] | None = getattr(self._pending, "stamps", None)
@@ -353,6 +369,7 @@ class WriteBudget:
         seen: list[Admission] = []
 
         def change(ledger: Ledger) -> tuple[Ledger | None, float]:
+            self._halted_until = max(self._halted_until, ledger.halted_until)
             outcome = admission(ledger, self._clock(), self.windows, ticket, stamp, self.turns)
             seen[:] = [outcome]
             return outcome.ledger, outcome.wait
@@ -410,7 +427,12 @@ class WriteBudget:
             return
         admitted = tuple(pending)
         pending.clear()
-        self.store.update(lambda ledger: (settled(ledger, admitted, self._clock()), 0.0))
+
+        def change(ledger: Ledger) -> tuple[Ledger | None, float]:
+            self._halted_until = max(self._halted_until, ledger.halted_until)
+            return settled(ledger, admitted, self._clock()), 0.0
+
+        self.store.update(change)
 
     def block_until(self, epoch: float) -> None:
         """Stop every writer of this budget until ``epoch`` (GitHub answered a secondary limit)."""
@@ -424,6 +446,52 @@ class WriteBudget:
 
     def block_for(self, seconds: float) -> None:
         self.block_until(self._clock() + seconds)
+
+    def halt_until(self, epoch: float) -> None:
+        """Stop every request (reads too) of every client of this budget until ``epoch``: GitHub's hourly request
+        limit for the credential is used up until then (``X-RateLimit-Reset``)."""
+        self._halted_until = max(self._halted_until, epoch)
+
+        def change(ledger: Ledger) -> tuple[Ledger | None, float]:
+            if ledger.halted_until >= epoch:
+                return None, 0.0
+            return replace(ledger, halted_until=epoch), 0.0
+
+        self.store.update(change)
+
+    def hold_request(self, deadline: Deadline | None = None) -> None:
+        """Before any request: wait while GitHub's hourly request limit is known to be used up; raise when that
+        wait would pass the deadline (a Lambda's request then continues in a later invocation)."""
+        now = self._clock()
+        if self._halt_read_at is None or now - self._halt_read_at >= HALT_REFRESH:
+            self._halt_read_at = now
+
+            def read(ledger: Ledger) -> tuple[Ledger | None, float]:
+                self._halted_until = max(self._halted_until, ledger.halted_until)
+                return None, 0.0
+
+            self.store.update(read)
+        wait = self._halted_until - now
+        if wait <= 0:
+            return
+        until = time.strftime("%H:%M:%S UTC", time.gmtime(self._halted_until))
+        if deadline is not None and not (deadline.allows(wait) or (self.wait_out and deadline.allows(1.0))):
+            raise DeadlineExceededError(
+                f"GitHub's hourly request limit for this credential is used up until {until} (X-RateLimit-Reset); "
+                "retry after that (the work done so far is kept)"
+            )
+        doing = f"waiting for GitHub's hourly request limit to reset at {until}"
+        log.info("waiting for GitHub's request limit", extra={"awaited": doing, "seconds": round(wait, 1)})
+        if self.on_wait is not None:
+            self.on_wait(doing, wait)
+        while wait > 0:
+            if deadline is not None:
+                deadline.check(doing)
+                step = max(min(wait, 1.0, deadline.remaining() - 0.5), 0.01)
+            else:
+                step = min(wait, 1.0)
+            self._sleep(step)
+            wait = self._halted_until - self._clock()
 
 
 def is_write(verb: str) -> bool:

@@ -12,7 +12,7 @@ from github.Requester import Requester, WithRequester
 from platform_cli.github.budget import WriteBudget, is_write
 from platform_cli.github.credentials import GitHubCredentials
 from platform_cli.github.deadline import Deadline
-from platform_cli.github.retry import retry_policy
+from platform_cli.github.retry import primary_limit_reset, retry_policy
 
 USER_AGENT = "mlops-platform"
 
@@ -147,15 +147,20 @@ def _admit_writes(github: Github, budget: WriteBudget, deadline: Deadline | None
         request = inner.request
 
         def admitted(verb: str, url: str, *rest: Any, **more: Any) -> Any:
+            budget.hold_request(deadline)  # nothing, reads included, while the hourly request limit is used up
             if is_write(verb):
                 budget.acquire(deadline, f"waiting for GitHub's write budget ({verb} {url.split('?', 1)[0]})")
             return request(verb, url, *rest, **more)
 
         def answered(*rest: Any, **more: Any) -> Any:
             try:
-                return response(*rest, **more)
+                answer = response(*rest, **more)
             finally:
                 budget.settle()  # the write (and any retry) reached GitHub by now
+            reset = primary_limit_reset(answer)  # a 429 without Retry-After is not retried: seen only here
+            if reset is not None:
+                budget.halt_until(reset)
+            return answer
 
         response = inner.getresponse
         inner.request = admitted

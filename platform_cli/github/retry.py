@@ -6,6 +6,7 @@ With a shared ``WriteBudget``, a secondary-limit answer stops every writer of th
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from github.GithubRetry import GithubRetry
@@ -52,6 +53,18 @@ class DeadlineRetry(GithubRetry):
 
     def sleep(self, response: Any = None) -> None:
         wait = self._planned_wait(response)
+        reset = primary_limit_reset(response)
+        if reset is not None:
+            if self.budget is not None:
+                # The hourly request limit holds for the credential: no client sharing the budget may ask again
+                # (reads included) before it resets, as GitHub asks.
+                self.budget.halt_until(reset)
+            if wait > self.max_wait:
+                until = time.strftime("%H:%M:%S UTC", time.gmtime(reset))
+                raise DeadlineExceededError(
+                    f"GitHub's hourly request limit for this credential is used up until {until} "
+                    "(X-RateLimit-Reset); retry after that (the work done so far is kept)"
+                )
         if wait > self.max_wait:
             raise DeadlineExceededError(
                 f"GitHub asked to wait {wait:.0f}s (over the {self.max_wait:.0f}s cap); retry later"
@@ -76,6 +89,18 @@ class DeadlineRetry(GithubRetry):
             self.deadline.sleep(wait, f"waiting to retry a GitHub request ({cause})")
             return
         super().sleep(response)
+
+
+def primary_limit_reset(response: Any) -> float | None:
+    """When ``response`` says the credential's hourly request limit is used up (403/429, ``X-RateLimit-Remaining:
+    0``, no ``Retry-After``: that is a secondary limit), the epoch second it resets; ``None`` otherwise."""
+    if response is None or getattr(response, "status", None) not in (403, 429):
+        return None
+    headers = getattr(response, "headers", None) or {}
+    if headers.get("Retry-After") or headers.get("X-RateLimit-Remaining") != "0":
+        return None
+    reset = headers.get("X-RateLimit-Reset", "")
+    return float(reset) + 1.0 if str(reset).isdigit() else None  # +1: the reset happens somewhere in that second
 
 
 def retry_policy(

@@ -3,12 +3,14 @@ secondary-limit answer, never waiting past a deadline."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
 
 import boto3
 import pytest
+import requests
 from moto import mock_aws
 
 from platform_cli.github.budget import (
@@ -29,6 +31,7 @@ from platform_cli.github.client import FAST_POLICY, build_client
 from platform_cli.github.credentials import GitHubCredentials
 from platform_cli.github.deadline import Deadline
 from platform_cli.github.exceptions import DeadlineExceededError
+from platform_cli.github.retry import primary_limit_reset
 from platform_cli.local.forge import Faults
 from tests.fixtures.forge import ForgeEnv, ForgeOrg
 
@@ -171,7 +174,7 @@ class RecordingStore(MemoryStore):
         return super().update(change)
 
 
-def test_a_client_with_a_budget_asks_it_before_each_write_and_never_before_a_read(
+def test_a_client_with_a_budget_asks_it_before_each_write_and_before_reads_only_once_in_a_while(
     forge: ForgeEnv, forge_org: ForgeOrg
 ) -> None:
     store = RecordingStore()
@@ -180,10 +183,11 @@ def test_a_client_with_a_budget_asks_it_before_each_write_and_never_before_a_rea
     )
     repo = gh.get_repo(forge_org.template)
     repo.get_topics()
-    assert store.updates == 0
+    repo.get_topics()
+    assert store.updates == 1  # is the hourly request limit used up? (asked again after HALT_REFRESH)
     repo.replace_topics(["one"])
     repo.replace_topics(["two"])
-    assert store.updates == 4  # each write admitted, then settled when its answer arrived
+    assert store.updates == 5  # each write admitted, then settled when its answer arrived
     assert len(store._ledger.stamps) == 2
 
 
@@ -339,3 +343,74 @@ def test_a_request_waiting_for_room_keeps_its_turn() -> None:
     ledger = waiting.ledger  # its next write waits for room (at 60), polling
     newer = write("newer", 70.0)  # the turn was last used at 0, but its request is still waiting: not free
     assert newer.wait > 0 and newer.for_turn
+
+
+# -- the hourly request limit (primary): met once, nobody asks again before it resets ---------------------------------
+
+
+def _rate_limit_used(forge: ForgeEnv, token: str) -> int:
+    answer = requests.get(f"{forge.api_url}/rate_limit", headers={"Authorization": f"token {token}"}, timeout=5)
+    used: int = answer.json()["resources"]["core"]["used"]
+    return used
+
+
+def _limited_client(forge: ForgeEnv, token: str, store: MemoryStore) -> Any:
+    budget = WriteBudget(store)
+    return build_client(GitHubCredentials.pat(token), forge.api_url, Deadline(5.0), FAST_POLICY, budget=budget)
+
+
+def test_meeting_the_hourly_request_limit_fails_in_one_line_naming_when_it_resets(forge: ForgeEnv) -> None:
+    token = forge.admin.create_user(forge.unique("hourly"))
+    store = MemoryStore()
+    gh = _limited_client(forge, token, store)
+    with forge.injecting(Faults(primary_limit=2)):
+        assert gh.get_user().login  # the two requests of the hour
+        assert gh.get_user().login
+        with pytest.raises(DeadlineExceededError, match=r"hourly request limit for this credential is used up until"):
+            gh.get_user().login  # noqa: B018 (PyGithub fetches again: a third read)
+    assert store._ledger.halted_until > time.time() + 3000  # the forge's hour, stored for every client
+
+
+def test_once_the_hourly_limit_is_met_no_client_sharing_the_budget_asks_github_before_it_resets(
+    forge: ForgeEnv,
+) -> None:
+    token = forge.admin.create_user(forge.unique("hourly"))
+    store = MemoryStore()
+    store.update(lambda ledger: (replace(ledger, halted_until=time.time() + 3600.0), 0.0))  # met by another client
+    used = _rate_limit_used(forge, token)
+    gh = _limited_client(forge, token, store)
+    with pytest.raises(DeadlineExceededError, match="used up until"):
+        gh.get_user().login  # noqa: B018 (a read: held too)
+    assert _rate_limit_used(forge, token) == used  # GitHub was not asked
+
+
+def test_a_client_waits_for_the_hourly_limit_to_reset_when_its_deadline_allows() -> None:
+    clock = FakeClock()
+    budget = WriteBudget(MemoryStore(), PER_MINUTE, clock=clock, sleep=clock.sleep)
+    budget.halt_until(clock.now + 10.0)
+    budget.hold_request(Deadline(60.0, clock=clock))
+    assert 1010.0 <= clock.now < 1012.0
+
+
+def test_a_secondary_limit_or_a_refusal_is_not_taken_for_the_hourly_limit() -> None:
+    class Answer:
+        def __init__(self, status: int, **headers: str) -> None:
+            self.status, self.headers = status, {k.replace("_", "-"): v for k, v in headers.items()}
+
+    hourly = Answer(403, **{"X_RateLimit_Remaining": "0", "X_RateLimit_Reset": "2000"})
+    assert primary_limit_reset(hourly) == 2001.0
+    assert primary_limit_reset(Answer(429, **{"X_RateLimit_Remaining": "0", "X_RateLimit_Reset": "2000"})) == 2001.0
+    secondary = Answer(403, **{"Retry_After": "60", "X_RateLimit_Remaining": "0", "X_RateLimit_Reset": "2000"})
+    assert primary_limit_reset(secondary) is None
+    assert primary_limit_reset(Answer(403, **{"X_RateLimit_Remaining": "4000", "X_RateLimit_Reset": "2000"})) is None
+    assert primary_limit_reset(Answer(200, **{"X_RateLimit_Remaining": "0", "X_RateLimit_Reset": "2000"})) is None
+
+
+def test_the_hourly_stop_is_kept_in_the_shared_dynamodb_item(dynamodb: Any) -> None:
+    clock = FakeClock()
+    WriteBudget(DynamoDbStore(dynamodb, "budget", "github|cred"), PER_MINUTE, clock=clock).halt_until(5000.0)
+    other = WriteBudget(DynamoDbStore(dynamodb, "budget", "github|cred"), PER_MINUTE, clock=clock, sleep=clock.sleep)
+    with pytest.raises(DeadlineExceededError, match="used up until"):
+        other.hold_request(Deadline(60.0, clock=clock))
+    other.acquire()  # a write waits for the reset too
+    assert clock.now >= 5000.0
