@@ -4,13 +4,14 @@ ScanProvisionedProducts and TerminateProvisionedProduct, all missing from moto 5
 A launch is checked as AWS checks it (the product, the artifact and a launch path through a portfolio holding the
 product must exist; a provisioned product name is unique), then, as Service Catalog does, creates the CloudFormation
 stack ``SC-<account>-<provisioned product id>`` from the artifact's template with the provisioning parameters and
-the launch constraint's role as the stack's role. Every resource of the template is created in local AWS, custom
-resources through their Lambda (``cloudformation_custom_resources``). A stack that completes makes the record
-``SUCCEEDED`` (its outputs, and ``CloudformationStackARN``, as ``RecordOutputs``) and the provisioned product
-``AVAILABLE``; one that fails and rolls back makes the record ``FAILED`` with the failing resource's reason and
-the provisioned product ``ERROR``. UpdateProvisionedProduct updates the stack (``UsePreviousValue`` honoured);
-TerminateProvisionedProduct deletes it (a failed delete leaves the product ``TAINTED`` and the record ``FAILED``).
-The stack runs synchronously: the record is final when the call returns.
+the launch constraint's role as the stack's role — which Service Catalog must be able to assume (its trust policy
+allows ``servicecatalog.amazonaws.com``, else InvalidParametersException). Every resource of the template is created
+in local AWS, custom resources through their Lambda (``cloudformation_custom_resources``). A stack that completes
+makes the record ``SUCCEEDED`` (its outputs, and ``CloudformationStackARN``, as ``RecordOutputs``) and the
+provisioned product ``AVAILABLE``; one that fails and rolls back makes the record ``FAILED`` with the failing
+resource's reason and the provisioned product ``ERROR``. UpdateProvisionedProduct updates the stack
+(``UsePreviousValue`` honoured); TerminateProvisionedProduct deletes it (a failed delete leaves the product
+``TAINTED`` and the record ``FAILED``). The stack runs synchronously: the record is final when the call returns.
 """
 
 from __future__ import annotations
@@ -78,6 +79,24 @@ def _launch_role(backend: Any, path_id: str, product_id: str) -> str | None:
             if parameters.get("LocalRoleName"):
                 return f"arn:aws:iam::{backend.account_id}:role/{parameters['LocalRoleName']}"
     return None
+
+
+def _assume_launch_role(backend: Any, role_arn: str | None) -> None:
+    """Service Catalog assumes the launch role to launch or update a product: a role whose trust policy does not
+    allow ``servicecatalog.amazonaws.com`` fails the call, before any stack is touched."""
+    from moto.utilities.utils import get_partition
+
+    from platform_cli.local.iam import hook
+    from platform_cli.local.iam.service_roles import SERVICE_CATALOG, service_may_assume
+
+    if role_arn is None or not hook.installed():
+        return  # in-process moto (a test's mock_aws) authorises nothing
+    region = backend.region_name
+    if service_may_assume(SERVICE_CATALOG, role_arn, partition=get_partition(region), region=region) is not None:
+        raise invalid(
+            f"Access denied while assuming the role {role_arn}: its trust policy does not allow "
+            f"{SERVICE_CATALOG} to call sts:AssumeRole (the launch constraint's role must trust Service Catalog)."
+        )
 
 
 def _cloudformation(backend: Any) -> Any:
@@ -163,13 +182,15 @@ def provision(backend: Any, body: dict[str, Any]) -> Record:
     missing = missing_ssm_parameters(template, given, backend.account_id, backend.region_name)
     if missing:
         raise invalid(f"Parameters: [{', '.join(missing)}] cannot be found (SSM parameters the template reads).")
+    role_arn = _launch_role(backend, path_id, product.id)
+    _assume_launch_role(backend, role_arn)
     try:
         stack = _cloudformation(backend).create_stack(
             name=f"SC-{backend.account_id}-{provisioned.id}",
             template=template,
             parameters=given,
             tags={**tags_dict(provisioned.tags), "aws:servicecatalog:provisionedProductArn": provisioned.arn},
-            role_arn=_launch_role(backend, path_id, product.id),
+            role_arn=role_arn,
         )
     except ServiceException as error:  # CloudFormation's parameter validation: Service Catalog answers it as its own
         raise invalid(str(getattr(error, "message", "") or error)) from None
@@ -207,20 +228,23 @@ def _update_provisioned_product(self: Any) -> ActionResult:
         parameters.append({"Key": given["Key"], "Value": value})
     named = {p["Key"] for p in parameters}
     parameters += [{"Key": key, "Value": value} for key, value in previous.items() if key not in named]
+    path_id = body.get("PathId") or provisioned.path_id
+    role_arn = _launch_role(backend, path_id, provisioned.product_id)
+    _assume_launch_role(backend, role_arn)
     record = Record(
         record_type="UPDATE_PROVISIONED_PRODUCT",
         provisioned_product_id=provisioned.id,
         provisioned_product_name=provisioned.name,
         product_id=provisioned.product_id,
         artifact_id=artifact.id,
-        path_id=body.get("PathId") or provisioned.path_id,
+        path_id=path_id,
         tags=provisioned.tags,
     )
     state.records[record.id] = record
     stack = _cloudformation(backend).update_stack(
         name=provisioned.stack_id,
         template=_template(backend, artifact),
-        role_arn=_launch_role(backend, record.path_id, provisioned.product_id),
+        role_arn=role_arn,
         parameters=[{"ParameterKey": p["Key"], "ParameterValue": p["Value"]} for p in parameters],
         tags=None,
     )

@@ -89,9 +89,16 @@ class Catalog:
         )["ProductViewDetail"]["ProductViewSummary"]["ProductId"]
         portfolio = catalog.create_portfolio(DisplayName=f"projects-{suffix}", ProviderName="mlops")["PortfolioDetail"]
         catalog.associate_product_with_portfolio(ProductId=product_id, PortfolioId=portfolio["Id"])
-        trust = {
+        trust = {  # as the project_templates module writes it: Service Catalog assumes it for this account
             "Version": "2012-10-17",
-            "Statement": [{"Effect": "Allow", "Principal": {"AWS": ACCOUNT}, "Action": "sts:AssumeRole"}],
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Service": "servicecatalog.amazonaws.com"},
+                    "Action": "sts:AssumeRole",
+                    "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}},
+                }
+            ],
         }
         self.launch_role = iam.create_role(
             RoleName=f"mlops-sc-launch-{suffix}",

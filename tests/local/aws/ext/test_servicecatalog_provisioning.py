@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -121,3 +122,41 @@ def test_a_launch_creates_the_template_stack_with_the_launch_role(
     assert stack["RoleARN"] == "arn:aws:iam::111111111111:role/launch"
     buckets = [b["Name"] for b in local_aws.session_for("dev").client("s3").list_buckets()["Buckets"]]
     assert f"sagemaker-{name}" in buckets
+
+
+def test_a_launch_role_that_does_not_trust_service_catalog_fails_the_launch_and_makes_nothing(
+    catalog: Any, product_id: str, portfolio_id: str, local_aws: Any
+) -> None:
+    """AWS assumes the launch constraint's role as servicecatalog.amazonaws.com: a role trusting another principal
+    (here CloudFormation) passed every local launch and failed the first real one."""
+    iam = local_aws.session_for("dev").client("iam")
+    role = unique("untrusting")
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "cloudformation.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ],
+    }
+    arn = iam.create_role(RoleName=role, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
+    iam.put_role_policy(RoleName=role, PolicyName="buckets", PolicyDocument=json.dumps(policy))
+    catalog.associate_product_with_portfolio(ProductId=product_id, PortfolioId=portfolio_id)
+    catalog.create_constraint(
+        PortfolioId=portfolio_id, ProductId=product_id, Type="LAUNCH", Parameters=json.dumps({"RoleArn": arn})
+    )
+    name = unique("project")
+    with pytest.raises(ClientError) as error:
+        catalog.provision_product(
+            ProductId=product_id,
+            ProvisioningArtifactId=_artifact_id(catalog, product_id),
+            PathId=portfolio_id,
+            ProvisionedProductName=name,
+            ProvisioningParameters=[{"Key": "SageMakerProjectName", "Value": name}],
+            ProvisionToken=unique("token"),
+        )
+    assert error.value.response["Error"]["Code"] == "InvalidParametersException"
+    assert f"assuming the role {arn}" in error.value.response["Error"]["Message"]
+    assert "servicecatalog.amazonaws.com" in error.value.response["Error"]["Message"]
+    assert name not in [p["Name"] for p in catalog.scan_provisioned_products()["ProvisionedProducts"]]
+    buckets = [b["Name"] for b in local_aws.session_for("dev").client("s3").list_buckets()["Buckets"]]
+    assert f"sagemaker-{name}" not in buckets
