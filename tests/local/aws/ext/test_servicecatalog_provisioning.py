@@ -16,6 +16,19 @@ def _artifact_id(catalog: Any, product_id: str) -> str:
     return artifact
 
 
+def _launch(catalog: Any, product_id: str, name: str, **more: Any) -> dict[str, Any]:
+    """ProvisionProduct of ``product_id`` as ``name``, with the template's one parameter: its record."""
+    record: dict[str, Any] = catalog.provision_product(
+        ProductId=product_id,
+        ProvisioningArtifactId=_artifact_id(catalog, product_id),
+        ProvisionedProductName=name,
+        ProvisioningParameters=[{"Key": "SageMakerProjectName", "Value": name}],
+        ProvisionToken=unique("token"),
+        **more,
+    )["RecordDetail"]
+    return record
+
+
 def test_launch_paths_name_the_portfolio_and_its_launch_constraint(catalog: Any, launchable: tuple[str, str]) -> None:
     product_id, portfolio_id = launchable
     paths = catalog.list_launch_paths(ProductId=product_id)["LaunchPathSummaries"]
@@ -28,14 +41,7 @@ def test_provisioning_succeeds_and_the_provisioned_product_is_available(
 ) -> None:
     product_id, portfolio_id = launchable
     name = unique("project")
-    record = catalog.provision_product(
-        ProductId=product_id,
-        ProvisioningArtifactId=_artifact_id(catalog, product_id),
-        PathId=portfolio_id,
-        ProvisionedProductName=name,
-        ProvisioningParameters=[{"Key": "SageMakerProjectName", "Value": name}],
-        ProvisionToken=unique("token"),
-    )["RecordDetail"]
+    record = _launch(catalog, product_id, name, PathId=portfolio_id)
     described = catalog.describe_record(Id=record["RecordId"])["RecordDetail"]
     assert described["Status"] == "SUCCEEDED"
     assert described["RecordType"] == "PROVISION_PRODUCT"
@@ -69,13 +75,7 @@ def test_provisioning_an_unknown_artifact_is_resource_not_found(catalog: Any, la
 def test_terminated_product_is_gone_and_its_record_succeeded(catalog: Any, launchable: tuple[str, str]) -> None:
     product_id, _ = launchable
     name = unique("project")
-    provisioned_id = catalog.provision_product(
-        ProductId=product_id,
-        ProvisioningArtifactId=_artifact_id(catalog, product_id),
-        ProvisionedProductName=name,
-        ProvisioningParameters=[{"Key": "SageMakerProjectName", "Value": name}],
-        ProvisionToken=unique("token"),
-    )["RecordDetail"]["ProvisionedProductId"]
+    provisioned_id = _launch(catalog, product_id, name)["ProvisionedProductId"]
     record = catalog.terminate_provisioned_product(ProvisionedProductName=name, TerminateToken=unique("token"))
     assert catalog.describe_record(Id=record["RecordDetail"]["RecordId"])["RecordDetail"]["Status"] == "SUCCEEDED"
     with pytest.raises(ClientError) as error:
@@ -106,13 +106,7 @@ def test_a_launch_creates_the_template_stack_with_the_launch_role(
 ) -> None:
     product_id, _ = launchable
     name = unique("project")
-    record = catalog.provision_product(
-        ProductId=product_id,
-        ProvisioningArtifactId=_artifact_id(catalog, product_id),
-        ProvisionedProductName=name,
-        ProvisioningParameters=[{"Key": "SageMakerProjectName", "Value": name}],
-        ProvisionToken=unique("token"),
-    )["RecordDetail"]
+    record = _launch(catalog, product_id, name)
     outputs = catalog.describe_record(Id=record["RecordId"])["RecordOutputs"]
     stack_arn = next(o["OutputValue"] for o in outputs if o["OutputKey"] == "CloudformationStackARN")
     cloudformation = local_aws.session_for("dev").client("cloudformation")
@@ -146,14 +140,7 @@ def test_a_launch_role_that_does_not_trust_service_catalog_fails_the_launch_and_
     )
     name = unique("project")
     with pytest.raises(ClientError) as error:
-        catalog.provision_product(
-            ProductId=product_id,
-            ProvisioningArtifactId=_artifact_id(catalog, product_id),
-            PathId=portfolio_id,
-            ProvisionedProductName=name,
-            ProvisioningParameters=[{"Key": "SageMakerProjectName", "Value": name}],
-            ProvisionToken=unique("token"),
-        )
+        _launch(catalog, product_id, name, PathId=portfolio_id)
     assert error.value.response["Error"]["Code"] == "InvalidParametersException"
     assert f"assuming the role {arn}" in error.value.response["Error"]["Message"]
     assert "servicecatalog.amazonaws.com" in error.value.response["Error"]["Message"]
