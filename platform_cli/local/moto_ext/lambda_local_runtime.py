@@ -22,12 +22,24 @@ from platform_cli.local import lambda_runtime
 ENDPOINT_VARIABLE = lambda_runtime.ENDPOINT_VARIABLE
 
 
-def role_environment(account_id: str, region: str, role_arn: str, function_name: str) -> dict[str, str]:
-    """The AWS variables a function sees: region, local endpoint and its execution role's session credentials."""
+def role_environment(
+    account_id: str, region: str, role_arn: str, function_name: str, service: str | None = None
+) -> dict[str, str]:
+    """The AWS variables a function sees: region, local endpoint and its execution role's session credentials.
+    With ``service`` (the AWS service taking the role, e.g. EventBridge Scheduler), the role's trust policy must
+    allow it, as when that service assumes the role on AWS; ``PermissionError`` with AWS's denial otherwise."""
     from moto.sts.models import sts_backends
     from moto.utilities.utils import get_partition
 
-    backend = sts_backends[account_id][get_partition(region)]
+    from platform_cli.local.iam import hook
+    from platform_cli.local.iam.service_roles import service_may_assume
+
+    partition = get_partition(region)
+    if service is not None and hook.installed():
+        refused = service_may_assume(service, role_arn, partition=partition, region=region)
+        if refused is not None:
+            raise PermissionError(refused.message())
+    backend = sts_backends[account_id][partition]
     assumed = backend.assume_role(
         region_name=region,
         role_session_name=function_name[:64],

@@ -3,7 +3,8 @@
 A schedule whose expression is ``at(yyyy-mm-ddThh:mm:ss)`` (in its ``ScheduleExpressionTimezone``, UTC by default)
 now invokes its target at that time, as EventBridge Scheduler does, from a timer in the server:
 
-- as the schedule's ``RoleArn`` (an STS AssumeRole in the schedule's account, as the scheduler service does), over
+- as the schedule's ``RoleArn`` (an STS AssumeRole in the schedule's account, as the scheduler service does: the
+  role's trust policy must allow ``scheduler.amazonaws.com``, else the invocation fails with AWS's denial), over
   HTTP to this server, so strict local IAM authorises the call as that role;
 - templated SageMaker pipeline target (``arn:…:sagemaker:…:pipeline/<name>``): StartPipelineExecution with the
   target's ``SageMakerPipelineParameters``; universal target (``arn:aws:scheduler:::aws-sdk:<service>:<action>``):
@@ -68,12 +69,15 @@ def with_context(text: str, schedule_arn: str, when: datetime) -> str:
     return text
 
 
+SCHEDULER_SERVICE = "scheduler.amazonaws.com"  # takes the schedule's role: its trust policy must allow it
+
+
 def _client(service: str, account: str, region: str, role_arn: str, session_name: str) -> Any:
     import boto3
 
     from platform_cli.local.moto_ext.lambda_local_runtime import role_environment
 
-    env = role_environment(account, region, role_arn, session_name)
+    env = role_environment(account, region, role_arn, session_name, service=SCHEDULER_SERVICE)
     return boto3.client(
         service,
         region_name=region,

@@ -17,13 +17,11 @@ from .conftest import unique
 REGION = "eu-west-1"
 
 
-def _role(iam: Any, allowed: list[str]) -> str:
+def _role(iam: Any, allowed: list[str], trusting: str = "scheduler.amazonaws.com") -> str:
     name = unique("scheduler-role")
     trust = {
         "Version": "2012-10-17",
-        "Statement": [
-            {"Effect": "Allow", "Principal": {"Service": "scheduler.amazonaws.com"}, "Action": "sts:AssumeRole"}
-        ],
+        "Statement": [{"Effect": "Allow", "Principal": {"Service": trusting}, "Action": "sts:AssumeRole"}],
     }
     arn: str = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
     if allowed:
@@ -86,6 +84,24 @@ def test_a_target_its_role_may_not_call_does_nothing(dev: Any) -> None:
         Target={
             "Arn": "arn:aws:scheduler:::aws-sdk:sqs:sendMessage",
             "RoleArn": _role(dev.client("iam"), []),
+            "Input": json.dumps({"QueueUrl": url, "MessageBody": "never"}),
+        },
+    )
+    assert _messages(sqs, url, wait=4) == []
+
+
+def test_a_schedule_whose_role_does_not_trust_the_scheduler_does_nothing(dev: Any) -> None:
+    """The scheduler assumes the schedule's role: a role trusting another service (here Lambda, as a copied role
+    would) fails every invocation on AWS, and did nothing wrong locally until now."""
+    sqs, scheduler = dev.client("sqs"), dev.client("scheduler")
+    url = sqs.create_queue(QueueName=unique("untrusted"))["QueueUrl"]
+    scheduler.create_schedule(
+        Name=unique("untrusted"),
+        ScheduleExpression=_at(1),
+        FlexibleTimeWindow={"Mode": "OFF"},
+        Target={
+            "Arn": "arn:aws:scheduler:::aws-sdk:sqs:sendMessage",
+            "RoleArn": _role(dev.client("iam"), ["sqs:SendMessage"], trusting="lambda.amazonaws.com"),
             "Input": json.dumps({"QueueUrl": url, "MessageBody": "never"}),
         },
     )
