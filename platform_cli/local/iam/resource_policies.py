@@ -70,7 +70,9 @@ def _function(arn: str, partition: str, account: str, region: str) -> tuple[Poli
         text = backend.get_policy(arn, None)
     except Exception:
         return None, parts[4]
-    return (Policy.of(f"function policy of {arn}", text) if text else None), parts[4]
+    # GetPolicy's wire shape: {"Policy": "<the policy document as text>", "RevisionId": ...}
+    document = json.loads(text).get("Policy") if text else None
+    return (Policy.of(f"function policy of {arn}", document) if document else None), parts[4]
 
 
 def _model_package_group(arn: str, partition: str, account: str, region: str) -> tuple[Policy | None, str | None]:

@@ -1,7 +1,9 @@
-"""A role an AWS service assumes to act for its account — Service Catalog taking a launch constraint's role to
-launch a product — is taken only when the role's trust policy allows that service ``sts:AssumeRole``, as AWS
-checks when the service assumes it. Local AWS otherwise used such a role without looking at its trust policy, so a
-launch role trusting the wrong principal passed every rehearsal and failed on the first real launch."""
+"""What an AWS service does for an account is decided by the resource it acts on, as AWS decides it: a role the
+service assumes (Service Catalog taking a launch constraint's role, Lambda a function's execution role, EventBridge
+Scheduler a schedule's role) is taken only when its trust policy allows that service ``sts:AssumeRole``; a function
+a rule invokes must allow ``events.amazonaws.com`` in its resource policy. Local AWS otherwise acted without looking,
+so a role trusting the wrong principal, or a missing ``AWS::Lambda::Permission``, passed every rehearsal and failed
+the first real launch, apply or event."""
 
 from __future__ import annotations
 
@@ -13,22 +15,40 @@ from platform_cli.local.iam.policy import Principal
 from platform_cli.local.iam.principals import Caller
 
 SERVICE_CATALOG = "servicecatalog.amazonaws.com"
+EVENTS = "events.amazonaws.com"
 
 
-def service_may_assume(service: str, role_arn: str, *, partition: str, region: str) -> Decision | None:
-    """The refusal when ``service``, acting for the role's account, may not assume ``role_arn`` (the decision is
-    logged); ``None`` when it may, or when local AWS is permissive."""
+def service_may(
+    service: str,
+    action: str,
+    resource_arn: str,
+    *,
+    account: str,
+    partition: str,
+    region: str,
+    context: dict[str, str | list[str]] | None = None,
+) -> Decision | None:
+    """The refusal when ``service``, acting for ``account``, may not do ``action`` on ``resource_arn`` (a service
+    principal has no identity policy: the resource's policy must grant it; the decision is logged); ``None`` when
+    it may, or when local AWS is permissive."""
     from platform_cli.local.iam.hook import decide
 
-    account = role_arn.split(":")[4]
     caller_ = Caller(Principal(service, account, kind="Service"), (), None)
-    context: dict[str, str | list[str]] = {
+    asked: dict[str, str | list[str]] = {
         "aws:SourceAccount": account,
         "aws:SecureTransport": "true",
         "aws:RequestedRegion": region,
+        **(context or {}),
     }
     started = time.perf_counter()
-    decision = decide(caller_, "sts:AssumeRole", role_arn, context, partition=partition, region=region)
+    decision = decide(caller_, action, resource_arn, asked, partition=partition, region=region)
     enforced = mode.current() == "strict"
     log.record(decision, enforced=enforced, seconds=time.perf_counter() - started)
     return decision if enforced and not decision.allowed else None
+
+
+def service_may_assume(service: str, role_arn: str, *, partition: str, region: str) -> Decision | None:
+    """The refusal when ``service``, acting for the role's account, may not assume ``role_arn``; ``None`` when it
+    may, or when local AWS is permissive."""
+    account = role_arn.split(":")[4]
+    return service_may(service, "sts:AssumeRole", role_arn, account=account, partition=partition, region=region)

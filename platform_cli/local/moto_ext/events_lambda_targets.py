@@ -5,6 +5,9 @@ A matching event now invokes the function asynchronously, as EventBridge does (`
 the local Lambda runtime (``lambda_local_runtime``), in a background thread so PutEvents answers at once:
 
 - the target's ``Input``/``InputPath``/``InputTransformer`` shape the event as moto already does for other targets;
+- a function whose resource policy does not let ``events.amazonaws.com`` invoke it for this rule (no
+  ``AWS::Lambda::Permission``, or one for another rule) is not invoked: as on AWS, the event goes at once, without
+  retries, to the target's ``DeadLetterConfig`` queue with ``ERROR_CODE`` ``NO_PERMISSIONS``;
 - a function that cannot be reached (unknown) is a delivery failure: the event goes to the target's
   ``DeadLetterConfig`` queue with EventBridge's ``ERROR_CODE``/``ERROR_MESSAGE``/``RULE_ARN``/``TARGET_ARN``
   attributes;
@@ -90,7 +93,43 @@ def _deliver(rule: Any, target: dict[str, Any], event: dict[str, Any]) -> None:
             }
             _send_to_queue(dead_letter, json.dumps(event), attributes)
         return
+    refused = _not_permitted(rule, function.function_arn, region)
+    if refused is not None:
+        # Missing permissions are not retried: EventBridge sends the event to the target's DLQ at once.
+        dead_letter = (target.get("DeadLetterConfig") or {}).get("Arn")
+        if dead_letter:
+            attributes = {
+                "ERROR_CODE": "NO_PERMISSIONS",
+                "ERROR_MESSAGE": refused,
+                "RULE_ARN": rule.arn,
+                "TARGET_ARN": arn,
+            }
+            _send_to_queue(dead_letter, json.dumps(event), attributes)
+        return
     invoke_async(function, event)
+
+
+def _not_permitted(rule: Any, function_arn: str, region: str) -> str | None:
+    """Why EventBridge may not invoke the function for ``rule`` (its resource policy must allow
+    ``events.amazonaws.com`` for this rule, as ``AWS::Lambda::Permission`` / ``aws_lambda_permission`` grant it);
+    ``None`` when it may (or in-process moto, which authorises nothing)."""
+    from moto.utilities.utils import get_partition
+
+    from platform_cli.local.iam import hook
+    from platform_cli.local.iam.service_roles import EVENTS, service_may
+
+    if not hook.installed():
+        return None
+    refused = service_may(
+        EVENTS,
+        "lambda:InvokeFunction",
+        function_arn,
+        account=rule.account_id,
+        partition=get_partition(region),
+        region=region,
+        context={"aws:SourceArn": rule.arn},
+    )
+    return refused.message() if refused is not None else None
 
 
 def wait_for_deliveries(timeout: float = 60.0) -> None:

@@ -37,7 +37,7 @@ def _eventually(check: Callable[[], Any], timeout: float = 30.0) -> Any:
 class Approval:
     """A model package group, the approval rule targeting a function, and the function's dead-letter queue."""
 
-    def __init__(self, dev: boto3.Session, handler: str) -> None:
+    def __init__(self, dev: boto3.Session, handler: str, permitted: bool = True) -> None:
         suffix = uuid.uuid4().hex[:8]
         self.dev = dev
         self.bucket = f"chain-events-{suffix}"
@@ -59,7 +59,15 @@ class Approval:
         self.group = f"group-{suffix}"
         pattern = json.loads(json.dumps(APPROVED_PATTERN))
         pattern["detail"]["ModelPackageGroupName"] = [self.group]  # isolates this test's events from others'
-        events.put_rule(Name=f"approved-{suffix}", EventPattern=json.dumps(pattern))
+        rule_arn = events.put_rule(Name=f"approved-{suffix}", EventPattern=json.dumps(pattern))["RuleArn"]
+        if permitted:  # as project_lambdas' aws_lambda_permission: EventBridge may invoke it for this rule only
+            dev.client("lambda").add_permission(
+                FunctionName=self.function_name,
+                StatementId="AllowModelApprovedRule",
+                Action="lambda:InvokeFunction",
+                Principal="events.amazonaws.com",
+                SourceArn=rule_arn,
+            )
         events.put_targets(
             Rule=f"approved-{suffix}",
             Targets=[
@@ -131,3 +139,17 @@ def test_a_failing_trigger_is_retried_and_the_event_lands_in_the_dead_letter_que
     assert json.loads(message["Body"])["detail"]["ModelPackageArn"] == failing.package_arn
     assert message["MessageAttributes"]["ErrorMessage"]["StringValue"] == "dispatch failed: forge answered 502"
     assert failing.invocations() == 3  # the first attempt and Lambda's two asynchronous retries
+
+
+def test_a_trigger_that_does_not_let_eventbridge_invoke_it_gets_nothing_and_the_event_lands_in_the_dlq(
+    dev: boto3.Session,
+) -> None:
+    """Without the function's permission for the rule (aws_lambda_permission), AWS never invokes it: every
+    approval would go unanswered while local AWS dispatched it."""
+    unpermitted = Approval(dev, "record", permitted=False)
+    approve_model_package(unpermitted.sagemaker, unpermitted.package_arn)
+    [message] = _eventually(unpermitted.dead_letters, timeout=30)
+    assert json.loads(message["Body"])["detail"]["ModelPackageArn"] == unpermitted.package_arn
+    assert message["MessageAttributes"]["ERROR_CODE"]["StringValue"] == "NO_PERMISSIONS"
+    assert "events.amazonaws.com" in message["MessageAttributes"]["ERROR_MESSAGE"]["StringValue"]
+    assert unpermitted.invocations() == 0 and unpermitted.received() == []
