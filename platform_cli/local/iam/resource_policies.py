@@ -100,6 +100,18 @@ def _repository(arn: str, partition: str, account: str, region: str) -> tuple[Po
     return (Policy.of(f"repository policy of {arn}", text) if text else None), parts[4]
 
 
+def _queue(arn: str, partition: str, account: str, region: str) -> tuple[Policy | None, str | None]:
+    from moto.sqs.models import sqs_backends
+
+    parts = _arn_parts(arn)
+    try:
+        queue = sqs_backends[parts[4]][parts[3] or region].get_queue(parts[5])
+    except Exception:
+        return None, parts[4]
+    text = getattr(queue, "policy", None)
+    return (Policy.of(f"queue policy of {arn}", text) if text else None), parts[4]
+
+
 # (service, resource-type marker in the ARN) -> reader; the first whose marker the ARN contains wins.
 _READERS: tuple[tuple[str, str, Callable[[str, str, str, str], tuple[Policy | None, str | None]]], ...] = (
     ("s3", "", _s3),
@@ -110,6 +122,7 @@ _READERS: tuple[tuple[str, str, Callable[[str, str, str, str], tuple[Policy | No
     ("sagemaker", ":model-package-group/", _model_package_group),
     ("sagemaker", ":model-package/", _model_package_group),
     ("ecr", ":repository/", _repository),
+    ("sqs", "", _queue),
 )
 MUST_GRANT = frozenset({"kms", "iam"})  # a key policy / a trust policy must grant
 # What a role's trust policy decides besides sts:AssumeRole*: setting the session's source identity on the way in.

@@ -29,8 +29,8 @@ from platform_cli.local.iam import log, mode
 from platform_cli.local.iam.evaluator import Decision
 from platform_cli.local.iam.exceptions import UnknownResourceTypeError
 from platform_cli.local.iam.passed_roles import passed_role_arns
-from platform_cli.local.iam.policy import Principal
-from platform_cli.local.iam.principals import Caller, role_policies
+from platform_cli.local.iam.principals import Caller
+from platform_cli.local.iam.service_roles import role_caller
 
 HANDLER_PERMISSIONS = Path(__file__).with_name("handler_permissions.json")
 SESSION_NAME = "AWSCloudFormation"  # the session CloudFormation opens with a stack's role
@@ -151,19 +151,7 @@ def resource_arn(resource: Resource, action: str, *, partition: str, region: str
 
 def stack_role_caller(role_arn: str, *, partition: str) -> Caller:
     """The session CloudFormation holds with ``role_arn``; a role that does not exist grants nothing."""
-    from moto.iam.models import iam_backends
-
-    account = role_arn.split(":")[4]
-    name = role_arn.rsplit("/", 1)[-1]
-    principal = Principal(
-        f"arn:{partition}:sts::{account}:assumed-role/{name}/{SESSION_NAME}", account, aliases=(role_arn,)
-    )
-    try:
-        role = iam_backends[account][partition].get_role_by_arn(role_arn)
-    except Exception:  # no such role: CloudFormation could not assume it
-        return Caller(principal, (), None)
-    identity, boundary = role_policies(account, partition, role)
-    return Caller(principal, identity, boundary)
+    return role_caller(role_arn, SESSION_NAME, partition=partition)
 
 
 def _context(caller_: Caller, resource: Resource, action: str, region: str) -> dict[str, str | list[str]]:

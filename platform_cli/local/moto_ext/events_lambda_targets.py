@@ -23,6 +23,7 @@ event caused.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import threading
 import time
@@ -30,17 +31,27 @@ from typing import Any
 
 from platform_cli.local.moto_ext._after_import import after_import
 
+log = logging.getLogger("platform_cli.local.events")
 RETRY_DELAY_VARIABLE = "MLOPS_LAMBDA_RETRY_DELAY"
 _MARK = "_mlops_lambda_targets_registered"
 _lock = threading.Lock()
 _threads: list[threading.Thread] = []
 
 
-def _send_to_queue(queue_arn: str, body: str, attributes: dict[str, str]) -> None:
+def _send_to_queue(queue_arn: str, body: str, attributes: dict[str, str], rule: Any = None) -> None:
+    """Send a dead letter; for ``rule`` (EventBridge's own dead letters) only where the queue's policy lets
+    ``events.amazonaws.com`` send for that rule and, for an encrypted queue, its key lets it encrypt: on AWS the
+    event is otherwise lost (counted in ``InvocationsFailedToBeSentToDLQ``)."""
     from moto.sqs.models import sqs_backends
 
     parts = queue_arn.split(":")
     region, account, name = parts[3], parts[4], parts[5]
+    queue = sqs_backends[account][region].get_queue(name)
+    if rule is not None:
+        refused = _events_may_not_send(rule, queue_arn, getattr(queue, "kms_master_key_id", None), region)
+        if refused is not None:
+            log.warning("EventBridge could not send a dead letter to %s: %s", queue_arn, refused)
+            return
     sqs_backends[account][region].send_message(
         queue_name=name,
         message_body=body,
@@ -83,30 +94,47 @@ def _deliver(rule: Any, target: dict[str, Any], event: dict[str, Any]) -> None:
     try:
         function = get_lambda_backend(account, region).get_function(arn)
     except Exception as error:
-        dead_letter = (target.get("DeadLetterConfig") or {}).get("Arn")
-        if dead_letter:
-            attributes = {
-                "ERROR_CODE": "ResourceNotFoundException",
-                "ERROR_MESSAGE": f"Function not found: {arn} ({type(error).__name__})",
-                "RULE_ARN": rule.arn,
-                "TARGET_ARN": arn,
-            }
-            _send_to_queue(dead_letter, json.dumps(event), attributes)
+        message = f"Function not found: {arn} ({type(error).__name__})"
+        _dead_letter(rule, target, event, "ResourceNotFoundException", message)
         return
     refused = _not_permitted(rule, function.function_arn, region)
-    if refused is not None:
-        # Missing permissions are not retried: EventBridge sends the event to the target's DLQ at once.
-        dead_letter = (target.get("DeadLetterConfig") or {}).get("Arn")
-        if dead_letter:
-            attributes = {
-                "ERROR_CODE": "NO_PERMISSIONS",
-                "ERROR_MESSAGE": refused,
-                "RULE_ARN": rule.arn,
-                "TARGET_ARN": arn,
-            }
-            _send_to_queue(dead_letter, json.dumps(event), attributes)
+    if refused is not None:  # missing permissions are not retried: straight to the target's DLQ
+        _dead_letter(rule, target, event, "NO_PERMISSIONS", refused)
         return
     invoke_async(function, event)
+
+
+def _dead_letter(rule: Any, target: dict[str, Any], event: dict[str, Any], code: str, message: str) -> None:
+    """An event EventBridge could not deliver to ``target``: to the target's DLQ (if any), with EventBridge's
+    attributes."""
+    queue = (target.get("DeadLetterConfig") or {}).get("Arn")
+    if queue:
+        attributes = {"ERROR_CODE": code, "ERROR_MESSAGE": message, "RULE_ARN": rule.arn, "TARGET_ARN": target["Arn"]}
+        _send_to_queue(queue, json.dumps(event), attributes, rule)
+
+
+def _events_may_not_send(rule: Any, queue_arn: str, key: str | None, region: str) -> str | None:
+    from moto.utilities.utils import get_partition
+
+    from platform_cli.local.iam import hook
+    from platform_cli.local.iam.service_roles import EVENTS, service_may
+
+    if not hook.installed():
+        return None
+    partition, account = get_partition(region), rule.account_id
+    source = {"aws:SourceArn": rule.arn}
+    refused = service_may(
+        EVENTS, "sqs:SendMessage", queue_arn, account=account, partition=partition, region=region, context=source
+    )
+    if refused is None and key:
+        # KmsMasterKeyId: a key ARN, an alias ("alias/…") or a key id, all in the queue's account.
+        named = key if key.startswith("alias/") else f"key/{key}"
+        key_arn = key if key.startswith("arn:") else f"arn:{partition}:kms:{region}:{queue_arn.split(':')[4]}:{named}"
+        via = {**source, "kms:ViaService": f"sqs.{region}.amazonaws.com"}
+        refused = service_may(
+            EVENTS, "kms:GenerateDataKey", key_arn, account=account, partition=partition, region=region, context=via
+        )
+    return refused.message() if refused is not None else None
 
 
 def _not_permitted(rule: Any, function_arn: str, region: str) -> str | None:

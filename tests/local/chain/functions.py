@@ -118,7 +118,7 @@ def code_zip() -> bytes:
     return buffer.getvalue()
 
 
-def execution_role(iam: Any) -> str:
+def execution_role(iam: Any, dead_letters: str | None = None) -> str:
     name = f"fn-{uuid.uuid4().hex[:8]}"
     trust = {
         "Version": "2012-10-17",
@@ -128,11 +128,13 @@ def execution_role(iam: Any) -> str:
     }
     arn: str = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
     # what the handlers do with their own role: record the requests and events they get in the tests' buckets
-    records = {"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::*/*"}
+    statements = [{"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::*/*"}]
+    if dead_letters:  # as project_lambdas grants its functions their dead-letter queue
+        statements.append({"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": dead_letters})
     iam.put_role_policy(
         RoleName=name,
         PolicyName="record-requests",
-        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [records]}),
+        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": statements}),
     )
     return arn
 
@@ -141,7 +143,7 @@ def create_function(lambda_client: Any, iam: Any, handler: str, *, timeout: int 
     created: dict[str, Any] = lambda_client.create_function(
         FunctionName=f"fn-{handler}-{uuid.uuid4().hex[:8]}",
         Runtime="python3.12",
-        Role=execution_role(iam),
+        Role=execution_role(iam, (extra.get("DeadLetterConfig") or {}).get("TargetArn")),
         Handler=f"handlers.{handler}",
         Code={"ZipFile": code_zip()},
         Timeout=timeout,

@@ -37,7 +37,7 @@ def _eventually(check: Callable[[], Any], timeout: float = 30.0) -> Any:
 class Approval:
     """A model package group, the approval rule targeting a function, and the function's dead-letter queue."""
 
-    def __init__(self, dev: boto3.Session, handler: str, permitted: bool = True) -> None:
+    def __init__(self, dev: boto3.Session, handler: str, permitted: bool = True, dead_letters: bool = True) -> None:
         suffix = uuid.uuid4().hex[:8]
         self.dev = dev
         self.bucket = f"chain-events-{suffix}"
@@ -60,6 +60,19 @@ class Approval:
         pattern = json.loads(json.dumps(APPROVED_PATTERN))
         pattern["detail"]["ModelPackageGroupName"] = [self.group]  # isolates this test's events from others'
         rule_arn = events.put_rule(Name=f"approved-{suffix}", EventPattern=json.dumps(pattern))["RuleArn"]
+        # as project_lambdas' aws_sqs_queue_policy: EventBridge may dead-letter this rule's events here
+        admitted = {
+            "Effect": "Allow",
+            "Principal": {"Service": "events.amazonaws.com"},
+            "Action": "sqs:SendMessage",
+            "Resource": queue_arn,
+            "Condition": {"ArnEquals": {"aws:SourceArn": rule_arn}},
+        }
+        if dead_letters:
+            sqs.set_queue_attributes(
+                QueueUrl=self.queue_url,
+                Attributes={"Policy": json.dumps({"Version": "2012-10-17", "Statement": [admitted]})},
+            )
         if permitted:  # as project_lambdas' aws_lambda_permission: EventBridge may invoke it for this rule only
             dev.client("lambda").add_permission(
                 FunctionName=self.function_name,
@@ -153,3 +166,12 @@ def test_a_trigger_that_does_not_let_eventbridge_invoke_it_gets_nothing_and_the_
     assert message["MessageAttributes"]["ERROR_CODE"]["StringValue"] == "NO_PERMISSIONS"
     assert "events.amazonaws.com" in message["MessageAttributes"]["ERROR_MESSAGE"]["StringValue"]
     assert unpermitted.invocations() == 0 and unpermitted.received() == []
+
+
+def test_an_eventbridge_dead_letter_the_queue_policy_does_not_admit_is_lost(dev: boto3.Session) -> None:
+    """On AWS EventBridge sends dead letters as events.amazonaws.com: without the queue policy's grant (as
+    project_lambdas' aws_sqs_queue_policy gives it) the event is lost, counted only in a metric."""
+    unadmitted = Approval(dev, "record", permitted=False, dead_letters=False)
+    approve_model_package(unadmitted.sagemaker, unadmitted.package_arn)
+    time.sleep(3)
+    assert unadmitted.dead_letters() == [] and unadmitted.invocations() == 0

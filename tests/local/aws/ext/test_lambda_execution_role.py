@@ -1,5 +1,5 @@
-"""A function's execution role must trust Lambda: AWS refuses CreateFunction and UpdateFunctionConfiguration with a
-role whose trust policy does not allow lambda.amazonaws.com; moto only checked that the role exists."""
+"""Lambda checks a function's execution role as AWS does: it must trust lambda.amazonaws.com, and be allowed to send
+to the function's dead-letter queue; moto only checked that the role exists."""
 
 from __future__ import annotations
 
@@ -16,12 +16,17 @@ from platform_cli.local.aws import LocalAws
 from .conftest import unique
 
 
-def _role(iam: Any, service: str) -> str:
+def _role(iam: Any, service: str, allowed: list[str] | None = None) -> str:
     trust = {
         "Version": "2012-10-17",
         "Statement": [{"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}],
     }
-    arn: str = iam.create_role(RoleName=unique("fn-role"), AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    name = unique("fn-role")
+    arn: str = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    if allowed:
+        statement = {"Effect": "Allow", "Action": allowed, "Resource": "*"}
+        document = json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+        iam.put_role_policy(RoleName=name, PolicyName="grants", PolicyDocument=document)
     return arn
 
 
@@ -32,9 +37,14 @@ def _code() -> bytes:
     return buffer.getvalue()
 
 
-def _create(lambdas: Any, role: str) -> dict[str, Any]:
+def _create(lambdas: Any, role: str, **more: Any) -> dict[str, Any]:
     created: dict[str, Any] = lambdas.create_function(
-        FunctionName=unique("fn"), Runtime="python3.12", Role=role, Handler="index.handler", Code={"ZipFile": _code()}
+        FunctionName=unique("fn"),
+        Runtime="python3.12",
+        Role=role,
+        Handler="index.handler",
+        Code={"ZipFile": _code()},
+        **more,
     )
     return created
 
@@ -69,3 +79,29 @@ def test_moving_a_function_to_a_role_that_does_not_trust_lambda_is_refused_and_k
         lambdas.update_function_configuration(FunctionName=name, Role=_role(iam, "sagemaker.amazonaws.com"))
     assert error.value.response["Error"]["Code"] == "InvalidParameterValueException"
     assert lambdas.get_function_configuration(FunctionName=name)["Role"] == trusted
+
+
+def _queue(local_aws: LocalAws) -> str:
+    sqs = local_aws.session_for("dev").client("sqs")
+    url = sqs.create_queue(QueueName=unique("dead-letters"))["QueueUrl"]
+    arn: str = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    return arn
+
+
+def test_a_function_whose_role_may_not_send_to_its_dead_letter_queue_is_refused(
+    clients: tuple[Any, Any], local_aws: LocalAws
+) -> None:
+    iam, lambdas = clients
+    with pytest.raises(ClientError) as error:
+        _create(lambdas, _role(iam, "lambda.amazonaws.com"), DeadLetterConfig={"TargetArn": _queue(local_aws)})
+    assert error.value.response["Error"]["Code"] == "InvalidParameterValueException"
+    assert "does not have permissions to call SendMessage on SQS" in error.value.response["Error"]["Message"]
+
+
+def test_a_function_whose_role_may_send_to_its_dead_letter_queue_is_created(
+    clients: tuple[Any, Any], local_aws: LocalAws
+) -> None:
+    iam, lambdas = clients
+    queue = _queue(local_aws)
+    role = _role(iam, "lambda.amazonaws.com", ["sqs:SendMessage"])
+    assert _create(lambdas, role, DeadLetterConfig={"TargetArn": queue})["DeadLetterConfig"]["TargetArn"] == queue
