@@ -74,7 +74,18 @@ def test_a_one_time_universal_target_runs_at_its_time_as_its_role_with_context_a
     assert [s["Name"] for s in scheduler.list_schedules(NamePrefix=name)["Schedules"]] == []
 
 
-def test_a_target_its_role_may_not_call_does_nothing(dev: Any) -> None:
+@pytest.mark.parametrize(
+    ("allowed", "trusting"),
+    [
+        pytest.param([], "scheduler.amazonaws.com", id="a-role-that-may-not-call-the-target"),
+        # The scheduler assumes the schedule's role: one trusting another service (a copied Lambda role) fails
+        # every invocation on AWS.
+        pytest.param(["sqs:SendMessage"], "lambda.amazonaws.com", id="a-role-that-does-not-trust-the-scheduler"),
+    ],
+)
+def test_a_schedule_whose_role_cannot_reach_its_target_does_nothing(
+    dev: Any, allowed: list[str], trusting: str
+) -> None:
     sqs, scheduler = dev.client("sqs"), dev.client("scheduler")
     url = sqs.create_queue(QueueName=unique("refused"))["QueueUrl"]
     scheduler.create_schedule(
@@ -83,25 +94,7 @@ def test_a_target_its_role_may_not_call_does_nothing(dev: Any) -> None:
         FlexibleTimeWindow={"Mode": "OFF"},
         Target={
             "Arn": "arn:aws:scheduler:::aws-sdk:sqs:sendMessage",
-            "RoleArn": _role(dev.client("iam"), []),
-            "Input": json.dumps({"QueueUrl": url, "MessageBody": "never"}),
-        },
-    )
-    assert _messages(sqs, url, wait=4) == []
-
-
-def test_a_schedule_whose_role_does_not_trust_the_scheduler_does_nothing(dev: Any) -> None:
-    """The scheduler assumes the schedule's role: a role trusting another service (here Lambda, as a copied role
-    would) fails every invocation on AWS, and did nothing wrong locally until now."""
-    sqs, scheduler = dev.client("sqs"), dev.client("scheduler")
-    url = sqs.create_queue(QueueName=unique("untrusted"))["QueueUrl"]
-    scheduler.create_schedule(
-        Name=unique("untrusted"),
-        ScheduleExpression=_at(1),
-        FlexibleTimeWindow={"Mode": "OFF"},
-        Target={
-            "Arn": "arn:aws:scheduler:::aws-sdk:sqs:sendMessage",
-            "RoleArn": _role(dev.client("iam"), ["sqs:SendMessage"], trusting="lambda.amazonaws.com"),
+            "RoleArn": _role(dev.client("iam"), allowed, trusting=trusting),
             "Input": json.dumps({"QueueUrl": url, "MessageBody": "never"}),
         },
     )
