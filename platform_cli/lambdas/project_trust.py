@@ -213,6 +213,12 @@ class TrustMaintainer:
         except TrustUpdateError:
             raise
         except Exception as error:
+            if _code(error) == "LimitExceeded":
+                raise TrustUpdateError(
+                    f"role {name} in account {account} cannot hold another project's bucket grant: IAM allows a "
+                    f"role {ROLE_POLICY_SIZE:,} characters of inline policies, and every project of the account "
+                    "adds one; delete projects no longer used"
+                ) from None
             raise TrustUpdateError(
                 f"cannot update the project policy {policy_name} of role {name} in account {account} "
                 f"({_code(error)}); check the base infrastructure is applied there (role <prefix>-project-trust)"
@@ -248,6 +254,8 @@ class TrustMaintainer:
         except TrustUpdateError:
             raise
         except Exception as error:
+            if _code(error) == "LimitExceeded":
+                raise TrustUpdateError(_trust_full(name, account, error)) from None
             raise TrustUpdateError(
                 f"cannot update the trust of role {name} in account {account} ({_code(error)}); "
                 "check the base infrastructure is applied there (role <prefix>-project-trust)"
@@ -256,6 +264,25 @@ class TrustMaintainer:
 
 
 _NOT_READY_CODES = frozenset({"NoSuchEntity", "AccessDenied", "AccessDeniedException"})
+ROLE_POLICY_SIZE = 10240  # IAM's RolePolicySize: a role's inline policies together (not adjustable)
+MAX_TRUST_POLICY_QUOTA = 4096  # IAM's ACLSizePerRole after an increase (2,048 by default)
+
+
+def _trust_full(name: str, account: str, error: Exception) -> str:
+    """The one-line cause when a role's trust cannot take another project's statement (IAM's ACLSizePerRole)."""
+    found = re.search(r"ACLSizePerRole:\s*(\d+)", str(error))
+    quota = int(found.group(1)) if found else None
+    limit = f"{quota:,} characters" if quota else "its quota"
+    remedy = (
+        f"request the increase to {MAX_TRUST_POLICY_QUOTA:,} (Service Quotas: IAM, 'Role trust policy length') or "
+        if quota is None or quota < MAX_TRUST_POLICY_QUOTA
+        else ""
+    )
+    return (
+        f"the trust of role {name} in account {account} cannot admit another project: IAM limits a role's trust "
+        f"policy to {limit} (ACLSizePerRole) and each project adds a statement of about 500; {remedy}delete projects "
+        "no longer used"
+    )
 
 
 def _code(error: Exception) -> str:

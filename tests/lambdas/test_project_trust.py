@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -15,6 +16,7 @@ from moto import mock_aws
 from platform_cli.config import TemplateKind
 from platform_cli.lambdas.exceptions import TrustUpdateError
 from platform_cli.lambdas.project_trust import TrustMaintainer, assume_into_accounts, project_subjects
+from platform_cli.local.moto_ext.iam_role_size_quotas import size
 from platform_cli.provisioning.desired import DesiredRepo, desired_repos
 from platform_cli.provisioning.request import parse_request
 from tests.base_infrastructure import tf_policies
@@ -45,14 +47,17 @@ def _base_trust(account: str) -> dict[str, Any]:
 class FakeIam:
     """One account's OIDC roles, with IAM's get/update shapes (the document comes back URL-encoded)."""
 
-    def __init__(self, account: str) -> None:
+    def __init__(self, account: str, trust_quota: int | None = None) -> None:
         self.roles = {name: _base_trust(account) for name in ("mlops-github-deploy", "mlops-github-build")}
+        self.trust_quota = trust_quota  # IAM's ACLSizePerRole, when enforced
         self.policies: dict[tuple[str, str], dict[str, Any]] = {}  # (role, inline policy name) -> document
 
     def get_role(self, RoleName: str) -> dict[str, Any]:  # noqa: N803 (boto3's names)
         return {"Role": {"AssumeRolePolicyDocument": quote(json.dumps(self.roles[RoleName]))}}
 
     def update_assume_role_policy(self, RoleName: str, PolicyDocument: str) -> None:  # noqa: N803
+        if self.trust_quota is not None and size(PolicyDocument) > self.trust_quota:
+            raise _LimitExceededError(f"Cannot exceed quota for ACLSizePerRole: {self.trust_quota}")
         self.roles[RoleName] = json.loads(PolicyDocument)
 
     def get_role_policy(self, RoleName: str, PolicyName: str) -> dict[str, Any]:  # noqa: N803
@@ -69,6 +74,10 @@ class FakeIam:
 
 class _NoSuchEntityError(Exception):
     response = {"Error": {"Code": "NoSuchEntity"}}
+
+
+class _LimitExceededError(Exception):
+    response = {"Error": {"Code": "LimitExceeded"}}
 
 
 @pytest.fixture
@@ -315,3 +324,46 @@ def test_the_lambda_reaches_each_account_through_its_project_trust_role() -> Non
         "NoRepositoryUntilTheProvisioningAdmitsIt",
         "ProjectPabc123def456",
     ]
+
+
+def _projects_admitted(quota: int) -> tuple[int, str]:
+    """How many build + deploy projects one account's shared roles admit under a trust quota, and the error of the
+    first one refused."""
+    accounts = {account: FakeIam(account, trust_quota=quota) for account in ACCOUNTS.values()}
+    maintainer = _maintainer(accounts)
+    for number in range(1, 50):
+        project_id = f"p-{number:012d}"
+        try:
+            maintainer.admit(project_id, _repos(f"model{number}", project_id))
+        except TrustUpdateError as error:
+            return number - 1, str(error)
+    return 49, ""
+
+
+def test_a_roles_default_trust_quota_admits_three_projects_and_refuses_the_fourth_in_one_line() -> None:
+    admitted, refusal = _projects_admitted(2048)
+    assert admitted == 3
+    assert refusal.startswith("the trust of role mlops-github-")
+    assert "cannot admit another project" in refusal and "2,048 characters (ACLSizePerRole)" in refusal
+    assert "request the increase to 4,096" in refusal and "\n" not in refusal
+
+
+def test_the_raised_trust_quota_admits_eight_projects_and_then_asks_only_for_deletions() -> None:
+    admitted, refusal = _projects_admitted(4096)
+    assert admitted == 8
+    assert "4,096 characters" in refusal and "request the increase" not in refusal
+
+
+def test_the_readme_states_how_many_projects_a_shared_role_admits() -> None:
+    """The figure admins plan with (README, docs/first-hour.md) is the one the statements' size gives."""
+
+    def prose(path: Path) -> str:
+        return " ".join(path.read_text(encoding="utf-8").replace("**", "").split())
+
+    readme = prose(Path(__file__).parents[2] / "README.md")
+    guide = prose(Path(__file__).parents[2] / "docs" / "first-hour.md")
+    default, raised = _projects_admitted(2048)[0], _projects_admitted(4096)[0]
+    assert f"{default} projects an account at the default 2,048 characters, {raised} at 4,096" in readme
+    words = {3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine"}
+    assert f"{words[default]} projects an account" in guide and f"which holds {words[raised]}" in guide
+    assert "Role trust policy length" in guide
